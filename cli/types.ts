@@ -1,0 +1,7 @@
+import type { ParseArgsConfig } from "node:util";
+
+export interface CliCommand {
+  options: NonNullable<ParseArgsConfig["options"]>;
+  /** Reads stdin as JSON Lines, writes one JSON line per input line. Returns the exit code. */
+  run(values: Record<string, string | boolean | undefined>): Promise<number>;
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import { z } from "zod";
+
+// The one place that reads process.env. Add variables here, with defaults, and
+// document each in the README's configuration table.
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const serverEnvSchema = z.object({
+  PLAYGROUND_HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().positive().default(3000),
+  PLAYGROUND_TOKEN: z.string().min(1).optional(),
+  PLAYGROUND_PYTHON: z.string().optional(),
+  PLAYGROUND_REQUIRE_ISOLATION: flag,
+  /** Session working directories for the local backend. */
+  PLAYGROUND_STATE_DIR: z.string().default(".data"),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+let cached: ServerEnv | undefined;
+export function serverEnv(): ServerEnv {
+  cached ??= serverEnvSchema.parse(process.env);
+  return cached;
+}
+/** Tests change the environment between cases. */
+export function resetServerEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,183 @@
+// Shared sandbox shapes. Safe to import from client code with `import type`,
+// and the zod schemas are isomorphic (no Node APIs here).
+import { z } from "zod";
+
+export const toolStatus = ["success", "error", "timeout", "cancelled"] as const;
+export type ToolStatus = (typeof toolStatus)[number];
+
+export const backendNames = ["local", "docker"] as const;
+export const backendNameSchema = z.enum(backendNames);
+export type BackendName = z.infer<typeof backendNameSchema>;
+
+export interface ImageOutput {
+  mime: "image/png" | "image/jpeg" | "image/svg+xml";
+  /** base64, no data: prefix */
+  data: string;
+}
+
+export interface ToolResult {
+  tool_name: string;
+  status: ToolStatus;
+  /** The tool's main text result (for code_interpreter: the text slime's sandbox returns). */
+  output: string;
+  error?: string;
+  exit_code?: number;
+  duration_ms: number;
+  truncated?: boolean;
+  images?: ImageOutput[];
+  /** Raw streams, when the tool ran a process. */
+  stdout?: string;
+  stderr?: string;
+  /** Rich outputs (notebook display_data text/html). */
+  html?: string[];
+  /** false when the run had no isolation beyond rlimits; the UI must say so. */
+  isolated?: boolean;
+  /** Plain-language notes for a person (e.g. "not isolated: bwrap missing"). */
+  notices?: string[];
+  /** Tool-specific structured extras (compile step, file listing, …). */
+  meta?: Record<string, unknown>;
+}
+
+/** Per-run limits. Every backend applies all of them. */
+export const limitsSchema = z.object({
+  /** Wall-clock seconds; the whole process tree is killed after it. */
+  timeout_s: z.number().positive().max(3600).default(30),
+  memory_mb: z.number().int().positive().max(65536).default(1024),
+  cpu_time_s: z.number().int().positive().max(3600).default(60),
+  max_processes: z.number().int().positive().max(4096).default(128),
+  file_size_mb: z.number().int().positive().max(65536).default(256),
+  /** Cap per stream (stdout, stderr), bytes. */
+  output_bytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+export type LimitsInput = z.input<typeof limitsSchema>;
+
+/** slime-style code policy: off unless given. */
+export const codePolicySchema = z.object({
+  /** Top-level modules that may be imported; anything else is blocked. Empty/absent = no module check. */
+  allowed_modules: z.array(z.string()).optional(),
+  /** Regular expressions (JS syntax) that block the run when they match the code. */
+  blocked_patterns: z.array(z.string()).default([]),
+});
+export type CodePolicy = z.infer<typeof codePolicySchema>;
+
+export const knownToolNames = [
+  "python_executor",
+  "shell_executor",
+  "file_operation",
+  "code_interpreter",
+  "multi_code_executor",
+  "notebook_executor",
+] as const;
+export type KnownToolName = (typeof knownToolNames)[number];
+
+export const defaultToolsConfig = {
+  python_executor: {},
+  shell_executor: {},
+  file_operation: {},
+  code_interpreter: {},
+} satisfies Record<string, Record<string, unknown>>;
+
+export const sandboxConfigSchema = z.object({
+  /** A tool exists in a sandbox only if declared here (ms-enclave's tools_config). */
+  tools_config: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .default(() => ({ ...defaultToolsConfig })),
+  limits: limitsSchema.default(() => limitsSchema.parse({})),
+  policy: codePolicySchema.optional(),
+  /** Docker only: image override, else the configured default. */
+  image: z.string().optional(),
+  /** Environment variables visible to runs. */
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
+export type SandboxConfigInput = z.input<typeof sandboxConfigSchema>;
+
+export interface BackendAvailability {
+  backend: BackendName;
+  available: boolean;
+  /** Why it is unavailable, or a caveat (e.g. "no bwrap: runs are not isolated"). */
+  reason?: string;
+  isolated: boolean;
+  /** Languages multi_code_executor can run on this backend. */
+  languages?: string[];
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+}
+
+/** One session: its own working directory (`/sandbox` inside). */
+export interface Sandbox extends AsyncDisposable {
+  readonly id: string;
+  readonly backend: BackendName;
+  readonly config: SandboxConfig;
+  readonly isolated: boolean;
+  /** Declared tools, in declaration order. */
+  tools(): string[];
+  /** Never throws: failures come back as an error ToolResult. */
+  executeTool(name: string, args: unknown, opts?: ExecuteOptions): Promise<ToolResult>;
+  close(): Promise<void>;
+}
+
+export interface SandboxBackend {
+  readonly name: BackendName;
+  availability(): Promise<BackendAvailability>;
+  create(config?: SandboxConfigInput, opts?: { sessionId?: string }): Promise<Sandbox>;
+  /** Release everything the backend holds (processes, containers). */
+  shutdown(): Promise<void>;
+}
+
+// ---- Backend primitives the tools are written against ----
+
+export interface RunSpec {
+  argv: string[];
+  stdin?: string;
+  /** Relative to the session working directory. */
+  cwd?: string;
+  env?: Record<string, string>;
+  limits: Limits;
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  stdout: string;
+  stderr: string;
+  exit_code: number | null;
+  /** Signal that ended the process, if any. */
+  signal?: string;
+  timed_out: boolean;
+  cancelled: boolean;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+  duration_ms: number;
+  isolated: boolean;
+  /** The run could not start (no python, isolation required but missing, …). */
+  failure?: string;
+  notices?: string[];
+}
+
+export interface FileEntry {
+  name: string;
+  type: "file" | "dir" | "symlink" | "other";
+  size: number;
+}
+
+/** File access confined to the session working directory. Paths are relative or `/sandbox/...`. */
+export interface WorkdirFs {
+  read(path: string): Promise<Buffer>;
+  write(path: string, data: Buffer, opts?: { create_only?: boolean }): Promise<void>;
+  remove(path: string): Promise<void>;
+  list(path: string): Promise<FileEntry[]>;
+  exists(path: string): Promise<boolean>;
+}
+
+/** What a backend gives the tools. Optional capabilities are tool-specific. */
+export interface SandboxRuntime {
+  readonly backend: BackendName;
+  readonly isolated: boolean;
+  /** Absolute path of the python interpreter inside the sandbox, or null when none. */
+  readonly python: string | null;
+  run(spec: RunSpec): Promise<RunOutcome>;
+  fs: WorkdirFs;
+}

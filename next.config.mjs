@@ -1,0 +1,14 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Helpers/CI may build into separate dirs so parallel builds do not collide.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  // `npm test` runs `tsc --noEmit` on its own; skip the duplicate check during build.
+  typescript: { ignoreBuildErrors: true },
+  serverExternalPackages: ["dockerode", "ssh2", "cpu-features"],
+  poweredByHeader: false,
+  experimental: {
+    serverActions: { bodySizeLimit: "8mb" },
+  },
+};
+
+export default nextConfig;
