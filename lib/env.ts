@@ -16,6 +16,14 @@ const serverEnvSchema = z.object({
   PLAYGROUND_REQUIRE_ISOLATION: flag,
   /** Session working directories for the local backend. */
   PLAYGROUND_STATE_DIR: z.string().default(".data"),
+  /** Inspect: files under this directory can be opened by path (nothing outside it). */
+  PLAYGROUND_DATA_DIR: z.string().default(".data/datasets"),
+  /** Inspect: uploads and per-file text caches for search. */
+  PLAYGROUND_INSPECT_CACHE_DIR: z.string().optional(),
+  /** Inspect: records larger than this are reported and not parsed. */
+  PLAYGROUND_INSPECT_MAX_RECORD_MB: z.coerce.number().positive().default(64),
+  /** Inspect: a text/regex search that runs longer is stopped. */
+  PLAYGROUND_INSPECT_SEARCH_TIMEOUT_S: z.coerce.number().positive().default(60),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
