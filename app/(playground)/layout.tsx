@@ -1,0 +1,21 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { NavLinks } from "@/components/shell/nav-links";
+import { BackendStatusBar } from "@/components/shell/backend-status-bar";
+
+export const dynamic = "force-dynamic";
+
+export default function PlaygroundLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="flex items-center gap-4 border-b border-zinc-200 bg-white px-4 py-2">
+        <Link href="/" className="text-sm font-semibold tracking-tight text-zinc-900">
+          Rollout Playground
+        </Link>
+        <NavLinks />
+      </header>
+      <main className="flex min-h-0 flex-1 flex-col">{children}</main>
+      <BackendStatusBar />
+    </div>
+  );
+}

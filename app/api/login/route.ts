@@ -1,0 +1,52 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { serverEnv } from "@/lib/env";
+import { safeEqual, safeNextPath, sessionCookieName, sessionCookieValue } from "@/lib/auth/token";
+import { loginSchema } from "./schema";
+
+/**
+ * A relative Location: request.url is normalised to "localhost" behind Next's
+ * server, and a redirect there would drop a cookie set for 127.0.0.1.
+ */
+function seeOther(location: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { location } });
+}
+
+// POST from the login form (urlencoded) or a script (JSON). On success: the
+// session cookie and a 303 to `next`; on failure: a 303 back to the form (JSON callers: 401).
+export async function POST(request: NextRequest) {
+  const token = serverEnv().PLAYGROUND_TOKEN;
+  const isJson = (request.headers.get("content-type") ?? "").includes("application/json");
+  let raw: unknown;
+  try {
+    raw = isJson ? await request.json() : Object.fromEntries((await request.formData()).entries());
+  } catch {
+    raw = undefined;
+  }
+  const parsed = loginSchema.safeParse(raw);
+  const next = safeNextPath(parsed.success ? parsed.data.next : null);
+
+  if (!token) {
+    // Nothing to sign in to; keep the flow harmless.
+    return seeOther(next);
+  }
+  if (!parsed.success || !safeEqual(parsed.data.token, token)) {
+    if (isJson) {
+      return NextResponse.json({ error: "unauthorized", message: "Wrong token." }, { status: 401 });
+    }
+    return seeOther(`/login?${new URLSearchParams({ error: "1", next }).toString()}`);
+  }
+
+  const response = isJson
+    ? NextResponse.json({ ok: true })
+    : seeOther(next);
+  response.cookies.set({
+    name: sessionCookieName,
+    value: sessionCookieValue(token),
+    httpOnly: true,
+    sameSite: "strict",
+    path: "/",
+    secure: request.nextUrl.protocol === "https:",
+    maxAge: 60 * 60 * 24 * 30,
+  });
+  return response;
+}

@@ -1,0 +1,155 @@
+import type { ToolResult } from "@/lib/sandbox/types";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import { Spinner } from "@/components/ui/spinner";
+import { formatDuration } from "./format";
+import { OutputBlock } from "./output-block";
+import { ToolStatusBadge } from "./status-badge";
+
+export interface ToolResultPanelProps {
+  result: ToolResult | null;
+  /** A run is in flight; shown instead of (or above) the previous result. */
+  running?: boolean;
+  /** Shown when there is neither a result nor a run. */
+  emptyText?: string;
+  className?: string;
+  testId?: string;
+}
+
+/**
+ * Renders one ToolResult. Shared by the Editor, Chat and Inspect pages: scope
+ * queries to the panel's testId, the inner test ids repeat per panel.
+ */
+export function ToolResultPanel({
+  result,
+  running = false,
+  emptyText = "Run something to see its result here.",
+  className,
+  testId = "tool-result",
+}: ToolResultPanelProps) {
+  return (
+    <div
+      data-testid={testId}
+      data-running={running ? "true" : "false"}
+      className={cn("flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-3", className)}
+    >
+      {running && (
+        <div data-testid="tool-running" className="flex items-center gap-2 text-sm text-indigo-700">
+          <Spinner /> Running…
+        </div>
+      )}
+      {!running && !result && <p className="text-sm text-zinc-500">{emptyText}</p>}
+      {result && <ToolResultBody result={result} stale={running} />}
+    </div>
+  );
+}
+
+/**
+ * `output` is the tool's main text. For process tools it is just stdout+stderr,
+ * which are shown on their own; other tools (code_interpreter's model-facing
+ * text, file_operation) put something else there, so show it then.
+ */
+function outputAddsSomething(r: ToolResult): boolean {
+  if (r.output.length === 0) return false;
+  if (r.stdout === undefined && r.stderr === undefined) return true;
+  const out = r.stdout ?? "";
+  const err = r.stderr ?? "";
+  const joined = [out, err, out + err, `${out}\n${err}`];
+  return !joined.includes(r.output);
+}
+
+function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean }) {
+  const showOutput = outputAddsSomething(result);
+  const hasStdout = result.stdout !== undefined;
+  const hasStderr = result.stderr !== undefined && result.stderr.length > 0;
+  const nothingPrinted = !showOutput && !result.stdout && !hasStderr && !result.error;
+  return (
+    <div className={cn("flex flex-col gap-3", stale && "opacity-50")}>
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+        <ToolStatusBadge status={result.status} />
+        <span className="font-mono text-xs text-zinc-600" data-testid="tool-name">
+          {result.tool_name}
+        </span>
+        <span className="text-zinc-600">
+          took <span data-testid="tool-duration">{formatDuration(result.duration_ms)}</span>
+        </span>
+        {result.exit_code !== undefined && (
+          <span className="text-zinc-600">
+            exit code{" "}
+            <span data-testid="tool-exit-code" className="font-mono">
+              {result.exit_code}
+            </span>
+          </span>
+        )}
+        {result.truncated && (
+          <Badge tone="amber" data-testid="tool-truncated" title="Output went over the limit and was cut">
+            truncated
+          </Badge>
+        )}
+        {result.isolated === false && (
+          <Badge tone="amber" data-testid="tool-not-isolated" title="The run had rlimits only, no sandbox">
+            not isolated
+          </Badge>
+        )}
+      </header>
+
+      {result.notices && result.notices.length > 0 && (
+        <ul data-testid="tool-notices" className="list-disc pl-5 text-xs text-amber-900">
+          {result.notices.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
+
+      {result.error && <OutputBlock label="Error" text={result.error} tone="error" testId="tool-error" />}
+      {showOutput && <OutputBlock label="Output" text={result.output} testId="tool-output" />}
+      {hasStdout && result.stdout !== "" && (
+        <OutputBlock label="stdout" text={result.stdout ?? ""} testId="tool-stdout" />
+      )}
+      {hasStderr && <OutputBlock label="stderr" text={result.stderr ?? ""} tone="error" testId="tool-stderr" />}
+      {nothingPrinted && (
+        <p className="text-xs text-zinc-500" data-testid="tool-no-output">
+          No output.
+        </p>
+      )}
+
+      {result.images && result.images.length > 0 && (
+        <section data-testid="tool-images" className="flex flex-wrap gap-2">
+          {result.images.map((img, i) => (
+            // eslint-disable-next-line @next/next/no-img-element -- data URLs, nothing to optimise
+            <img
+              key={i}
+              src={`data:${img.mime};base64,${img.data}`}
+              alt={`output image ${i + 1}`}
+              className="max-h-80 max-w-full rounded border border-zinc-200 bg-white"
+            />
+          ))}
+        </section>
+      )}
+
+      {result.html && result.html.length > 0 && (
+        <section data-testid="tool-html" className="flex flex-col gap-2">
+          {result.html.map((h, i) => (
+            // Rich output comes from sandboxed code: render it without scripts or same-origin access.
+            <iframe
+              key={i}
+              sandbox=""
+              srcDoc={h}
+              title={`rich output ${i + 1}`}
+              className="h-64 w-full rounded border border-zinc-200 bg-white"
+            />
+          ))}
+        </section>
+      )}
+
+      {result.meta && Object.keys(result.meta).length > 0 && (
+        <details className="text-xs">
+          <summary className="cursor-pointer text-zinc-500">details</summary>
+          <pre data-testid="tool-meta" className="mt-1 overflow-auto rounded bg-zinc-100 p-2 font-mono">
+            {JSON.stringify(result.meta, null, 2)}
+          </pre>
+        </details>
+      )}
+    </div>
+  );
+}

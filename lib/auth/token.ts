@@ -1,0 +1,41 @@
+import "server-only";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/** Cookie set by the login form. Holds a MAC of the token, never the token itself. */
+export const sessionCookieName = "playground_session";
+
+/** What the session cookie holds for a given token. */
+export function sessionCookieValue(token: string): string {
+  return createHmac("sha256", token).update("rollout-playground/session/v1").digest("base64url");
+}
+
+/** Constant-time string equality: both sides are hashed first so lengths never leak. */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash("sha256").update(a).digest();
+  const hb = createHash("sha256").update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export interface Credentials {
+  authorization: string | null;
+  cookie: string | undefined;
+}
+
+/** True when the request carries the token as a Bearer header or a valid session cookie. */
+export function isAuthorized(token: string, creds: Credentials): boolean {
+  const header = creds.authorization ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  // Evaluate both so the time taken does not tell which one was tried.
+  const bearerOk = match?.[1] !== undefined ? safeEqual(match[1], token) : false;
+  const cookieOk = creds.cookie !== undefined ? safeEqual(creds.cookie, sessionCookieValue(token)) : false;
+  return bearerOk || cookieOk;
+}
+
+/**
+ * A redirect target from a form: only same-site absolute paths, so the login
+ * form cannot be used to send people elsewhere.
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
