@@ -11,7 +11,11 @@ const flag = z
 const serverEnvSchema = z.object({
   PLAYGROUND_HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().positive().default(3000),
-  PLAYGROUND_TOKEN: z.string().min(1).optional(),
+  /** Empty counts as unset (scripts/start.mjs agrees), so `PLAYGROUND_TOKEN=` turns the gate off. */
+  PLAYGROUND_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   PLAYGROUND_PYTHON: z.string().optional(),
   PLAYGROUND_REQUIRE_ISOLATION: flag,
   /** Session working directories for the local backend. */
