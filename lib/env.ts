@@ -20,6 +20,12 @@ const serverEnvSchema = z.object({
   PLAYGROUND_REQUIRE_ISOLATION: flag,
   /** Session working directories for the local backend. */
   PLAYGROUND_STATE_DIR: z.string().default(".data"),
+  /** Local backend: bubblewrap binary; "off" disables it (runs are then not isolated). */
+  PLAYGROUND_BWRAP: z.string().default("bwrap"),
+  /** Local backend: each session runs as its own unprivileged uid from this base (so process limits bind per session). */
+  PLAYGROUND_SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 70000).default(200000),
+  /** Sessions idle longer than this are closed (web app session manager). */
+  PLAYGROUND_SESSION_TTL_S: z.coerce.number().positive().default(1800),
   /** Inspect: files under this directory can be opened by path (nothing outside it). */
   PLAYGROUND_DATA_DIR: z.string().default(".data/datasets"),
   /** Inspect: uploads and per-file text caches for search. */

@@ -165,7 +165,8 @@ export interface FileEntry {
 
 /** File access confined to the session working directory. Paths are relative or `/sandbox/...`. */
 export interface WorkdirFs {
-  read(path: string): Promise<Buffer>;
+  /** max_bytes: read at most this many bytes (callers ask for cap+1 to detect truncation). */
+  read(path: string, opts?: { max_bytes?: number }): Promise<Buffer>;
   write(path: string, data: Buffer, opts?: { create_only?: boolean }): Promise<void>;
   remove(path: string): Promise<void>;
   list(path: string): Promise<FileEntry[]>;

@@ -1,0 +1,179 @@
+import "server-only";
+import { spawn, type SpawnOptions } from "node:child_process";
+import { constants as osc } from "node:os";
+import type { RunOutcome } from "../types";
+
+export interface LaunchSpec {
+  file: string;
+  args: string[];
+  options: SpawnOptions;
+  stdin?: string;
+  timeoutMs: number;
+  /** Per-stream cap, bytes. */
+  outputBytes: number;
+  signal?: AbortSignal;
+  isolated: boolean;
+  notices?: string[];
+  /** Kills whatever the run left behind that the process group kill cannot reach (no-bwrap mode). */
+  reapExtra?: () => void;
+}
+
+/** Beyond this much output per stream we stop draining and kill the run (the server must not buffer it). */
+export function drainLimit(cap: number): number {
+  return Math.max(cap * 8, 8 * 1024 * 1024);
+}
+
+class Capture {
+  chunks: Buffer[] = [];
+  kept = 0;
+  total = 0;
+  constructor(private cap: number) {}
+  push(b: Buffer) {
+    this.total += b.length;
+    if (this.kept < this.cap) {
+      const take = b.length <= this.cap - this.kept ? b : b.subarray(0, this.cap - this.kept);
+      this.chunks.push(take);
+      this.kept += take.length;
+    }
+  }
+  get truncated() {
+    return this.total > this.cap;
+  }
+  text() {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
+/** Spawns a process in its own process group, applies timeout / cancel / output caps, never throws. */
+export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
+  const started = performance.now();
+  return new Promise<RunOutcome>((resolve) => {
+    const out = new Capture(spec.outputBytes);
+    const err = new Capture(spec.outputBytes);
+    let timedOut = false;
+    let cancelled = false;
+    let flooded = false;
+    let spawnError: string | undefined;
+    let settled = false;
+    let exitCode: number | null = null;
+    let exitSignal: NodeJS.Signals | null = null;
+
+    if (spec.signal?.aborted) {
+      resolve(blank(spec, started, { cancelled: true }));
+      return;
+    }
+
+    const child = spawn(spec.file, spec.args, { ...spec.options, detached: true, stdio: [spec.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+
+    const killTree = () => {
+      if (child.pid !== undefined) {
+        try {
+          // The group holds bwrap (whose pid-namespace init dies with it, taking every descendant).
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+      spec.reapExtra?.();
+    };
+
+    const limit = drainLimit(spec.outputBytes);
+    const onData = (cap: Capture) => (b: Buffer) => {
+      cap.push(b);
+      if (cap.total > limit && !flooded) {
+        flooded = true;
+        killTree();
+      }
+    };
+    child.stdout!.on("data", onData(out));
+    child.stderr!.on("data", onData(err));
+    if (spec.stdin !== undefined) {
+      child.stdin!.on("error", () => {});
+      child.stdin!.end(spec.stdin);
+    }
+
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree();
+    }, spec.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      killTree();
+    };
+    spec.signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.on("error", (e) => {
+      spawnError = `Could not start ${spec.file}: ${e.message}`;
+      finish();
+    });
+    child.on("exit", (code, sig) => {
+      exitCode = code;
+      exitSignal = sig;
+      // Leftovers (only possible without a pid namespace) would keep the pipes open forever.
+      spec.reapExtra?.();
+    });
+    child.on("close", () => finish());
+
+    function finish() {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      const notices = [...(spec.notices ?? [])];
+      let failure = spawnError;
+      if (flooded) {
+        notices.push(`Output exceeded ${limit} bytes on one stream; the run was killed.`);
+        failure ??= `Output limit exceeded: more than ${limit} bytes were written, so the process was killed (kept the first ${spec.outputBytes} bytes).`;
+      }
+      // bwrap reports a child killed by signal N as exit status 128+N; treat that as the signal.
+      let code = exitCode;
+      let signal: string | undefined = exitSignal ?? undefined;
+      if (code !== null && code > 128 && code <= 128 + 64 && spec.isolated) {
+        const name = signalName(code - 128);
+        if (name) {
+          signal = name;
+          code = null;
+        }
+      }
+      resolve({
+        stdout: out.text(),
+        stderr: err.text(),
+        exit_code: code,
+        ...(signal ? { signal } : {}),
+        timed_out: timedOut && !cancelled,
+        cancelled,
+        stdout_truncated: out.truncated,
+        stderr_truncated: err.truncated,
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        isolated: spec.isolated,
+        ...(failure ? { failure } : {}),
+        ...(notices.length ? { notices } : {}),
+      });
+    }
+  });
+}
+
+function signalName(n: number): string | undefined {
+  for (const [name, num] of Object.entries(osc.signals)) if (num === n) return name;
+  return undefined;
+}
+
+export function signalNumber(name: string): number | undefined {
+  return (osc.signals as Record<string, number>)[name];
+}
+
+function blank(spec: LaunchSpec, started: number, extra: Partial<RunOutcome>): RunOutcome {
+  return {
+    stdout: "",
+    stderr: "",
+    exit_code: null,
+    timed_out: false,
+    cancelled: false,
+    stdout_truncated: false,
+    stderr_truncated: false,
+    duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    isolated: spec.isolated,
+    ...(spec.notices?.length ? { notices: spec.notices } : {}),
+    ...extra,
+  };
+}

@@ -1,0 +1,276 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { serverEnv } from "@/lib/env";
+import { createToolSandbox } from "../sandbox";
+import type {
+  BackendAvailability,
+  Limits,
+  RunOutcome,
+  RunSpec,
+  Sandbox,
+  SandboxBackend,
+  SandboxConfigInput,
+  SandboxRuntime,
+} from "../types";
+import { sandboxConfigSchema } from "../types";
+import { createWorkdirFs } from "../workdir-fs";
+import { probeLocalHost, type LocalHost } from "./local-host";
+import { runProcess, type LaunchSpec } from "./local-run";
+import { killUidProcesses } from "./procs";
+
+const MiB = 1024 * 1024;
+const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Local backend: one directory per session, each run under bwrap (or rlimits only without it). */
+export class LocalBackend implements SandboxBackend {
+  readonly name = "local" as const;
+  private sessions = new Map<string, LocalSession>();
+  private usedUids = new Set<number>();
+  private reaped = false;
+
+  host(): LocalHost {
+    return probeLocalHost();
+  }
+
+  sessionsRoot(): string {
+    return path.resolve(serverEnv().PLAYGROUND_STATE_DIR, "sessions");
+  }
+
+  async availability(): Promise<BackendAvailability> {
+    const h = this.host();
+    const requireIso = serverEnv().PLAYGROUND_REQUIRE_ISOLATION;
+    if (!h.python) return { backend: "local", available: false, isolated: !!h.bwrap, reason: h.pythonReason };
+    if (!h.bwrap && requireIso)
+      return { backend: "local", available: false, isolated: false, reason: `${h.bwrapReason}; PLAYGROUND_REQUIRE_ISOLATION=1 refuses unisolated runs` };
+    return {
+      backend: "local",
+      available: true,
+      isolated: !!h.bwrap,
+      reason: h.bwrap ? `bwrap isolation, python ${h.python.version}` : `not isolated: ${h.bwrapReason}; runs have rlimits only`,
+      languages: ["python", "bash"],
+    };
+  }
+
+  async create(configInput?: SandboxConfigInput, opts?: { sessionId?: string }): Promise<Sandbox> {
+    const config = sandboxConfigSchema.parse(configInput ?? {});
+    const id = opts?.sessionId ?? randomUUID();
+    if (!sessionIdPattern.test(id)) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
+    if (this.sessions.has(id)) throw new Error(`Session ${id} already exists in this process.`);
+    const root = this.sessionsRoot();
+    this.reapStale(root);
+    const uid = this.allocateUid();
+    const dir = path.join(root, id);
+    try {
+      mkdirSync(dir, { recursive: false, mode: 0o700 });
+    } catch (e) {
+      this.usedUids.delete(uid);
+      throw new Error(`Cannot create session directory ${dir}: ${(e as Error).message}`);
+    }
+    if (isRoot()) chownSync(dir, uid, uid);
+    // The owner file lets a later server remove this directory if we die without closing it.
+    writeFileSync(`${dir}.owner`, String(process.pid));
+    const session = new LocalSession(this, id, dir, uid);
+    this.sessions.set(id, session);
+    return createToolSandbox({
+      id,
+      backend: "local",
+      config,
+      runtime: session,
+      onClose: () => this.closeSession(id),
+    });
+  }
+
+  private allocateUid(): number {
+    const base = serverEnv().PLAYGROUND_SANDBOX_UID_BASE;
+    // Random within a wide range so parallel server/test processes rarely collide.
+    for (;;) {
+      const uid = base + Math.floor(Math.random() * 60000);
+      if (!this.usedUids.has(uid)) {
+        this.usedUids.add(uid);
+        return uid;
+      }
+    }
+  }
+
+  private reapStale(root: string) {
+    mkdirSync(root, { recursive: true });
+    if (this.reaped) return;
+    this.reaped = true;
+    for (const name of readdirSync(root)) {
+      if (!name.endsWith(".owner")) continue;
+      const pid = Number(readFileSync(path.join(root, name), "utf8"));
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
+      rmSync(path.join(root, name.slice(0, -".owner".length)), { recursive: true, force: true });
+      rmSync(path.join(root, name), { force: true });
+    }
+  }
+
+  async closeSession(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    s.killAll();
+    await fs.rm(s.dir, { recursive: true, force: true });
+    await fs.rm(`${s.dir}.owner`, { force: true });
+    this.usedUids.delete(s.uid);
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
+  }
+
+  /** For process exit: kill everything and remove directories synchronously. */
+  shutdownSync(): void {
+    for (const s of this.sessions.values()) {
+      s.killAll();
+      rmSync(s.dir, { recursive: true, force: true });
+      rmSync(`${s.dir}.owner`, { force: true });
+    }
+    this.sessions.clear();
+  }
+}
+
+class LocalSession implements SandboxRuntime {
+  readonly backend = "local" as const;
+  readonly fs;
+  private active = new Set<AbortController>();
+
+  constructor(
+    private owner: LocalBackend,
+    readonly id: string,
+    readonly dir: string,
+    readonly uid: number,
+  ) {
+    this.fs = createWorkdirFs(dir, isRoot() ? { owner: { uid, gid: uid } } : {});
+  }
+
+  get isolated() {
+    return !!this.owner.host().bwrap;
+  }
+  get python() {
+    return this.owner.host().python?.executable ?? null;
+  }
+
+  killAll() {
+    for (const c of this.active) c.abort();
+    if (!this.isolated && isRoot()) killUidProcesses(this.uid);
+  }
+
+  async run(spec: RunSpec): Promise<RunOutcome> {
+    const h = this.owner.host();
+    const notices: string[] = [];
+    const isolated = !!h.bwrap;
+    if (!isolated) {
+      if (serverEnv().PLAYGROUND_REQUIRE_ISOLATION) {
+        return refused(`Refused: PLAYGROUND_REQUIRE_ISOLATION=1 but this run cannot be isolated (${h.bwrapReason}).`);
+      }
+      notices.push(`Not isolated: ${h.bwrapReason}. The run has rlimits only and can read the host filesystem and network.`);
+    }
+    const cwdRel = (spec.cwd ?? "").split("/").filter((s) => s && s !== ".");
+    if (cwdRel.includes("..")) return refused(`Invalid cwd ${JSON.stringify(spec.cwd)}.`);
+
+    const env = {
+      PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      HOME: isolated ? "/sandbox" : this.dir,
+      TMPDIR: "/tmp",
+      LANG: "C.UTF-8",
+      LC_ALL: "C.UTF-8",
+      ...spec.env,
+    } as unknown as NodeJS.ProcessEnv;
+    const limits = spec.limits;
+    const drop = isRoot();
+    let launch: Pick<LaunchSpec, "file" | "args" | "options">;
+    if (isolated) {
+      const args = [
+        ...h.bwrapBase,
+        "--bind", this.dir, "/sandbox",
+        // A private /tmp, sized so it cannot be used to exhaust host memory.
+        "--size", String(Math.min(limits.file_size_mb, 256) * MiB), "--tmpfs", "/tmp",
+        "--chdir", path.posix.join("/sandbox", ...cwdRel),
+      ];
+      if (drop) args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", h.setpriv!, `--reuid=${this.uid}`, `--regid=${this.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all");
+      else args.push("--");
+      args.push(...rlimitPrefix(h, limits), ...spec.argv);
+      launch = { file: h.bwrap!, args, options: { env } };
+    } else {
+      // Without bwrap the run still gets its own uid (so the process limit binds and kill -1 stays in
+      // the session), unless the interpreter sits where that uid cannot reach (pyenv under /root).
+      const runAsUser = drop && (h.pythonWorldExecutable || spec.argv[0] !== h.python?.executable);
+      if (drop && !runAsUser) notices.push("Runs as root: the interpreter is not reachable by an unprivileged user, so the process limit does not bind.");
+      const [file, ...args] = [...rlimitPrefix(h, limits), ...spec.argv];
+      launch = {
+        file: file!,
+        args,
+        options: { env, cwd: path.join(this.dir, ...cwdRel), ...(runAsUser ? { uid: this.uid, gid: this.uid } : {}) },
+      };
+    }
+
+    const ctl = new AbortController();
+    const onOuterAbort = () => ctl.abort();
+    if (spec.signal?.aborted) ctl.abort();
+    spec.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    this.active.add(ctl);
+    try {
+      return await runProcess({
+        ...launch,
+        stdin: spec.stdin,
+        timeoutMs: limits.timeout_s * 1000,
+        outputBytes: limits.output_bytes,
+        signal: ctl.signal,
+        isolated,
+        notices,
+        // No pid namespace: background children can only be found by uid. Only when this is the
+        // session's sole run, so concurrent runs of the same session are not killed.
+        reapExtra: !isolated && drop ? () => this.active.size <= 1 && killUidProcesses(this.uid) : undefined,
+      });
+    } finally {
+      this.active.delete(ctl);
+      spec.signal?.removeEventListener("abort", onOuterAbort);
+    }
+
+    function refused(failure: string): RunOutcome {
+      return {
+        stdout: "",
+        stderr: "",
+        exit_code: null,
+        timed_out: false,
+        cancelled: false,
+        stdout_truncated: false,
+        stderr_truncated: false,
+        duration_ms: 0,
+        isolated: false,
+        failure,
+        ...(notices.length ? { notices } : {}),
+      };
+    }
+  }
+}
+
+/** rlimits set by prlimit, which execs the command: no extra process stays around. */
+function rlimitPrefix(h: LocalHost, l: Limits): string[] {
+  const as = l.memory_mb * MiB;
+  const fsize = l.file_size_mb * MiB;
+  if (h.prlimit) {
+    return [h.prlimit, `--as=${as}`, `--cpu=${l.cpu_time_s}`, `--nproc=${l.max_processes}`, `--fsize=${fsize}`, "--core=0", "--"];
+  }
+  // bash's ulimit works in KiB (-v) and 1024-byte blocks (-f).
+  const script = `ulimit -v ${as / 1024} -t ${l.cpu_time_s} -u ${l.max_processes} -f ${fsize / 1024} -c 0 && exec "$@"`;
+  return [h.bash ?? "/bin/bash", "-c", script, "limits"];
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+function processAlive(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}`)) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
