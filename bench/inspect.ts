@@ -1,0 +1,112 @@
+// npm run bench:inspect — index a ~1 GB / 100k-sample slime JSONL and time what a person
+// waits for: the first page, the full index, filters, searches and opening a sample.
+// Env: BENCH_INSPECT_ROWS (100000), BENCH_INSPECT_BYTES_PER_ROW (10500), BENCH_INSPECT_FILE.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Dataset } from "@/lib/data/dataset";
+import { rowQuerySchema } from "@/lib/data/query";
+import { writeBigJsonl } from "@/lib/data/testing/fixtures";
+
+const rows = Number(process.env.BENCH_INSPECT_ROWS ?? 100_000);
+const perRow = Number(process.env.BENCH_INSPECT_BYTES_PER_ROW ?? 10_500);
+const file = process.env.BENCH_INSPECT_FILE ?? path.join(os.tmpdir(), "rollout-playground-bench", `inspect-${rows}x${perRow}.jsonl`);
+
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+const ms = (t: number) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(file)) {
+    process.stdout.write(`generating ${rows} samples into ${file} … `);
+    const t0 = performance.now();
+    await writeBigJsonl(file, rows, perRow);
+    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } else console.log(`reusing ${file}`);
+  const size = fs.statSync(file).size;
+
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "inspect-bench-"));
+  const t0 = performance.now();
+  const ds = new Dataset({
+    id: "bench", name: path.basename(file), source: path.basename(file), path: file, sizeBytes: size,
+    maxRecordBytes: 64 * 1048576, textCachePath: path.join(cache, "text.txt"), searchTimeoutMs: 120_000,
+  });
+  const q = (o: Record<string, unknown> = {}) => rowQuerySchema.parse(o);
+  // First page: the list shows rows while indexing continues.
+  while (ds.store.length < 100 && ds.indexing) await new Promise((r) => setTimeout(r, 1));
+  const first = await ds.page(q(), 0, 100);
+  const tFirst = performance.now() - t0;
+  // Sample open while indexing is still running.
+  const tS0 = performance.now();
+  await ds.sample(50);
+  const tSampleDuringIndex = performance.now() - tS0;
+  await ds.ready;
+  const tIndex = performance.now() - t0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const info = ds.info();
+
+  const table: [string, string][] = [
+    ["file", `${mb(size)}, ${info.rows} rows, format ${info.format}`],
+    ["first page (100 rows) after open", ms(tFirst) + ` (${first.rows.length} rows shown)`],
+    ["open a sample while indexing", ms(tSampleDuringIndex)],
+    ["full index", `${ms(tIndex)} (${(size / 1048576 / (tIndex / 1000)).toFixed(0)} MiB/s)`],
+    ["peak RSS delta during index", mb(peak - rss0)],
+    ["row summary store", mb(ds.store.bytes())],
+    ["text cache (search side file)", mb(fs.statSync(path.join(cache, "text.txt")).size)],
+  ];
+
+  const filters: [string, Record<string, unknown>][] = [
+    ["status=truncated", { status: "truncated" }],
+    ["reward in [0.5, 1]", { rmin: 0.5, rmax: 1 }],
+    ["tool calls >= 3", { tcmin: 3 }],
+    ["has error", { err: true }],
+    ["sort reward desc", { sort: "reward", desc: true }],
+    ["sort response length", { sort: "response_length" }],
+    ["status + reward + sort tool calls", { status: "completed", rmin: 0, sort: "tool_calls", desc: true }],
+    ["text 'Problem 4242:' (cold)", { q: "Problem 4242:" }],
+    ["text 'Problem 4242:' (cached)", { q: "Problem 4242:" }],
+    ["text 'PRODUCT SQUARE' (case-insens.)", { q: "PRODUCT SQUARE" }],
+    ["regex boxed\\{1\\d{3}\\}", { q: "boxed\\{1\\d{3}\\}", re: true }],
+    ["regex ^Step 3: .*prime", { q: "Step 3: [^\\n]*prime", re: true }],
+    ["regex + status filter (cached regex)", { q: "Step 3: [^\\n]*prime", re: true, status: "aborted" }],
+  ];
+  for (const [name, f] of filters) {
+    const t = performance.now();
+    const page = await ds.page(q(f), 0, 100);
+    table.push([`filter: ${name}`, `${ms(performance.now() - t)} → ${page.matched} rows${page.error ? ` ERROR ${page.error}` : ""}`]);
+  }
+  const lat: number[] = [];
+  for (let k = 0; k < 100; k++) {
+    const row = Math.floor((k * 7919) % info.rows);
+    const t = performance.now();
+    await ds.sample(row);
+    lat.push(performance.now() - t);
+  }
+  lat.sort((a, b) => a - b);
+  table.push(["open a sample (p50 / p95 of 100)", `${ms(lat[50]!)} / ${ms(lat[95]!)}`]);
+  const t = performance.now();
+  await ds.group(4242);
+  table.push(["group view (8 samples)", ms(performance.now() - t)]);
+
+  const w = Math.max(...table.map(([k]) => k.length));
+  console.log(`\n| ${"measure".padEnd(w)} | value`);
+  console.log(`|${"-".repeat(w + 2)}|------`);
+  for (const [k, v] of table) console.log(`| ${k.padEnd(w)} | ${v}`);
+  console.log(`\n(${os.cpus().length} CPUs, node ${process.version})`);
+  fs.rmSync(cache, { recursive: true, force: true });
+}
+
+void main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { serverEnv } from "@/lib/env";
+import { Dataset } from "./dataset";
+import { cacheDir, resolveSource, uploadsDir } from "./paths";
+import type { DatasetFormat, DatasetInfo } from "./types";
+
+// Open datasets live for the life of the server process (on globalThis so dev reloads keep them).
+const MAX_OPEN = 8;
+const g = globalThis as typeof globalThis & { __inspectDatasets?: Map<string, Dataset> };
+const open = (g.__inspectDatasets ??= new Map<string, Dataset>());
+
+export type OpenResult =
+  | { ok: true; info: DatasetInfo }
+  | { ok: false; code: "not_found" | "forbidden" | "bad_request"; message: string };
+
+export async function openDataset(source: string, format?: DatasetFormat): Promise<OpenResult> {
+  const r = await resolveSource(source);
+  if (!r.ok) return r;
+  const st = await fs.promises.stat(r.path);
+  if (!st.isFile()) return { ok: false, code: "bad_request", message: "That path is not a file." };
+  const id = crypto
+    .createHash("sha1")
+    .update(`${r.path}\0${st.size}\0${st.mtimeMs}\0${format ?? "auto"}`)
+    .digest("hex")
+    .slice(0, 16);
+  let ds = open.get(id);
+  if (!ds) {
+    const env = serverEnv();
+    ds = new Dataset({
+      id,
+      name: path.basename(r.path),
+      source: r.source,
+      path: r.path,
+      sizeBytes: st.size,
+      format,
+      maxRecordBytes: Math.round(env.PLAYGROUND_INSPECT_MAX_RECORD_MB * 1024 * 1024),
+      textCachePath: path.join(cacheDir(), "text", `${id}.txt`),
+      searchTimeoutMs: env.PLAYGROUND_INSPECT_SEARCH_TIMEOUT_S * 1000,
+    });
+    open.set(id, ds);
+    evict();
+  }
+  return { ok: true, info: ds.info() };
+}
+
+function evict(): void {
+  if (open.size <= MAX_OPEN) return;
+  const idle = [...open.values()].filter((d) => !d.indexing).sort((a, b) => a.lastUsed - b.lastUsed);
+  while (open.size > MAX_OPEN && idle.length) {
+    const d = idle.shift()!;
+    d.close();
+    open.delete(d.id);
+  }
+}
+
+export function getDataset(id: string): Dataset | undefined {
+  const d = open.get(id);
+  if (d) d.lastUsed = Date.now();
+  return d;
+}
+
+/** Save an uploaded body to the uploads dir without buffering it, then return its source name. */
+export async function saveUpload(name: string, body: ReadableStream<Uint8Array>, maxBytes: number): Promise<{ ok: true; source: string } | { ok: false; message: string }> {
+  const safe = path.basename(name).replace(/[^\w.\-]+/g, "_").slice(0, 120) || "upload.jsonl";
+  const dirId = crypto.randomBytes(8).toString("hex");
+  const dir = path.join(uploadsDir(), dirId);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const file = path.join(dir, safe);
+  const out = fs.createWriteStream(file);
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        await reader.cancel();
+        out.destroy();
+        await fs.promises.rm(dir, { recursive: true, force: true });
+        return { ok: false, message: `The upload is larger than ${Math.round(maxBytes / 1048576)} MiB. Put the file in the data directory instead.` };
+      }
+      if (!out.write(value)) await new Promise<void>((res) => out.once("drain", () => res()));
+    }
+    await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+  } catch (e) {
+    out.destroy();
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    return { ok: false, message: `The upload failed: ${(e as Error).message}` };
+  }
+  return { ok: true, source: `upload:${dirId}/${safe}` };
+}

@@ -1,0 +1,171 @@
+// Shapes shared by the Inspect server code and the browser. No Node APIs here.
+import { z } from "zod";
+
+export const datasetFormats = ["slime", "chat", "verl", "prompt_label", "raw"] as const;
+export const datasetFormatSchema = z.enum(datasetFormats);
+export type DatasetFormat = z.infer<typeof datasetFormatSchema>;
+
+export const formatLabels: Record<DatasetFormat, string> = {
+  slime: "slime rollout samples",
+  chat: "chat messages (SFT / OpenAI tool calls)",
+  verl: "verl generation dump",
+  prompt_label: "prompt / label dataset",
+  raw: "unknown (raw fields)",
+};
+
+export const containerKinds = ["jsonl", "json_array", "parquet"] as const;
+export type ContainerKind = (typeof containerKinds)[number];
+
+/** Per-row error bits kept in the compact summary. */
+export const rowFlags = {
+  malformed: 1, // not valid JSON
+  badUtf8: 2, // invalid UTF-8 bytes (decoded with replacement characters)
+  tooLarge: 4, // line above the size limit: not parsed
+  wrongTypes: 8, // a known field has the wrong type
+  toolError: 16, // an interpreter/tool observation reports an error
+  notObject: 32, // a JSON value that is not an object
+} as const;
+export type RowFlagName = keyof typeof rowFlags;
+export const rowFlagNames = Object.keys(rowFlags) as RowFlagName[];
+export const errorFlagMask = Object.values(rowFlags).reduce((a, b) => a | b, 0);
+
+export const problemKinds = ["malformed_json", "invalid_utf8", "line_too_large", "wrong_type", "not_object", "read_error"] as const;
+export type ProblemKind = (typeof problemKinds)[number];
+
+/** A reportable defect in the input, always with its 1-based line number. */
+export interface Problem {
+  line: number;
+  row: number;
+  kind: ProblemKind;
+  message: string;
+  field?: string;
+}
+
+/** One row of the list. Numbers are null when the field is absent. */
+export interface RowSummary {
+  row: number;
+  line: number;
+  index: number | null;
+  group: number;
+  status: string | null;
+  reward: number | null;
+  acc: boolean | null;
+  tool_calls: number | null;
+  response_length: number | null;
+  /** response_length counts characters, not tokens (no token count in the row). */
+  length_in_chars: boolean;
+  flags: number;
+  rescored: number | null;
+  rescored_acc: boolean | null;
+  reexec: ReexecState;
+  preview: string;
+}
+
+export const reexecStates = ["none", "match", "mismatch", "error"] as const;
+export type ReexecState = (typeof reexecStates)[number];
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+  tool_calls?: { id?: string; name: string; arguments: string }[];
+  tool_call_id?: string;
+  name?: string;
+}
+
+/** A sample in one shape, whatever file format it came from. */
+export interface NormalizedSample {
+  row: number;
+  line: number;
+  format: DatasetFormat;
+  index: number | null;
+  group_index: number | null;
+  /** The prompt as text (a chat prompt is rendered role by role). */
+  prompt: string;
+  prompt_messages?: ChatMessage[];
+  response: string;
+  /** Chat-format conversations keep their messages. */
+  messages?: ChatMessage[];
+  label: string | null;
+  reward: number | null;
+  reward_raw?: unknown;
+  acc: boolean | null;
+  pred?: string | null;
+  status: string | null;
+  tool_call_count: number | null;
+  response_length: number | null;
+  tokens?: number[];
+  loss_mask?: number[];
+  rollout_log_probs?: number[];
+  metadata?: unknown;
+  /** Fields this format does not know about. */
+  extra: Record<string, unknown>;
+  problems: Problem[];
+  flags: number;
+}
+
+export const segmentKinds = ["text", "code", "interpreter", "answer", "user", "system"] as const;
+export type SegmentKind = (typeof segmentKinds)[number];
+export interface Segment {
+  kind: SegmentKind;
+  text: string;
+  /** For code: the language (python, or the tool name for tool calls). */
+  lang?: string;
+  /** For code: index of the code cell in the sample (0-based). */
+  cell?: number;
+}
+/** One model turn and the observation that followed it. */
+export interface Turn {
+  index: number;
+  segments: Segment[];
+}
+
+export interface CodeCell {
+  cell: number;
+  turn: number;
+  code: string;
+  /** The recorded observation text between <interpreter> tags, null when none followed. */
+  recorded: string | null;
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  /** Path relative to the data dir, or `upload:<id>/<name>`. */
+  source: string;
+  container: ContainerKind;
+  format: DatasetFormat;
+  detected: DatasetFormat;
+  detection_reasons: string[];
+  size_bytes: number;
+  rows: number;
+  indexing: boolean;
+  bytes_done: number;
+  index_ms: number | null;
+  problems: number;
+  problem_counts: Partial<Record<ProblemKind, number>>;
+  statuses: string[];
+  groups: number;
+  has_tokens: boolean;
+  fields: string[];
+  rescore: { reward_type: string; done: number; disagreements: number } | null;
+  reexec: { done: number; mismatches: number; errors: number } | null;
+  error: string | null;
+}
+
+export interface RowsPage {
+  total: number;
+  matched: number;
+  offset: number;
+  rows: RowSummary[];
+  indexing: boolean;
+  search: { pattern: string; ms: number } | null;
+  error: string | null;
+}
+
+export interface GroupSummary {
+  group: number;
+  rows: number[];
+  mean_reward: number | null;
+  pass_rate: number | null;
+  samples: NormalizedSample[];
+}
