@@ -2,9 +2,15 @@
 import { parseArgs } from "node:util";
 import type { CliCommand } from "./types";
 import { execCommand } from "./commands/exec";
+import { parseCommand } from "./commands/parse";
+import { renderCommand } from "./commands/render";
+import { scoreCommand } from "./commands/score";
 
 const commands: Record<string, CliCommand> = {
   exec: execCommand,
+  parse: parseCommand,
+  render: renderCommand,
+  score: scoreCommand,
 };
 
 async function main(): Promise<number> {

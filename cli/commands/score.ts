@@ -1,0 +1,26 @@
+import { computeReward, rewardInputSchema } from "@/lib/reward";
+import { runJsonLines } from "../jsonl";
+import type { CliCommand } from "../types";
+
+/**
+ * score --rm TYPE [--rm-url URL]: {"response","label","prompt"?,"tool_call_count"?,"metadata"?}
+ * -> {"score","acc"?,"pred"?} as slime's reward of that type; {"error"} where slime raises.
+ */
+export const scoreCommand: CliCommand = {
+  options: {
+    rm: { type: "string" },
+    "rm-url": { type: "string" },
+  },
+  async run(values) {
+    const type = typeof values.rm === "string" ? values.rm : "";
+    const rmUrl = typeof values["rm-url"] === "string" ? values["rm-url"] : undefined;
+    await runJsonLines(async (value) => {
+      const input = rewardInputSchema.parse(value);
+      const r = await computeReward(type, input, rmUrl ? { rmUrl } : {});
+      if (!r.ok) return { error: r.error };
+      const { ok: _ok, ...result } = r;
+      return result;
+    });
+    return 0;
+  },
+};
