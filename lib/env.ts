@@ -34,6 +34,23 @@ const serverEnvSchema = z.object({
   PLAYGROUND_INSPECT_MAX_RECORD_MB: z.coerce.number().positive().default(64),
   /** Inspect: a text/regex search that runs longer is stopped. */
   PLAYGROUND_INSPECT_SEARCH_TIMEOUT_S: z.coerce.number().positive().default(60),
+  /** Chat: directory with the model's tokenizer.json for exact token ids, counts and loss masks. */
+  PLAYGROUND_TOKENIZER_DIR: z.string().optional(),
+  /** Chat: default model backend (replay works with no model server). */
+  PLAYGROUND_MODEL_BACKEND: z.enum(["replay", "sglang", "openai-completions", "openai-chat"]).default("replay"),
+  /** Chat: model server base URL (SGLang http://host:30000, or an OpenAI-compatible /v1 base). */
+  PLAYGROUND_MODEL_URL: z.string().default(""),
+  /** Chat: model name sent to OpenAI-compatible servers. */
+  PLAYGROUND_MODEL_NAME: z.string().default(""),
+  /** Chat: API key for the model server; stays on the server. */
+  PLAYGROUND_MODEL_API_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /** Chat: seconds one model request may take. */
+  PLAYGROUND_MODEL_TIMEOUT_S: z.coerce.number().positive().default(120),
+  /** Chat: slime's rollout_max_context_len (prompt + response tokens). */
+  PLAYGROUND_MAX_CONTEXT_LEN: z.coerce.number().int().positive().default(32768),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
