@@ -4,8 +4,10 @@
 //   (slime: re.search(pattern, code, re.IGNORECASE)); the first match blocks the run;
 // - modules are found textually with `import\s+(\w+)` and `from\s+(\w+)` (so `import a.b` checks `a`,
 //   and the words also match inside comments and strings, as in slime); every name found must be in
-//   allowed_modules. We also check each name of `import a, b` (slime only saw the first), which can
-//   only block more.
+//   allowed_modules. Faithful quirk: in `from fractions import Fraction` the regex also sees
+//   `import Fraction`, so slime blocks it unless "Fraction" is allowed too; we keep that, since it is
+//   what a policy-trained model met. We also check each name of `import a, b` (slime only saw the
+//   first), which can only block more.
 // Upstream's current file no longer calls the check (it is commented out), which is why ours is
 // off by default. `slimePolicy` carries the defaults of the version that did run it.
 import type { CodePolicy } from "./types";
@@ -14,7 +16,7 @@ export type PolicyVerdict =
   | { ok: true }
   | {
       ok: false;
-      /** Which rule blocked it, for people: e.g. `blocked_patterns[3] "eval\s*\("`. */
+      /** Which rule blocked it, for people: e.g. `blocked_patterns[7] /eval\s*\(/`. */
       rule: string;
       /** The text slime returned after "Error: ". */
       message: string;
@@ -98,12 +100,12 @@ export function checkPolicy(code: string, policy: CodePolicy | undefined, checkM
     try {
       re = new RegExp(pattern, "i");
     } catch {
-      return { ok: false, rule: `blocked_patterns[${i}] ${JSON.stringify(pattern)} (invalid regex)`, message: `Invalid policy pattern: ${pattern}` };
+      return { ok: false, rule: `blocked_patterns[${i}] /${pattern}/ (invalid regex)`, message: `Invalid policy pattern: ${pattern}` };
     }
     if (re.test(code)) {
       return {
         ok: false,
-        rule: `blocked_patterns[${i}] ${JSON.stringify(pattern)}`,
+        rule: `blocked_patterns[${i}] /${pattern}/`,
         message: `Code contains dangerous pattern: ${pattern}`,
       };
     }

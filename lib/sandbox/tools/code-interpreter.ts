@@ -74,8 +74,8 @@ export function wrapLikeSlime(code: string): string {
 }
 
 // Reads the wrapped program from stdin, registers it with linecache, compiles it under slime's
-// file name and runs it as __main__. A SyntaxError is reported like the interpreter reports a
-// broken script (no traceback header) with exit status 1.
+// file name and runs it as __main__. A SyntaxError goes through the interpreter's own printer
+// without frames, i.e. exactly as it reports a broken script, with exit status 1.
 const boot = [
   "import sys,linecache",
   "def _rp_boot():",
@@ -85,8 +85,7 @@ const boot = [
   " try:",
   "  c=compile(s,f,'exec')",
   " except SyntaxError as e:",
-  "  import traceback",
-  "  sys.stderr.write(''.join(traceback.format_exception_only(type(e),e)))",
+  "  sys.__excepthook__(type(e),e.with_traceback(None),None)",
   "  sys.exit(1)",
   " sys.argv[0]=f",
   " g=sys.modules['__main__'].__dict__",
