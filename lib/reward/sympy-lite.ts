@@ -266,7 +266,7 @@ function ce(): ComputeEngine {
 
 /** True when sympy would (most likely) simplify `expr` to 0. Throws on input sympy cannot parse. */
 export function sympyDiffIsZero(expr: string): boolean {
-  const ast = parseSympyExpr(expr);
+  const ast = parseSympyExpr(expr.replaceAll("^", "**")); // _sympy_parse does the same
   const syms = [...symbols(ast)];
   if (hasFloat(ast) && syms.length === 0) return evalFloat(ast, {}) === 0;
   const boxed = ce().box(toMathJson(ast) as never);
