@@ -1,0 +1,210 @@
+// Hostile code against a real backend. Parametrized by backend: HOSTILE_BACKENDS=local,docker
+// runs the same cases on each (a backend registers itself in lib/sandbox/registry.ts).
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Sandbox, SandboxBackend, ToolResult } from "../types";
+import { pidsWithMarker } from "./procs";
+
+const backendNames = (process.env.HOSTILE_BACKENDS ?? "local").split(",").filter(Boolean);
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-hostile-"));
+process.env.PLAYGROUND_STATE_DIR = stateDir;
+
+const repoEnv = path.resolve(__dirname, "../../../.env");
+const SECRET = `RP_HOSTILE_SECRET_${randomUUID()}`;
+let createdEnv = false;
+
+beforeAll(() => {
+  // The app's own .env must stay unreadable from inside. Create one if the repo has none.
+  if (!existsSync(repoEnv)) {
+    writeFileSync(repoEnv, `OPENAI_API_KEY=${SECRET}\n`, { mode: 0o644 });
+    createdEnv = true;
+  }
+});
+afterAll(() => {
+  if (createdEnv) rmSync(repoEnv, { force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** A process whose command line carries the marker given after it. */
+const SLEEPER = "python3 -c 'import time; time.sleep(1000)'";
+
+/** Waits until nothing with the marker runs (the kernel reaps a killed namespace asynchronously). */
+async function leftovers(marker: string): Promise<number[]> {
+  for (let i = 0; i < 50; i++) {
+    const pids = pidsWithMarker(marker);
+    if (pids.length === 0) return [];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return pidsWithMarker(marker);
+}
+
+describe.each(backendNames)("hostile code on the %s backend", (name) => {
+  let backend: SandboxBackend;
+  let sb: Sandbox;
+  let bystander: Sandbox;
+
+  beforeAll(async () => {
+    const { getBackend } = await import("../registry");
+    const b = getBackend(name);
+    if (!b) throw new Error(`backend ${name} is not registered`);
+    backend = b;
+    const limits = { timeout_s: 4, memory_mb: 256, max_processes: 64, file_size_mb: 16, cpu_time_s: 30, output_bytes: 1024 * 1024 };
+    sb = await backend.create({ limits });
+    bystander = await backend.create({ limits: { timeout_s: 60 } });
+  });
+  afterAll(async () => {
+    await sb?.close();
+    await bystander?.close();
+  });
+
+  /** Runs hostile code while a trivial run in another session must still answer. */
+  async function withBystander(run: () => Promise<ToolResult>): Promise<ToolResult> {
+    const hostile = run();
+    await new Promise((r) => setTimeout(r, 300));
+    const trivial = await bystander.executeTool("python_executor", { code: "print('still here')" });
+    expect(trivial).toMatchObject({ status: "success", output: "still here\n" });
+    return hostile;
+  }
+
+  const py = (code: string) => sb.executeTool("python_executor", { code });
+  const sh = (command: string) => sb.executeTool("shell_executor", { command });
+
+  it("infinite loop ends in timeout", async () => {
+    const m = `m${randomUUID().slice(0, 8)}`;
+    const r = await withBystander(() => py(`# ${m}\nwhile True: pass`));
+    expect(r.status).toBe("timeout");
+    expect(await leftovers(m)).toEqual([]);
+  });
+
+  it("fork bomb is contained by the process limit and killed at the timeout", async () => {
+    const m = `m${randomUUID().slice(0, 8)}`;
+    const code = `# ${m}\nimport os, time\nn = 0\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        n += 1\n        time.sleep(0.01)`;
+    const r = await withBystander(() => py(code));
+    expect(r.status).toBe("timeout");
+    expect(await leftovers(m)).toEqual([]);
+    const bash = await withBystander(() => sh(`# ${m}b\nb(){ b|b& }; b`));
+    expect(["timeout", "success", "error"]).toContain(bash.status);
+    expect(await leftovers(`${m}b`)).toEqual([]);
+    // The process limit is real: the 65th process cannot be created.
+    const count = await py("import os\nkids = 0\ntry:\n    for _ in range(500):\n        if os.fork() == 0:\n            import time; time.sleep(5); os._exit(0)\n        kids += 1\nexcept OSError as e:\n    print('limited at', kids, e.errno)");
+    expect(count.output).toMatch(/^limited at \d+ 11\n$/);
+    expect(Number(/at (\d+)/.exec(count.output)?.[1])).toBeLessThan(64);
+  });
+
+  it("memory bomb fails with MemoryError instead of eating the host", async () => {
+    const r = await withBystander(() => py("chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))"));
+    expect(r.status).toBe("error");
+    expect(r.stderr).toContain("MemoryError");
+  });
+
+  it("writing a 1 GiB file stops at the file size limit", async () => {
+    const r = await withBystander(() =>
+      py("block = b'\\0' * (1 << 20)\nwith open('big.bin', 'wb') as f:\n    for _ in range(1024):\n        f.write(block)"),
+    );
+    expect(r.status).toBe("error");
+    expect(r.stderr).toMatch(/File too large|EFBIG/);
+    const ls = await sb.executeTool("file_operation", { operation: "list", file_path: "." });
+    const big = (ls.meta?.entries as { name: string; size: number }[]).find((e) => e.name === "big.bin");
+    expect(big?.size ?? 0).toBeLessThanOrEqual(16 * 1024 * 1024);
+    await sb.executeTool("file_operation", { operation: "delete", file_path: "big.bin" });
+  });
+
+  it("printing 100 MB is truncated at the cap and never buffered whole", async () => {
+    const r = await withBystander(() => py("import sys\nblock = 'x' * (1 << 20)\nfor _ in range(100):\n    sys.stdout.write(block)"));
+    expect(r.truncated).toBe(true);
+    expect(r.stdout?.length).toBe(1024 * 1024);
+    expect(["error", "success"]).toContain(r.status);
+  });
+
+  it("network connections fail (host loopback and outside)", async () => {
+    let accepted = 0;
+    const server: Server = createServer((s) => {
+      accepted++;
+      s.end("hello");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await withBystander(() =>
+        py(`import socket\nfor host in ['127.0.0.1', '1.1.1.1']:\n    try:\n        socket.create_connection((host, ${port} if host == '127.0.0.1' else 80), timeout=2)\n        print('CONNECTED', host)\n    except OSError as e:\n        print('blocked', host, type(e).__name__)`),
+      );
+      expect(r.output).not.toContain("CONNECTED");
+      expect(r.output).toContain("blocked 127.0.0.1");
+      expect(r.output).toContain("blocked 1.1.1.1");
+      expect(accepted).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("cannot read files outside the session, the app's .env included", async () => {
+    const envText = readFileSync(repoEnv, "utf8");
+    const secretLine = envText.split("\n").find((l) => l.includes("="))!;
+    const r = await withBystander(() =>
+      sh(`cat ${JSON.stringify(repoEnv)} ../.env ../../.env /etc/shadow /root/.bash_history 2>&1; ls / ; find / -name .env -not -path '/proc/*' 2>/dev/null | xargs -r cat`),
+    );
+    expect(r.output).not.toContain(SECRET);
+    expect(r.output).not.toContain(secretLine);
+    const viaPy = await py(`import os\nfor p in [${JSON.stringify(repoEnv)}, '/proc/1/root' + ${JSON.stringify(repoEnv)}]:\n    try:\n        print(open(p).read())\n    except OSError as e:\n        print('denied', p)`);
+    expect(viaPy.output).not.toContain(secretLine);
+    expect(viaPy.output).toContain("denied");
+  });
+
+  it("killing the parent process or everything (-1) does not touch the server", async () => {
+    const a = await withBystander(() => py(`import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ntry:\n    os.kill(${process.pid}, signal.SIGKILL)\nexcept OSError as e:\n    print('server not reachable', type(e).__name__)`));
+    expect(["success", "error"]).toContain(a.status);
+    const b = await withBystander(() => sh("kill -9 -1; kill -9 $PPID; echo survived"));
+    expect(["success", "error"]).toContain(b.status);
+    const c = await withBystander(() => py("import os, signal\nos.kill(-1, signal.SIGKILL)"));
+    expect(c.status).toBe("error");
+    // Still alive, and the sandbox still works.
+    expect(process.pid).toBeGreaterThan(0);
+    expect((await py("print('ok')")).output).toBe("ok\n");
+  });
+
+  it("background children (nohup, setsid, double fork) do not outlive the run", async () => {
+    const m = `m${randomUUID().slice(0, 8)}`;
+    const r = await withBystander(() =>
+      sh(
+        [
+          `nohup ${SLEEPER} ${m}-nohup >/dev/null 2>&1 &`,
+          `setsid ${SLEEPER} ${m}-setsid >/dev/null 2>&1 < /dev/null &`,
+          `python3 -c "import os,time\nif os.fork()==0:\n    os.setsid()\n    if os.fork()==0:\n        time.sleep(1000)\n" ${m}-daemon &`,
+          `(${SLEEPER} ${m}-subshell &) ; disown -a`,
+          "sleep 0.5",
+          // Prove they are running before the run ends.
+          `echo started $(grep -l ${m} /proc/[0-9]*/cmdline 2>/dev/null | wc -l)`,
+        ].join("\n"),
+      ),
+    );
+    expect(r.status).toBe("success");
+    expect(Number(/started (\d+)/.exec(r.output)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(await leftovers(m)).toEqual([]);
+  });
+
+  it("a cancelled run is killed with its whole tree", async () => {
+    const m = `m${randomUUID().slice(0, 8)}`;
+    const ctl = new AbortController();
+    const p = sb.executeTool("shell_executor", { command: `${SLEEPER} ${m} & ${SLEEPER} ${m}` }, { signal: ctl.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pidsWithMarker(m).length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    ctl.abort();
+    const r = await p;
+    expect(r.status).toBe("cancelled");
+    expect(await leftovers(m)).toEqual([]);
+  });
+
+  it("the session directory is gone after close", async () => {
+    const s = await backend.create({});
+    await s.executeTool("file_operation", { operation: "write", file_path: "x", content: "1" });
+    const dir = path.join(stateDir, "sessions", s.id);
+    expect(statSync(dir).isDirectory()).toBe(true);
+    await s.close();
+    expect(existsSync(dir)).toBe(false);
+  });
+});
