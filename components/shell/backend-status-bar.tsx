@@ -1,8 +1,10 @@
 import "server-only";
 import pkg from "@/package.json";
+import { backendStatuses } from "@/lib/sandbox/registry";
 import { StatusBar } from "./status-bar";
 
-/** Status bar with the app version. Backend availability is wired in once lib/sandbox/registry lands. */
+/** The shell's status bar: sandbox backends as they are right now, and the app version. */
 export async function BackendStatusBar() {
-  return <StatusBar backends={[]} version={pkg.version} />;
+  const backends = await backendStatuses();
+  return <StatusBar backends={backends} version={pkg.version} />;
 }

@@ -1,0 +1,28 @@
+"use server";
+
+import type { ToolResult } from "@/lib/sandbox/types";
+import { runTool } from "@/lib/sandbox/sessions";
+import { editorToolNames, fileOpSchema, runCodeSchema, type FileOpInput, type RunCodeInput } from "./schema";
+
+// Server actions of the Editor. They never throw: bad input and sandbox failures
+// come back as an error ToolResult for the panel to show.
+
+function badInput(tool: string, message: string): ToolResult {
+  return { tool_name: tool, status: "error", output: "", error: `bad_request: ${message}`, duration_ms: 0 };
+}
+
+export async function runCode(input: RunCodeInput): Promise<ToolResult> {
+  const parsed = runCodeSchema.safeParse(input);
+  if (!parsed.success) return badInput("run", parsed.error.issues.map((i) => i.message).join("; "));
+  const { sessionId, backend, tool, code, runId } = parsed.data;
+  const toolName = editorToolNames[tool];
+  const args = tool === "python" ? { code } : { command: code };
+  return runTool({ sessionId, backend, tool: toolName, args, runId });
+}
+
+export async function fileOperation(input: FileOpInput): Promise<ToolResult> {
+  const parsed = fileOpSchema.safeParse(input);
+  if (!parsed.success) return badInput("file_operation", parsed.error.issues.map((i) => i.message).join("; "));
+  const { sessionId, backend, ...args } = parsed.data;
+  return runTool({ sessionId, backend, tool: "file_operation", args });
+}

@@ -1,0 +1,119 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import type { FileEntry } from "@/lib/sandbox/types";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+
+export interface FilePanelProps {
+  files: FileEntry[] | null;
+  busy: boolean;
+  error: string | null;
+  openPath: string | null;
+  onOpen(path: string): void;
+  onDelete(path: string): void;
+  onCreate(path: string): void;
+  onRefresh(): void;
+}
+
+function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The session working directory (`/sandbox`), through the file_operation tool. */
+export function FilePanel({ files, busy, error, openPath, onOpen, onDelete, onCreate, onRefresh }: FilePanelProps) {
+  const [name, setName] = useState("");
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    onCreate(trimmed);
+    setName("");
+  };
+
+  return (
+    <aside data-testid="file-panel" className="flex flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-3">
+      <div className="flex items-center justify-between">
+        <h2 className="text-sm font-semibold">
+          Files <span className="font-mono text-xs font-normal text-zinc-500">/sandbox</span>
+        </h2>
+        <Button size="sm" variant="ghost" onClick={onRefresh} disabled={busy} data-testid="file-refresh">
+          Refresh
+        </Button>
+      </div>
+
+      <form onSubmit={submit} className="flex gap-1">
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="new-file.py"
+          aria-label="New file name"
+          data-testid="new-file-name"
+          className="min-w-0 flex-1 rounded-md border border-zinc-300 px-2 py-1 font-mono text-xs"
+        />
+        <Button size="sm" type="submit" disabled={busy || !name.trim()} data-testid="file-create">
+          Create
+        </Button>
+      </form>
+
+      {error && (
+        <p data-testid="file-error" className="rounded bg-red-50 p-2 text-xs text-red-800">
+          {error}
+        </p>
+      )}
+
+      {files === null ? (
+        <p className="text-xs text-zinc-500">Loading…</p>
+      ) : files.length === 0 ? (
+        <p data-testid="file-list-empty" className="text-xs text-zinc-500">
+          No files yet. Create one, or write files from your code.
+        </p>
+      ) : (
+        <ul data-testid="file-list" className="flex flex-col">
+          {files.map((f) => (
+            <li
+              key={f.name}
+              data-testid="file-item"
+              data-path={f.name}
+              className={cn(
+                "group flex items-center gap-2 rounded px-1.5 py-1 text-xs",
+                openPath === f.name ? "bg-indigo-50" : "hover:bg-zinc-100",
+              )}
+            >
+              {f.type === "file" ? (
+                <button
+                  type="button"
+                  onClick={() => onOpen(f.name)}
+                  data-testid="file-open"
+                  className="min-w-0 flex-1 truncate text-left font-mono text-zinc-800 hover:underline"
+                  title={`Open ${f.name}`}
+                >
+                  {f.name}
+                </button>
+              ) : (
+                <span className="min-w-0 flex-1 truncate font-mono text-zinc-500" title={f.type}>
+                  {f.name}
+                  {f.type === "dir" ? "/" : ""}
+                </span>
+              )}
+              <span className="text-zinc-400">{f.type === "file" ? formatSize(f.size) : f.type}</span>
+              <button
+                type="button"
+                onClick={() => onDelete(f.name)}
+                disabled={busy}
+                data-testid="file-delete"
+                aria-label={`Delete ${f.name}`}
+                className="rounded px-1 text-zinc-400 hover:bg-red-100 hover:text-red-700"
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}
