@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { LocalBackend } from "../backends/local";
 import { findPython } from "../python";
 import type { Sandbox } from "../types";
@@ -212,6 +212,7 @@ describe("code_interpreter (slime ReTool text)", () => {
     if (!py.ok) throw new Error(py.reason);
     const dir = path.dirname(SLIME_SCRIPT_PATH);
     mkdirSync(dir, { recursive: true });
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const cases = [
       "print('a')\nimport sys\nprint('b', file=sys.stderr)",
       "def f(x):\n    return 1/x\nprint(f(2))\nf(0)",
