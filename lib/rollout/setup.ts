@@ -1,0 +1,130 @@
+import "server-only";
+import { serverEnv } from "@/lib/env";
+import { computeReward, lenientCheck, rewardView } from "@/lib/reward";
+import { cancelRun, runTool } from "@/lib/sandbox/sessions";
+import type { BackendName } from "@/lib/sandbox/types";
+import type { RewardInput, ToolRunner } from "./loop";
+import { createOpenAiChatModel, createOpenAiCompletionsModel } from "./models/openai";
+import { createReplayModel } from "./models/replay";
+import { createSglangModel } from "./models/sglang";
+import type { ModelBackend, ModelEndpoint, ModelError } from "./models/types";
+import { findReplaySample, type ReplaySample } from "./samples";
+import type { RewardRecord } from "./transcript";
+
+// Wires a rollout to the real world: model backend from the endpoint settings,
+// code_interpreter through the sandbox session manager, reward from lib/reward.
+
+export type ModelSetup = { ok: true; model: ModelBackend } | { ok: false; error: ModelError };
+
+/** The key to use: one given for this session, else the env default. Never leaves the server. */
+export function effectiveApiKey(sessionKey: string | undefined): string | undefined {
+  return sessionKey || serverEnv().PLAYGROUND_MODEL_API_KEY;
+}
+
+export function createModel(
+  endpoint: ModelEndpoint,
+  opts: { apiKey?: string; replay?: { turns: readonly string[]; name?: string } } = {},
+): ModelSetup {
+  const timeoutMs = endpoint.timeout_s * 1000;
+  if (endpoint.kind === "replay") {
+    if (opts.replay) return { ok: true, model: createReplayModel(opts.replay.turns, opts.replay.name) };
+    const sample = findReplaySample(endpoint.replay_sample);
+    if (!sample)
+      return {
+        ok: false,
+        error: { code: "config:model", message: `There is no shipped sample "${endpoint.replay_sample}" to replay.` },
+      };
+    return { ok: true, model: createReplayModel(sample.assistant_turns, `sample "${sample.title}"`) };
+  }
+  const url = endpoint.url || serverEnv().PLAYGROUND_MODEL_URL;
+  if (!url)
+    return {
+      ok: false,
+      error: {
+        code: "config:model",
+        message: "No model server URL is set. Enter the endpoint in the settings or set PLAYGROUND_MODEL_URL.",
+      },
+    };
+  try {
+    new URL(url);
+  } catch {
+    return { ok: false, error: { code: "config:model", message: `"${url}" is not a URL (expected e.g. http://127.0.0.1:30000).` } };
+  }
+  const apiKey = opts.apiKey;
+  const model = endpoint.model || serverEnv().PLAYGROUND_MODEL_NAME;
+  switch (endpoint.kind) {
+    case "sglang":
+      return { ok: true, model: createSglangModel({ url, apiKey, timeoutMs }) };
+    case "openai-completions":
+    case "openai-chat":
+      if (!model)
+        return {
+          ok: false,
+          error: { code: "config:model", message: "Choose a model name (the server's /v1/models lists them)." },
+        };
+      return {
+        ok: true,
+        model:
+          endpoint.kind === "openai-chat"
+            ? createOpenAiChatModel({ url, apiKey, model, timeoutMs })
+            : createOpenAiCompletionsModel({ url, apiKey, model, timeoutMs }),
+      };
+  }
+}
+
+/** code_interpreter in a sandbox session; the rollout's stop signal cancels the run. */
+export function sandboxToolRunner(opts: { sessionId: string; backend: BackendName; runId: string }): ToolRunner {
+  let n = 0;
+  return {
+    async codeInterpreter(code, signal) {
+      const runId = `${opts.runId}:${n++}`;
+      const onAbort = () => cancelRun(runId);
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        if (signal.aborted)
+          return { tool_name: "code_interpreter", status: "cancelled", output: "Error: Code execution cancelled", duration_ms: 0 };
+        return await runTool({
+          sessionId: opts.sessionId,
+          backend: opts.backend,
+          tool: "code_interpreter",
+          args: { code },
+          runId,
+          config: { tools_config: { code_interpreter: {} } },
+        });
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
+    },
+  };
+}
+
+/** slime's verdict for `type`, the lenient check beside it, and the reward's view. */
+export function rewarder(
+  type: string,
+  opts: { rmUrl?: string; signal?: AbortSignal } = {},
+): (input: RewardInput) => Promise<RewardRecord> {
+  return async (input) => {
+    const outcome = await computeReward(type, input, {
+      ...(opts.rmUrl ? { rmUrl: opts.rmUrl } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    let view: RewardRecord["view"];
+    try {
+      view = rewardView(type, input);
+    } catch {
+      view = undefined;
+    }
+    const lenient = lenientCheck(input.response, input.label);
+    if (!outcome.ok) return { type, score: null, error: outcome.error, lenient, ...(view ? { view } : {}) };
+    return {
+      type,
+      score: outcome.score,
+      ...(outcome.acc !== undefined ? { acc: outcome.acc } : {}),
+      ...(outcome.pred !== undefined ? { pred: outcome.pred } : {}),
+      lenient,
+      ...(view ? { view } : {}),
+    };
+  };
+}
+
+export type { ReplaySample };
