@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Build the Docker sandbox image with no registry: debootstrap a minimal Debian bookworm,
+# install the packages in docker/sandbox/packages.txt, `docker import` the tree as a base
+# image, then add the executor agent and metadata on top (docker create/cp/commit).
+#
+# Cache rule (what .ci/run relies on):
+#   - base image  <repo>-base:<h>   h = sha256(packages.txt, BASE_RECIPE_VERSION, suite, mirror)
+#     is reused whenever an image with that tag exists locally.
+#   - final image $PLAYGROUND_DOCKER_IMAGE carries label org.rollout-playground.inputs-hash =
+#     sha256(base hash, docker/sandbox/agent/*, docker/sandbox/languages.json, this script).
+#     When the local image already carries the same hash, nothing is rebuilt.
+#   Set SANDBOX_IMAGE_FORCE=1 to rebuild both anyway. Downloaded .debs are kept in
+#   $SANDBOX_BUILD_CACHE (default /var/cache/rollout-playground) so a rebuild is mostly offline.
+#
+# Usage: npm run sandbox:image        (needs root, debootstrap and a reachable Debian mirror)
+#        scripts/build-sandbox-image.sh --print-hash   (print the final inputs hash and exit)
+set -euo pipefail
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT_DIR/docker/sandbox"
+IMAGE="${PLAYGROUND_DOCKER_IMAGE:-rollout-playground-sandbox:1}"
+SUITE="${SANDBOX_SUITE:-bookworm}"
+MIRROR="${SANDBOX_MIRROR:-http://deb.debian.org/debian}"
+SECURITY_MIRROR="${SANDBOX_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
+CACHE="${SANDBOX_BUILD_CACHE:-/var/cache/rollout-playground}"
+FORCE="${SANDBOX_IMAGE_FORCE:-0}"
+# Bump when the base recipe below changes in a way that must invalidate cached bases.
+BASE_RECIPE_VERSION=1
+SANDBOX_UID=1000
+
+log() { printf '[sandbox-image] %s\n' "$*" >&2; }
+
+packages() { grep -v '^\s*#' "$SRC/packages.txt" | grep -v '^\s*$' | tr '\n' ' '; }
+
+base_hash() {
+  { cat "$SRC/packages.txt"; echo "recipe=$BASE_RECIPE_VERSION suite=$SUITE mirror=$MIRROR"; } |
+    sha256sum | cut -c1-16
+}
+
+final_hash() {
+  {
+    base_hash
+    (cd "$SRC" && find agent languages.json -type f | LC_ALL=C sort | xargs sha256sum)
+    sha256sum "$ROOT_DIR/scripts/build-sandbox-image.sh" | cut -d' ' -f1
+  } | sha256sum | cut -c1-32
+}
+
+if [[ "${1:-}" == "--print-hash" ]]; then final_hash; exit 0; fi
+
+REPO="${IMAGE%:*}"
+[[ "$REPO" == "$IMAGE" ]] && REPO="$IMAGE"
+BASE_IMAGE="${REPO}-base:$(base_hash)"
+HASH="$(final_hash)"
+
+command -v docker >/dev/null || { log "docker CLI not found (apt-get install docker.io)"; exit 1; }
+docker info >/dev/null 2>&1 || { log "Docker daemon not reachable (DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock})"; exit 1; }
+
+current="$(docker image inspect "$IMAGE" --format '{{ index .Config.Labels "org.rollout-playground.inputs-hash" }}' 2>/dev/null || true)"
+if [[ "$FORCE" != "1" && "$current" == "$HASH" ]]; then
+  log "$IMAGE is up to date (inputs-hash $HASH); nothing to do"
+  exit 0
+fi
+
+build_base() {
+  command -v debootstrap >/dev/null || { log "debootstrap not found (apt-get install debootstrap)"; exit 1; }
+  [[ $EUID -eq 0 ]] || { log "the offline build needs root (debootstrap + chroot)"; exit 1; }
+  mkdir -p "$CACHE/debootstrap" "$CACHE/apt-archives/partial"
+  local rootfs
+  rootfs="$(mktemp -d /var/tmp/sandbox-rootfs.XXXXXX)"
+  cleanup_base() {
+    for m in var/cache/apt/archives dev/pts dev proc sys; do
+      mountpoint -q "$rootfs/$m" 2>/dev/null && umount -l "$rootfs/$m" || true
+    done
+    rm -rf --one-file-system "$rootfs"
+  }
+  trap cleanup_base EXIT
+
+  log "debootstrap $SUITE (minbase) into $rootfs from $MIRROR"
+  debootstrap --variant=minbase --cache-dir="$CACHE/debootstrap" "$SUITE" "$rootfs" "$MIRROR" >&2
+
+  cat >"$rootfs/etc/apt/sources.list" <<EOF
+deb $MIRROR $SUITE main
+deb $MIRROR $SUITE-updates main
+deb $SECURITY_MIRROR $SUITE-security main
+EOF
+  cat >"$rootfs/etc/apt/apt.conf.d/90sandbox" <<'EOF'
+APT::Install-Recommends "false";
+APT::Install-Suggests "false";
+Acquire::Retries "3";
+EOF
+  # No services may start inside the chroot.
+  printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+  chmod +x "$rootfs/usr/sbin/policy-rc.d"
+  cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
+
+  mount -t proc proc "$rootfs/proc"
+  mount --bind /dev "$rootfs/dev"
+  mount --bind "$CACHE/apt-archives" "$rootfs/var/cache/apt/archives"
+
+  local pkgs
+  pkgs="$(packages)"
+  log "apt-get install: $pkgs"
+  chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get update >&2
+  # shellcheck disable=SC2086
+  chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get install -y $pkgs >&2
+  chroot "$rootfs" /usr/bin/env LC_ALL=C apt-get clean >&2
+
+  umount -l "$rootfs/var/cache/apt/archives" "$rootfs/dev" "$rootfs/proc"
+  rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/resolv.conf"
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+    "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/*.log "$rootfs"/tmp/* 2>/dev/null || true
+
+  log "importing $BASE_IMAGE"
+  tar --numeric-owner -C "$rootfs" -c . | docker import \
+    --change "LABEL org.rollout-playground.base-hash=$(base_hash)" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
+    - "$BASE_IMAGE" >&2
+  cleanup_base
+  trap - EXIT
+}
+
+if [[ "$FORCE" == "1" ]] || ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  build_base
+else
+  log "reusing base image $BASE_IMAGE"
+fi
+
+if [[ "${SANDBOX_BASE_ONLY:-0}" == "1" ]]; then exit 0; fi
+
+# Every declared language must be runnable in the base, or the build fails here rather than at run time.
+langs="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.languages.map(x=>x.name).join(","))' "$SRC/languages.json")"
+checks="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.languages.map(x=>"command -v "+x.binary+" >/dev/null || { echo missing "+x.binary+"; exit 1; }").join("\n"))' "$SRC/languages.json")"
+log "checking languages: $langs"
+docker run --rm --network none --entrypoint /bin/sh "$BASE_IMAGE" -c "$checks
+python3 -c 'import numpy, sympy, scipy, pandas, matplotlib, ipykernel, jupyter_client'" >&2
+
+log "adding the executor agent -> $IMAGE"
+# Warm a Go build cache (the standard library is not precompiled in Debian's Go): each run copies it
+# into its writable GOCACHE instead of compiling the runtime from scratch.
+cid="$(docker create --network none --entrypoint /bin/sh "$BASE_IMAGE" -c 'set -e
+mkdir -p /opt/sandbox/gocache /tmp/w && cd /tmp/w
+printf "package main\nimport \"fmt\"\nfunc main() { fmt.Println(1) }\n" > main.go
+GOCACHE=/opt/sandbox/gocache GOPATH=/tmp/gopath go build -o main main.go
+chmod -R a+rX /opt/sandbox/gocache && rm -rf /tmp/w /tmp/gopath')"
+trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+docker start -a "$cid" >&2
+stage="$(mktemp -d /var/tmp/sandbox-stage.XXXXXX)"
+mkdir -p "$stage/opt/sandbox" "$stage/etc/sandbox" "$stage/sandbox" "$stage/etc/matplotlib" "$stage/home/sandbox"
+cp -r "$SRC/agent/." "$stage/opt/sandbox/"
+cp "$SRC/languages.json" "$stage/etc/sandbox/languages.json"
+# A non-root user that owns the working directory.
+docker cp "$cid:/etc/passwd" "$stage/passwd"
+docker cp "$cid:/etc/group" "$stage/group"
+mkdir -p "$stage/etc"
+grep -v '^sandbox:' "$stage/passwd" >"$stage/etc/passwd"; rm "$stage/passwd"
+echo "sandbox:x:$SANDBOX_UID:$SANDBOX_UID:sandbox:/home/sandbox:/bin/bash" >>"$stage/etc/passwd"
+grep -v '^sandbox:' "$stage/group" >"$stage/etc/group"; rm "$stage/group"
+echo "sandbox:x:$SANDBOX_UID:" >>"$stage/etc/group"
+# Headless plotting; notebooks display PNGs inline.
+echo 'backend: Agg' >"$stage/etc/matplotlib/matplotlibrc"
+chown -R "$SANDBOX_UID:$SANDBOX_UID" "$stage/sandbox" "$stage/home/sandbox"
+chmod 0755 "$stage/opt/sandbox"
+tar --numeric-owner -C "$stage" -c . | docker cp - "$cid:/"
+rm -rf "$stage"
+
+docker commit \
+  --change "LABEL org.rollout-playground.inputs-hash=$HASH" \
+  --change "LABEL org.rollout-playground.languages=$langs" \
+  --change "LABEL org.rollout-playground.agent=/opt/sandbox/agent.py" \
+  --change "LABEL org.rollout-playground.base=$BASE_IMAGE" \
+  --change "USER $SANDBOX_UID:$SANDBOX_UID" \
+  --change 'WORKDIR /sandbox' \
+  --change 'ENV HOME=/home/sandbox LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg MPLCONFIGDIR=/tmp/.mpl GOCACHE=/tmp/.gocache GOPATH=/tmp/.gopath' \
+  --change 'ENTRYPOINT []' \
+  --change 'CMD ["python3", "-u", "/opt/sandbox/agent.py"]' \
+  "$cid" "$IMAGE" >&2
+docker rm -f "$cid" >/dev/null
+trap - EXIT
+log "built $IMAGE (inputs-hash $HASH; languages $langs)"
