@@ -51,6 +51,16 @@ const serverEnvSchema = z.object({
   PLAYGROUND_MODEL_TIMEOUT_S: z.coerce.number().positive().default(120),
   /** Chat: slime's rollout_max_context_len (prompt + response tokens). */
   PLAYGROUND_MAX_CONTEXT_LEN: z.coerce.number().int().positive().default(32768),
+  /** Docker: daemon address; unset means the default socket (unix:///var/run/docker.sock). */
+  DOCKER_HOST: z.string().optional(),
+  /** Docker: sandbox image (built offline by `npm run sandbox:image`). */
+  PLAYGROUND_DOCKER_IMAGE: z.string().default("rollout-playground-sandbox:1"),
+  /** Docker: pre-started containers kept ready for new sessions (0 disables the pool). */
+  PLAYGROUND_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(2),
+  /** Docker: a session's container is removed after this many idle seconds. */
+  PLAYGROUND_DOCKER_IDLE_TTL_S: z.coerce.number().positive().default(1800),
+  /** Docker: "agent" (in-container executor, fast) or "exec" (one `docker exec` per run). */
+  PLAYGROUND_DOCKER_TRANSPORT: z.enum(["agent", "exec"]).default("agent"),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
