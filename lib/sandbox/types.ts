@@ -78,6 +78,26 @@ export const defaultToolsConfig = {
   code_interpreter: {},
 } satisfies Record<string, Record<string, unknown>>;
 
+/** Docker only: container hardening. Every default is the safe choice; loosen one knowingly. */
+export const dockerOptionsSchema = z.object({
+  /** "none" = no network at all (loopback only). */
+  network_mode: z.string().default("none"),
+  /** Container memory limit (cgroup); runs are also capped per process at limits.memory_mb. */
+  memory_mb: z.number().int().positive().max(65536).default(2048),
+  cpus: z.number().positive().max(64).default(1),
+  /** Container-wide process limit (cgroup pids), on top of the per-run limits.max_processes. */
+  pids_limit: z.number().int().positive().max(32768).default(256),
+  read_only_rootfs: z.boolean().default(true),
+  /** Size of the writable tmpfs at /sandbox (the session working directory). */
+  workdir_mb: z.number().int().positive().max(65536).default(512),
+  tmp_mb: z.number().int().positive().max(65536).default(512),
+  cap_drop: z.array(z.string()).default(["ALL"]),
+  no_new_privileges: z.boolean().default(true),
+  /** "uid:gid"; default: a fresh unprivileged uid per container (so per-uid process limits bind per session). */
+  user: z.string().regex(/^\d+:\d+$/).optional(),
+});
+export type DockerOptions = z.infer<typeof dockerOptionsSchema>;
+
 export const sandboxConfigSchema = z.object({
   /** A tool exists in a sandbox only if declared here (ms-enclave's tools_config). */
   tools_config: z
@@ -89,6 +109,8 @@ export const sandboxConfigSchema = z.object({
   image: z.string().optional(),
   /** Environment variables visible to runs. */
   env: z.record(z.string(), z.string()).default({}),
+  /** Docker only: hardening of the session's container. */
+  docker: dockerOptionsSchema.default(() => dockerOptionsSchema.parse({})),
 });
 export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
 export type SandboxConfigInput = z.input<typeof sandboxConfigSchema>;
@@ -173,6 +195,17 @@ export interface WorkdirFs {
   exists(path: string): Promise<boolean>;
 }
 
+/**
+ * Line-JSON channel to this session's notebook driver (docker/sandbox/agent/nbdriver.py), which
+ * holds a real Jupyter kernel. The notebook_executor tool speaks the driver protocol over it.
+ */
+export interface NotebookChannel {
+  /** One request, one response (the driver's JSON object). Rejects if the driver dies. */
+  request(msg: Record<string, unknown>, opts?: { timeoutMs?: number }): Promise<Record<string, unknown>>;
+  /** Interrupts the running cell (answers at once). */
+  interrupt(): Promise<void>;
+}
+
 /** What a backend gives the tools. Optional capabilities are tool-specific. */
 export interface SandboxRuntime {
   readonly backend: BackendName;
@@ -181,4 +214,8 @@ export interface SandboxRuntime {
   readonly python: string | null;
   run(spec: RunSpec): Promise<RunOutcome>;
   fs: WorkdirFs;
+  /** Languages multi_code_executor may run here (names from docker/sandbox/languages.json). */
+  languages?(): Promise<string[]>;
+  /** The session's notebook driver, or a sentence saying why there is none. */
+  notebook?(): Promise<NotebookChannel | { unavailable: string }>;
 }
