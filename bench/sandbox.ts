@@ -1,0 +1,237 @@
+// npm run bench:sandbox — latency and throughput of print(1) per backend, against two baselines:
+// a bare `python3 -c` spawn and a slime-style subprocess-per-call tool server.
+// Env: BENCH_SECONDS (throughput window per row, default 10), BENCH_RUNS (latency samples, default 200).
+// Every available backend in lib/sandbox/registry.ts gets its own rows automatically.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { findPython } from "@/lib/sandbox/python";
+import { backendStatuses, getBackend } from "@/lib/sandbox/registry";
+import type { Sandbox } from "@/lib/sandbox/types";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const CONCURRENCY = [1, 8, 32];
+
+interface Target {
+  name: string;
+  kind: "baseline" | "ours";
+  setup?(): Promise<void>;
+  /** One print(1) execution; must throw if the output is wrong. */
+  once(): Promise<void>;
+  teardown?(): Promise<void>;
+}
+
+const py = findPython();
+if (!py.ok) {
+  console.error(py.reason);
+  process.exit(1);
+}
+const python = py.info.executable;
+
+function bare(): Target {
+  return {
+    name: "bare python3 -c (baseline)",
+    kind: "baseline",
+    once: () =>
+      new Promise((resolve, reject) => {
+        const c = spawn(python, ["-c", "print(1)"], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        c.stdout.on("data", (d) => (out += d));
+        c.on("error", reject);
+        c.on("close", (code) => (code === 0 && out === "1\n" ? resolve() : reject(new Error(`bare: ${code} ${out}`))));
+      }),
+  };
+}
+
+// A long-lived python "tool server" that, per call, does what slime's PythonSandbox.execute_code does:
+// make a temp dir, write the wrapped code to code.py, run `python3 code.py` with subprocess, read
+// its output, remove the dir. Calls run in threads (slime calls the blocking subprocess from an
+// async function; threads only make this baseline faster).
+const slimeServer = String.raw`
+import json, os, shutil, subprocess, sys, tempfile, threading
+PY = sys.argv[1]
+lock = threading.Lock()
+def wrap(code):
+    body = "\n".join("    " + l for l in code.split("\n"))
+    return ("import sys\nimport traceback\nfrom io import StringIO\nout = StringIO()\nerr = StringIO()\n"
+            "real_out = sys.stdout\nsys.stdout = out\nsys.stderr = err\ntry:\n" + body +
+            "\n    sys.stdout = real_out\n    r = ''\n    if out.getvalue():\n        r += 'Output:\\n' + out.getvalue()\n"
+            "    if err.getvalue():\n        r += '\\nErrors:\\n' + err.getvalue()\n    print(r)\n"
+            "except Exception as e:\n    sys.stdout = real_out\n    print('Error: ' + str(e) + '\\nTraceback:\\n' + traceback.format_exc())\n")
+def handle(req):
+    d = tempfile.mkdtemp(prefix="python_sandbox_")
+    try:
+        p = os.path.join(d, "code.py")
+        with open(p, "w") as f:
+            f.write(wrap(req["code"]))
+        env = dict(os.environ, PYTHONPATH=d, PYTHONUNBUFFERED="1")
+        proc = subprocess.Popen([PY, p], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=d, text=True)
+        o, e = proc.communicate(timeout=120)
+        res = o.strip() if proc.returncode == 0 else "Error: Process exited with code %d\n%s" % (proc.returncode, e)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    with lock:
+        sys.stdout.write(json.dumps({"id": req["id"], "result": res}) + "\n")
+        sys.stdout.flush()
+for line in sys.stdin:
+    threading.Thread(target=handle, args=(json.loads(line),)).start()
+`;
+
+function slimeStyle(): Target {
+  let child: ChildProcessWithoutNullStreams;
+  let next = 0;
+  const waiting = new Map<number, (r: string) => void>();
+  return {
+    name: "slime-style subprocess wrapper (baseline)",
+    kind: "baseline",
+    async setup() {
+      child = spawn(python, ["-c", slimeServer, python]);
+      child.stderr.on("data", (d) => process.stderr.write(d));
+      createInterface({ input: child.stdout }).on("line", (l) => {
+        const { id, result } = JSON.parse(l) as { id: number; result: string };
+        waiting.get(id)?.(result);
+        waiting.delete(id);
+      });
+    },
+    once() {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, (r) => (r === "Output:\n1" ? resolve() : reject(new Error(`slime-style: ${r}`))));
+        child.stdin.write(JSON.stringify({ id, code: "print(1)" }) + "\n");
+      });
+    },
+    async teardown() {
+      child.stdin.end();
+      child.kill();
+    },
+  };
+}
+
+function backendTarget(backend: string, isolated: boolean): Target {
+  let sb: Sandbox;
+  return {
+    name: `${backend} python_executor${isolated ? "" : " (NOT isolated)"}`,
+    kind: "ours",
+    async setup() {
+      sb = await getBackend(backend)!.create({ tools_config: { python_executor: {} } });
+    },
+    async once() {
+      const r = await sb.executeTool("python_executor", { code: "print(1)" });
+      if (r.status !== "success" || r.output !== "1\n") throw new Error(`${backend}: ${JSON.stringify(r)}`);
+    },
+    async teardown() {
+      await sb.close();
+    },
+  };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function latency(t: Target): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 5; i++) await t.once(); // warm caches
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    await t.once();
+    samples.push(performance.now() - s);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: pct(samples, 50), p95: pct(samples, 95) };
+}
+
+async function throughput(t: Target, concurrency: number): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      await t.once();
+      done++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - start) / 1000);
+}
+
+interface Row {
+  name: string;
+  kind: Target["kind"];
+  p50: number;
+  p95: number;
+  tput: number[];
+}
+
+async function main() {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-bench-"));
+  process.env.PLAYGROUND_STATE_DIR = stateDir;
+  const targets: Target[] = [bare(), slimeStyle()];
+  for (const s of await backendStatuses()) {
+    if (s.available) targets.push(backendTarget(s.backend, s.isolated));
+    else console.log(`(skipping ${s.backend}: ${s.reason})`);
+  }
+  console.log(`python ${py.ok ? py.info.version : ""} at ${python}; ${os.cpus().length} CPUs; ${RUNS} latency runs; ${SECONDS}s per throughput cell\n`);
+  const rows: Row[] = [];
+  try {
+    for (const t of targets) {
+      await t.setup?.();
+      try {
+        const { p50, p95 } = await latency(t);
+        const tput: number[] = [];
+        for (const c of CONCURRENCY) tput.push(await throughput(t, c));
+        rows.push({ name: t.name, kind: t.kind, p50, p95, tput });
+        process.stderr.write(`done: ${t.name}\n`);
+      } finally {
+        await t.teardown?.();
+      }
+    }
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+
+  const f1 = (n: number) => n.toFixed(1);
+  const header = ["target", "p50 ms", "p95 ms", ...CONCURRENCY.map((c) => `runs/s @${c}`), "@8 / @1", "@32 / @1"];
+  const table = rows.map((r) => [r.name, f1(r.p50), f1(r.p95), ...r.tput.map(f1), `${(r.tput[1]! / r.tput[0]!).toFixed(2)}x`, `${(r.tput[2]! / r.tput[0]!).toFixed(2)}x`]);
+  printTable(header, table);
+
+  const [bareRow, slimeRow] = rows;
+  console.log("");
+  const ratioHeader = ["ours", "p50 / bare", "p50 / slime-style", "runs/s@8 vs bare", "runs/s@32 vs slime-style", "goal p50 <= 1.3x bare", "goal @8,@32 >= 1.7x @1"];
+  const ratios = rows
+    .filter((r) => r.kind === "ours")
+    .map((r) => {
+      const pBare = r.p50 / bareRow!.p50;
+      const pSlime = r.p50 / slimeRow!.p50;
+      const scale = Math.min(r.tput[1]! / r.tput[0]!, r.tput[2]! / r.tput[0]!);
+      return [
+        r.name,
+        `${pBare.toFixed(2)}x`,
+        `${pSlime.toFixed(2)}x`,
+        `${(r.tput[1]! / bareRow!.tput[1]!).toFixed(2)}x`,
+        `${(r.tput[2]! / slimeRow!.tput[2]!).toFixed(2)}x`,
+        pBare <= 1.3 ? "met" : "MISSED",
+        scale >= 1.7 ? "met" : "MISSED",
+      ];
+    });
+  printTable(ratioHeader, ratios);
+}
+
+function printTable(header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
+  console.log(line(header));
+  console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
