@@ -173,8 +173,9 @@ export function pyJsonDumps(v: unknown, sortKeys = false): string {
     if (Number.isNaN(v)) return "NaN";
     if (v === Infinity) return "Infinity";
     if (v === -Infinity) return "-Infinity";
-    // JSON input cannot tell 1 from 1.0; integers are rendered as Python ints.
-    if (Number.isInteger(v)) return Object.is(v, -0) ? "-0.0" : BigInt(v).toString();
+    // A JS number cannot tell 1 from 1.0. Render it as Python would after reading the JSON that
+    // JSON.stringify writes for it: an int unless it needs an exponent (|v| >= 1e21).
+    if (Number.isInteger(v) && Math.abs(v) < 1e21) return BigInt(v).toString(); // JSON.stringify(-0) is "0"
     return pyFloatRepr(v);
   }
   if (typeof v === "string") return pyJsonString(v);
