@@ -2,15 +2,13 @@ import "server-only";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { computeReward } from "@/lib/reward";
 import type { Sandbox } from "@/lib/sandbox/types";
-import type { Dataset, ReexecRecord } from "./dataset";
+import type { Dataset } from "./dataset";
+import type { ReexecEvent, ReexecRecord, RescoreEvent } from "./types";
+export type { ReexecEvent, RescoreEvent } from "./types";
 import { codeCells, normalizeOutput, segmentResponse } from "./segments";
 
 // Batch actions over a dataset: re-score with a reward type, re-execute code cells.
 // Both report progress through `emit` and stop when the signal aborts.
-
-export type RescoreEvent =
-  | { type: "progress"; done: number; total: number; disagreements: number; errors: number }
-  | { type: "done"; done: number; total: number; disagreements: number; errors: number; ms: number; cancelled: boolean };
 
 export async function rescoreRows(
   ds: Dataset,
@@ -77,11 +75,6 @@ export function countDisagreements(ds: Dataset): number {
   }
   return n;
 }
-
-export type ReexecEvent =
-  | { type: "progress"; done: number; total: number; cells: number; mismatches: number; errors: number }
-  | { type: "row"; row: number; cells: number; mismatches: number; errors: number }
-  | { type: "done"; done: number; total: number; cells: number; mismatches: number; errors: number; ms: number; cancelled: boolean; mismatched_rows: number[] };
 
 /** Run every code cell of one sample and compare with what was recorded. */
 export async function reexecuteSample(sb: Sandbox, response: string, signal: AbortSignal): Promise<ReexecRecord> {

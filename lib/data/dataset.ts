@@ -12,9 +12,10 @@ import { readRange, scanJsonArray, scanJsonl, sniffContainer } from "./scan";
 import type { SearchOutcome, SearchProgress } from "./text-cache";
 import { searchTextCache, TextCacheWriter } from "./text-cache";
 import type {
-  ContainerKind, DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, ProblemKind, RowsPage,
+  ContainerKind, DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, ProblemKind, ReexecRecord, RowsPage,
 } from "./types";
 import { errorFlagMask, rowFlags } from "./types";
+export type { ReexecRecord } from "./types";
 
 const MAX_PROBLEMS = 2000;
 const MAX_FIELDS = 200;
@@ -82,13 +83,6 @@ export interface RescoreState {
   disagreements: number;
   preds: Map<number, { score: number; acc?: boolean; pred?: string | null; error?: string }>;
 }
-export interface ReexecRecord {
-  cells: number;
-  mismatches: number;
-  errors: number;
-  details: { cell: number; match: boolean; recorded: string | null; live: string; status: string }[];
-}
-
 export class Dataset {
   readonly store = new RowStore();
   readonly problems: Problem[] = [];

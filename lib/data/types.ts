@@ -169,3 +169,21 @@ export interface GroupSummary {
   pass_rate: number | null;
   samples: NormalizedSample[];
 }
+
+/** Result of re-running one sample's code cells. */
+export interface ReexecRecord {
+  cells: number;
+  mismatches: number;
+  errors: number;
+  details: { cell: number; match: boolean; recorded: string | null; live: string; status: string }[];
+}
+
+export type RescoreEvent =
+  | { type: "progress"; done: number; total: number; disagreements: number; errors: number }
+  | { type: "done"; done: number; total: number; disagreements: number; errors: number; ms: number; cancelled: boolean };
+
+export type ReexecEvent =
+  | { type: "progress"; done: number; total: number; cells: number; mismatches: number; errors: number }
+  | { type: "row"; row: number; cells: number; mismatches: number; errors: number }
+  | { type: "done"; done: number; total: number; cells: number; mismatches: number; errors: number; ms: number; cancelled: boolean; mismatched_rows: number[] };
+

@@ -1,8 +1,15 @@
+import { Suspense } from "react";
+import { InspectApp } from "@/components/inspect/inspect-app";
+import { BASE_REWARD_TYPES } from "@/lib/reward";
+
+export const dynamic = "force-dynamic";
+
 export default function InspectPage() {
+  // Reward types come from the server's reward registry so the list never drifts.
+  const rewardTypes = [...BASE_REWARD_TYPES, ...BASE_REWARD_TYPES.filter((t) => t !== "retool").map((t) => `boxed_${t}`)];
   return (
-    <section data-testid="inspect-placeholder" className="p-6 text-sm text-zinc-600">
-      <h1 className="mb-2 text-lg font-semibold text-zinc-900">Inspect</h1>
-      <p>Dataset and rollout inspection lands here. Until then, run code in the Editor.</p>
-    </section>
+    <Suspense fallback={<p className="p-6 text-sm text-zinc-500">Loading…</p>}>
+      <InspectApp rewardTypes={rewardTypes} />
+    </Suspense>
   );
 }

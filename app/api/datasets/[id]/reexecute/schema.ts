@@ -12,4 +12,4 @@ export const reexecuteSchema = z.object({
   concurrency: z.number().int().min(1).max(8).default(2),
 });
 export type ReexecuteInput = z.infer<typeof reexecuteSchema>;
-export type { ReexecEvent } from "@/lib/data/actions";
+export type { ReexecEvent } from "@/lib/data/types";

@@ -10,4 +10,4 @@ export const rescoreSchema = z.object({
   query: rowQuerySchema.default(() => rowQuerySchema.parse({})),
 });
 export type RescoreInput = z.infer<typeof rescoreSchema>;
-export type { RescoreEvent } from "@/lib/data/actions";
+export type { RescoreEvent } from "@/lib/data/types";

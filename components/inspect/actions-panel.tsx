@@ -1,0 +1,182 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/select";
+import type { ReexecEvent, RescoreEvent } from "@/lib/data/types";
+import type { RowQuery } from "@/lib/data/query";
+import type { DatasetInfo } from "@/lib/data/types";
+import { api, queryString, streamEvents } from "./api";
+import { Histogram } from "./histogram";
+
+type Hist = { min: number; max: number; counts: number[]; missing: number };
+
+function Progress({ done, total, testId }: { done: number; total: number; testId: string }) {
+  return (
+    <div className="flex items-center gap-2 text-xs" data-testid={testId}>
+      <div className="h-2 w-56 overflow-hidden rounded bg-zinc-200">
+        <div className="h-full bg-indigo-500 transition-all" style={{ width: `${total ? (100 * done) / total : 0}%` }} />
+      </div>
+      <span>
+        {done.toLocaleString()} / {total.toLocaleString()}
+      </span>
+    </div>
+  );
+}
+
+/** Batch re-execution, re-scoring, histograms and exports over the file or the filtered set. */
+export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { info: DatasetInfo; query: RowQuery; rewardTypes: string[]; onChanged: () => void; onShow: (patch: Partial<RowQuery>) => void }) {
+  const [scope, setScope] = useState<"filtered" | "all">("filtered");
+  const [rx, setRx] = useState<{ running: boolean; progress: Extract<ReexecEvent, { type: "progress" }> | null; done: Extract<ReexecEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
+  const [rs, setRs] = useState<{ running: boolean; progress: Extract<RescoreEvent, { type: "progress" }> | null; done: Extract<RescoreEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
+  const [rewardType, setRewardType] = useState(rewardTypes[0] ?? "retool");
+  const [rmUrl, setRmUrl] = useState("");
+  const [hists, setHists] = useState<{ recorded: Hist | null; rescored: Hist | null }>({ recorded: null, rescored: null });
+  const rxAbort = useRef<AbortController | null>(null);
+  const rsAbort = useRef<AbortController | null>(null);
+
+  const loadHists = async () => {
+    const [a, b] = await Promise.all([api.histogram(info.id, "recorded"), api.histogram(info.id, "rescored")]);
+    setHists({ recorded: a.ok ? a.value : null, rescored: b.ok ? b.value : null });
+  };
+  useEffect(() => {
+    void loadHists();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [info.id, info.indexing]);
+
+  async function reexecute() {
+    const ctrl = new AbortController();
+    rxAbort.current = ctrl;
+    setRx({ running: true, progress: null, done: null, error: null });
+    const r = await streamEvents<ReexecEvent | { type: "error"; message: string }>(
+      `/api/datasets/${info.id}/reexecute`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scope, query }), signal: ctrl.signal },
+      (e) => {
+        if (e.type === "progress") setRx((s) => ({ ...s, progress: e }));
+        else if (e.type === "done") setRx((s) => ({ ...s, done: e }));
+        else if (e.type === "error") setRx((s) => ({ ...s, error: e.message }));
+      },
+    );
+    setRx((s) => ({ ...s, running: false, error: r.ok ? s.error : r.message === "cancelled" ? "Cancelled." : r.message }));
+    onChanged();
+  }
+
+  async function rescore() {
+    const ctrl = new AbortController();
+    rsAbort.current = ctrl;
+    setRs({ running: true, progress: null, done: null, error: null });
+    const r = await streamEvents<RescoreEvent | { type: "error"; message: string }>(
+      `/api/datasets/${info.id}/rescore`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reward_type: rewardType, rm_url: rmUrl || undefined, scope, query }), signal: ctrl.signal },
+      (e) => {
+        if (e.type === "progress") setRs((s) => ({ ...s, progress: e }));
+        else if (e.type === "done") setRs((s) => ({ ...s, done: e }));
+        else if (e.type === "error") setRs((s) => ({ ...s, error: e.message }));
+      },
+    );
+    setRs((s) => ({ ...s, running: false, error: r.ok ? s.error : r.message === "cancelled" ? "Cancelled." : r.message }));
+    await loadHists();
+    onChanged();
+  }
+
+  const exportHref = (what: string) => `/api/datasets/${info.id}/export?${queryString(query, { what })}`;
+
+  return (
+    <div data-testid="actions-panel" className="flex flex-col gap-4 p-4 text-sm">
+      <label className="flex items-center gap-2 text-xs">
+        Run over
+        <Select data-testid="actions-scope" value={scope} onChange={(e) => setScope(e.target.value as "filtered" | "all")}>
+          <option value="filtered">the filtered list</option>
+          <option value="all">the whole file ({info.rows.toLocaleString()} rows)</option>
+        </Select>
+      </label>
+
+      <section className="flex flex-col gap-2 rounded-md border border-zinc-200 p-3">
+        <h3 className="font-semibold">Re-execute code cells</h3>
+        <p className="text-xs text-zinc-600">Runs every code cell again in the sandbox (code_interpreter) and compares the live output with the recorded &lt;interpreter&gt; output.</p>
+        <div className="flex items-center gap-2">
+          <Button variant="primary" size="sm" onClick={() => void reexecute()} disabled={rx.running || info.indexing} data-testid="batch-reexecute">
+            Re-execute
+          </Button>
+          {rx.running && (
+            <Button size="sm" variant="danger" onClick={() => rxAbort.current?.abort()} data-testid="batch-reexecute-cancel">
+              Cancel
+            </Button>
+          )}
+        </div>
+        {rx.progress && <Progress testId="batch-reexecute-progress" done={rx.progress.done} total={rx.progress.total} />}
+        {rx.error && <p className="text-xs text-red-700" data-testid="batch-reexecute-error">{rx.error}</p>}
+        {rx.done && (
+          <table data-testid="reexecute-summary" className="text-xs">
+            <tbody>
+              <tr><td className="pr-3 text-zinc-500">samples run</td><td data-testid="reexec-summary-done">{rx.done.done} / {rx.done.total}{rx.done.cancelled ? " (cancelled)" : ""}</td></tr>
+              <tr><td className="pr-3 text-zinc-500">code cells</td><td>{rx.done.cells}</td></tr>
+              <tr><td className="pr-3 text-zinc-500">not reproducible</td><td data-testid="reexec-summary-mismatches" className={rx.done.mismatches ? "font-semibold text-red-700" : ""}>{rx.done.mismatches}</td></tr>
+              <tr><td className="pr-3 text-zinc-500">could not run</td><td>{rx.done.errors}</td></tr>
+              <tr><td className="pr-3 text-zinc-500">time</td><td>{(rx.done.ms / 1000).toFixed(1)} s</td></tr>
+            </tbody>
+          </table>
+        )}
+        {rx.done && rx.done.mismatches > 0 && (
+          <Button size="sm" onClick={() => onShow({ mismatch: true })} data-testid="show-mismatches">
+            Show the non-reproducible samples
+          </Button>
+        )}
+      </section>
+
+      <section className="flex flex-col gap-2 rounded-md border border-zinc-200 p-3">
+        <h3 className="font-semibold">Re-score</h3>
+        <div className="flex flex-wrap items-center gap-2">
+          <Select data-testid="rescore-type" value={rewardType} onChange={(e) => setRewardType(e.target.value)}>
+            {rewardTypes.map((t) => (
+              <option key={t} value={t}>{t}</option>
+            ))}
+          </Select>
+          {rewardType.includes("remote_rm") && (
+            <input className="w-56 rounded border border-zinc-300 px-2 py-1 text-xs" placeholder="http://reward-model/score" value={rmUrl} onChange={(e) => setRmUrl(e.target.value)} />
+          )}
+          <Button variant="primary" size="sm" onClick={() => void rescore()} disabled={rs.running || info.indexing} data-testid="rescore-run">
+            Re-score
+          </Button>
+          {rs.running && (
+            <Button size="sm" variant="danger" onClick={() => rsAbort.current?.abort()} data-testid="rescore-cancel">
+              Cancel
+            </Button>
+          )}
+        </div>
+        {rs.progress && <Progress testId="rescore-progress" done={rs.progress.done} total={rs.progress.total} />}
+        {rs.error && <p className="text-xs text-red-700">{rs.error}</p>}
+        {rs.done && (
+          <p data-testid="rescore-summary" className="text-xs">
+            {rs.done.done.toLocaleString()} rescored with {rewardType}:{" "}
+            <span data-testid="rescore-disagreements" className={rs.done.disagreements ? "font-semibold text-red-700" : "text-green-700"}>
+              {rs.done.disagreements} disagree
+            </span>{" "}
+            with the recorded reward{rs.done.errors ? `, ${rs.done.errors} errors` : ""} ({(rs.done.ms / 1000).toFixed(1)} s).
+          </p>
+        )}
+        {(rs.done?.disagreements ?? info.rescore?.disagreements ?? 0) > 0 && (
+          <Button size="sm" onClick={() => onShow({ disagree: true })} data-testid="show-disagreements">
+            Show the disagreements
+          </Button>
+        )}
+        <div className="flex flex-wrap gap-4">
+          {hists.recorded && <Histogram testId="hist-recorded" title="recorded reward" data={hists.recorded} />}
+          {hists.rescored && hists.rescored.missing < info.rows && <Histogram testId="hist-rescored" title="recomputed reward" data={hists.rescored} />}
+        </div>
+      </section>
+
+      <section className="flex flex-col gap-1 rounded-md border border-zinc-200 p-3">
+        <h3 className="font-semibold">Export (JSONL)</h3>
+        <a className="text-xs text-indigo-700 underline" href={exportHref("filtered")} data-testid="export-filtered">
+          the filtered samples (original records)
+        </a>
+        <a className="text-xs text-indigo-700 underline" href={exportHref("rescore")} data-testid="export-rescore">
+          recomputed rewards (recorded vs recomputed)
+        </a>
+        <a className="text-xs text-indigo-700 underline" href={exportHref("reexec")} data-testid="export-reexec">
+          re-execution results
+        </a>
+      </section>
+    </div>
+  );
+}

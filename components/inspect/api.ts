@@ -1,0 +1,94 @@
+"use client";
+import type { RowQuery } from "@/lib/data/query";
+import { writeRowQuery } from "@/lib/data/query";
+import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, ReexecRecord, RowsPage } from "@/lib/data/types";
+
+// Browser-side calls to /api/datasets. Failures come back as values, never thrown into React.
+
+export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+
+async function call<T>(url: string, init?: RequestInit): Promise<Result<T>> {
+  try {
+    const res = await fetch(url, { cache: "no-store", ...init });
+    const body = (await res.json().catch(() => null)) as unknown;
+    if (!res.ok) {
+      const msg = (body as { error?: { message?: string } } | null)?.error?.message;
+      return { ok: false, message: msg ?? `The server answered ${res.status}.` };
+    }
+    return { ok: true, value: body as T };
+  } catch (e) {
+    if ((e as Error).name === "AbortError") return { ok: false, message: "cancelled" };
+    return { ok: false, message: "The server could not be reached." };
+  }
+}
+
+export function queryString(q: RowQuery, extra: Record<string, string | number> = {}): string {
+  const p = writeRowQuery(q, new URLSearchParams());
+  for (const [k, v] of Object.entries(extra)) p.set(k, String(v));
+  return p.toString();
+}
+
+export interface DirListing {
+  root: string;
+  dir: string;
+  entries: { name: string; path: string; type: "dir" | "file"; size: number }[];
+}
+
+export interface SampleResponse {
+  sample: NormalizedSample;
+  raw: string;
+  raw_truncated: boolean;
+  /** Dense group id used by the list and the group view (-1 for unparsed rows). */
+  group: number;
+  nav: { position: number; prev: number | null; next: number | null; matched: number };
+  reexec: ReexecRecord | null;
+  rescore: { score: number; acc?: boolean; pred?: string | null; error?: string } | null;
+  /** Display text of each token when the server has a tokenizer. */
+  token_pieces: string[] | null;
+  tokenizer_note: string | null;
+}
+
+export const api = {
+  listFiles: (dir: string) => call<DirListing>(`/api/datasets/files?dir=${encodeURIComponent(dir)}`),
+  open: (source: string, format?: DatasetFormat) =>
+    call<DatasetInfo>("/api/datasets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source, format }) }),
+  upload: (file: File, format?: DatasetFormat) =>
+    call<DatasetInfo>(`/api/datasets/upload?${new URLSearchParams({ name: file.name, ...(format ? { format } : {}) })}`, { method: "POST", body: file }),
+  info: (id: string) => call<DatasetInfo>(`/api/datasets/${id}`),
+  rows: (id: string, q: RowQuery, offset: number, limit: number, signal?: AbortSignal) =>
+    call<RowsPage>(`/api/datasets/${id}/rows?${queryString(q, { offset, limit })}`, { signal }),
+  sample: (id: string, row: number, q: RowQuery, signal?: AbortSignal) =>
+    call<SampleResponse>(`/api/datasets/${id}/samples/${row}?${queryString(q)}`, { signal }),
+  group: (id: string, group: number) => call<GroupSummary>(`/api/datasets/${id}/groups/${group}`),
+  problems: (id: string) => call<{ total: number; kept: number; problems: Problem[] }>(`/api/datasets/${id}/problems?limit=2000`),
+  histogram: (id: string, which: "recorded" | "rescored") =>
+    call<{ min: number; max: number; counts: number[]; missing: number }>(`/api/datasets/${id}/histogram?which=${which}`),
+};
+
+/** POST (or GET) and read an NDJSON stream, one callback per event. */
+export async function streamEvents<E>(url: string, init: RequestInit, onEvent: (e: E) => void): Promise<Result<null>> {
+  try {
+    const res = await fetch(url, init);
+    if (!res.ok || !res.body) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      return { ok: false, message: body?.error?.message ?? `The server answered ${res.status}.` };
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buf += value;
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.trim()) onEvent(JSON.parse(line) as E);
+      }
+    }
+    return { ok: true, value: null };
+  } catch (e) {
+    if ((e as Error).name === "AbortError") return { ok: false, message: "cancelled" };
+    return { ok: false, message: "The connection to the server was lost." };
+  }
+}

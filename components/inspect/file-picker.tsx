@@ -1,0 +1,118 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Spinner } from "@/components/ui/spinner";
+import type { DatasetFormat, DatasetInfo } from "@/lib/data/types";
+import type { DirListing } from "./api";
+import { api } from "./api";
+
+function size(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1048576) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1073741824) return `${(n / 1048576).toFixed(1)} MiB`;
+  return `${(n / 1073741824).toFixed(2)} GiB`;
+}
+
+/** Open a file from PLAYGROUND_DATA_DIR or upload one. */
+export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) => void; onUploaded: (info: DatasetInfo) => void }) {
+  const [dir, setDir] = useState("");
+  const [listing, setListing] = useState<DirListing | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    void api.listFiles(dir).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setListing(r.value);
+        setError(null);
+      } else setError(r.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [dir]);
+
+  async function upload(file: File, format?: DatasetFormat) {
+    setUploading(true);
+    const r = await api.upload(file, format);
+    setUploading(false);
+    if (r.ok) onUploaded(r.value);
+    else setError(r.message);
+  }
+
+  return (
+    <section data-testid="file-picker" className="mx-auto flex w-full max-w-3xl flex-col gap-4 p-6">
+      <div>
+        <h1 className="text-lg font-semibold">Inspect a rollout dump or dataset</h1>
+        <p className="text-sm text-zinc-600">
+          JSONL, JSON arrays and Parquet: slime rollout samples, chat-message datasets, verl generation dumps and prompt/label
+          datasets. slime&apos;s <code>--save-debug-rollout-data</code> pickles: convert them first with{" "}
+          <code>scripts/convert-debug-rollout.py</code>.
+        </p>
+      </div>
+      <div className="rounded-lg border border-zinc-200 bg-white p-4">
+        <div className="mb-2 flex items-center justify-between">
+          <h2 className="text-sm font-semibold">Data directory</h2>
+          <span className="truncate text-xs text-zinc-500" title={listing?.root}>
+            {listing?.root}
+            {listing?.dir ? `/${listing.dir}` : ""}
+          </span>
+        </div>
+        {error && (
+          <p data-testid="file-picker-error" className="mb-2 text-sm text-red-700">
+            {error}
+          </p>
+        )}
+        <ul data-testid="data-dir-listing" className="divide-y divide-zinc-100 text-sm">
+          {dir && (
+            <li>
+              <button className="w-full px-2 py-1.5 text-left text-indigo-700 hover:bg-zinc-50" onClick={() => setDir(dir.split("/").slice(0, -1).join("/"))}>
+                ..
+              </button>
+            </li>
+          )}
+          {listing?.entries.map((e) => (
+            <li key={e.path}>
+              <button
+                data-testid={`data-file-${e.name}`}
+                className="flex w-full items-center justify-between px-2 py-1.5 text-left hover:bg-zinc-50"
+                onClick={() => (e.type === "dir" ? setDir(e.path) : onOpen(e.path))}
+              >
+                <span className={e.type === "dir" ? "font-medium text-indigo-700" : ""}>
+                  {e.type === "dir" ? `${e.name}/` : e.name}
+                </span>
+                {e.type === "file" && <span className="text-xs text-zinc-500">{size(e.size)}</span>}
+              </button>
+            </li>
+          ))}
+          {listing && listing.entries.length === 0 && <li className="px-2 py-1.5 text-zinc-500">No .jsonl, .json or .parquet files here.</li>}
+        </ul>
+      </div>
+      <div className="flex items-center gap-3 rounded-lg border border-dashed border-zinc-300 bg-white p-4">
+        <input
+          ref={input}
+          data-testid="upload-input"
+          type="file"
+          accept=".jsonl,.ndjson,.json,.parquet"
+          className="hidden"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void upload(f);
+          }}
+        />
+        <Button onClick={() => input.current?.click()} disabled={uploading} data-testid="upload-button">
+          Upload a file…
+        </Button>
+        {uploading && (
+          <span className="flex items-center gap-2 text-sm text-zinc-600">
+            <Spinner /> uploading
+          </span>
+        )}
+        <span className="text-xs text-zinc-500">The file is stored on the server and indexed there; nothing is parsed in the browser.</span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+"use client";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import type { RowQuery } from "@/lib/data/query";
+import { statusList } from "@/lib/data/query";
+
+export interface SearchState {
+  running: boolean;
+  done: number;
+  total: number;
+  matches: number;
+  error: string | null;
+}
+
+function NumberBox({ label, value, onCommit, testId }: { label: string; value: number | undefined; onCommit: (v: number | undefined) => void; testId: string }) {
+  const [text, setText] = useState(value === undefined ? "" : String(value));
+  useEffect(() => setText(value === undefined ? "" : String(value)), [value]);
+  const commit = () => {
+    const t = text.trim();
+    const n = t === "" ? undefined : Number(t);
+    if (n === undefined || Number.isFinite(n)) onCommit(n);
+  };
+  return (
+    <label className="flex items-center gap-1 text-xs text-zinc-600">
+      {label}
+      <input
+        data-testid={testId}
+        className="w-16 rounded border border-zinc-300 px-1.5 py-1 text-xs"
+        value={text}
+        inputMode="decimal"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === "Enter" && commit()}
+      />
+    </label>
+  );
+}
+
+function Toggle({ on, label, onChange, testId, title }: { on: boolean; label: string; onChange: (v: boolean) => void; testId: string; title?: string }) {
+  return (
+    <button
+      type="button"
+      title={title}
+      data-testid={testId}
+      aria-pressed={on}
+      onClick={() => onChange(!on)}
+      className={cn("rounded border px-2 py-1 text-xs", on ? "border-indigo-400 bg-indigo-50 text-indigo-800" : "border-zinc-300 bg-white text-zinc-600 hover:bg-zinc-50")}
+    >
+      {label}
+    </button>
+  );
+}
+
+export function FilterBar({
+  query,
+  statuses,
+  onChange,
+  search,
+  hasRescore,
+  hasReexec,
+}: {
+  query: RowQuery;
+  statuses: string[];
+  onChange: (q: RowQuery) => void;
+  search: SearchState | null;
+  hasRescore: boolean;
+  hasReexec: boolean;
+}) {
+  const [text, setText] = useState(query.q ?? "");
+  useEffect(() => setText(query.q ?? ""), [query.q]);
+  const set = (patch: Partial<RowQuery>) => onChange({ ...query, ...patch });
+  const selected = new Set(statusList(query) ?? []);
+  const toggleStatus = (s: string) => {
+    const next = new Set(selected);
+    if (next.has(s)) next.delete(s);
+    else next.add(s);
+    set({ status: next.size ? [...next].join(",") : undefined });
+  };
+  const active =
+    !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined ||
+    query.err || query.disagree || query.mismatch || !!query.q || query.group !== undefined;
+  return (
+    <div data-testid="filter-bar" className="flex flex-col gap-2 border-b border-zinc-200 bg-white px-3 py-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <form
+          className="flex items-center gap-1"
+          onSubmit={(e) => {
+            e.preventDefault();
+            set({ q: text || undefined });
+          }}
+        >
+          <input
+            data-testid="filter-search"
+            className="w-64 rounded border border-zinc-300 px-2 py-1 text-xs"
+            placeholder={query.re ? "regex over prompt + response" : "text in prompt + response"}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <Button size="sm" type="submit" data-testid="filter-search-go">
+            Search
+          </Button>
+        </form>
+        <Toggle testId="filter-regex" on={query.re} label=".*" title="regular expression" onChange={(v) => set({ re: v })} />
+        <Toggle testId="filter-case" on={query.cs} label="Aa" title="case sensitive" onChange={(v) => set({ cs: v })} />
+        <span className="mx-1 h-5 w-px bg-zinc-200" />
+        <NumberBox testId="filter-rmin" label="reward ≥" value={query.rmin} onCommit={(v) => set({ rmin: v })} />
+        <NumberBox testId="filter-rmax" label="≤" value={query.rmax} onCommit={(v) => set({ rmax: v })} />
+        <NumberBox testId="filter-tcmin" label="tool calls ≥" value={query.tcmin} onCommit={(v) => set({ tcmin: v })} />
+        <NumberBox testId="filter-tcmax" label="≤" value={query.tcmax} onCommit={(v) => set({ tcmax: v })} />
+        <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
+        {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onChange={(v) => set({ disagree: v })} />}
+        {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onChange={(v) => set({ mismatch: v })} />}
+        {query.group !== undefined && (
+          <span className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
+            group {query.group}{" "}
+            <button className="ml-1 underline" onClick={() => set({ group: undefined })}>
+              clear
+            </button>
+          </span>
+        )}
+        {active && (
+          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, err: false, disagree: false, mismatch: false, q: undefined, group: undefined })}>
+            Clear filters
+          </Button>
+        )}
+      </div>
+      {statuses.length > 0 && (
+        <div className="flex flex-wrap items-center gap-1 text-xs">
+          <span className="text-zinc-500">status:</span>
+          {[...statuses, "(none)"].map((s) => (
+            <Toggle key={s} testId={`filter-status-${s}`} on={selected.has(s)} label={s} onChange={() => toggleStatus(s)} />
+          ))}
+        </div>
+      )}
+      {search && (search.running || search.error) && (
+        <div data-testid="search-progress" className="flex items-center gap-2 text-xs">
+          {search.running && (
+            <>
+              <div className="h-1.5 w-48 overflow-hidden rounded bg-zinc-200">
+                <div className="h-full bg-indigo-500" style={{ width: `${search.total ? (100 * search.done) / search.total : 0}%` }} />
+              </div>
+              <span className="text-zinc-600">
+                scanning {search.done.toLocaleString()} / {search.total.toLocaleString()} · {search.matches.toLocaleString()} matches
+              </span>
+            </>
+          )}
+          {search.error && <span className="text-red-700" data-testid="search-error">{search.error}</span>}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,215 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Spinner } from "@/components/ui/spinner";
+import { chatHandoff, chatHref, promptParts } from "@/lib/data/chat-link";
+import { segmentResponse } from "@/lib/data/segments";
+import type { Turn } from "@/lib/data/types";
+import { rowFlagNames, rowFlags } from "@/lib/data/types";
+import type { SampleResponse } from "./api";
+import { MarkdownText, SegmentView } from "./segment-view";
+import { TokenView } from "./token-view";
+import type { DetailTab } from "./use-inspect-url";
+
+function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="flex flex-col" data-testid={testId}>
+      <span className="text-[10px] font-semibold uppercase text-zinc-500">{label}</span>
+      <span className="font-mono text-xs">{children}</span>
+    </div>
+  );
+}
+
+export function SampleDetail({
+  data,
+  datasetId,
+  source,
+  turn,
+  tab,
+  onTurn,
+  onTab,
+  onGroup,
+  onDiff,
+  onReexecute,
+  reexecRunning,
+  reexecError,
+}: {
+  data: SampleResponse;
+  datasetId: string;
+  source: string;
+  turn: number;
+  tab: DetailTab;
+  onTurn: (t: number) => void;
+  onTab: (t: DetailTab) => void;
+  onGroup: () => void;
+  onDiff: () => void;
+  onReexecute: () => void;
+  reexecRunning: boolean;
+  reexecError: string | null;
+}) {
+  const s = data.sample;
+  const turns: Turn[] = useMemo(() => segmentResponse(s.response), [s.response]);
+  const { user, system } = useMemo(() => promptParts(s), [s]);
+  const [showPrompt, setShowPrompt] = useState(false);
+  const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
+  const current = Math.min(turn, Math.max(0, turns.length - 1));
+  useEffect(() => {
+    turnRefs.current[current]?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [current, s.row]);
+  const liveByCell = new Map((data.reexec?.details ?? []).map((d) => [d.cell, d]));
+  const hasTokens = !!(s.tokens && s.loss_mask);
+  const handoff = chatHandoff(s, current, source);
+
+  return (
+    <div data-testid="sample-detail" data-row={s.row} className="flex min-h-0 flex-1 flex-col">
+      <div className="flex flex-wrap items-end gap-4 border-b border-zinc-200 bg-white px-4 py-2">
+        <Field label="row / line" testId="detail-row">
+          {s.row} / {s.line}
+        </Field>
+        <Field label="index">{s.index ?? "—"}</Field>
+        <Field label="group">{s.group_index ?? "—"}</Field>
+        <Field label="status">{s.status ?? "—"}</Field>
+        <Field label="reward" testId="detail-reward">
+          {s.reward ?? "—"}
+        </Field>
+        <Field label="acc">{s.acc === null ? "—" : String(s.acc)}</Field>
+        <Field label="tool calls">{s.tool_call_count ?? "—"}</Field>
+        <Field label="resp len">{s.response_length ?? "—"}</Field>
+        <Field label="label" testId="detail-label">
+          {s.label ?? "—"}
+        </Field>
+        {data.rescore && (
+          <Field label="recomputed" testId="detail-rescored">
+            <span className={data.rescore.score !== s.reward ? "font-semibold text-red-700" : "text-green-700"}>
+              {data.rescore.error ? `error: ${data.rescore.error}` : `${data.rescore.score}${data.rescore.pred !== undefined ? ` (pred ${data.rescore.pred})` : ""}`}
+            </span>
+          </Field>
+        )}
+        <div className="ml-auto flex flex-wrap items-center gap-1">
+          <span className="text-xs text-zinc-500" data-testid="detail-position">
+            {data.nav.position >= 0 ? `${data.nav.position + 1} / ${data.nav.matched}` : "not in the filtered list"}
+          </span>
+          <Button size="sm" onClick={onGroup} data-testid="open-group" disabled={s.row < 0}>
+            Group
+          </Button>
+          <Button size="sm" onClick={onDiff} data-testid="open-diff">
+            Diff…
+          </Button>
+          <Button size="sm" onClick={onReexecute} disabled={reexecRunning} data-testid="reexecute-sample">
+            {reexecRunning ? <Spinner /> : null} Re-execute
+          </Button>
+          <Link data-testid="open-in-chat" href={chatHref(handoff, datasetId)} className="rounded-md bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-500">
+            Open in Chat (turn {current + 1})
+          </Link>
+        </div>
+      </div>
+      {(s.problems.length > 0 || s.flags !== 0) && (
+        <div data-testid="detail-problems" className="border-b border-red-200 bg-red-50 px-4 py-1.5 text-xs text-red-900">
+          {rowFlagNames.filter((f) => s.flags & rowFlags[f]).map((f) => (
+            <Badge key={f} tone="red" className="mr-1">
+              {f}
+            </Badge>
+          ))}
+          {s.problems.map((p, i) => (
+            <div key={i}>
+              line {p.line}: {p.message}
+            </div>
+          ))}
+        </div>
+      )}
+      {data.reexec && (
+        <div data-testid="reexec-summary" className={cn("border-b px-4 py-1.5 text-xs", data.reexec.mismatches || data.reexec.errors ? "border-red-200 bg-red-50 text-red-900" : "border-green-200 bg-green-50 text-green-900")}>
+          Re-executed {data.reexec.cells} code cell{data.reexec.cells === 1 ? "" : "s"}: {data.reexec.cells - data.reexec.mismatches} reproduced, {data.reexec.mismatches} mismatched
+          {data.reexec.errors ? `, ${data.reexec.errors} could not run` : ""}.
+        </div>
+      )}
+      {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}
+      <div className="flex gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
+        {(["trajectory", "tokens", "raw"] as DetailTab[]).map((t) => (
+          <button
+            key={t}
+            data-testid={`tab-${t}`}
+            disabled={t === "tokens" && !hasTokens}
+            onClick={() => onTab(t)}
+            className={cn("rounded-t border border-b-0 px-3 py-1", tab === t ? "border-zinc-200 bg-white font-medium" : "border-transparent text-zinc-500", t === "tokens" && !hasTokens && "opacity-40")}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div className="min-h-0 flex-1 overflow-auto bg-white p-4">
+        {tab === "trajectory" && (
+          <div className="flex flex-col gap-3">
+            <div className="rounded-md border border-zinc-200 bg-zinc-50 p-3">
+              <div className="mb-1 flex items-center justify-between text-xs font-semibold uppercase text-zinc-500">
+                <span>problem</span>
+                <button className="font-normal normal-case text-indigo-700" onClick={() => setShowPrompt(!showPrompt)}>
+                  {showPrompt ? "hide full prompt" : "show full prompt"}
+                </button>
+              </div>
+              <div data-testid="detail-prompt">
+                <MarkdownText text={user} />
+              </div>
+              {showPrompt && (
+                <pre className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap rounded bg-white p-2 font-mono text-xs">{system !== null ? `${s.prompt}` : s.prompt}</pre>
+              )}
+            </div>
+            {turns.length === 0 && <p className="text-sm text-zinc-500">This sample has no response.</p>}
+            {turns.map((t) => (
+              <div
+                key={t.index}
+                ref={(el) => {
+                  turnRefs.current[t.index] = el;
+                }}
+                data-testid={`turn-${t.index}`}
+                data-current={t.index === current ? "true" : undefined}
+                onClick={() => onTurn(t.index)}
+                className={cn("flex flex-col gap-2 rounded-md border p-3", t.index === current ? "border-indigo-400 ring-2 ring-indigo-100" : "border-zinc-200")}
+              >
+                <div className="text-[10px] font-semibold uppercase text-zinc-400">turn {t.index + 1}</div>
+                {t.segments.map((seg, k) => {
+                  // An interpreter segment belongs to the code cell just before it.
+                  const prevCode = t.segments.slice(0, k).reverse().find((x) => x.kind === "code");
+                  const live = seg.kind === "interpreter" && prevCode?.cell !== undefined ? liveByCell.get(prevCode.cell) : undefined;
+                  return <SegmentView key={k} segment={seg} live={live} />;
+                })}
+              </div>
+            ))}
+            {Object.keys(s.extra).length > 0 && (
+              <details data-testid="extra-fields" className="rounded-md border border-zinc-200 p-2 text-xs">
+                <summary className="cursor-pointer font-semibold text-zinc-600">Other fields ({Object.keys(s.extra).join(", ")})</summary>
+                <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap font-mono">{JSON.stringify(s.extra, null, 2)}</pre>
+              </details>
+            )}
+            {s.metadata !== undefined && (
+              <details className="rounded-md border border-zinc-200 p-2 text-xs">
+                <summary className="cursor-pointer font-semibold text-zinc-600">metadata</summary>
+                <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap font-mono">{JSON.stringify(s.metadata, null, 2)}</pre>
+              </details>
+            )}
+          </div>
+        )}
+        {tab === "tokens" && hasTokens && (
+          <TokenView tokens={s.tokens!} lossMask={s.loss_mask!} logprobs={s.rollout_log_probs} pieces={data.token_pieces} tokenizerNote={data.tokenizer_note} />
+        )}
+        {tab === "raw" && (
+          <div data-testid="raw-panel">
+            {data.raw_truncated && <p className="mb-1 text-xs text-amber-800">Showing the first MiB of this record.</p>}
+            <pre className="whitespace-pre-wrap break-all font-mono text-xs">{prettyRaw(data.raw)}</pre>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function prettyRaw(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
+}

@@ -1,0 +1,200 @@
+"use client";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { cn } from "@/components/ui/cn";
+import type { RowQuery, SortKey } from "@/lib/data/query";
+import type { RowSummary, RowsPage } from "@/lib/data/types";
+import { errorFlagMask, rowFlagNames, rowFlags } from "@/lib/data/types";
+import { api } from "./api";
+
+// A virtualized list: only the visible rows are in the DOM, and rows are fetched from
+// the server a page at a time as the list scrolls.
+
+const ROW_H = 28;
+const PAGE = 200;
+
+interface Column {
+  key: SortKey;
+  label: string;
+  width: string;
+  render: (r: RowSummary) => React.ReactNode;
+}
+
+function fmtNum(v: number | null): string {
+  if (v === null) return "—";
+  return Number.isInteger(v) ? String(v) : v.toFixed(3);
+}
+
+const statusTone: Record<string, string> = {
+  completed: "text-green-700",
+  truncated: "text-amber-700",
+  aborted: "text-red-700",
+};
+
+const columns: Column[] = [
+  { key: "row", label: "row", width: "w-14", render: (r) => r.row },
+  { key: "index", label: "index", width: "w-14", render: (r) => r.index ?? "—" },
+  { key: "group", label: "group", width: "w-14", render: (r) => (r.group < 0 ? "—" : r.group) },
+  { key: "status", label: "status", width: "w-20", render: (r) => <span className={statusTone[r.status ?? ""] ?? ""}>{r.status ?? "—"}</span> },
+  { key: "reward", label: "reward", width: "w-16", render: (r) => fmtNum(r.reward) },
+  { key: "acc", label: "acc", width: "w-10", render: (r) => (r.acc === null ? "—" : r.acc ? "✓" : "✗") },
+  { key: "tool_calls", label: "tools", width: "w-12", render: (r) => r.tool_calls ?? "—" },
+  {
+    key: "response_length",
+    label: "resp len",
+    width: "w-20",
+    render: (r) => (r.response_length === null ? "—" : <span title={r.length_in_chars ? "characters (no token count in the file)" : "tokens"}>{r.response_length}{r.length_in_chars ? " ch" : ""}</span>),
+  },
+];
+
+export function SampleList({
+  datasetId,
+  query,
+  refreshKey,
+  selected,
+  selectedPosition,
+  onSelect,
+  onSort,
+  onMatched,
+  showRescore,
+}: {
+  datasetId: string;
+  query: RowQuery;
+  refreshKey: string;
+  selected: number | null;
+  selectedPosition: number | null;
+  onSelect: (row: number) => void;
+  onSort: (key: SortKey) => void;
+  onMatched: (page: RowsPage) => void;
+  showRescore: boolean;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  const [pages, setPages] = useState<Map<number, RowSummary[]>>(new Map());
+  const [matched, setMatched] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const inflight = useRef(new Set<number>());
+  const generation = useRef(0);
+  const queryKey = JSON.stringify(query);
+
+  useEffect(() => {
+    generation.current++;
+    inflight.current.clear();
+    setPages(new Map());
+    setError(null);
+  }, [datasetId, queryKey, refreshKey]);
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  const load = useCallback(
+    async (page: number) => {
+      if (inflight.current.has(page)) return;
+      inflight.current.add(page);
+      const gen = generation.current;
+      const r = await api.rows(datasetId, query, page * PAGE, PAGE);
+      if (gen !== generation.current) return;
+      if (!r.ok) {
+        setError(r.message);
+        return;
+      }
+      if (r.value.error) setError(r.value.error);
+      setMatched(r.value.matched);
+      onMatched(r.value);
+      setPages((prev) => new Map(prev).set(page, r.value.rows));
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [datasetId, queryKey, onMatched],
+  );
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 10);
+  const last = Math.floor((scrollTop + height) / ROW_H) + 10;
+  useEffect(() => {
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
+      if (!pages.has(p) && (matched === null || p * PAGE < Math.max(matched, 1))) void load(p);
+    }
+  }, [first, last, pages, matched, load]);
+
+  // Keep the selected sample visible when it changes from the keyboard.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || selectedPosition === null || selectedPosition < 0) return;
+    const top = selectedPosition * ROW_H;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_H > el.scrollTop + el.clientHeight - ROW_H) el.scrollTop = top - el.clientHeight + 2 * ROW_H;
+  }, [selectedPosition]);
+
+  const total = matched ?? 0;
+  const rows: { pos: number; r: RowSummary | undefined }[] = [];
+  for (let pos = first; pos < Math.min(total, last); pos++) rows.push({ pos, r: pages.get(Math.floor(pos / PAGE))?.[pos % PAGE] });
+  const sortKey = query.sort ?? "row";
+  const cols = showRescore
+    ? [...columns, { key: "rescored" as SortKey, label: "rescored", width: "w-16", render: (r: RowSummary) => <span className={r.rescored !== null && r.rescored !== r.reward ? "font-semibold text-red-700" : ""}>{fmtNum(r.rescored)}</span> }]
+    : columns;
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col" data-testid="sample-list">
+      <div className="flex border-b border-zinc-200 bg-zinc-50 text-[11px] font-semibold uppercase text-zinc-500">
+        {cols.map((c) => (
+          <button key={c.key} data-testid={`sort-${c.key}`} className={cn("shrink-0 px-1.5 py-1 text-left hover:text-zinc-900", c.width)} onClick={() => onSort(c.key)}>
+            {c.label}
+            {sortKey === c.key ? (query.desc ? " ↓" : " ↑") : ""}
+          </button>
+        ))}
+        <span className="flex-1 px-1.5 py-1">prompt</span>
+      </div>
+      {error && <div data-testid="list-error" className="bg-red-50 px-3 py-1 text-xs text-red-800">{error}</div>}
+      <div ref={box} className="relative min-h-0 flex-1 overflow-auto" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="sample-list-scroll">
+        <div style={{ height: total * ROW_H }} />
+        {rows.map(({ pos, r }) => (
+          <div
+            key={pos}
+            data-testid={r ? `sample-row-${r.row}` : undefined}
+            data-selected={r && r.row === selected ? "true" : undefined}
+            onClick={() => r && onSelect(r.row)}
+            className={cn(
+              "absolute left-0 right-0 flex cursor-pointer items-center border-b border-zinc-100 font-mono text-xs",
+              r && r.row === selected ? "bg-indigo-100" : "hover:bg-zinc-50",
+              r && r.flags & errorFlagMask ? "text-red-900" : "",
+            )}
+            style={{ top: pos * ROW_H, height: ROW_H }}
+          >
+            {r ? (
+              <>
+                {cols.map((c) => (
+                  <span key={c.key} className={cn("shrink-0 truncate px-1.5", c.width)}>
+                    {c.render(r)}
+                  </span>
+                ))}
+                <span className="flex min-w-0 flex-1 items-center gap-1 truncate px-1.5 font-sans text-zinc-600">
+                  {r.reexec !== "none" && (
+                    <span data-testid={`reexec-${r.reexec}`} className={cn("rounded px-1 text-[10px]", r.reexec === "match" ? "bg-green-100 text-green-800" : "bg-red-100 text-red-800")}>
+                      {r.reexec === "match" ? "reproduced" : r.reexec}
+                    </span>
+                  )}
+                  {rowFlagNames.filter((f) => r.flags & rowFlags[f]).map((f) => (
+                    <span key={f} className="rounded bg-red-100 px-1 text-[10px] text-red-800">
+                      {f}
+                    </span>
+                  ))}
+                  <span className="truncate">{r.preview}</span>
+                </span>
+              </>
+            ) : (
+              <span className="px-2 text-zinc-300">…</span>
+            )}
+          </div>
+        ))}
+      </div>
+      <div className="border-t border-zinc-200 bg-zinc-50 px-3 py-1 text-xs text-zinc-600" data-testid="list-count">
+        {matched === null ? "loading…" : `${total.toLocaleString()} samples`}
+      </div>
+    </div>
+  );
+}

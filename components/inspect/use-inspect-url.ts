@@ -1,0 +1,79 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo } from "react";
+import type { RowQuery } from "@/lib/data/query";
+import { parseRowQuery, writeRowQuery } from "@/lib/data/query";
+import type { DatasetFormat } from "@/lib/data/types";
+import { datasetFormats } from "@/lib/data/types";
+
+// Everything a person would share lives in the URL: file, format override, filters,
+// the open sample, its turn and the view.
+
+export const detailViews = ["sample", "group", "diff"] as const;
+export type DetailView = (typeof detailViews)[number];
+export const detailTabs = ["trajectory", "tokens", "raw"] as const;
+export type DetailTab = (typeof detailTabs)[number];
+
+export interface InspectUrlState {
+  file: string | null;
+  format: DatasetFormat | undefined;
+  query: RowQuery;
+  sample: number | null;
+  turn: number;
+  view: DetailView;
+  other: number | null;
+  tab: DetailTab;
+}
+
+function int(v: string | null): number | null {
+  if (v === null || v === "") return null;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function readInspectUrl(p: URLSearchParams): InspectUrlState {
+  const fmt = p.get("fmt");
+  const view = p.get("view");
+  const tab = p.get("tab");
+  return {
+    file: p.get("file"),
+    format: (datasetFormats as readonly string[]).includes(fmt ?? "") ? (fmt as DatasetFormat) : undefined,
+    query: parseRowQuery(p),
+    sample: int(p.get("sample")),
+    turn: int(p.get("turn")) ?? 0,
+    view: (detailViews as readonly string[]).includes(view ?? "") ? (view as DetailView) : "sample",
+    other: int(p.get("b")),
+    tab: (detailTabs as readonly string[]).includes(tab ?? "") ? (tab as DetailTab) : "trajectory",
+  };
+}
+
+export function writeInspectUrl(s: InspectUrlState): string {
+  const p = new URLSearchParams();
+  if (s.file) p.set("file", s.file);
+  if (s.format) p.set("fmt", s.format);
+  writeRowQuery(s.query, p);
+  if (s.sample !== null) p.set("sample", String(s.sample));
+  if (s.turn) p.set("turn", String(s.turn));
+  if (s.view !== "sample") p.set("view", s.view);
+  if (s.other !== null) p.set("b", String(s.other));
+  if (s.tab !== "trajectory") p.set("tab", s.tab);
+  return p.toString();
+}
+
+export function useInspectUrl(): [InspectUrlState, (patch: Partial<InspectUrlState>) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const key = params.toString();
+  const state = useMemo(() => readInspectUrl(new URLSearchParams(key)), [key]);
+  const update = useCallback(
+    (patch: Partial<InspectUrlState>) => {
+      // Read the live URL so quick successive updates (keyboard) do not drop each other.
+      const current = readInspectUrl(new URLSearchParams(window.location.search));
+      const next = writeInspectUrl({ ...current, ...patch });
+      router.replace(next ? `${pathname}?${next}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
+  return [state, update];
+}
