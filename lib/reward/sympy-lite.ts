@@ -14,7 +14,7 @@ import { ComputeEngine } from "@cortex-js/compute-engine";
 
 type Node =
   | { k: "int"; v: bigint }
-  | { k: "float"; v: number }
+  | { k: "float"; v: number; raw: string }
   | { k: "sym"; name: string }
   | { k: "const"; name: "Pi" }
   | { k: "fn"; name: string; arg: Node }
@@ -128,7 +128,7 @@ class Parser {
     this.i++;
     if (t.t === "num") {
       if (/^[0-9]+$/.test(t.v)) return { k: "int", v: BigInt(t.v) };
-      return { k: "float", v: Number(t.v) };
+      return { k: "float", v: Number(t.v), raw: t.v };
     }
     if (t.t === "name") {
       if (t.v === "pi") return { k: "const", name: "Pi" };
@@ -174,6 +174,23 @@ function hasFloat(n: Node): boolean {
   }
 }
 
+// sympy gives a Float literal max(15, its digit count) decimal digits of precision.
+function maxFloatDigits(n: Node): number {
+  switch (n.k) {
+    case "float":
+      return n.raw.replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "").length;
+    case "fn":
+      return maxFloatDigits(n.arg);
+    case "neg":
+    case "fact":
+      return maxFloatDigits(n.a);
+    case "bin":
+      return Math.max(maxFloatDigits(n.a), maxFloatDigits(n.b));
+    default:
+      return 0;
+  }
+}
+
 function symbols(n: Node, acc = new Set<string>()): Set<string> {
   if (n.k === "sym") acc.add(n.name);
   else if (n.k === "fn") symbols(n.arg, acc);
@@ -191,7 +208,7 @@ function toMathJson(n: Node): MathJson {
     case "int":
       return n.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n.v) : { num: n.v.toString() } as unknown as MathJson;
     case "float":
-      return n.v;
+      return { num: n.raw } as unknown as MathJson;
     case "sym":
       return `s_${n.name}`;
     case "const":
@@ -255,6 +272,15 @@ function evalFloat(n: Node, env: Record<string, number>): number {
   }
 }
 
+// `.re` of a bignum result loses tiny magnitudes; read the MathJSON number instead.
+function isNumericallyZero(json: unknown, eps: number): boolean {
+  let x: number;
+  if (typeof json === "number") x = json;
+  else if (typeof json === "object" && json !== null && "num" in json) x = Number((json as { num: string }).num);
+  else return false; // complex, symbolic or undefined: not a proven zero
+  return Number.isFinite(x) && Math.abs(x) < eps;
+}
+
 let engine: ComputeEngine | undefined;
 function ce(): ComputeEngine {
   if (!engine) {
@@ -268,15 +294,17 @@ function ce(): ComputeEngine {
 export function sympyDiffIsZero(expr: string): boolean {
   const ast = parseSympyExpr(expr.replaceAll("^", "**")); // _sympy_parse does the same
   const syms = [...symbols(ast)];
-  if (hasFloat(ast) && syms.length === 0) return evalFloat(ast, {}) === 0;
+  if (hasFloat(ast) && syms.length === 0) {
+    // Up to 15 digits sympy computes at 53 bits, as doubles do. Longer literals carry more
+    // precision: compare exactly at high precision instead (1/3 - 0.3333333333333333 != 0).
+    if (maxFloatDigits(ast) <= 15) return evalFloat(ast, {}) === 0;
+    return isNumericallyZero(ce().box(toMathJson(ast) as never).N().json, 1e-45);
+  }
   const boxed = ce().box(toMathJson(ast) as never);
   const simplified = boxed.simplify();
   if (simplified.is(0)) return true;
   if (syms.length === 0) {
-    const v = boxed.N();
-    const re = v.re;
-    const im = v.im;
-    return Number.isFinite(re) && Math.abs(re) < 1e-40 && (Number.isNaN(im) || Math.abs(im) < 1e-40);
+    return isNumericallyZero(boxed.N().json, 1e-40);
   }
   // Symbolic: the difference must vanish at several points (sympy's simplify proves identities).
   const points = [0.3711, 1.2357, -2.5013, 3.14159, 7.77];
