@@ -10,7 +10,9 @@ export const parseCommand: CliCommand = {
   options: {},
   async run() {
     await runJsonLines(async (value) => {
-      const { text } = lineSchema.parse(value);
+      const parsed = lineSchema.safeParse(value);
+      if (!parsed.success) throw new Error(`bad input: ${z.prettifyError(parsed.error)}`);
+      const { text } = parsed.data;
       const { action, content } = postprocessPredictions(text);
       return { action, content, trimmed: postprocessResponses(text) };
     });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { formatConversationWithTools, renderInputSchema } from "@/lib/rollout/template";
 import { runJsonLines } from "../jsonl";
 import type { CliCommand } from "../types";
@@ -11,7 +12,9 @@ export const renderCommand: CliCommand = {
   options: {},
   async run() {
     await runJsonLines(async (value) => {
-      const input = renderInputSchema.parse(value);
+      const parsed = renderInputSchema.safeParse(value);
+      if (!parsed.success) throw new Error(`bad input: ${z.prettifyError(parsed.error)}`);
+      const input = parsed.data;
       return {
         text: formatConversationWithTools({
           prompt: input.prompt ?? "",

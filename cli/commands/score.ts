@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { computeReward, rewardInputSchema } from "@/lib/reward";
 import { runJsonLines } from "../jsonl";
 import type { CliCommand } from "../types";
@@ -15,7 +16,9 @@ export const scoreCommand: CliCommand = {
     const type = typeof values.rm === "string" ? values.rm : "";
     const rmUrl = typeof values["rm-url"] === "string" ? values["rm-url"] : undefined;
     await runJsonLines(async (value) => {
-      const input = rewardInputSchema.parse(value);
+      const parsed = rewardInputSchema.safeParse(value);
+      if (!parsed.success) throw new Error(`bad input: ${z.prettifyError(parsed.error)}`);
+      const input = parsed.data;
       const r = await computeReward(type, input, rmUrl ? { rmUrl } : {});
       if (!r.ok) return { error: r.error };
       const { ok: _ok, ...result } = r;

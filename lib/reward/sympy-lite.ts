@@ -249,7 +249,7 @@ function evalFloat(n: Node, env: Record<string, number>): number {
       const x = evalFloat(n.arg, env);
       const f: Record<string, (x: number) => number> = {
         Sqrt: Math.sqrt, Sin: Math.sin, Cos: Math.cos, Tan: Math.tan, Ln: Math.log, Exp: Math.exp, Abs: Math.abs,
-        Factorial: (v) => evalFloat({ k: "fact", a: { k: "float", v } }, env),
+        Factorial: (v) => evalFloat({ k: "fact", a: { k: "float", v, raw: String(v) } }, env),
       };
       return f[n.name]!(x);
     }
