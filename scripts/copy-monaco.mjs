@@ -22,6 +22,8 @@ async function exists(p) {
 
 async function main() {
   if (!(await exists(source))) {
+    // postinstall also runs for `npm install --package-lock-only`, with nothing installed.
+    if (process.argv.includes("--if-present")) return;
     console.error(`copy-monaco: ${source} not found; run npm install first.`);
     process.exit(1);
   }
