@@ -1,4 +1,5 @@
 import "server-only";
+import { DockerBackend } from "./backends/docker";
 import { LocalBackend } from "./backends/local";
 import { backendNames, type BackendAvailability, type BackendName, type SandboxBackend } from "./types";
 
@@ -6,6 +7,7 @@ import { backendNames, type BackendAvailability, type BackendName, type SandboxB
 // (on globalThis so dev-mode module reloads do not orphan sessions).
 const factories: Partial<Record<BackendName, () => SandboxBackend>> = {
   local: () => new LocalBackend(),
+  docker: () => new DockerBackend(),
 };
 
 type Store = Map<BackendName, SandboxBackend>;
