@@ -132,20 +132,26 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function latency(t: Target): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 5; i++) await t.once(); // warm caches
-  const samples: number[] = [];
+// Other work on the machine changes the load minute to minute, so targets are measured interleaved
+// (sample by sample for latency, in short slices for throughput): every row sees the same load.
+async function latencyAll(ts: Target[]): Promise<{ p50: number; p95: number }[]> {
+  for (const t of ts) for (let i = 0; i < 5; i++) await t.once(); // warm caches
+  const samples: number[][] = ts.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    const s = performance.now();
-    await t.once();
-    samples.push(performance.now() - s);
+    for (const [k, t] of ts.entries()) {
+      const s = performance.now();
+      await t.once();
+      samples[k]!.push(performance.now() - s);
+    }
   }
-  samples.sort((a, b) => a - b);
-  return { p50: pct(samples, 50), p95: pct(samples, 95) };
+  return samples.map((xs) => {
+    xs.sort((a, b) => a - b);
+    return { p50: pct(xs, 50), p95: pct(xs, 95) };
+  });
 }
 
-async function throughput(t: Target, concurrency: number): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
+async function window(t: Target, concurrency: number, seconds: number): Promise<{ done: number; elapsed: number }> {
+  const end = performance.now() + seconds * 1000;
   let done = 0;
   const worker = async () => {
     while (performance.now() < end) {
@@ -155,7 +161,21 @@ async function throughput(t: Target, concurrency: number): Promise<number> {
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - start) / 1000);
+  return { done, elapsed: (performance.now() - start) / 1000 };
+}
+
+const SLICES = 5;
+async function throughputAll(ts: Target[], concurrency: number): Promise<number[]> {
+  const done = ts.map(() => 0);
+  const elapsed = ts.map(() => 0);
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const [k, t] of ts.entries()) {
+      const w = await window(t, concurrency, SECONDS / SLICES);
+      done[k]! += w.done;
+      elapsed[k]! += w.elapsed;
+    }
+  }
+  return done.map((d, k) => d / elapsed[k]!);
 }
 
 interface Row {
@@ -174,22 +194,21 @@ async function main() {
     if (s.available) targets.push(backendTarget(s.backend, s.isolated));
     else console.log(`(skipping ${s.backend}: ${s.reason})`);
   }
-  console.log(`python ${py.ok ? py.info.version : ""} at ${python}; ${os.cpus().length} CPUs; ${RUNS} latency runs; ${SECONDS}s per throughput cell\n`);
+  console.log(`python ${py.ok ? py.info.version : ""} at ${python}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; ${RUNS} latency runs per target (interleaved); ${SECONDS}s per throughput cell (in ${SLICES} interleaved slices)\n`);
   const rows: Row[] = [];
   try {
-    for (const t of targets) {
-      await t.setup?.();
-      try {
-        const { p50, p95 } = await latency(t);
-        const tput: number[] = [];
-        for (const c of CONCURRENCY) tput.push(await throughput(t, c));
-        rows.push({ name: t.name, kind: t.kind, p50, p95, tput });
-        process.stderr.write(`done: ${t.name}\n`);
-      } finally {
-        await t.teardown?.();
-      }
+    for (const t of targets) await t.setup?.();
+    const lat = await latencyAll(targets);
+    process.stderr.write("latency done\n");
+    const tputs: number[][] = targets.map(() => []);
+    for (const c of CONCURRENCY) {
+      const r = await throughputAll(targets, c);
+      r.forEach((x, k) => tputs[k]!.push(x));
+      process.stderr.write(`throughput @${c} done\n`);
     }
+    targets.forEach((t, k) => rows.push({ name: t.name, kind: t.kind, p50: lat[k]!.p50, p95: lat[k]!.p95, tput: tputs[k]! }));
   } finally {
+    for (const t of targets) await t.teardown?.().catch(() => {});
     rmSync(stateDir, { recursive: true, force: true });
   }
 
