@@ -171,8 +171,8 @@ docker commit \
   --change "USER $SANDBOX_UID:$SANDBOX_UID" \
   --change 'WORKDIR /sandbox' \
   --change 'ENV HOME=/home/sandbox LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg MPLCONFIGDIR=/tmp/.mpl GOCACHE=/tmp/.gocache GOPATH=/tmp/.gopath' \
-  --change 'ENTRYPOINT []' \
-  --change 'CMD ["python3", "-u", "/opt/sandbox/agent.py"]' \
+  --change 'ENTRYPOINT ["/usr/bin/python3", "-u", "/opt/sandbox/agent.py"]' \
+  --change 'CMD []' \
   "$cid" "$IMAGE" >&2
 docker rm -f "$cid" >/dev/null
 trap - EXIT

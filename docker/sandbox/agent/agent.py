@@ -242,7 +242,7 @@ def child_env(req, rid):
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     env.update({str(k): str(v) for k, v in (req.get("env") or {}).items()})
-    env["RP_RUN"] = rid
+    env["RP_RUN"] = str(rid)
     return env
 
 
@@ -288,7 +288,12 @@ def start_run(rid, req):
             os.dup2(out_w, 1)
             os.dup2(err_w, 2)
             set_limits(limits)
+            oom_prefer(1000)
             os.chdir(cwd)
+            code = inline_python_code(argv, req)
+            if code is not None:
+                os.close(exc_w)
+                run_python_inline(code, env)  # never returns
             os.execvpe(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
             msg = f"{type(e).__name__}: {e}" if not isinstance(e, OSError) else f"{argv[0]}: {e.strerror}"
@@ -327,6 +332,107 @@ def start_run(rid, req):
         run.stdin_data = stdin_data.encode() if isinstance(stdin_data, str) else b""
         os.set_blocking(in_w, False)
         sel.register(in_w, selectors.EVENT_WRITE, ("run_in", run, None))
+
+
+PYTHONS = {"python3", "python", "/usr/bin/python3", "/usr/bin/python", sys.executable}
+
+
+def inline_python_code(argv, req):
+    """`python3 -c CODE` runs in a fork of this (already initialised) interpreter: a fresh process
+    with a fresh __main__, without paying interpreter start-up. Opt out with "fresh": true."""
+    if req.get("fresh") or os.environ.get("AGENT_NO_FORKSERVER"):
+        return None
+    if len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c":
+        return argv[2]
+    return None
+
+
+def run_python_inline(code, env):
+    """Behaves like `python3 -c code` would in this child: stdio, argv, sys.path, environment,
+    __main__, traceback printing, SystemExit codes, non-daemon threads and atexit at the end."""
+    import atexit
+    import io
+    import types
+
+    signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGCHLD, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.closerange(3, 65536)
+    os.environ.clear()
+    os.environ.update(env)
+    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
+
+    def stream(fd, mode, errors, line_buffering=False):
+        raw = io.FileIO(fd, mode, closefd=False)
+        if mode == "r":
+            return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors=errors)
+        buf = io.BufferedWriter(raw)
+        return io.TextIOWrapper(buf, encoding="utf-8", errors=errors, line_buffering=line_buffering, write_through=unbuffered)
+
+    sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
+    sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
+    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", line_buffering=True)
+    sys.argv = ["-c"]
+    sys.path[0] = ""
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = __builtins__
+    sys.modules["__main__"] = main
+    status = 0
+    try:
+        try:
+            compiled = compile(code, "<string>", "exec")
+        except SyntaxError as e:
+            sys.excepthook(type(e), e.with_traceback(None), None)
+            status = 1
+        else:
+            exec(compiled, main.__dict__)
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException as e:  # noqa: BLE001 - printed like the interpreter does
+        tb = e.__traceback__.tb_next if e.__traceback__ else None
+        try:
+            sys.excepthook(type(e), e.with_traceback(tb), tb)
+        except BaseException:  # noqa: BLE001
+            pass
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
+    try:
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+        atexit._run_exitfuncs()
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException:  # noqa: BLE001
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except BaseException:  # noqa: BLE001 - e.g. a closed pipe: Python exits 120 then
+            status = status or 120
+    os._exit(status)
+
+
+def exit_status(e):
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        print(code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001
+        pass
+    return 1
+
+
+def oom_prefer(score):
+    """Unprivileged processes may raise their OOM score: under memory pressure the kernel then
+    kills a run (or the kernel) rather than the agent, and the container keeps serving."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write(str(score))
+    except OSError:
+        pass
 
 
 def set_limits(limits):
@@ -536,6 +642,7 @@ class Driver:
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 os.dup2(in_r, 0)
                 os.dup2(out_w, 1)
+                oom_prefer(800)
                 env = child_env({}, "notebook")
                 del env["RP_RUN"]
                 os.chdir(WORKDIR)

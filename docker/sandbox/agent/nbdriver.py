@@ -32,6 +32,7 @@ for var, val in (
 # Inline figures: the kernel turns finished figures into display_data PNGs.
 os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 from jupyter_client.manager import KernelManager  # noqa: E402
 
@@ -73,7 +74,11 @@ class Kernel:
                 return
 
     def ensure(self):
-        if self.km is None or not self.km.is_alive():
+        """Starts the kernel if needed; True when a kernel that existed had died (state lost)."""
+        if self.km is None:
+            self.start()
+            return False
+        if not self.km.is_alive():
             self.stop()
             self.start()
             return True
