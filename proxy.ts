@@ -68,5 +68,5 @@ export function proxy(request: NextRequest): NextResponse {
 
 export const config = {
   // Everything but the content-hashed build output (public JS/CSS, no data).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!_next/static/|favicon.ico$).*)"],
 };

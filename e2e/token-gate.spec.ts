@@ -14,7 +14,7 @@ test.describe("token gate", () => {
     expect(html).toContain('data-testid="login-form"');
     expect(html).toContain('action="/api/login"');
 
-    for (const path of ["/", "/chat", "/inspect", "/monaco/vs/loader.js"]) {
+    for (const path of ["/", "/chat", "/inspect", "/monaco/vs/loader.js", "/_next/image?url=%2Fx.png&w=64&q=75"]) {
       const r = await request.get(path, { maxRedirects: 0 });
       expect(r.status(), path).toBe(401);
     }

@@ -1,7 +1,9 @@
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import Link from "next/link";
 import { NavLinks } from "@/components/shell/nav-links";
 import { BackendStatusBar } from "@/components/shell/backend-status-bar";
+import { StatusBar } from "@/components/shell/status-bar";
+import pkg from "@/package.json";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +17,10 @@ export default function PlaygroundLayout({ children }: { children: ReactNode }) 
         <NavLinks />
       </header>
       <main className="flex min-h-0 flex-1 flex-col">{children}</main>
-      <BackendStatusBar />
+      {/* A slow backend probe (e.g. a hung Docker daemon) must not hold the page. */}
+      <Suspense fallback={<StatusBar backends={[]} version={pkg.version} pending />}>
+        <BackendStatusBar />
+      </Suspense>
     </div>
   );
 }

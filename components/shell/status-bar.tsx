@@ -18,11 +18,14 @@ export function StatusBar({
   backends,
   version,
   error,
+  pending = false,
 }: {
   backends: BackendAvailability[];
   version: string;
   /** Set when the backends could not be asked at all. */
   error?: string;
+  /** The backends are still being asked. */
+  pending?: boolean;
 }) {
   return (
     <footer
@@ -30,6 +33,7 @@ export function StatusBar({
       className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-zinc-200 bg-white px-4 py-1.5 text-xs text-zinc-600"
     >
       <span className="font-medium text-zinc-800">Sandboxes</span>
+      {pending && <span data-testid="backend-status-pending">checking…</span>}
       {error && (
         <span data-testid="backend-status-error" className="text-red-700">
           {error}
