@@ -1,0 +1,74 @@
+import { NextRequest } from "next/server";
+import { afterEach, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
+import { proxy } from "@/proxy";
+import { sessionCookieValue } from "./token";
+
+const token = "unit-test-token-123";
+
+function req(path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
+  return new NextRequest(`http://127.0.0.1:3000${path}`, {
+    method: init.method ?? "GET",
+    headers: { host: "127.0.0.1:3000", ...init.headers },
+  });
+}
+/** NextResponse.next() marks the response with this header; anything else answered the request. */
+const passed = (r: Response) => r.headers.get("x-middleware-next") === "1";
+
+function withToken(value: string | undefined) {
+  if (value === undefined) delete process.env.PLAYGROUND_TOKEN;
+  else process.env.PLAYGROUND_TOKEN = value;
+  resetServerEnvForTests();
+}
+
+afterEach(() => withToken(undefined));
+
+describe("proxy with a token", () => {
+  it("answers 401 without credentials: a login form for pages, JSON for the rest", async () => {
+    withToken(token);
+    const page = proxy(req("/editor", { headers: { accept: "text/html" } }));
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain('name="next" value="/editor"');
+    const action = proxy(req("/editor", { method: "POST", headers: { "next-action": "abc" } }));
+    expect(action.status).toBe(401);
+    expect(await action.json()).toMatchObject({ error: "unauthorized" });
+    expect(proxy(req("/api/runs/abcdefgh/cancel", { method: "POST" })).status).toBe(401);
+  });
+
+  it("lets the login page and login endpoint through", () => {
+    withToken(token);
+    expect(passed(proxy(req("/login")))).toBe(true);
+    expect(passed(proxy(req("/api/login", { method: "POST" })))).toBe(true);
+  });
+
+  it("accepts the Bearer header or the session cookie", () => {
+    withToken(token);
+    expect(passed(proxy(req("/editor", { headers: { authorization: `Bearer ${token}` } })))).toBe(true);
+    expect(passed(proxy(req("/editor", { headers: { cookie: `playground_session=${sessionCookieValue(token)}` } })))).toBe(
+      true,
+    );
+    expect(proxy(req("/editor", { headers: { cookie: `playground_session=${token}` } })).status).toBe(401);
+    expect(proxy(req("/editor", { headers: { authorization: "Bearer nope" } })).status).toBe(401);
+  });
+
+  it("escapes the return path in the login form", async () => {
+    withToken(token);
+    const r = proxy(req('/editor?x="><script>', { headers: { accept: "text/html" } }));
+    const body = await r.text();
+    expect(body).not.toContain('"><script>');
+  });
+});
+
+describe("proxy without a token", () => {
+  it("serves loopback hosts and refuses others (DNS rebinding)", () => {
+    expect(passed(proxy(req("/editor")))).toBe(true);
+    expect(passed(proxy(req("/editor", { headers: { host: "localhost:3000" } })))).toBe(true);
+    expect(proxy(req("/editor", { headers: { host: "attacker.example:3000" } })).status).toBe(403);
+  });
+
+  it("refuses cross-origin POSTs and allows same-origin ones", () => {
+    expect(proxy(req("/editor", { method: "POST", headers: { origin: "http://evil.example" } })).status).toBe(403);
+    expect(proxy(req("/editor", { method: "POST", headers: { origin: "null" } })).status).toBe(403);
+    expect(passed(proxy(req("/editor", { method: "POST", headers: { origin: "http://127.0.0.1:3000" } })))).toBe(true);
+  });
+});
