@@ -45,6 +45,7 @@ export function RunToolbar(p: RunToolbarProps) {
         <Select
           value={p.backend}
           onChange={(e) => p.onBackendChange(e.target.value as BackendName)}
+          className="max-w-72"
           data-testid="backend-select"
           disabled={p.running}
         >
