@@ -229,10 +229,17 @@ function labelFrom(o: Obj, ck: Checker): string | null {
   return null;
 }
 
+const CHATML = /<\|im_start\|>(\w+)\n([\s\S]*?)<\|im_end\|>/g;
+
 function promptFrom(o: Obj, key: string, ck: Checker): { text: string; messages?: ChatMessage[] } {
   const v = o[key];
   if (v === undefined || v === null) return { text: "" };
-  if (typeof v === "string") return { text: v };
+  if (typeof v === "string") {
+    // slime stores the prompt already rendered with the chat template; recover its messages.
+    if (!v.includes("<|im_start|>")) return { text: v };
+    const messages = [...v.matchAll(CHATML)].map((m) => ({ role: m[1]!, content: m[2]! }));
+    return messages.length ? { text: v, messages } : { text: v };
+  }
   if (Array.isArray(v)) {
     const messages = toMessages(v, ck, key);
     return { text: messagesToText(messages), messages };

@@ -1,4 +1,5 @@
-import "server-only";
+// No "server-only" here: Playwright specs (plain Node, no react-server condition) import this
+// file too. The app never does.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -55,8 +56,9 @@ export function slimeSample(i: number, opts: SlimeSampleOptions = {}): Record<st
     const code = t === 0 ? `print(${a} * ${b} + ${group})` : `x = ${a} * ${b}\nprint(x + ${group + t - 1})`;
     const expected = t === 0 ? correct : a * b + group + t - 1;
     const shown = mismatch && t === 0 ? expected + 1 : expected;
-    response += `Step ${t + 1}: ${filler(rand, 60)}.\n<code>\n\`\`\`python\n${code}\n\`\`\`\n</code>`;
-    response += `\n\n<interpreter>\nOutput:\n${shown}\n\n</interpreter>\n\n`;
+    // slime runs the <code> content as is, and strips the process output.
+    response += `Step ${t + 1}: ${filler(rand, 60)}.\n<code>\n${code}\n</code>`;
+    response += `\n\n<interpreter>\nOutput:\n${shown}\n</interpreter>\n\n`;
   }
   const answer = right ? correct : correct + 1 + (i % 5);
   response += `So the result is ${answer}.\n\nAnswer: \\boxed{${answer}}`;
@@ -179,4 +181,18 @@ export async function writeBigJsonl(file: string, count: number, targetBytes: nu
     await fh.close();
   }
   await fs.promises.rename(tmp, file);
+}
+
+/** Every small fixture, written into `dir` (used by e2e and for trying the page by hand). */
+export function writeFixtureDir(dir: string): Record<string, string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {
+    "slime-rollout.jsonl": toJsonl(Array.from({ length: 40 }, (_, i) => slimeSample(i, { mismatchEvery: 4 }))),
+    "chat-sft.jsonl": toJsonl(Array.from({ length: 6 }, (_, i) => chatSample(i))),
+    "verl-dump.json": JSON.stringify(Array.from({ length: 6 }, (_, i) => verlSample(i)), null, 2),
+    "dapo-math.jsonl": toJsonl(Array.from({ length: 6 }, (_, i) => promptLabelSample(i))),
+  };
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  fs.writeFileSync(path.join(dir, "bad-input.jsonl"), badInputFile().buf);
+  return Object.fromEntries(Object.keys({ ...files, "bad-input.jsonl": "" }).map((n) => [n, path.join(dir, n)]));
 }
