@@ -4,12 +4,14 @@ import type { CliCommand } from "./types";
 import { execCommand } from "./commands/exec";
 import { parseCommand } from "./commands/parse";
 import { renderCommand } from "./commands/render";
+import { rolloutCommand } from "./commands/rollout";
 import { scoreCommand } from "./commands/score";
 
 const commands: Record<string, CliCommand> = {
   exec: execCommand,
   parse: parseCommand,
   render: renderCommand,
+  rollout: rolloutCommand,
   score: scoreCommand,
 };
 

@@ -1,8 +1,65 @@
-export default function ChatPage() {
+import { redirect } from "next/navigation";
+import { ChatWorkbench } from "@/components/chat/chat-workbench";
+import { InspectHandoff } from "@/components/chat/inspect-handoff";
+import {
+  apiKeyState,
+  createChatSession,
+  createSessionFromHandoff,
+  getChatSession,
+  initialSettings,
+  isRunLive,
+} from "@/lib/rollout/chat-sessions";
+import { findReplaySample } from "@/lib/rollout/samples";
+import { backendStatuses } from "@/lib/sandbox/registry";
+import { chatPageParamsSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ChatPage({ searchParams }: { searchParams: SearchParams }) {
+  const raw = await searchParams;
+  const flat = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const p = chatPageParamsSchema.safeParse(flat);
+  const params = p.success ? p.data : {};
+
+  const existing = params.session ? await getChatSession(params.session) : null;
+  if (!existing) {
+    // Inspect sends long transcripts by reference: fetch them in the browser, then create the session.
+    if (params.inspect && params.assistant === undefined && params.prompt !== undefined)
+      return <InspectHandoff reference={params.inspect} file={params.inspect_file ?? ""} prompt={params.prompt} />;
+    let created;
+    if (params.prompt !== undefined)
+      created = await createSessionFromHandoff({
+        prompt: params.prompt,
+        label: params.label ?? null,
+        system: params.system ?? null,
+        assistant: params.assistant ?? null,
+        source: params.inspect_file ?? "Inspect",
+      });
+    else {
+      const sample = params.sample ? findReplaySample(params.sample) : undefined;
+      const base = initialSettings();
+      created = await createChatSession(
+        sample
+          ? { ...base, prompt: sample.prompt, label: sample.label, endpoint: { ...base.endpoint, kind: "replay", replay_sample: sample.id } }
+          : base,
+      );
+    }
+    // The session lives in the URL so a reload (or a shared link) finds it again.
+    redirect(`/chat?session=${created.id}`);
+  }
+
+  const sandboxes = await backendStatuses();
+  const runId = params.run && existing.runs.some((r) => r.id === params.run) ? params.run : undefined;
   return (
-    <section data-testid="chat-placeholder" className="p-6 text-sm text-zinc-600">
-      <h1 className="mb-2 text-lg font-semibold text-zinc-900">Chat</h1>
-      <p>Tool-using rollouts (ReTool) land here. Until then, run code in the Editor.</p>
-    </section>
+    <ChatWorkbench
+      key={existing.id}
+      session={existing}
+      {...(runId ? { initialRunId: runId } : {})}
+      apiKey={apiKeyState(existing.id)}
+      sandboxes={sandboxes}
+      liveRunIds={existing.runs.filter((r) => isRunLive(r.id)).map((r) => r.id)}
+    />
   );
 }

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { sessionIdSchema, runIdSchema } from "@/lib/rollout/ids";
+import { modelEndpointSchema } from "@/lib/rollout/models/types";
+import { chatSettingsSchema } from "@/lib/rollout/settings";
+
+// Inputs of the Chat page's server actions (non-streaming operations).
+
+export const saveSettingsSchema = z.object({ session_id: sessionIdSchema, settings: chatSettingsSchema });
+export type SaveSettingsInput = z.input<typeof saveSettingsSchema>;
+
+/** null clears the session key (the env key, if any, applies again). */
+export const setApiKeySchema = z.object({ session_id: sessionIdSchema, api_key: z.string().max(4096).nullable() });
+export type SetApiKeyInput = z.infer<typeof setApiKeySchema>;
+
+export const listModelsSchema = z.object({ session_id: sessionIdSchema, endpoint: modelEndpointSchema });
+export type ListModelsInput = z.input<typeof listModelsSchema>;
+
+export const tokenViewSchema = z.object({ session_id: sessionIdSchema, run_id: runIdSchema });
+export type TokenViewInput = z.infer<typeof tokenViewSchema>;
+
+export const handoffSchema = z.object({
+  prompt: z.string().max(200_000),
+  label: z.string().max(20_000).nullable(),
+  system: z.string().max(50_000).nullable(),
+  assistant: z.string().max(5_000_000).nullable(),
+  source: z.string().max(2000),
+});
+export type HandoffInput = z.infer<typeof handoffSchema>;
+
+export const chatPageParamsSchema = z.object({
+  session: sessionIdSchema.optional().catch(undefined),
+  run: runIdSchema.optional().catch(undefined),
+  /** Hand-off from Inspect ("Open in Chat"). */
+  prompt: z.string().max(200_000).optional(),
+  label: z.string().max(20_000).optional(),
+  system: z.string().max(50_000).optional(),
+  assistant: z.string().max(500_000).optional(),
+  inspect: z.string().max(500).optional(),
+  inspect_file: z.string().max(2000).optional(),
+  /** Start from a shipped sample. */
+  sample: z.string().max(200).optional(),
+});
+export type ChatPageParams = z.infer<typeof chatPageParamsSchema>;
+
+export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface TokenView {
+  exact: boolean;
+  source: string;
+  /** One entry per token (prompt first); text is the token's decoding, or a text span when estimated. */
+  tokens: { text: string; mask: 0 | 1 | null; logprob?: number }[];
+  prompt_count: number;
+}

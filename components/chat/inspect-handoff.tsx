@@ -1,0 +1,29 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { openHandoff } from "@/app/(playground)/chat/actions";
+
+/** "Open in Chat" with a transcript too long for the URL: fetch it from Inspect's API, then open a session. */
+export function InspectHandoff({ reference, file, prompt }: { reference: string; file: string; prompt: string }) {
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const [id, row, turn] = reference.split(":");
+    void (async () => {
+      try {
+        const res = await fetch(`/api/datasets/${encodeURIComponent(id ?? "")}/samples/${encodeURIComponent(row ?? "")}/chat?turn=${encodeURIComponent(turn ?? "0")}`);
+        const h = (await res.json()) as { prompt?: string; label?: string | null; system?: string | null; assistant?: string; message?: string };
+        if (!res.ok) throw new Error(h.message ?? `HTTP ${res.status}`);
+        const r = await openHandoff({ prompt: h.prompt ?? prompt, label: h.label ?? null, system: h.system ?? null, assistant: h.assistant ?? null, source: file || "Inspect" });
+        if (!r.ok) throw new Error(r.error);
+        window.location.replace(`/chat?session=${r.value}`);
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      }
+    })();
+  }, [reference, file, prompt]);
+  return (
+    <p className="p-6 text-sm text-zinc-600" data-testid="chat-handoff">
+      {error ? `Could not open the sample: ${error}` : "Opening the sample in Chat…"}
+    </p>
+  );
+}
