@@ -89,6 +89,8 @@ export class DockerBackend implements SandboxBackend {
   private sessions = new Map<string, DockerSession>();
   private pool: Box[] = [];
   private filling = 0;
+  /** Sessions waiting for a pool container that is still starting. */
+  private waiters: ((box: Box | undefined) => void)[] = [];
   private boxes = new Set<Box>();
   /** Container starts in progress (shutdown waits for them so nothing starts after it). */
   private inflight = new Set<Promise<Box>>();
@@ -179,13 +181,20 @@ export class DockerBackend implements SandboxBackend {
     if (this.poolable(config)) {
       const box = this.takeFromPool();
       this.refill();
-      if (box) {
+      const waited = box ?? (this.filling > this.waiters.length ? await this.waitForFill() : undefined);
+      if (waited) {
+        const box = waited;
         // Rename so `docker ps` shows the session; not awaited (it is cosmetic and costs a round trip).
         void box.container.rename({ name: `rp-${sessionId}-${box.id.slice(0, 6)}` }).catch(() => {});
         return { box, fromPool: true };
       }
     }
     return { box: await this.startBox(config.image ?? this.image, config.docker, sessionId), fromPool: false };
+  }
+
+  /** The next container a running pool fill produces, or undefined if that fill fails. */
+  private waitForFill(): Promise<Box | undefined> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private takeFromPool(): Box | undefined {
@@ -204,10 +213,13 @@ export class DockerBackend implements SandboxBackend {
       this.filling++;
       this.startBox(this.image, this.defaults, null)
         .then((box) => {
-          if (this.closed) void this.destroyBox(box);
+          const waiter = this.waiters.shift();
+          if (waiter) waiter(box);
+          else if (this.closed) void this.destroyBox(box);
           else this.pool.push(box);
         })
         .catch((e) => {
+          this.waiters.shift()?.(undefined);
           if (!this.closed) console.error(`[docker] pool refill failed: ${e instanceof Error ? e.message : String(e)}`);
         })
         .finally(() => {
@@ -320,6 +332,17 @@ export class DockerBackend implements SandboxBackend {
     await s.dispose();
   }
 
+  /** The container serving a session (tests, diagnostics). */
+  containerOf(sessionId: string): { id: string; fromPool: boolean } | undefined {
+    const s = this.sessions.get(sessionId);
+    return s?.box ? { id: s.box.id, fromPool: s.fromPool } : undefined;
+  }
+
+  /** Ids of the warm containers. */
+  poolIds(): string[] {
+    return this.pool.map((b) => b.id);
+  }
+
   sessionIds(): string[] {
     return [...this.sessions.keys()];
   }
@@ -427,6 +450,8 @@ class DockerSession implements SandboxRuntime {
   expired = false;
   fromPool = false;
   private replacing: Promise<void> | null = null;
+  /** Explanations owed to the next result (a container replaced between calls). */
+  private pendingNotices: string[] = [];
   private disposed = false;
 
   constructor(
@@ -442,6 +467,7 @@ class DockerSession implements SandboxRuntime {
     const { box, fromPool } = await this.owner.acquire(this.config, this.id);
     this.box = box;
     this.fromPool = fromPool;
+    this.lastUsed = Date.now();
   }
 
   async dispose(): Promise<void> {
@@ -457,7 +483,12 @@ class DockerSession implements SandboxRuntime {
   private async agentFor(what: string): Promise<AgentConnection> {
     if (this.disposed) throw new Error(`This sandbox session is closed${this.expired ? " (it expired after being idle)" : ""}.`);
     await this.replacing;
-    if (!this.box.agent.alive) await this.replace(`the container stopped before the ${what}`);
+    if (!this.box.agent.alive) {
+      const status = await Promise.race([this.box.exited, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+      const why = `The session's container had stopped${status !== null ? ` (exit ${status}${status === 137 ? ", killed: out of memory or from outside" : ""})` : ""}; it was replaced with a fresh container before this ${what}, so earlier files in /sandbox and notebook state are gone.`;
+      await this.replace(why);
+      this.pendingNotices.push(why);
+    }
     this.lastUsed = Date.now();
     return this.box.agent;
   }
@@ -508,7 +539,9 @@ class DockerSession implements SandboxRuntime {
       } catch (e) {
         return failure(e instanceof Error ? e.message : String(e), started);
       }
-      if (this.owner.transport === "exec") return await runViaExec(this.box.container, this.owner.docker.modem, { ...spec, env: { ...this.config.env, ...spec.env } });
+      const notices = this.pendingNotices.splice(0);
+      const withNotices = (o: RunOutcome): RunOutcome => (notices.length ? { ...o, notices: [...notices, ...(o.notices ?? [])] } : o);
+      if (this.owner.transport === "exec") return withNotices(await runViaExec(this.box.container, this.owner.docker.modem, { ...spec, env: { ...this.config.env, ...spec.env } }));
       if (spec.signal?.aborted) return { ...failure("", started), failure: undefined, cancelled: true };
       const l = spec.limits;
       const { id: runId, response } = agent.send(
@@ -529,7 +562,7 @@ class DockerSession implements SandboxRuntime {
       try {
         const raw = await response;
         const r = agentRunResponseSchema.parse(raw);
-        return {
+        return withNotices({
           stdout: r.stdout,
           stderr: r.stderr,
           exit_code: r.exit_code,
@@ -541,7 +574,7 @@ class DockerSession implements SandboxRuntime {
           duration_ms: Math.round((performance.now() - started) * 10) / 10,
           isolated: true,
           ...(r.failure ? { failure: r.failure } : {}),
-        };
+        });
       } catch (e) {
         if (e instanceof AgentUnresponsive) return await this.wedged(e, spec, started);
         return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
