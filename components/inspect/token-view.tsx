@@ -21,7 +21,7 @@ export function TokenView({ tokens, lossMask, logprobs, pieces, tokenizerNote }:
   const promptLen = Math.max(0, tokens.length - lossMask.length);
   const trained = lossMask.filter((m) => m > 0).length;
   const untrained = lossMask.length - trained;
-  const lps = logprobs ? logprobs.filter((_, i) => (lossMask[i] ?? 0) > 0) : [];
+  const lps = logprobs ? logprobs.filter((lp, i) => (lossMask[i] ?? 0) > 0 && Number.isFinite(lp)) : [];
   const mean = lps.length ? lps.reduce((a, b) => a + b, 0) / lps.length : null;
   const min = lps.length ? Math.min(...lps) : null;
   const warnings: string[] = [];
@@ -37,7 +37,8 @@ export function TokenView({ tokens, lossMask, logprobs, pieces, tokenizerNote }:
     const r = i - promptLen;
     const kind = (lossMask[r] ?? 0) > 0 ? "trained" : "untrained";
     if (split !== "all" && split !== kind) return;
-    items.push({ i, id, kind, lp: logprobs?.[r] });
+    const lp = logprobs?.[r];
+    items.push({ i, id, kind, lp: lp !== undefined && Number.isFinite(lp) ? lp : undefined });
   });
   const shown = showAll ? items : items.slice(0, LIMIT);
 

@@ -103,6 +103,8 @@ class Checker {
     const v = o[key];
     if (v === undefined || v === null) return undefined;
     if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v as number[];
+    // NaN/inf cannot be written in JSON; converters write null (scripts/convert-debug-rollout.py).
+    if (Array.isArray(v) && v.every((x) => typeof x === "number" || x === null)) return v.map((x) => (x === null ? NaN : (x as number)));
     this.bad(key, "a list of numbers", v);
     return undefined;
   }
