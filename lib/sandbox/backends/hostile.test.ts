@@ -7,9 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox, SandboxBackend, ToolResult } from "../types";
+import type { DockerBackend } from "./docker";
+import { dockerGate } from "./docker-test-gate";
 import { pidsWithMarker } from "./procs";
 
-const backendNames = (process.env.HOSTILE_BACKENDS ?? "local").split(",").filter(Boolean);
+// Default: local, plus docker whenever it is reachable (always under CI=true; see docker-test-gate.ts).
+const backendNames = (process.env.HOSTILE_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-hostile-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
 
@@ -59,6 +62,8 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
   afterAll(async () => {
     await sb?.close();
     await bystander?.close();
+    // Releases what the backend holds (the docker backend's warm pool).
+    await backend?.shutdown();
   });
 
   /** Runs hostile code while a trivial run in another session must still answer. */
@@ -202,6 +207,14 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
   it("the session directory is gone after close", async () => {
     const s = await backend.create({});
     await s.executeTool("file_operation", { operation: "write", file_path: "x", content: "1" });
+    if (name === "docker") {
+      // The working directory lives in the session's container, which must be gone.
+      const db = backend as DockerBackend;
+      const id = db.containerOf(s.id)!.id;
+      await s.close();
+      expect(await db.ownedContainers()).not.toContain(id);
+      return;
+    }
     const dir = path.join(stateDir, "sessions", s.id);
     expect(statSync(dir).isDirectory()).toBe(true);
     await s.close();
