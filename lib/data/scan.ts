@@ -117,7 +117,8 @@ export async function* scanJsonArray(path: string, opts: ScanOptions): AsyncGene
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (opts.signal?.aborted) return;
       const records: RawRecord[] = [];
-      let segStart = -1; // start within this chunk of the element's bytes
+      // Start within this chunk of the current element's bytes (0 when it began in an earlier chunk).
+      let segStart = inElem ? 0 : -1;
       const flushPiece = (end: number): void => {
         if (segStart < 0) return;
         const piece = chunk.subarray(segStart, end);
@@ -172,7 +173,7 @@ export async function* scanJsonArray(path: string, opts: ScanOptions): AsyncGene
           elemLine = line;
           segStart = i;
           depth = 0;
-        } else if (segStart < 0) segStart = i;
+        }
         if (c === 0x22) inString = true;
         else if (c === 0x7b || c === 0x5b) depth++;
         else if (c === 0x7d || c === 0x5d) {

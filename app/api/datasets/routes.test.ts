@@ -1,0 +1,132 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
+import { slimeSample, toJsonl } from "@/lib/data/testing/fixtures";
+import type { DatasetInfo, RowsPage } from "@/lib/data/types";
+import { POST as openRoute } from "./route";
+import { GET as filesRoute } from "./files/route";
+import { POST as uploadRoute } from "./upload/route";
+import { GET as infoRoute } from "./[id]/route";
+import { GET as rowsRoute } from "./[id]/rows/route";
+import { GET as sampleRoute } from "./[id]/samples/[row]/route";
+import { GET as chatRoute } from "./[id]/samples/[row]/chat/route";
+import { GET as searchRoute } from "./[id]/search/route";
+import { GET as exportRoute } from "./[id]/export/route";
+import { POST as rescoreRoute } from "./[id]/rescore/route";
+import { GET as groupRoute } from "./[id]/groups/[group]/route";
+
+// The route handlers called directly with real Requests, on real files in a temp data dir.
+
+let base: string;
+const rows = Array.from({ length: 12 }, (_, i) => slimeSample(i));
+const u = (p: string) => `http://test${p}`;
+const params = <T>(p: T) => ({ params: Promise.resolve(p) });
+
+async function ready(id: string): Promise<DatasetInfo> {
+  for (;;) {
+    const info = (await (await infoRoute(new Request(u(`/api/datasets/${id}`)), params({ id }))).json()) as DatasetInfo;
+    if (!info.indexing) return info;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+async function open(source: string): Promise<Response> {
+  return openRoute(new Request(u("/api/datasets"), { method: "POST", body: JSON.stringify({ source }) }));
+}
+
+beforeAll(() => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), "inspect-routes-"));
+  fs.mkdirSync(path.join(base, "data", "runs"), { recursive: true });
+  fs.writeFileSync(path.join(base, "data", "runs", "r.jsonl"), toJsonl(rows));
+  fs.writeFileSync(path.join(base, "outside.jsonl"), toJsonl(rows));
+  process.env.PLAYGROUND_DATA_DIR = path.join(base, "data");
+  process.env.PLAYGROUND_INSPECT_CACHE_DIR = path.join(base, "cache");
+  resetServerEnvForTests();
+});
+afterAll(() => {
+  delete process.env.PLAYGROUND_DATA_DIR;
+  delete process.env.PLAYGROUND_INSPECT_CACHE_DIR;
+  resetServerEnvForTests();
+  fs.rmSync(base, { recursive: true, force: true });
+});
+
+describe("/api/datasets", () => {
+  it("lists the data dir and refuses paths outside it", async () => {
+    const list = await (await filesRoute(new Request(u("/api/datasets/files?dir=runs")))).json();
+    expect(list.entries).toEqual([{ name: "r.jsonl", path: "runs/r.jsonl", type: "file", size: fs.statSync(path.join(base, "data", "runs", "r.jsonl")).size }]);
+    const out = await open("../outside.jsonl");
+    expect(out.status).toBe(403);
+    expect((await out.json()).error.code).toBe("forbidden:path");
+    expect((await openRoute(new Request(u("/api/datasets"), { method: "POST", body: "{}" }))).status).toBe(400);
+    expect((await filesRoute(new Request(u("/api/datasets/files?dir=..")))).status).toBe(403);
+  });
+
+  it("opens, pages, filters, reads a sample with neighbours, and exports", async () => {
+    const info = (await (await open("runs/r.jsonl")).json()) as DatasetInfo;
+    const id = info.id;
+    expect((await ready(id)).rows).toBe(12);
+    const page = (await (await rowsRoute(new Request(u(`/api/datasets/${id}/rows?status=completed&sort=index&desc=1&limit=2`)), params({ id }))).json()) as RowsPage;
+    const completed = rows.filter((r) => r.status === "completed").map((r) => r.index as number).reverse();
+    expect(page.matched).toBe(completed.length);
+    expect(page.rows.map((r) => r.index)).toEqual(completed.slice(0, 2));
+    expect((await rowsRoute(new Request(u(`/api/datasets/${id}/rows?limit=0`)), params({ id }))).status).toBe(400);
+
+    const s = await (await sampleRoute(new Request(u(`/api/datasets/${id}/samples/${completed[1]}?status=completed&sort=index&desc=1`)), params({ id, row: String(completed[1]) }))).json();
+    expect(s.sample.index).toBe(completed[1]);
+    expect(s.nav).toEqual({ position: 1, prev: completed[0], next: completed[2], matched: completed.length });
+    expect(s.tokenizer_note).toMatch(/token ids/);
+    expect((await sampleRoute(new Request(u(`/api/datasets/${id}/samples/99`)), params({ id, row: "99" }))).status).toBe(404);
+
+    const chat = await (await chatRoute(new Request(u(`/api/datasets/${id}/samples/5/chat?turn=0`)), params({ id, row: "5" }))).json();
+    expect(chat).toMatchObject({ prompt: "Problem 1: what is 11 * 4 + 1?", label: "45", row: 5, turn: 0, source: "runs/r.jsonl" });
+    expect(chat.assistant.endsWith("</interpreter>")).toBe(true);
+
+    const exp = await exportRoute(new Request(u(`/api/datasets/${id}/export?what=filtered&group=1`)), params({ id }));
+    expect(exp.headers.get("content-disposition")).toContain("r.filtered.jsonl");
+    const lines = (await exp.text()).trim().split("\n");
+    expect(lines.map((l) => JSON.parse(l).index)).toEqual([4, 5, 6, 7]);
+    expect(lines[0]).toBe(JSON.stringify(rows[4]));
+
+    const group = await (await groupRoute(new Request(u(`/api/datasets/${id}/groups/1`)), params({ id, group: "1" }))).json();
+    expect(group.rows).toEqual([4, 5, 6, 7]);
+  });
+
+  it("streams search progress and re-scoring, then filters disagreements and exports them", async () => {
+    const { id } = (await (await open("runs/r.jsonl")).json()) as DatasetInfo;
+    await ready(id);
+    const events = (await (await searchRoute(new Request(u(`/api/datasets/${id}/search?q=Problem%202:`)), params({ id }))).text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.at(-1)).toMatchObject({ type: "done", matches: 4 });
+    const bad = (await (await searchRoute(new Request(u(`/api/datasets/${id}/search?q=(&re=1`)), params({ id }))).text()).trim();
+    expect(JSON.parse(bad.split("\n").at(-1)!)).toMatchObject({ type: "error" });
+
+    const res = await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: JSON.stringify({ reward_type: "retool" }) }), params({ id }));
+    const evs = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const done = evs.at(-1);
+    expect(done).toMatchObject({ type: "done", done: 12, total: 12, errors: 0, cancelled: false });
+    // Fixture rewards are ±1; slime's ReTool reward nudges wrong answers by the tool-call count.
+    const expectedDisagree = rows.filter((r) => {
+      const score = typeof r.reward === "number" ? r.reward : (r.reward as { score: number }).score;
+      return score < 0 && r.tool_call_count !== 2;
+    }).length;
+    expect(done.disagreements).toBe(expectedDisagree);
+    const page = (await (await rowsRoute(new Request(u(`/api/datasets/${id}/rows?disagree=1`)), params({ id }))).json()) as RowsPage;
+    expect(page.matched).toBe(expectedDisagree);
+    for (const r of page.rows) expect(r.rescored).not.toBe(r.reward);
+    const exp = (await (await exportRoute(new Request(u(`/api/datasets/${id}/export?what=rescore&disagree=1`)), params({ id }))).text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(exp).toHaveLength(expectedDisagree);
+    expect(exp[0]).toMatchObject({ reward_type: "retool", agree: false });
+    expect((await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: JSON.stringify({ reward_type: "nope" }) }), params({ id }))).status).toBe(400);
+  });
+
+  it("stores an upload on disk and opens it", async () => {
+    const body = new Blob([toJsonl(rows.slice(0, 3))]).stream();
+    const res = await uploadRoute(new Request(u("/api/datasets/upload?name=my%20run.jsonl"), { method: "POST", body, duplex: "half" } as RequestInit));
+    const info = (await res.json()) as DatasetInfo;
+    expect(info.source).toMatch(/^upload:[0-9a-f]{16}\/my_run\.jsonl$/);
+    expect((await ready(info.id)).rows).toBe(3);
+    expect((await uploadRoute(new Request(u("/api/datasets/upload?name=x.exe"), { method: "POST", body: "x" }))).status).toBe(400);
+    // The upload namespace is confined too.
+    expect((await open("upload:../../outside.jsonl")).status).toBe(403);
+  });
+});

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
+import { getBackend } from "@/lib/sandbox/registry";
+import type { Sandbox } from "@/lib/sandbox/types";
+import { reexecuteRows } from "./actions";
+import { Dataset } from "./dataset";
+import { rowQuerySchema } from "./query";
+import { slimeSample, toJsonl } from "./testing/fixtures";
+import type { ReexecEvent } from "./types";
+
+// Integration: re-execution runs the code cells in the real local sandbox backend.
+
+let dir: string;
+let ds: Dataset;
+let sandbox: Sandbox;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "inspect-actions-"));
+  process.env.PLAYGROUND_STATE_DIR = path.join(dir, "state");
+  resetServerEnvForTests();
+  const file = path.join(dir, "r.jsonl");
+  fs.writeFileSync(file, toJsonl(Array.from({ length: 8 }, (_, i) => slimeSample(i, { mismatchEvery: 4 }))));
+  ds = new Dataset({ id: "a", name: "r.jsonl", source: "r.jsonl", path: file, sizeBytes: fs.statSync(file).size, maxRecordBytes: 1e6, textCachePath: path.join(dir, "t.txt"), searchTimeoutMs: 500 });
+  await ds.ready;
+  sandbox = await getBackend("local")!.create({ tools_config: { code_interpreter: {} } });
+});
+afterAll(async () => {
+  await sandbox?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("re-execution", () => {
+  it("flags exactly the samples whose recorded output does not reproduce", async () => {
+    const events: ReexecEvent[] = [];
+    await reexecuteRows(ds, [0, 1, 2, 3, 4, 5, 6, 7], { sandbox, signal: new AbortController().signal, emit: (e) => events.push(e) });
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ type: "done", done: 8, total: 8, mismatches: 2, errors: 0, mismatched_rows: [3, 7], cancelled: false });
+    expect(ds.store.reexecOf(3)).toBe("mismatch");
+    expect(ds.store.reexecOf(0)).toBe("match");
+    const rec = ds.reexec.get(3)!;
+    expect(rec.details[0]).toMatchObject({ match: false, recorded: "Output:\n31", status: "success" });
+    expect(rec.details[0]!.live.trim()).toBe("Output:\n30");
+    expect(rec.details.slice(1).every((d) => d.match)).toBe(true);
+    const page = await ds.page(rowQuerySchema.parse({ mismatch: true }), 0, 10);
+    expect(page.rows.map((r) => r.row)).toEqual([3, 7]);
+  });
+
+  it("stops when cancelled and reports how far it got", async () => {
+    const ctrl = new AbortController();
+    const events: ReexecEvent[] = [];
+    await reexecuteRows(ds, [0, 1, 2, 3, 4, 5, 6, 7], {
+      sandbox,
+      signal: ctrl.signal,
+      concurrency: 1,
+      emit: (e) => {
+        events.push(e);
+        if (e.type === "row") ctrl.abort();
+      },
+    });
+    const done = events.at(-1)!;
+    expect(done.type).toBe("done");
+    if (done.type === "done") {
+      expect(done.cancelled).toBe(true);
+      expect(done.done).toBe(1);
+    }
+  });
+});
+
+describe("search safety", () => {
+  it("stops a catastrophic regular expression and keeps serving", async () => {
+    const file = path.join(dir, "redos.jsonl");
+    fs.writeFileSync(file, toJsonl([{ prompt: "a".repeat(40) + "!", response: "x" }, { prompt: "ok", response: "y" }]));
+    const d = new Dataset({ id: "r", name: "redos.jsonl", source: "r", path: file, sizeBytes: fs.statSync(file).size, maxRecordBytes: 1e6, textCachePath: path.join(dir, "r.txt"), searchTimeoutMs: 300 });
+    await d.ready;
+    const page = await d.page(rowQuerySchema.parse({ q: "^(a+)+$", re: true }), 0, 10);
+    expect(page.error).toMatch(/stopped after/);
+    // The event loop was never blocked: other queries still answer, and a sane regex works.
+    expect((await d.page(rowQuerySchema.parse({ q: "ok", re: true }), 0, 10)).matched).toBe(1);
+  });
+});
