@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { findPython } from "@/lib/sandbox/python";
 import { backendStatuses, getBackend } from "@/lib/sandbox/registry";
 import type { Sandbox } from "@/lib/sandbox/types";
+import { dockerBench } from "./sandbox-docker";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -237,6 +238,8 @@ async function main() {
       ];
     });
   printTable(ratioHeader, ratios);
+
+  if (process.env.BENCH_DOCKER !== "0") await dockerBench(printTable);
 }
 
 function printTable(header: string[], rows: string[][]) {
