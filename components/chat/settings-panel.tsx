@@ -51,8 +51,8 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
   const live = kind !== "replay";
 
   return (
-    <form data-testid="chat-settings" className="flex flex-col gap-3" onSubmit={(e) => e.preventDefault()}>
-      <fieldset disabled={disabled} className="flex flex-col gap-3">
+    <form data-testid="chat-settings" className="flex min-w-0 flex-col gap-3" onSubmit={(e) => e.preventDefault()}>
+      <fieldset disabled={disabled} className="flex min-w-0 flex-col gap-3">
         <Field label="Problem (user message)">
           <textarea data-testid="settings-prompt" className={input} rows={4} value={s.prompt} onChange={(e) => set({ prompt: e.target.value })} />
         </Field>

@@ -2,9 +2,19 @@
 
 import { useState } from "react";
 import type { ToolCallRecord } from "@/lib/rollout/transcript";
+import type { ToolResult } from "@/lib/sandbox/types";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "./code-block";
+
+/** code_interpreter's stdout is its wrapper printing the output text again: show it once. */
+function withoutEchoedStdout(r: ToolResult): ToolResult {
+  if (r.stdout !== undefined && r.stdout.trim() === r.output.trim() && !r.stderr) {
+    const { stdout: _echo, ...rest } = r;
+    return rest;
+  }
+  return r;
+}
 
 export interface ToolCallCardProps {
   call: ToolCallRecord;
@@ -65,7 +75,7 @@ export function ToolCallCard({ call, pending, canEdit, onRerun, original }: Tool
           {call.arguments ?? ""}
         </pre>
       )}
-      <ToolResultPanel result={call.result ?? null} running={pending && !call.result} testId="tool-call-result" />
+      <ToolResultPanel result={call.result ? withoutEchoedStdout(call.result) : null} running={pending && !call.result} testId="tool-call-result" />
       {original && original.code !== call.code && (
         <details className="text-xs" data-testid="tool-call-original">
           <summary className="cursor-pointer text-zinc-500">Original code and result</summary>
