@@ -338,9 +338,10 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRun, resume
     if (run.record && !run.record.status) run.record = { ...run.record, status: "aborted" };
   } finally {
     run.state = "done";
+    // Saved before streams end, so a reload right after "done" finds the finished run.
+    await save(session).catch((e: unknown) => console.error(`[chat] saving session ${session.id} failed`, e));
     live.done = true;
     for (const l of live.listeners) l();
-    await save(session).catch((e: unknown) => console.error(`[chat] saving session ${session.id} failed`, e));
     // Late subscribers read the saved record; keep the buffer a little for streams that are catching up.
     setTimeout(() => state.live.delete(run.id), 60_000).unref();
   }
@@ -381,6 +382,11 @@ export function stopRun(runId: string): boolean {
   if (!live || live.done) return false;
   live.controller.abort();
   return true;
+}
+
+/** Tests: drop the in-memory copies so the next read comes from disk (as after a restart). */
+export function forgetCachedSessionsForTests(): void {
+  state.cache.clear();
 }
 
 export function isRunLive(runId: string): boolean {

@@ -1,0 +1,107 @@
+// Chat sessions on real files and the real local sandbox: runs stream, persist, and re-run from an edit.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
+import { closeSession } from "@/lib/sandbox/sessions";
+import {
+  apiKeyState,
+  createChatSession,
+  createSessionFromHandoff,
+  forgetCachedSessionsForTests,
+  getChatSession,
+  setSessionApiKey,
+  startRun,
+  subscribeRun,
+} from "./chat-sessions";
+import { defaultChatSettings } from "./settings";
+import type { RolloutEvent } from "./transcript";
+
+let dir: string;
+const opened: string[] = [];
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "chat-state-"));
+  process.env.PLAYGROUND_STATE_DIR = dir;
+  delete process.env.PLAYGROUND_MODEL_API_KEY;
+  resetServerEnvForTests();
+});
+afterAll(async () => {
+  await Promise.all(opened.map((id) => closeSession(id)));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function drain(runId: string): Promise<RolloutEvent[]> {
+  const events: RolloutEvent[] = [];
+  for await (const e of subscribeRun(runId)!) events.push(e);
+  return events;
+}
+
+describe("chat sessions", () => {
+  it("runs the replay default, persists the run to disk, and re-runs from an edited tool call", async () => {
+    const s = await createChatSession(defaultChatSettings());
+    opened.push(s.id);
+    const started = await startRun(s.id);
+    if (!started.ok) throw new Error(started.message);
+    // A second run while one is going is refused.
+    expect((await startRun(s.id)).ok).toBe(false);
+    const events = await drain(started.run.id);
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
+
+    forgetCachedSessionsForTests();
+    const reloaded = await getChatSession(s.id);
+    const run = reloaded!.runs[0]!;
+    expect(run.state).toBe("done");
+    expect(run.record?.reward?.score).toBe(1);
+    expect(run.record?.turns[0]?.tool_calls[0]?.result?.output).toBe("Output:\n2870");
+
+    const rerun = await startRun(s.id, { run_id: run.id, turn: 0, code: "print(sum(k * k for k in range(1, 20)))" });
+    if (!rerun.ok) throw new Error(rerun.message);
+    expect(rerun.run.parent).toEqual({ run_id: run.id, turn: 0, what: "code" });
+    await drain(rerun.run.id);
+    const after = (await getChatSession(s.id))!.runs[1]!.record!;
+    expect(after.turns[0]!.edited).toBe(true);
+    expect(after.turns[0]!.tool_calls[0]!.result!.output).toBe("Output:\n2470");
+    // The replayed answer still says 2870: slime's reward does not care what the code printed.
+    expect(after.reward?.score).toBe(1);
+    expect(await readdir(path.join(dir, "chat-sessions"))).toContain(`${s.id}.json`);
+  });
+
+  it("opens a recorded trajectory handed over by Inspect and replays its turns", async () => {
+    const s = await createSessionFromHandoff({
+      prompt: "What is 6 times 7?",
+      label: "42",
+      assistant: "Let me check.\n<code>\nprint(6 * 7)\n</code>\n\n<interpreter>\nOutput:\n41\n</interpreter>\n\nAnswer: \\boxed{42}",
+      source: "data.jsonl",
+    });
+    opened.push(s.id);
+    expect(s.replay?.turns).toHaveLength(2);
+    const started = await startRun(s.id);
+    if (!started.ok) throw new Error(started.message);
+    const events = await drain(started.run.id);
+    const result = events.find((e) => e.type === "tool_result");
+    // Live execution, not the recorded (wrong) observation.
+    expect(result?.type === "tool_result" && result.result.output).toBe("Output:\n42");
+    expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
+  });
+
+  it("keeps API keys in memory only and reports where a key comes from", async () => {
+    const s = await createChatSession(defaultChatSettings());
+    expect(apiKeyState(s.id)).toBeNull();
+    setSessionApiKey(s.id, "sk-test-secret");
+    expect(apiKeyState(s.id)).toBe("session");
+    forgetCachedSessionsForTests();
+    const onDisk = JSON.stringify(await getChatSession(s.id));
+    expect(onDisk).not.toContain("sk-test-secret");
+    setSessionApiKey(s.id, null);
+    process.env.PLAYGROUND_MODEL_API_KEY = "from-env";
+    resetServerEnvForTests();
+    expect(apiKeyState(s.id)).toBe("env");
+    delete process.env.PLAYGROUND_MODEL_API_KEY;
+    resetServerEnvForTests();
+  });
+
+  it("rejects ids that are not session ids (no path tricks)", async () => {
+    expect(await getChatSession("../../etc/passwd")).toBeNull();
+  });
+});
