@@ -36,6 +36,10 @@ function newRunId(): string {
   return crypto.randomUUID().replace(/-/g, "");
 }
 
+function unreachable(e: unknown): string {
+  return `The server did not answer (${e instanceof Error ? e.message : String(e)}). Is it still running?`;
+}
+
 /** Keeps shareable state (session, tool, backend) in the URL without a server round trip. */
 function syncUrl(params: Record<string, string>) {
   const url = new URL(window.location.href);
@@ -61,6 +65,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
   const [fileError, setFileError] = useState<string | null>(null);
   const running = runId !== null;
   const runningRef = useRef(false);
+  const runIdRef = useRef<string | null>(null);
 
   const backendInfo = backends.find((b) => b.backend === backend);
   const canRun = !running && Boolean(backendInfo?.available);
@@ -76,6 +81,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         setFiles([]);
         setFileError(r.error ?? r.output);
       }
+    } catch (e) {
+      setFileError(unreachable(e));
     } finally {
       setFileBusy(false);
     }
@@ -94,6 +101,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     if (runningRef.current || !backendInfo?.available) return;
     runningRef.current = true;
     const id = newRunId();
+    runIdRef.current = id;
     setRunId(id);
     setCancelling(false);
     try {
@@ -105,11 +113,12 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         tool_name: tool,
         status: "error",
         output: "",
-        error: `The server did not answer: ${e instanceof Error ? e.message : String(e)}`,
+        error: unreachable(e),
         duration_ms: 0,
       });
     } finally {
       runningRef.current = false;
+      runIdRef.current = null;
       setRunId(null);
       setCancelling(false);
       // Code may have written files.
@@ -122,7 +131,13 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     setCancelling(true);
     // A route handler, not a server action: Next runs a client's actions one at a
     // time, so a cancel action would wait behind the very run it should stop.
-    await fetch(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }).catch(() => undefined);
+    // A click right after Run can beat the run to the server: ask again briefly.
+    for (let attempt = 0; attempt < 20 && runIdRef.current === runId; attempt++) {
+      const res = await fetch(`/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }).catch(() => null);
+      const body = (await res?.json().catch(() => null)) as { cancelled?: boolean } | null;
+      if (body?.cancelled) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }, [runId]);
 
   // Ctrl/Cmd+Enter anywhere on the page (Monaco handles it itself when focused).
@@ -147,6 +162,9 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
       }
       setFileError(null);
       return r;
+    } catch (e) {
+      setFileError(unreachable(e));
+      return null;
     } finally {
       setFileBusy(false);
     }
