@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { SandboxConfig, SandboxRuntime, ToolResult } from "../types";
 import { codeInterpreter } from "./code-interpreter";
 import { fileOperation } from "./file-operation";
+import { multiCodeExecutor } from "./multi-code-executor";
+import { notebookExecutor } from "./notebook-executor";
 import { pythonExecutor } from "./python-executor";
 import { shellExecutor } from "./shell-executor";
 import type { ToolContext, ToolDefinition } from "./types";
@@ -29,6 +31,8 @@ registerTool(pythonExecutor);
 registerTool(shellExecutor);
 registerTool(fileOperation);
 registerTool(codeInterpreter);
+registerTool(multiCodeExecutor);
+registerTool(notebookExecutor);
 
 /** OpenAI-style function specs for declared tools (what a model is shown). */
 export function toolSpecs(names: string[]) {
