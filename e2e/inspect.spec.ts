@@ -107,6 +107,20 @@ test.describe("Inspect", () => {
     await inspect.detail().getByTestId("extra-fields").click();
     await expect(inspect.detail().getByTestId("extra-fields")).toContainText("chat-fixture");
 
+    // GRPO group view and a side-by-side diff of two samples of one prompt.
+    await inspect.goto("file=e2e-inspect/slime-rollout.jsonl&sample=5");
+    await inspect.expectSample(5);
+    await page.getByTestId("open-group").click();
+    await expect(page.getByTestId("group-size")).toHaveText("4 samples");
+    for (const row of [4, 5, 6, 7]) await expect(page.getByTestId(`group-sample-${row}`)).toBeVisible();
+    await expect(page.getByTestId("group-pass-rate")).toContainText("%");
+    await inspect.expectParam("view", "group");
+    await page.getByTestId("close-group").click();
+    await page.getByTestId("open-diff").click();
+    await expect(page.getByTestId("diff-other")).toHaveValue("6");
+    await expect(page.getByTestId("diff-change").first()).toBeVisible();
+    await inspect.expectParam("b", "6");
+
     // Upload the bad-input file: every defect is listed with its line, the rest loads.
     await inspect.goto();
     await page.getByTestId("upload-input").setInputFiles(files["bad-input.jsonl"]!);

@@ -1,38 +1,24 @@
 "use client";
-import "katex/dist/katex.min.css";
-import ReactMarkdown from "react-markdown";
-import rehypeKatex from "rehype-katex";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
+import { CodeBlock } from "@/components/chat/code-block";
+import { Markdown } from "@/components/chat/markdown";
+import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import type { ReexecRecord, Segment } from "@/lib/data/types";
 
-// Renders one segment of a trajectory. Model text is Markdown with LaTeX; code and
-// interpreter output are monospace blocks; the answer is a highlighted box.
+// Renders one segment of a trajectory with the Chat components (Markdown + LaTeX, highlighted
+// code) and the shared ToolResult panel for live re-execution results.
 
-/** slime/ReTool text writes LaTeX with \( \) and \[ \]; remark-math wants $ delimiters. */
-export function toMarkdownMath(s: string): string {
-  return s.replace(/\\\[([\s\S]*?)\\\]/g, (_, m: string) => `$$${m}$$`).replace(/\\\(([\s\S]*?)\\\)/g, (_, m: string) => `$${m}$`);
+/** Model text: the Chat page's Markdown + LaTeX renderer. */
+export function MarkdownText({ text }: { text: string }) {
+  return <Markdown text={text} />;
 }
 
-export function MarkdownText({ text, className }: { text: string; className?: string }) {
+function CodeCell({ text, lang }: { text: string; lang?: string }) {
   return (
-    <div className={cn("prose-sm max-w-none break-words text-sm leading-relaxed [&_p]:my-1.5 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-zinc-100 [&_pre]:p-2 [&_code]:text-[0.85em] [&_ul]:list-disc [&_ul]:pl-5 [&_ol]:list-decimal [&_ol]:pl-5", className)}>
-      <ReactMarkdown remarkPlugins={[remarkGfm, remarkMath]} rehypePlugins={[rehypeKatex]}>
-        {toMarkdownMath(text)}
-      </ReactMarkdown>
-    </div>
-  );
-}
-
-function CodeBlock({ text, lang }: { text: string; lang?: string }) {
-  return (
-    <div data-testid="segment-code" className="overflow-hidden rounded-md border border-indigo-200">
-      <div className="flex items-center justify-between bg-indigo-50 px-2 py-0.5 text-xs text-indigo-800">
-        <span>code · {lang ?? "python"}</span>
-      </div>
-      <pre className="overflow-x-auto bg-white p-2 font-mono text-xs leading-5 text-zinc-900">{text}</pre>
+    <div data-testid="segment-code" className="overflow-hidden rounded-md border border-indigo-200 bg-indigo-50/40">
+      <div className="px-2 py-0.5 text-xs text-indigo-800">code · {lang ?? "python"}</div>
+      <CodeBlock code={text} className="rounded-none ring-0" />
     </div>
   );
 }
@@ -54,6 +40,12 @@ function InterpreterBlock({ text, live }: { text: string; live?: ReexecRecord["d
           <div className="bg-red-50/40">
             <div className="px-2 pt-1 text-[11px] font-medium text-red-800">live output ({live.status})</div>
             <pre data-testid="cell-live-output" className="max-h-72 overflow-auto whitespace-pre-wrap p-2 font-mono text-xs leading-5">{live.live}</pre>
+            {live.result && (
+              <details className="px-2 pb-2 text-xs">
+                <summary className="cursor-pointer text-zinc-600">full tool result</summary>
+                <ToolResultPanel result={live.result} testId="cell-live-result" />
+              </details>
+            )}
           </div>
         )}
       </div>
@@ -66,7 +58,7 @@ export function SegmentView({ segment, live }: { segment: Segment; live?: Reexec
     case "text":
       return <MarkdownText text={segment.text} />;
     case "code":
-      return <CodeBlock text={segment.text} lang={segment.lang} />;
+      return <CodeCell text={segment.text} lang={segment.lang} />;
     case "interpreter":
       return <InterpreterBlock text={segment.text} live={live} />;
     case "answer":

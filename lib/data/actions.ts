@@ -88,7 +88,7 @@ export async function reexecuteSample(sb: Sandbox, response: string, signal: Abo
     if (infra) rec.errors++;
     const match = c.recorded === null ? true : !infra && normalizeOutput(r.output) === normalizeOutput(c.recorded);
     if (!match) rec.mismatches++;
-    rec.details.push({ cell: c.cell, match, recorded: c.recorded, live: infra ? (r.error ?? "") : r.output, status: r.status });
+    rec.details.push({ cell: c.cell, match, recorded: c.recorded, live: infra ? (r.error ?? "") : r.output, status: r.status, result: r });
   }
   return rec;
 }

@@ -204,3 +204,16 @@ describe("filters, sorting and search", () => {
     expect(g.samples).toHaveLength(4);
   });
 });
+
+describe("index-time parsing", () => {
+  it("summarizes token arrays by length without keeping them, and reads samples in full", async () => {
+    const row = { prompt: "p", response: "r", tokens: [1, 2, 3], loss_mask: [1, 0], rollout_log_probs: [-0.5, null], status: "completed", metadata: { note: '"tokens": [9]' } };
+    const ds = await load("idx.jsonl", toJsonl([row, { ...row, loss_mask: ["x"] }]));
+    expect(ds.info().has_tokens).toBe(true);
+    expect(ds.store.summary(0).response_length).toBe(2);
+    expect((await ds.sample(0)).sample.tokens).toEqual([1, 2, 3]);
+    expect((await ds.sample(0)).sample.metadata).toEqual({ note: '"tokens": [9]' });
+    // A non-numeric array is not cut out, so its wrong type is still reported at index time.
+    expect(ds.problems.map((p) => [p.line, p.field])).toEqual([[2, "loss_mask"]]);
+  });
+});

@@ -44,8 +44,41 @@ interface Parsed {
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+// Index-time parse: numeric arrays (token ids, loss mask, logprobs) are most of a slime line and
+// the summary only needs their lengths, so they are cut out before JSON.parse and put back as
+// zero-filled arrays of the same length (3-5x faster indexing). Samples are always read in full.
+// One character class (digits, signs, exponent, "null" letters) keeps the regex linear and fast;
+// a malformed number inside such an array is then reported when the sample is opened.
+const NUM_ARRAY_RE = /"(tokens|loss_mask|rollout_log_probs)":\s*\[([-0-9.eE+,\snul]*)\]/g;
+
+function countItems(body: string): number {
+  if (body.trim() === "") return 0;
+  let n = 1;
+  for (let i = body.indexOf(","); i !== -1; i = body.indexOf(",", i + 1)) n++;
+  return n;
+}
+
+function parseForIndex(text: string): unknown {
+  const lens = new Map<string, number>();
+  let repeated = false;
+  const slim = text.replace(NUM_ARRAY_RE, (_m, key: string, body: string) => {
+    if (lens.has(key)) repeated = true;
+    lens.set(key, countItems(body));
+    return `"${key}":[]`;
+  });
+  if (lens.size === 0 || repeated) return JSON.parse(text);
+  const v: unknown = JSON.parse(slim);
+  if (isObject(v)) {
+    for (const [k, n] of lens) {
+      const cur = v[k];
+      if (Array.isArray(cur) && cur.length === 0) v[k] = new Array<number>(n).fill(0);
+    }
+  }
+  return v;
+}
+
 /** Decode and parse one record, turning every defect into a problem with its line. */
-export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number): Parsed {
+export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number, forIndex = false): Parsed {
   const problems: Problem[] = [];
   if (rec.bytes === null) {
     problems.push({ line: rec.line, row, kind: "line_too_large", message: `record of ${rec.length} bytes exceeds the ${Math.round(maxRecordBytes / 1048576)} MiB limit; not parsed` });
@@ -63,7 +96,13 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number)
     }
   }
   try {
-    return { rec, value: JSON.parse(text), flags, problems, raw: text };
+    let value: unknown;
+    try {
+      value = forIndex ? parseForIndex(text) : JSON.parse(text);
+    } catch {
+      value = JSON.parse(text); // the full parse gives the exact error (or succeeds)
+    }
+    return { rec, value, flags, problems, raw: text };
   } catch (e) {
     problems.push({ line: rec.line, row, kind: "malformed_json", message: `malformed JSON: ${(e as Error).message.slice(0, 200)}` });
     return { rec, value: undefined, flags: flags | rowFlags.malformed, problems, raw: text };
@@ -206,7 +245,7 @@ export class Dataset {
       for await (const batch of scan(this.opts.path, { maxRecordBytes: max, signal: this.abort.signal })) {
         for (const rec of batch.records) {
           const row = this.store.length + (pending?.length ?? 0);
-          const p = parseRecord(rec, row, max);
+          const p = parseRecord(rec, row, max, true);
           if (!decided) {
             pending!.push(p);
             if (pending!.filter((x) => x.value !== undefined).length >= DETECT_SAMPLE) flushPending();

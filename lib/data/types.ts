@@ -1,5 +1,6 @@
 // Shapes shared by the Inspect server code and the browser. No Node APIs here.
 import { z } from "zod";
+import type { ToolResult } from "@/lib/sandbox/types";
 
 export const datasetFormats = ["slime", "chat", "verl", "prompt_label", "raw"] as const;
 export const datasetFormatSchema = z.enum(datasetFormats);
@@ -175,7 +176,7 @@ export interface ReexecRecord {
   cells: number;
   mismatches: number;
   errors: number;
-  details: { cell: number; match: boolean; recorded: string | null; live: string; status: string }[];
+  details: { cell: number; match: boolean; recorded: string | null; live: string; status: string; result?: ToolResult }[];
 }
 
 export type RescoreEvent =
