@@ -102,5 +102,11 @@ test.describe("token gate", () => {
     } finally {
       await anonymous.dispose();
     }
+
+    // Signing out drops the cookie: the gate closes again.
+    await page.getByTestId("sign-out").click();
+    await expect(page.getByTestId("login-form")).toBeVisible();
+    const after = await page.goto("/editor");
+    expect(after?.status()).toBe(401);
   });
 });

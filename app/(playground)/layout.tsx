@@ -4,6 +4,7 @@ import { NavLinks } from "@/components/shell/nav-links";
 import { BackendStatusBar } from "@/components/shell/backend-status-bar";
 import { StatusBar } from "@/components/shell/status-bar";
 import pkg from "@/package.json";
+import { serverEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,13 @@ export default function PlaygroundLayout({ children }: { children: ReactNode }) 
           Rollout Playground
         </Link>
         <NavLinks />
+        {serverEnv().PLAYGROUND_TOKEN && (
+          <form method="post" action="/api/logout" className="ml-auto">
+            <button type="submit" data-testid="sign-out" className="text-xs text-zinc-500 hover:text-zinc-900">
+              Sign out
+            </button>
+          </form>
+        )}
       </header>
       <main className="flex min-h-0 flex-1 flex-col">{children}</main>
       {/* A slow backend probe (e.g. a hung Docker daemon) must not hold the page. */}
