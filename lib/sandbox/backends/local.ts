@@ -15,10 +15,11 @@ import type {
   SandboxConfigInput,
   SandboxRuntime,
 } from "../types";
-import { sandboxConfigSchema } from "../types";
+import { limitsSchema, sandboxConfigSchema, type NotebookChannel } from "../types";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
+import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
 
 const MiB = 1024 * 1024;
@@ -156,7 +157,19 @@ class LocalSession implements SandboxRuntime {
 
   killAll() {
     for (const c of this.active) c.abort();
+    this.nb?.kill();
+    this.nb = null;
     if (!this.isolated && isRoot()) killUidProcesses(this.uid);
+  }
+
+  /** notebook_executor's kernel: one Jupyter driver per session, under the same isolation as runs. */
+  private nb: LocalNotebook | null = null;
+  async notebook(): Promise<NotebookChannel | { unavailable: string }> {
+    const h = this.owner.host();
+    const support = localNotebookSupport(h);
+    if (!support.ok) return { unavailable: support.reason };
+    if (!this.nb?.alive) this.nb = new LocalNotebook({ host: h, python: support.python, dir: this.dir, uid: isRoot() ? this.uid : null, limits: limitsSchema.parse({}) });
+    return this.nb;
   }
 
   async run(spec: RunSpec): Promise<RunOutcome> {

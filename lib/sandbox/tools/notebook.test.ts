@@ -1,10 +1,18 @@
 // notebook_executor against a real Jupyter kernel in the docker sandbox (real dockerd).
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerBackend } from "../backends/docker";
+import { LocalBackend } from "../backends/local";
+import { localNotebookSupport } from "../backends/local-notebook";
 import { dockerGate } from "../backends/docker-test-gate";
 import type { Sandbox } from "../types";
 import { renderOutputs } from "./notebook-executor";
 
+// Local sessions live in a throwaway state dir (set before anything reads the environment).
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-nb-"));
+process.env.PLAYGROUND_STATE_DIR = stateDir;
 const gate = await dockerGate();
 
 describe("notebook output rendering", () => {
@@ -90,5 +98,42 @@ describe.runIf(gate.run)("notebook_executor on docker", () => {
     expect(after.error).toMatch(/NameError/);
     const both = await sb.executeTool("notebook_executor", { restart: true, code: "z = 1\nz" });
     expect(both.output).toBe("1\n");
+  });
+});
+
+const local = new LocalBackend();
+const localSupport = localNotebookSupport(local.host());
+if (!localSupport.ok) console.warn(`\n!!! SKIPPING LOCAL NOTEBOOK TESTS: ${localSupport.reason}\n`);
+
+describe.runIf(localSupport.ok)("notebook_executor on the local backend (bwrap + host ipykernel)", () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await local.create({ tools_config: { notebook_executor: {} }, limits: { timeout_s: 60 } });
+  });
+  afterAll(async () => {
+    await local.shutdown();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("keeps state, plots, and cannot see the host", async () => {
+    expect((await sb.executeTool("notebook_executor", { code: "a = 6" })).status).toBe("success");
+    expect((await sb.executeTool("notebook_executor", { code: "a * 7" })).output).toBe("42\n");
+    const img = await sb.executeTool("notebook_executor", { code: "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()" });
+    expect(img.images?.[0]?.mime).toBe("image/png");
+    const cwd = await sb.executeTool("notebook_executor", { code: `import os, socket\nprint(os.getcwd(), os.path.exists(${JSON.stringify(path.resolve("package.json"))}), os.listdir('/sandbox') == os.listdir('.'))` });
+    expect(cwd.output).toBe("/sandbox False True\n");
+  });
+
+  it("the kernel dies with the session", async () => {
+    const s = await local.create({ tools_config: { notebook_executor: {} } });
+    // The kernel's connection file name is unique and appears in its command line on the host.
+    const r = await s.executeTool("notebook_executor", { code: "from ipykernel import get_connection_file\nimport os\nprint(os.path.basename(get_connection_file()))" });
+    const marker = r.output.trim();
+    expect(marker).toMatch(/\.json$/);
+    const { pidsWithMarker } = await import("../backends/procs");
+    expect(pidsWithMarker(marker).length).toBeGreaterThan(0);
+    await s.close();
+    for (let i = 0; i < 50 && pidsWithMarker(marker).length; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(pidsWithMarker(marker)).toEqual([]);
   });
 });

@@ -1,0 +1,149 @@
+import "server-only";
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Limits, NotebookChannel } from "../types";
+import type { LocalHost } from "./local-host";
+
+// The local backend's notebook: the same driver the Docker image runs
+// (docker/sandbox/agent/nbdriver.py, holding a real ipykernel through jupyter_client), started
+// once per session under the same bwrap isolation as every local run, and spoken to over its
+// stdin/stdout. Needs a host Python with ipykernel + jupyter_client (Debian: python3-ipykernel
+// python3-jupyter-client, plus python3-matplotlib for plots).
+
+const DRIVER = path.resolve(process.cwd(), "docker/sandbox/agent/nbdriver.py");
+const MiB = 1024 * 1024;
+
+let jupyterPython: { path: string | null; reason?: string } | undefined;
+
+/** A host interpreter that can import ipykernel and jupyter_client (probed once). */
+export function findJupyterPython(host: LocalHost): { path: string | null; reason?: string } {
+  if (jupyterPython) return jupyterPython;
+  const candidates = [host.python?.executable, "/usr/bin/python3"].filter((p): p is string => !!p);
+  for (const p of [...new Set(candidates)]) {
+    try {
+      execFileSync(p, ["-c", "import ipykernel, jupyter_client"], { stdio: "ignore", timeout: 20_000 });
+      jupyterPython = { path: p };
+      return jupyterPython;
+    } catch {
+      /* try the next one */
+    }
+  }
+  jupyterPython = {
+    path: null,
+    reason: `No host Python can import ipykernel and jupyter_client (tried ${candidates.join(", ")}). Install python3-ipykernel python3-jupyter-client python3-matplotlib, or use the docker backend.`,
+  };
+  return jupyterPython;
+}
+
+export class LocalNotebook implements NotebookChannel {
+  private child: ChildProcessWithoutNullStreams;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
+  private dead: Error | null = null;
+
+  constructor(opts: { host: LocalHost; python: string; dir: string; uid: number | null; limits: Limits }) {
+    const h = opts.host;
+    const l = opts.limits;
+    // A kernel is long-lived: no CPU-time limit (the per-cell timeout interrupts instead), and room
+    // for the address space numpy/matplotlib and zmq threads reserve.
+    const rlimits = h.prlimit ? [h.prlimit, `--as=${Math.max(l.memory_mb, 4096) * MiB}`, `--nproc=${l.max_processes}`, `--fsize=${l.file_size_mb * MiB}`, "--core=0", "--"] : [];
+    const args = [
+      ...h.bwrapBase,
+      "--bind", opts.dir, "/sandbox",
+      "--size", String(Math.min(l.file_size_mb, 256) * MiB), "--tmpfs", "/tmp",
+      // bwrap would create missing parents 0700, unreadable for the run's uid.
+      "--perms", "0755", "--dir", "/opt",
+      "--perms", "0755", "--dir", "/opt/sandbox",
+      "--ro-bind", DRIVER, "/opt/sandbox/nbdriver.py",
+      "--chdir", "/sandbox",
+    ];
+    if (opts.uid !== null) args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", h.setpriv!, `--reuid=${opts.uid}`, `--regid=${opts.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all");
+    else args.push("--");
+    args.push(...rlimits, opts.python, "-u", "/opt/sandbox/nbdriver.py");
+    this.child = spawn(h.bwrap!, args, {
+      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/sandbox", TMPDIR: "/tmp", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" } as unknown as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+      // Its own process group, so kill() reaches bwrap and everything it started.
+      detached: true,
+    });
+    const stderrTail: string[] = [];
+    createInterface({ input: this.child.stderr }).on("line", (l) => {
+      stderrTail.push(l);
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+    createInterface({ input: this.child.stdout }).on("line", (line) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      const p = this.pending.get(Number(msg.id));
+      if (!p) return;
+      this.pending.delete(Number(msg.id));
+      clearTimeout(p.timer);
+      if (msg.ok === true) p.resolve(msg);
+      else p.reject(new Error(typeof msg.error === "string" ? msg.error : "notebook driver error"));
+    });
+    const onGone = (why: string) => {
+      if (this.dead) return;
+      this.dead = new Error(`The notebook driver ${why}${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`);
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(this.dead);
+      }
+      this.pending.clear();
+    };
+    this.child.on("exit", (code, sig) => onGone(`exited (${sig ?? code})`));
+    this.child.on("error", (e) => onGone(`failed to start: ${e.message}`));
+  }
+
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
+  request(msg: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const entry: { resolve: typeof resolve; reject: typeof reject; timer?: NodeJS.Timeout } = { resolve, reject };
+      if (opts.timeoutMs !== undefined) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new Error(`The notebook driver did not answer within ${opts.timeoutMs} ms; it was stopped.`));
+          this.kill();
+        }, opts.timeoutMs);
+      }
+      this.pending.set(id, entry);
+      this.child.stdin.write(`${JSON.stringify({ ...msg, id })}\n`);
+    });
+  }
+
+  async interrupt(): Promise<void> {
+    await this.request({ op: "interrupt" }, { timeoutMs: 5000 }).catch(() => {});
+  }
+
+  /** bwrap runs the driver in its own PID namespace: killing bwrap's group ends the kernel too. */
+  kill(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+/** Whether this host can run local notebooks at all (bwrap isolation + a Jupyter-capable Python). */
+export function localNotebookSupport(host: LocalHost): { ok: true; python: string } | { ok: false; reason: string } {
+  if (!host.bwrap) return { ok: false, reason: `The local notebook needs bwrap isolation (${host.bwrapReason ?? "unavailable"}); use the docker backend.` };
+  if (!existsSync(DRIVER)) return { ok: false, reason: `The notebook driver ${DRIVER} is missing.` };
+  const py = findJupyterPython(host);
+  return py.path ? { ok: true, python: py.path } : { ok: false, reason: py.reason ?? "No Jupyter-capable Python." };
+}
