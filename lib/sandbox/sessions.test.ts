@@ -2,12 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
 import { backendStatuses, getBackend } from "./registry";
 import { cancelRun, closeSession, getSession, runTool, sessionCount, shutdownSessions, sweepIdleSessions } from "./sessions";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-sessions-"));
 beforeAll(() => {
   process.env.PLAYGROUND_STATE_DIR = stateDir;
+  // Other modules may have parsed the environment at import time.
+  resetServerEnvForTests();
 });
 afterAll(async () => {
   await shutdownSessions();
