@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { rescoreRows } from "@/lib/data/actions";
 import { Dataset } from "@/lib/data/dataset";
 import { rowQuerySchema } from "@/lib/data/query";
 import { writeBigJsonl } from "@/lib/data/testing/fixtures";
@@ -94,6 +95,19 @@ async function main(): Promise<void> {
   const t = performance.now();
   await ds.group(4242);
   table.push(["group view (8 samples)", ms(performance.now() - t)]);
+
+  const nRescore = Math.min(5000, info.rows);
+  const tR = performance.now();
+  let disagreements = 0;
+  await rescoreRows(ds, Array.from({ length: nRescore }, (_, i) => i), {
+    rewardType: "retool",
+    signal: new AbortController().signal,
+    emit: (e) => {
+      if (e.type === "done") disagreements = e.disagreements;
+    },
+  });
+  const rMs = performance.now() - tR;
+  table.push([`re-score ${nRescore} rows (retool)`, `${ms(rMs)} (${((nRescore / rMs) * 1000).toFixed(0)} rows/s, ${disagreements} disagree)`]);
 
   const w = Math.max(...table.map(([k]) => k.length));
   console.log(`\n| ${"measure".padEnd(w)} | value`);

@@ -65,7 +65,7 @@ export function SegmentView({ segment, live }: { segment: Segment; live?: Reexec
       return (
         <div data-testid="segment-answer" className="inline-flex items-center gap-2 rounded-md border border-green-300 bg-green-50 px-3 py-1.5 text-sm">
           <span className="text-xs font-semibold uppercase text-green-800">Answer</span>
-          <MarkdownText text={`$\\boxed{${segment.text}}$`} />
+          <MarkdownText text={`$${segment.text}$`} />
         </div>
       );
     case "user":

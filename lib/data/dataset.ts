@@ -551,6 +551,7 @@ export class Dataset {
   }
 
   /** Recorded rewards of all rows (NaN for missing), for the histogram. */
+  /** Reward distribution; both histograms share one range so they can be compared bin by bin. */
   rewardHistogram(which: "recorded" | "rescored", bins = 20): { min: number; max: number; counts: number[]; missing: number } {
     const arr = which === "recorded" ? this.store.reward : this.store.rescored;
     let min = Infinity;
@@ -559,12 +560,12 @@ export class Dataset {
     const n = this.store.length;
     for (let i = 0; i < n; i++) {
       const v = arr[i]!;
-      if (Number.isNaN(v)) {
-        missing++;
-        continue;
+      if (Number.isNaN(v)) missing++;
+      for (const x of [this.store.reward[i]!, this.store.rescored[i]!]) {
+        if (Number.isNaN(x)) continue;
+        if (x < min) min = x;
+        if (x > max) max = x;
       }
-      if (v < min) min = v;
-      if (v > max) max = v;
     }
     const counts = new Array<number>(bins).fill(0);
     if (min === Infinity) return { min: 0, max: 0, counts, missing };
