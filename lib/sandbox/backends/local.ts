@@ -19,6 +19,7 @@ import { limitsSchema, sandboxConfigSchema, type NotebookChannel } from "../type
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
+import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
 
@@ -51,7 +52,7 @@ export class LocalBackend implements SandboxBackend {
       available: true,
       isolated: !!h.bwrap,
       reason: h.bwrap ? `bwrap isolation, python ${h.python.version}` : `not isolated: ${h.bwrapReason}; runs have rlimits only`,
-      languages: ["python", "bash"],
+      languages: hostLanguages(),
     };
   }
 
