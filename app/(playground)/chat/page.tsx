@@ -46,8 +46,11 @@ export default async function ChatPage({ searchParams }: { searchParams: SearchP
           : base,
       );
     }
-    // The session lives in the URL so a reload (or a shared link) finds it again.
-    redirect(`/chat?session=${created.id}`);
+    // The session lives in the URL so a reload (or a shared link) finds it again. A hand-off's
+    // own parameters stay visible beside it (they are ignored once the session exists).
+    const next = new URLSearchParams({ session: created.id });
+    for (const [k, v] of Object.entries(flat)) if (k !== "session" && k !== "run") next.set(k, v);
+    redirect(`/chat?${next.toString()}`);
   }
 
   const sandboxes = await backendStatuses();
