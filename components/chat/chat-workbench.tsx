@@ -335,6 +335,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
                       canEdit={!busy && Boolean(record.status)}
                       onRerunText={rerunText}
                       onRerunCode={rerunCode}
+                      mode={record.mode}
                       {...(original ? { original } : {})}
                     />
                   );

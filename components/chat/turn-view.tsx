@@ -16,13 +16,16 @@ export interface TurnViewProps {
   onRerunCode: (turn: number, callIndex: number, code: string) => void;
   /** The same turn in the run this one was edited from. */
   original?: TurnRecord;
+  /** Chat mode edits the message content; its tool calls are edited in their cards. */
+  mode: "text" | "chat";
 }
 
 const actionTone = { code: "blue", answer: "green" } as const;
 
-export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original }: TurnViewProps) {
+export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode }: TurnViewProps) {
+  const editable = mode === "chat" ? turn.raw : turn.text;
   const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(turn.text);
+  const [draft, setDraft] = useState(editable);
   const failed = turn.finish_reason === "abort";
   return (
     <article data-testid="turn" data-index={turn.index} className="flex flex-col gap-2">
@@ -49,7 +52,7 @@ export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, origin
           <span>finish: {turn.finish_reason}</span>
           <span>{turn.token_count} tokens</span>
           {canEdit && !editing && !failed && (
-            <Button size="sm" variant="ghost" className="ml-auto" data-testid="turn-edit" onClick={() => { setDraft(turn.text); setEditing(true); }}>
+            <Button size="sm" variant="ghost" className="ml-auto" data-testid="turn-edit" onClick={() => { setDraft(editable); setEditing(true); }}>
               Edit turn
             </Button>
           )}
@@ -77,7 +80,7 @@ export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, origin
             <TurnText text={failed ? turn.raw : turn.text} />
           </div>
         )}
-        {turn.raw !== turn.text && !failed && (
+        {mode === "text" && turn.raw !== turn.text && !failed && (
           <details className="mt-2 text-xs" data-testid="turn-trimmed">
             <summary className="cursor-pointer text-zinc-500">postprocess_responses cut text after the action</summary>
             <pre className="mt-1 whitespace-pre-wrap rounded bg-zinc-100 p-2 font-mono">{turn.raw}</pre>

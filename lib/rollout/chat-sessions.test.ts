@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeModelServer } from "@/e2e/fixtures/fake-model-server";
 import { resetServerEnvForTests } from "@/lib/env";
 import { closeSession } from "@/lib/sandbox/sessions";
 import {
@@ -83,6 +84,38 @@ describe("chat sessions", () => {
     // Live execution, not the recorded (wrong) observation.
     expect(result?.type === "tool_result" && result.result.output).toBe("Output:\n42");
     expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
+  });
+
+  it("chat mode (OpenAI tools): an edited tool call is sent back as the new call and re-run", async () => {
+    const server = await startFakeModelServer();
+    try {
+      const s = await createChatSession(
+        defaultChatSettings({
+          prompt: "What is 6 times 7?",
+          label: "42",
+          endpoint: { kind: "openai-chat", url: server.url, model: "fake", timeout_s: 30 },
+        }),
+      );
+      opened.push(s.id);
+      const first = await startRun(s.id);
+      if (!first.ok) throw new Error(first.message);
+      await drain(first.run.id);
+      const base = (await getChatSession(s.id))!.runs[0]!;
+      expect(base.record?.reward?.score).toBe(1);
+      const second = await startRun(s.id, { run_id: base.id, turn: 0, code: "print(6 * 8)", call_index: 0 });
+      if (!second.ok) throw new Error(second.message);
+      await drain(second.run.id);
+      const rec = (await getChatSession(s.id))!.runs[1]!.record!;
+      expect(rec.turns[0]!.tool_calls[0]!.result!.output).toBe("Output:\n48");
+      expect(rec.turns[0]!.raw).toBe(base.record!.turns[0]!.raw);
+      expect(rec.reward?.score).toBeCloseTo(-1.05, 10);
+      // The server saw the edited call in the assistant message it was answered against.
+      const last = server.requests.filter((r) => r.path === "/v1/chat/completions").at(-1)!;
+      const msgs = last.body.messages as { role: string; tool_calls?: { function: { arguments: string } }[] }[];
+      expect(msgs.find((m) => m.role === "assistant")?.tool_calls?.[0]?.function.arguments).toBe('{"code":"print(6 * 8)"}');
+    } finally {
+      await server.close();
+    }
   });
 
   it("keeps API keys in memory only and reports where a key comes from", async () => {
