@@ -48,12 +48,25 @@ export interface SampleResponse {
   tokenizer_note: string | null;
 }
 
+/** Upload in chunks (the server's proxy caps one request body at 10 MB), reporting progress. */
+async function uploadFile(file: File, onProgress: (sent: number) => void, format?: DatasetFormat): Promise<Result<DatasetInfo>> {
+  const json = { "content-type": "application/json" };
+  const start = await call<{ upload_id: string; chunk_bytes: number }>("/api/datasets/upload", { method: "POST", headers: json, body: JSON.stringify({ name: file.name }) });
+  if (!start.ok) return start;
+  const { upload_id, chunk_bytes } = start.value;
+  for (let offset = 0; offset < file.size; offset += chunk_bytes) {
+    const r = await call<{ size: number }>(`/api/datasets/upload/${upload_id}?offset=${offset}`, { method: "PUT", body: file.slice(offset, offset + chunk_bytes) });
+    if (!r.ok) return r;
+    onProgress(r.value.size);
+  }
+  return call<DatasetInfo>(`/api/datasets/upload/${upload_id}`, { method: "POST", headers: json, body: JSON.stringify({ size: file.size, format }) });
+}
+
 export const api = {
   listFiles: (dir: string) => call<DirListing>(`/api/datasets/files?dir=${encodeURIComponent(dir)}`),
   open: (source: string, format?: DatasetFormat) =>
     call<DatasetInfo>("/api/datasets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source, format }) }),
-  upload: (file: File, format?: DatasetFormat) =>
-    call<DatasetInfo>(`/api/datasets/upload?${new URLSearchParams({ name: file.name, ...(format ? { format } : {}) })}`, { method: "POST", body: file }),
+  upload: uploadFile,
   info: (id: string) => call<DatasetInfo>(`/api/datasets/${id}`),
   rows: (id: string, q: RowQuery, offset: number, limit: number, signal?: AbortSignal) =>
     call<RowsPage>(`/api/datasets/${id}/rows?${queryString(q, { offset, limit })}`, { signal }),

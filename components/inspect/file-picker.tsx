@@ -18,7 +18,7 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
   const [dir, setDir] = useState("");
   const [listing, setListing] = useState<DirListing | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [uploading, setUploading] = useState(false);
+  const [uploading, setUploading] = useState<{ sent: number; total: number } | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -36,9 +36,9 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
   }, [dir]);
 
   async function upload(file: File, format?: DatasetFormat) {
-    setUploading(true);
-    const r = await api.upload(file, format);
-    setUploading(false);
+    setUploading({ sent: 0, total: file.size });
+    const r = await api.upload(file, (sent) => setUploading({ sent, total: file.size }), format);
+    setUploading(null);
     if (r.ok) onUploaded(r.value);
     else setError(r.message);
   }
@@ -103,12 +103,12 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
             if (f) void upload(f);
           }}
         />
-        <Button onClick={() => input.current?.click()} disabled={uploading} data-testid="upload-button">
+        <Button onClick={() => input.current?.click()} disabled={uploading !== null} data-testid="upload-button">
           Upload a file…
         </Button>
         {uploading && (
-          <span className="flex items-center gap-2 text-sm text-zinc-600">
-            <Spinner /> uploading
+          <span data-testid="upload-progress" className="flex items-center gap-2 text-sm text-zinc-600">
+            <Spinner /> uploading {uploading.total ? Math.round((100 * uploading.sent) / uploading.total) : 100}%
           </span>
         )}
         <span className="text-xs text-zinc-500">The file is stored on the server and indexed there; nothing is parsed in the browser.</span>

@@ -40,13 +40,15 @@ interface Parsed {
   flags: number;
   problems: Problem[];
   raw: string | null;
+  /** Index-time parse: lengths of the numeric arrays that were cut out. */
+  lens?: Map<string, number>;
 }
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 // Index-time parse: numeric arrays (token ids, loss mask, logprobs) are most of a slime line and
-// the summary only needs their lengths, so they are cut out before JSON.parse and put back as
-// zero-filled arrays of the same length (3-5x faster indexing). Samples are always read in full.
+// the summary only needs their lengths, so they are cut out before JSON.parse (left as empty
+// arrays) and their lengths kept aside. Samples are always read in full.
 // One character class (digits, signs, exponent, "null" letters) keeps the regex linear and fast;
 // a malformed number inside such an array is then reported when the sample is opened.
 const NUM_ARRAY_RE = /"(tokens|loss_mask|rollout_log_probs)":\s*\[([-0-9.eE+,\snul]*)\]/g;
@@ -58,23 +60,19 @@ function countItems(body: string): number {
   return n;
 }
 
-function parseForIndex(text: string): unknown {
-  const lens = new Map<string, number>();
+function parseForIndex(text: string, lens: Map<string, number>): unknown {
   let repeated = false;
   const slim = text.replace(NUM_ARRAY_RE, (_m, key: string, body: string) => {
     if (lens.has(key)) repeated = true;
     lens.set(key, countItems(body));
     return `"${key}":[]`;
   });
-  if (lens.size === 0 || repeated) return JSON.parse(text);
-  const v: unknown = JSON.parse(slim);
-  if (isObject(v)) {
-    for (const [k, n] of lens) {
-      const cur = v[k];
-      if (Array.isArray(cur) && cur.length === 0) v[k] = new Array<number>(n).fill(0);
-    }
+  if (lens.size === 0) return JSON.parse(text);
+  if (repeated) {
+    lens.clear();
+    return JSON.parse(text);
   }
-  return v;
+  return JSON.parse(slim);
 }
 
 /** Decode and parse one record, turning every defect into a problem with its line. */
@@ -97,12 +95,14 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number,
   }
   try {
     let value: unknown;
+    const lens = new Map<string, number>();
     try {
-      value = forIndex ? parseForIndex(text) : JSON.parse(text);
+      value = forIndex ? parseForIndex(text, lens) : JSON.parse(text);
     } catch {
+      lens.clear();
       value = JSON.parse(text); // the full parse gives the exact error (or succeeds)
     }
-    return { rec, value, flags, problems, raw: text };
+    return { rec, value, flags, problems, raw: text, ...(lens.size ? { lens } : {}) };
   } catch (e) {
     problems.push({ line: rec.line, row, kind: "malformed_json", message: `malformed JSON: ${(e as Error).message.slice(0, 200)}` });
     return { rec, value: undefined, flags: flags | rowFlags.malformed, problems, raw: text };
@@ -200,7 +200,8 @@ export class Dataset {
     if (isObject(p.value) && this.fields.size < MAX_FIELDS) for (const k of Object.keys(p.value)) this.fields.add(k);
     if (s.tokens && s.loss_mask) this.hasTokens = true;
     const t = this.text.append(`${s.prompt}\n${s.response}`);
-    const tokenLen = s.response_length ?? (s.loss_mask ? s.loss_mask.length : null);
+    const maskLen = p.lens?.get("loss_mask") ?? s.loss_mask?.length;
+    const tokenLen = s.response_length ?? maskLen ?? null;
     this.store.push({
       offset, byteLength, line, index: s.index, group: this.groupId(groupKey(s)), status: s.status, reward: s.reward, acc: s.acc,
       toolCalls: s.tool_call_count, respLen: tokenLen ?? (s.response ? [...s.response].length : null), lenInChars: tokenLen === null,

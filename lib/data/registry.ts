@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { Dataset } from "./dataset";
-import { cacheDir, resolveSource, uploadsDir } from "./paths";
+import { cacheDir, resolveSource } from "./paths";
 import type { DatasetFormat, DatasetInfo } from "./types";
 
 // Open datasets live for the life of the server process (on globalThis so dev reloads keep them).
@@ -60,36 +60,4 @@ export function getDataset(id: string): Dataset | undefined {
   const d = open.get(id);
   if (d) d.lastUsed = Date.now();
   return d;
-}
-
-/** Save an uploaded body to the uploads dir without buffering it, then return its source name. */
-export async function saveUpload(name: string, body: ReadableStream<Uint8Array>, maxBytes: number): Promise<{ ok: true; source: string } | { ok: false; message: string }> {
-  const safe = path.basename(name).replace(/[^\w.\-]+/g, "_").slice(0, 120) || "upload.jsonl";
-  const dirId = crypto.randomBytes(8).toString("hex");
-  const dir = path.join(uploadsDir(), dirId);
-  await fs.promises.mkdir(dir, { recursive: true });
-  const file = path.join(dir, safe);
-  const out = fs.createWriteStream(file);
-  let size = 0;
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes) {
-        await reader.cancel();
-        out.destroy();
-        await fs.promises.rm(dir, { recursive: true, force: true });
-        return { ok: false, message: `The upload is larger than ${Math.round(maxBytes / 1048576)} MiB. Put the file in the data directory instead.` };
-      }
-      if (!out.write(value)) await new Promise<void>((res) => out.once("drain", () => res()));
-    }
-    await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
-  } catch (e) {
-    out.destroy();
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    return { ok: false, message: `The upload failed: ${(e as Error).message}` };
-  }
-  return { ok: true, source: `upload:${dirId}/${safe}` };
 }

@@ -7,7 +7,8 @@ import { slimeSample, toJsonl } from "@/lib/data/testing/fixtures";
 import type { DatasetInfo, RowsPage } from "@/lib/data/types";
 import { POST as openRoute } from "./route";
 import { GET as filesRoute } from "./files/route";
-import { POST as uploadRoute } from "./upload/route";
+import { POST as uploadStart } from "./upload/route";
+import { POST as uploadFinish, PUT as uploadChunk } from "./upload/[uploadId]/route";
 import { GET as infoRoute } from "./[id]/route";
 import { GET as rowsRoute } from "./[id]/rows/route";
 import { GET as sampleRoute } from "./[id]/samples/[row]/route";
@@ -119,13 +120,25 @@ describe("/api/datasets", () => {
     expect((await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: JSON.stringify({ reward_type: "nope" }) }), params({ id }))).status).toBe(400);
   });
 
-  it("stores an upload on disk and opens it", async () => {
-    const body = new Blob([toJsonl(rows.slice(0, 3))]).stream();
-    const res = await uploadRoute(new Request(u("/api/datasets/upload?name=my%20run.jsonl"), { method: "POST", body, duplex: "half" } as RequestInit));
-    const info = (await res.json()) as DatasetInfo;
-    expect(info.source).toMatch(/^upload:[0-9a-f]{16}\/my_run\.jsonl$/);
+  it("stores a chunked upload on disk and opens it", async () => {
+    const content = Buffer.from(toJsonl(rows.slice(0, 3)));
+    const start = await (await uploadStart(new Request(u("/api/datasets/upload"), { method: "POST", body: JSON.stringify({ name: "my run.jsonl" }) }))).json();
+    expect(start.source).toMatch(/^upload:[0-9a-f]{16}\/my_run\.jsonl$/);
+    const up = (uploadId: string) => params({ uploadId });
+    const put = (offset: number, body: Uint8Array) => uploadChunk(new Request(u(`/api/datasets/upload/${start.upload_id}?offset=${offset}`), { method: "PUT", body: new Blob([new Uint8Array(body)]) }), up(start.upload_id));
+    const half = Math.floor(content.length / 2);
+    expect(await (await put(0, content.subarray(0, half))).json()).toEqual({ size: half });
+    // A repeated chunk (a retry after a lost answer) is refused instead of duplicated.
+    expect((await put(0, content.subarray(0, half))).status).toBe(400);
+    const finishEarly = await uploadFinish(new Request(u("/x"), { method: "POST", body: JSON.stringify({ size: content.length }) }), up(start.upload_id));
+    expect((await finishEarly.json()).error.message).toMatch(/incomplete/);
+    expect(await (await put(half, content.subarray(half))).json()).toEqual({ size: content.length });
+    const info = (await (await uploadFinish(new Request(u("/x"), { method: "POST", body: JSON.stringify({ size: content.length }) }), up(start.upload_id))).json()) as DatasetInfo;
+    expect(info.source).toBe(start.source);
     expect((await ready(info.id)).rows).toBe(3);
-    expect((await uploadRoute(new Request(u("/api/datasets/upload?name=x.exe"), { method: "POST", body: "x" }))).status).toBe(400);
+    expect((await uploadStart(new Request(u("/api/datasets/upload"), { method: "POST", body: JSON.stringify({ name: "x.exe" }) }))).status).toBe(400);
+    expect((await put(0, new Uint8Array(9 * 1024 * 1024))).status).toBe(400);
+    expect((await uploadChunk(new Request(u("/x?offset=0"), { method: "PUT", body: "x" }), up("0000000000000000"))).status).toBe(404);
     // The upload namespace is confined too.
     expect((await open("upload:../../outside.jsonl")).status).toBe(403);
   });

@@ -1,11 +1,21 @@
 import { z } from "zod";
 import { datasetFormatSchema } from "@/lib/data/types";
 
-/** POST /api/datasets/upload?name=&format= with the file as the raw body. */
-export const uploadSchema = z.object({
+/**
+ * Uploads go in chunks (Next's proxy caps request bodies at 10 MB):
+ * POST /api/datasets/upload {name} -> {upload_id, source, chunk_bytes};
+ * PUT /api/datasets/upload/:uploadId?offset=N with the raw chunk -> {size};
+ * POST /api/datasets/upload/:uploadId {size, format?} -> the opened dataset.
+ */
+export const startUploadSchema = z.object({
   name: z.string().min(1).max(255).regex(/\.(jsonl|ndjson|json|parquet)$/i, "use a .jsonl, .ndjson, .json or .parquet file"),
+});
+export type StartUploadInput = z.infer<typeof startUploadSchema>;
+
+export const uploadIdSchema = z.object({ uploadId: z.string().regex(/^[0-9a-f]{16}$/) });
+export const chunkQuerySchema = z.object({ offset: z.coerce.number().int().min(0) });
+export const finishUploadSchema = z.object({
+  size: z.number().int().min(0),
   format: datasetFormatSchema.optional(),
 });
-export type UploadInput = z.infer<typeof uploadSchema>;
-
-export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
+export type FinishUploadInput = z.infer<typeof finishUploadSchema>;

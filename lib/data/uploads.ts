@@ -1,0 +1,68 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { uploadsDir } from "./paths";
+
+// Uploads arrive in chunks: Next's proxy buffers (and caps at 10 MB) every request body it sees,
+// so one big body would be cut short. Each chunk is appended to the file at the offset the
+// client names; a chunk for the wrong offset is refused, so a retry never duplicates data.
+
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+const idPattern = /^[0-9a-f]{16}$/;
+
+export function safeUploadName(name: string): string {
+  return path.basename(name).replace(/[^\w.\-]+/g, "_").slice(0, 120) || "upload.jsonl";
+}
+
+export async function startUpload(name: string): Promise<{ upload_id: string; source: string; chunk_bytes: number }> {
+  const id = crypto.randomBytes(8).toString("hex");
+  const safe = safeUploadName(name);
+  const dir = path.join(uploadsDir(), id);
+  await fs.promises.mkdir(dir, { recursive: true });
+  await fs.promises.writeFile(path.join(dir, safe), "");
+  return { upload_id: id, source: `upload:${id}/${safe}`, chunk_bytes: UPLOAD_CHUNK_BYTES };
+}
+
+async function uploadFile(id: string): Promise<string | null> {
+  if (!idPattern.test(id)) return null;
+  const dir = path.join(uploadsDir(), id);
+  const names = await fs.promises.readdir(dir).catch(() => null);
+  return names && names.length === 1 ? path.join(dir, names[0]!) : null;
+}
+
+export type ChunkResult = { ok: true; size: number } | { ok: false; code: "not_found" | "bad_request"; message: string };
+
+export async function appendChunk(id: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<ChunkResult> {
+  const file = await uploadFile(id);
+  if (!file) return { ok: false, code: "not_found", message: "No such upload. Start the upload again." };
+  const size = (await fs.promises.stat(file)).size;
+  if (offset !== size) return { ok: false, code: "bad_request", message: `The upload has ${size} bytes; a chunk for offset ${offset} does not fit.` };
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  if (body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > UPLOAD_CHUNK_BYTES) {
+        await reader.cancel();
+        return { ok: false, code: "bad_request", message: `A chunk may hold at most ${UPLOAD_CHUNK_BYTES} bytes.` };
+      }
+      parts.push(value);
+    }
+  }
+  if (size + n > MAX_UPLOAD_BYTES) return { ok: false, code: "bad_request", message: "The upload is too large. Put the file in the data directory instead." };
+  await fs.promises.appendFile(file, Buffer.concat(parts, n));
+  return { ok: true, size: size + n };
+}
+
+export async function finishUpload(id: string, expectedSize: number): Promise<{ ok: true; source: string } | { ok: false; code: "not_found" | "bad_request"; message: string }> {
+  const file = await uploadFile(id);
+  if (!file) return { ok: false, code: "not_found", message: "No such upload. Start the upload again." };
+  const size = (await fs.promises.stat(file)).size;
+  if (size !== expectedSize) return { ok: false, code: "bad_request", message: `The upload is incomplete: ${size} of ${expectedSize} bytes arrived.` };
+  return { ok: true, source: `upload:${id}/${path.basename(file)}` };
+}
