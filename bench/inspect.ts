@@ -4,6 +4,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { rescoreRows } from "@/lib/data/actions";
 import { Dataset } from "@/lib/data/dataset";
 import { rowQuerySchema } from "@/lib/data/query";
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
   } else console.log(`reusing ${file}`);
   const size = fs.statSync(file).size;
 
-  global.gc?.();
-  const rss0 = process.memoryUsage().rss;
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  gc();
+  const mem0 = process.memoryUsage();
+  const rss0 = mem0.rss;
   let peak = rss0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -52,13 +57,17 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const info = ds.info();
+  gc();
+  const mem1 = process.memoryUsage();
+  const retained = mem1.heapUsed + mem1.external + mem1.arrayBuffers - (mem0.heapUsed + mem0.external + mem0.arrayBuffers);
 
   const table: [string, string][] = [
     ["file", `${mb(size)}, ${info.rows} rows, format ${info.format}`],
     ["first page (100 rows) after open", ms(tFirst) + ` (${first.rows.length} rows shown)`],
     ["open a sample while indexing", ms(tSampleDuringIndex)],
     ["full index", `${ms(tIndex)} (${(size / 1048576 / (tIndex / 1000)).toFixed(0)} MiB/s)`],
-    ["peak RSS delta during index", mb(peak - rss0)],
+    ["peak RSS delta during index (incl. GC slack)", mb(peak - rss0)],
+    ["retained after index (heap + buffers, after GC)", mb(retained)],
     ["row summary store", mb(ds.store.bytes())],
     ["text cache (search side file)", mb(fs.statSync(path.join(cache, "text.txt")).size)],
   ];

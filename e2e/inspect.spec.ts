@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { slimeSample, writeFixtureDir } from "../lib/data/testing/fixtures";
+import { slimeSample, writeBigJsonl, writeFixtureDir } from "../lib/data/testing/fixtures";
 import { InspectPage } from "./pages/inspect-page";
 
 // The server's PLAYGROUND_DATA_DIR defaults to .data/datasets under the repo; the spec writes
@@ -144,5 +144,19 @@ test.describe("Inspect", () => {
     await expect(inspect.listCount()).toHaveText("3 samples");
     await page.getByTestId("filter-regex").click();
     await expect(inspect.listCount()).toHaveText("0 samples");
+  });
+
+  test("a 20 MB upload arrives whole (sent in chunks under the proxy's body limit)", async ({ page }) => {
+    const file = path.join(dataDir, "upload-20mb.jsonl");
+    await writeBigJsonl(file, 2000, 10_500);
+    const inspect = new InspectPage(page);
+    await inspect.goto();
+    await page.getByTestId("upload-input").setInputFiles(file);
+    await expect(page.getByTestId("indexed")).toBeVisible({ timeout: 60_000 });
+    await expect(inspect.listCount()).toHaveText("2,000 samples");
+    await expect(page.getByTestId("show-problems")).toHaveText("Problems (0)");
+    await page.getByTestId("sort-index").click();
+    await page.getByTestId("sort-index").click();
+    await expect(page.getByTestId("sample-row-1999")).toBeVisible();
   });
 });
