@@ -83,13 +83,18 @@ test.describe("Inspect", () => {
     await inspect.expectSample(1);
     await page.keyboard.press("ArrowRight");
     await expect(page.getByTestId("open-in-chat")).toContainText("turn 2");
-    await page.getByTestId("open-in-chat").click();
-    await expect(page).toHaveURL(/\/chat\?/);
-    const chat = new URL(page.url());
+    const href = await page.getByTestId("open-in-chat").getAttribute("href");
+    const chat = new URL(href!, "http://x");
+    expect(chat.pathname).toBe("/chat");
     expect(chat.searchParams.get("prompt")).toBe("Problem 0: what is 10 * 3 + 0?");
     expect(chat.searchParams.get("label")).toBe("30");
-    expect(chat.searchParams.get("assistant")).toContain("</interpreter>");
     expect(chat.searchParams.get("assistant")?.match(/<interpreter>/g)).toHaveLength(2);
+    expect(chat.searchParams.get("assistant")?.endsWith("</interpreter>")).toBe(true);
+    // The Chat page turns the hand-off into a session with the sample's problem and label.
+    await page.getByTestId("open-in-chat").click();
+    await expect(page).toHaveURL(/\/chat\?session=/);
+    await expect(page.getByTestId("settings-prompt")).toHaveValue("Problem 0: what is 10 * 3 + 0?");
+    await expect(page.getByTestId("settings-label")).toHaveValue("30");
   });
 
   test("other formats, and a file with bad lines that still loads", async ({ page }) => {
