@@ -64,8 +64,18 @@ test.describe("Inspect", () => {
     await expect(inspect.detail().getByTestId("reexec-summary")).toContainText("1 mismatched");
     await expect(inspect.row(3).getByTestId("reexec-mismatch")).toBeVisible();
 
-    // Re-score the whole file with slime's ReTool reward; some recorded rewards disagree.
+    // Batch re-execution over the filtered list (the 8 truncated samples): rows 3 and 23 do not reproduce.
     await page.getByTestId("show-actions").click();
+    await expect(page.getByTestId("actions-scope")).toHaveValue("filtered");
+    await page.getByTestId("batch-reexecute").click();
+    await expect(page.getByTestId("reexec-summary-done")).toHaveText("8 / 8");
+    await expect(page.getByTestId("reexec-summary-mismatches")).toHaveText("2");
+    await page.getByTestId("show-mismatches").click();
+    await inspect.expectParam("mismatch", "1");
+    await expect(inspect.listCount()).toHaveText("2 samples");
+    await expect(inspect.row(23)).toBeVisible();
+
+    // Re-score the whole file with slime's ReTool reward; some recorded rewards disagree.
     await page.getByTestId("actions-scope").selectOption("all");
     await page.getByTestId("rescore-type").selectOption("retool");
     await page.getByTestId("rescore-run").click();
