@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
+import { loadTokenizer } from "@/lib/rollout/tokens";
+import { writeTinyTokenizer } from "@/lib/rollout/testing/tiny-tokenizer";
 import { slimeSample, toJsonl } from "@/lib/data/testing/fixtures";
 import type { DatasetInfo, RowsPage } from "@/lib/data/types";
 import { POST as openRoute } from "./route";
@@ -141,5 +143,27 @@ describe("/api/datasets", () => {
     expect((await uploadChunk(new Request(u("/x?offset=0"), { method: "PUT", body: "x" }), up("0000000000000000"))).status).toBe(404);
     // The upload namespace is confined too.
     expect((await open("upload:../../outside.jsonl")).status).toBe(403);
+  });
+
+  it("shows token text when the server has a tokenizer", async () => {
+    const tokDir = await writeTinyTokenizer(path.join(base, "tok"));
+    const loaded = await loadTokenizer(tokDir);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const text = "Answer: 42 is the answer";
+    const ids = loaded.tokenizer.encode!(text);
+    fs.writeFileSync(path.join(base, "data", "tok.jsonl"), toJsonl([{ prompt: "p", response: text, tokens: ids, loss_mask: ids.slice(1).map(() => 1), status: "completed" }]));
+    process.env.PLAYGROUND_TOKENIZER_DIR = tokDir;
+    resetServerEnvForTests();
+    try {
+      const { id } = (await (await open("tok.jsonl")).json()) as DatasetInfo;
+      await ready(id);
+      const s = await (await sampleRoute(new Request(u(`/api/datasets/${id}/samples/0`)), params({ id, row: "0" }))).json();
+      expect(s.token_pieces).toHaveLength(ids.length);
+      expect((s.token_pieces as string[]).join("")).toBe(text);
+      expect(s.tokenizer_note).toContain("tokenizer.json");
+    } finally {
+      delete process.env.PLAYGROUND_TOKENIZER_DIR;
+      resetServerEnvForTests();
+    }
   });
 });
