@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Select } from "@/components/ui/select";
@@ -41,6 +41,24 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const [reexec, setReexec] = useState<{ running: boolean; error: string | null }>({ running: false, error: null });
   const queryKey = JSON.stringify(url.query);
   const id = info?.id ?? null;
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [rootHeight, setRootHeight] = useState<number | null>(null);
+
+  // The shell lets pages grow (min-h-screen); the list must scroll inside a bounded box or the
+  // virtualization would see the whole list as visible. Fill the viewport between the shell's
+  // header and status bar.
+  useLayoutEffect(() => {
+    const fit = () => {
+      const el = rootRef.current;
+      if (!el) return;
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      const footer = el.closest("main")?.nextElementSibling?.getBoundingClientRect().height ?? 0;
+      setRootHeight(Math.max(320, window.innerHeight - top - footer));
+    };
+    fit();
+    window.addEventListener("resize", fit);
+    return () => window.removeEventListener("resize", fit);
+  }, [info !== null]);
 
   // Open (or re-open with another format) whenever the file in the URL changes.
   useEffect(() => {
@@ -180,7 +198,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const pct = info.size_bytes ? Math.round((100 * info.bytes_done) / info.size_bytes) : 100;
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col" data-testid="inspect-app" data-dataset={info.id}>
+    <div ref={rootRef} style={rootHeight ? { height: rootHeight } : undefined} className="flex min-h-0 flex-col overflow-hidden" data-testid="inspect-app" data-dataset={info.id}>
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 bg-white px-3 py-2 text-sm">
         <span className="font-semibold" data-testid="dataset-name" title={info.source}>
           {info.name}

@@ -87,9 +87,11 @@ export function SampleList({
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    // Never more than a screenful, even if a parent ever lets the box grow with its content.
+    const measure = () => setHeight(Math.min(el.clientHeight, window.innerHeight));
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setHeight(el.clientHeight);
+    measure();
     return () => ro.disconnect();
   }, []);
 
