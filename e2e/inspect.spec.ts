@@ -170,6 +170,12 @@ test.describe("Inspect", () => {
     await expect(page.getByTestId("indexed")).toBeVisible({ timeout: 60_000 });
     await expect(inspect.listCount()).toHaveText("2,000 samples");
     await expect(page.getByTestId("show-problems")).toHaveText("Problems (0)");
+    // Virtualized: only a screenful of the 2,000 rows is in the DOM; scrolling fetches the rest.
+    expect(await page.locator("[data-testid^='sample-row-']").count()).toBeLessThan(100);
+    await page.getByTestId("sample-list-scroll").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect(page.getByTestId("sample-row-1999")).toBeVisible();
+    expect(await page.locator("[data-testid^='sample-row-']").count()).toBeLessThan(100);
+    await page.getByTestId("sample-list-scroll").evaluate((el) => el.scrollTo(0, 0));
     await page.getByTestId("sort-index").click();
     await page.getByTestId("sort-index").click();
     await expect(page.getByTestId("sample-row-1999")).toBeVisible();
