@@ -217,3 +217,15 @@ describe("index-time parsing", () => {
     expect(ds.problems.map((p) => [p.line, p.field])).toEqual([[2, "loss_mask"]]);
   });
 });
+
+describe("links to rows not indexed yet", () => {
+  it("waits for the row while indexing, and says no once indexing is over", async () => {
+    const file = path.join(dir, "wait.jsonl");
+    fs.writeFileSync(file, toJsonl(Array.from({ length: 3000 }, (_, i) => slimeSample(i))));
+    const ds = new Dataset({ id: "w", name: "wait.jsonl", source: "w", path: file, sizeBytes: fs.statSync(file).size, maxRecordBytes: 1e6, textCachePath: path.join(dir, "w.txt"), searchTimeoutMs: 10_000 });
+    expect(ds.store.length).toBe(0);
+    expect(await ds.waitForRow(2999)).toBe(true);
+    expect((await ds.sample(2999)).sample.index).toBe(2999);
+    expect(await ds.waitForRow(3000)).toBe(false);
+  });
+});

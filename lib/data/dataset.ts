@@ -319,6 +319,12 @@ export class Dataset {
 
   // ---- reading samples ----
 
+  /** A shared link may name a row that indexing has not reached yet: wait for it (or the end). */
+  async waitForRow(row: number, signal?: AbortSignal): Promise<boolean> {
+    while (this.indexing && this.store.length <= row && !signal?.aborted) await new Promise((r) => setTimeout(r, 25));
+    return row < this.store.length;
+  }
+
   async readRaw(row: number): Promise<{ raw: string; truncated: boolean; value: unknown; parsed: Parsed | null }> {
     const s = this.store;
     if (row < 0 || row >= s.length) throw new RangeError(`row ${row} does not exist`);

@@ -14,7 +14,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; row
   if (!p.success) return apiError("bad_request:query", zodMessage(p.error));
   const q = sampleQuerySchema.safeParse(searchParamsObject(req.url));
   if (!q.success) return apiError("bad_request:query", zodMessage(q.error));
-  if (p.data.row >= ds.store.length) return apiError("not_found:row", `Row ${p.data.row} does not exist (the file has ${ds.store.length} rows so far).`);
+  if (!(await ds.waitForRow(p.data.row, req.signal))) return apiError("not_found:row", `Row ${p.data.row} does not exist (the file has ${ds.store.length} rows).`);
   const [s, nav] = await Promise.all([ds.sample(p.data.row), ds.neighbours(q.data, p.data.row)]);
   let token_pieces: string[] | null = null;
   let tokenizer_note: string | null = null;

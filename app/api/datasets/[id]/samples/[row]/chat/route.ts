@@ -12,7 +12,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; row
   if (!p.success) return apiError("bad_request:query", zodMessage(p.error));
   const q = chatHandoffSchema.safeParse(searchParamsObject(req.url));
   if (!q.success) return apiError("bad_request:query", zodMessage(q.error));
-  if (p.data.row >= ds.store.length) return apiError("not_found:row", `Row ${p.data.row} does not exist.`);
+  if (!(await ds.waitForRow(p.data.row, req.signal))) return apiError("not_found:row", `Row ${p.data.row} does not exist (the file has ${ds.store.length} rows).`);
   const { sample } = await ds.sample(p.data.row);
   return Response.json(chatHandoff(sample, q.data.turn, ds.opts.source));
 }
