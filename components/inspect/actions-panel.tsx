@@ -4,6 +4,8 @@ import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/select";
 import type { ReexecEvent, RescoreEvent } from "@/lib/data/types";
 import type { RowQuery } from "@/lib/data/query";
+import type { BackendName } from "@/lib/sandbox/types";
+import { backendNames } from "@/lib/sandbox/types";
 import type { DatasetInfo } from "@/lib/data/types";
 import { api, queryString, streamEvents } from "./api";
 import { Histogram } from "./histogram";
@@ -26,6 +28,7 @@ function Progress({ done, total, testId }: { done: number; total: number; testId
 /** Batch re-execution, re-scoring, histograms and exports over the file or the filtered set. */
 export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { info: DatasetInfo; query: RowQuery; rewardTypes: string[]; onChanged: () => void; onShow: (patch: Partial<RowQuery>) => void }) {
   const [scope, setScope] = useState<"filtered" | "all">("filtered");
+  const [backend, setBackend] = useState<BackendName>("local");
   const [rx, setRx] = useState<{ running: boolean; progress: Extract<ReexecEvent, { type: "progress" }> | null; done: Extract<ReexecEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
   const [rs, setRs] = useState<{ running: boolean; progress: Extract<RescoreEvent, { type: "progress" }> | null; done: Extract<RescoreEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
   const [rewardType, setRewardType] = useState(rewardTypes[0] ?? "retool");
@@ -49,7 +52,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
     setRx({ running: true, progress: null, done: null, error: null });
     const r = await streamEvents<ReexecEvent | { type: "error"; message: string }>(
       `/api/datasets/${info.id}/reexecute`,
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scope, query }), signal: ctrl.signal },
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scope, query, backend }), signal: ctrl.signal },
       (e) => {
         if (e.type === "progress") setRx((s) => ({ ...s, progress: e }));
         else if (e.type === "done") setRx((s) => ({ ...s, done: e }));
@@ -94,6 +97,13 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
         <h3 className="font-semibold">Re-execute code cells</h3>
         <p className="text-xs text-zinc-600">Runs every code cell again in the sandbox (code_interpreter) and compares the live output with the recorded &lt;interpreter&gt; output.</p>
         <div className="flex items-center gap-2">
+          <Select data-testid="reexecute-backend" value={backend} onChange={(e) => setBackend(e.target.value as BackendName)}>
+            {backendNames.map((b) => (
+              <option key={b} value={b}>
+                {b} sandbox
+              </option>
+            ))}
+          </Select>
           <Button variant="primary" size="sm" onClick={() => void reexecute()} disabled={rx.running || info.indexing} data-testid="batch-reexecute">
             Re-execute
           </Button>
