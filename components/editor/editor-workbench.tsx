@@ -9,13 +9,18 @@ import { Button } from "@/components/ui/button";
 import { CodeEditor, languageForPath } from "./code-editor";
 import { FilePanel } from "./file-panel";
 import { fileEntriesFrom } from "./file-entries";
+import { LanguagePicker, languageStarters, monacoLanguage } from "./language-picker";
+import { NotebookPanel } from "./notebook-panel";
 import { RunToolbar } from "./run-toolbar";
 
 const starterCode: Record<EditorTool, string> = {
   python: 'import sys\nprint("hello from", sys.version.split()[0])\n',
   shell: 'echo "hello from $(uname -s)"; ls -la\n',
+  // code and notebook keep their text elsewhere (per language / per cell).
+  code: "",
+  notebook: "",
 };
-const toolLanguage: Record<EditorTool, string> = { python: "python", shell: "shell" };
+const toolLanguage: Record<EditorTool, string> = { python: "python", shell: "shell", code: "plaintext", notebook: "python" };
 
 interface OpenFile {
   path: string;
@@ -30,6 +35,8 @@ export interface EditorWorkbenchProps {
   initialTool: EditorTool;
   initialBackend: BackendName;
   backends: BackendAvailability[];
+  /** multi_code_executor language (tool "code"). */
+  initialLanguage?: string;
 }
 
 function newRunId(): string {
@@ -47,9 +54,11 @@ function syncUrl(params: Record<string, string>) {
   window.history.replaceState(null, "", url);
 }
 
-export function EditorWorkbench({ sessionId, initialTool, initialBackend, backends }: EditorWorkbenchProps) {
+export function EditorWorkbench({ sessionId, initialTool, initialBackend, backends, initialLanguage }: EditorWorkbenchProps) {
   const [tool, setTool] = useState<EditorTool>(initialTool);
   const [backend, setBackend] = useState<BackendName>(initialBackend);
+  const [language, setLanguage] = useState<string>(initialLanguage ?? "python");
+  const codeText = useRef<Record<string, string>>({});
   // The live text lives in refs, updated synchronously by Monaco's change events,
   // so a Run right after a keystroke never sees a stale buffer.
   const scratchText = useRef<Record<EditorTool, string>>({ ...starterCode });
@@ -93,19 +102,24 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
   }, [refreshFiles]);
 
   const currentCode = useCallback(
-    () => (openFile ? fileText.current : scratchText.current[tool]),
-    [openFile, tool],
+    () =>
+      openFile
+        ? fileText.current
+        : tool === "code"
+          ? (codeText.current[language] ?? languageStarters[language] ?? "")
+          : scratchText.current[tool],
+    [openFile, tool, language],
   );
 
   const run = useCallback(async () => {
-    if (runningRef.current || !backendInfo?.available) return;
+    if (runningRef.current || !backendInfo?.available || tool === "notebook") return;
     runningRef.current = true;
     const id = newRunId();
     runIdRef.current = id;
     setRunId(id);
     setCancelling(false);
     try {
-      const r = await runCode({ sessionId, backend, tool, code: currentCode(), runId: id });
+      const r = await runCode({ sessionId, backend, tool, code: currentCode(), runId: id, ...(tool === "code" ? { language } : {}) });
       setResult(r);
     } catch (e) {
       // The action itself never throws; this is the network or the server going away.
@@ -124,7 +138,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
       // Code may have written files.
       void refreshFiles();
     }
-  }, [backendInfo?.available, sessionId, backend, tool, currentCode, refreshFiles]);
+  }, [backendInfo?.available, sessionId, backend, tool, language, currentCode, refreshFiles]);
 
   const cancel = useCallback(async () => {
     if (!runId) return;
@@ -219,6 +233,11 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     setTool(t);
     syncUrl({ tool: t });
   };
+  const changeLanguage = (l: string) => {
+    setLanguage(l);
+    syncUrl({ lang: l });
+  };
+  const languages = backendInfo?.languages ?? [];
   const changeBackend = (b: BackendName) => {
     setBackend(b);
     setOpenFile(null);
@@ -239,8 +258,12 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         onRefresh={() => void refreshFiles()}
       />
 
-      <section className="flex min-h-0 min-w-0 flex-col gap-2">
+      <section className={tool === "notebook" ? "flex min-h-0 min-w-0 flex-col gap-2 lg:col-span-2" : "flex min-h-0 min-w-0 flex-col gap-2"}>
         <RunToolbar
+          toolOptions={
+            tool === "code" ? <LanguagePicker value={language} languages={languages} onChange={changeLanguage} disabled={running} /> : undefined
+          }
+          hideRun={tool === "notebook"}
           tool={tool}
           onToolChange={changeTool}
           backend={backend}
@@ -252,6 +275,10 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
           onRun={() => void run()}
           onCancel={() => void cancel()}
         />
+        {tool === "notebook" ? (
+          <NotebookPanel sessionId={sessionId} backend={backend} backendInfo={backendInfo} />
+        ) : (
+        <>
         <div className="flex items-center gap-2 text-xs text-zinc-600">
           {openFile ? (
             <>
@@ -271,7 +298,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
               </Button>
             </>
           ) : (
-            <span data-testid="scratch-label">scratch buffer ({tool})</span>
+            <span data-testid="scratch-label">scratch buffer ({tool === "code" ? language : tool})</span>
           )}
           <span className="ml-auto font-mono text-zinc-400" title="Session id (in the URL; reload keeps its files)">
             session {sessionId.slice(0, 8)}
@@ -279,13 +306,23 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         </div>
         <div className="min-h-[320px] flex-1 overflow-hidden rounded-lg border border-zinc-800">
           <CodeEditor
-            path={openFile ? `file:///sandbox/${openFile.path}?v=${openFile.version}` : `file:///scratch/${tool}`}
-            language={openFile ? languageForPath(openFile.path) : toolLanguage[tool]}
-            defaultValue={openFile ? fileText.current : scratchText.current[tool]}
+            path={
+              openFile
+                ? `file:///sandbox/${openFile.path}?v=${openFile.version}`
+                : tool === "code"
+                  ? `file:///scratch/code-${language}`
+                  : `file:///scratch/${tool}`
+            }
+            language={
+              openFile ? languageForPath(openFile.path) : tool === "code" ? (monacoLanguage[language] ?? "plaintext") : toolLanguage[tool]
+            }
+            defaultValue={currentCode()}
             onChange={(v) => {
               if (openFile) {
                 fileText.current = v;
                 setDirty(v !== openFile.saved);
+              } else if (tool === "code") {
+                codeText.current[language] = v;
               } else {
                 scratchText.current[tool] = v;
               }
@@ -294,14 +331,18 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
             onSave={openFile ? () => void saveFile() : undefined}
           />
         </div>
+        </>
+        )}
       </section>
 
-      <ToolResultPanel
-        result={result}
-        running={running}
-        className="min-h-0 min-w-0 overflow-auto"
-        emptyText="Run the code (button or Ctrl/⌘+Enter) to see stdout, stderr and the exit code here."
-      />
+      {tool !== "notebook" && (
+        <ToolResultPanel
+          result={result}
+          running={running}
+          className="min-h-0 min-w-0 overflow-auto"
+          emptyText="Run the code (button or Ctrl/⌘+Enter) to see stdout, stderr and the exit code here."
+        />
+      )}
     </div>
   );
 }

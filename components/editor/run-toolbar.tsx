@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
 import type { EditorTool } from "@/app/(playground)/editor/schema";
 import { Button } from "@/components/ui/button";
@@ -17,9 +18,18 @@ export interface RunToolbarProps {
   canRun: boolean;
   onRun(): void;
   onCancel(): void;
+  /** Shown after the tool picker (the language picker in code mode). */
+  toolOptions?: ReactNode;
+  /** Notebook mode runs cells from its own controls. */
+  hideRun?: boolean;
 }
 
-const toolLabels: Record<EditorTool, string> = { python: "Python", shell: "Shell (bash)" };
+const toolLabels: Record<EditorTool, string> = {
+  python: "Python",
+  shell: "Shell (bash)",
+  code: "Code (multi-language)",
+  notebook: "Notebook (Jupyter)",
+};
 
 export function RunToolbar(p: RunToolbarProps) {
   const current = p.backends.find((b) => b.backend === p.backend);
@@ -40,6 +50,7 @@ export function RunToolbar(p: RunToolbarProps) {
           ))}
         </Select>
       </label>
+      {p.toolOptions}
       <label className="flex items-center gap-1.5 text-sm text-zinc-600">
         Backend
         <Select
@@ -67,7 +78,7 @@ export function RunToolbar(p: RunToolbarProps) {
           {current.backend} is unavailable{current.reason ? `: ${current.reason}` : ""}
         </span>
       )}
-      <div className="ml-auto flex items-center gap-2">
+      <div className={p.hideRun ? "hidden" : "ml-auto flex items-center gap-2"}>
         <span className="hidden text-xs text-zinc-500 sm:inline">Ctrl/⌘+Enter</span>
         {p.running ? (
           <>

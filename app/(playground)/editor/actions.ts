@@ -2,7 +2,21 @@
 
 import type { ToolResult } from "@/lib/sandbox/types";
 import { runTool } from "@/lib/sandbox/sessions";
-import { editorToolNames, fileOpSchema, runCodeSchema, type FileOpInput, type RunCodeInput } from "./schema";
+import { defaultToolsConfig } from "@/lib/sandbox/types";
+import {
+  editorToolNames,
+  fileOpSchema,
+  notebookCellSchema,
+  runCodeSchema,
+  type FileOpInput,
+  type NotebookCellInput,
+  type RunCodeInput,
+} from "./schema";
+
+// Whichever action opens the session declares every tool the Editor offers.
+const editorSandboxConfig = {
+  tools_config: { ...defaultToolsConfig, multi_code_executor: {}, notebook_executor: {} },
+};
 
 // Server actions of the Editor. They never throw: bad input and sandbox failures
 // come back as an error ToolResult for the panel to show.
@@ -14,15 +28,25 @@ function badInput(tool: string, message: string): ToolResult {
 export async function runCode(input: RunCodeInput): Promise<ToolResult> {
   const parsed = runCodeSchema.safeParse(input);
   if (!parsed.success) return badInput("run", parsed.error.issues.map((i) => i.message).join("; "));
-  const { sessionId, backend, tool, code, runId } = parsed.data;
+  const { sessionId, backend, tool, code, runId, language } = parsed.data;
   const toolName = editorToolNames[tool];
-  const args = tool === "python" ? { code } : { command: code };
-  return runTool({ sessionId, backend, tool: toolName, args, runId });
+  const args =
+    tool === "shell" ? { command: code } : tool === "code" ? { language: language ?? "python", code } : { code };
+  return runTool({ sessionId, backend, tool: toolName, args, runId, config: editorSandboxConfig });
+}
+
+/** One notebook cell (or a kernel restart) in the session's Jupyter kernel. */
+export async function runNotebookCell(input: NotebookCellInput): Promise<ToolResult> {
+  const parsed = notebookCellSchema.safeParse(input);
+  if (!parsed.success) return badInput("notebook_executor", parsed.error.issues.map((i) => i.message).join("; "));
+  const { sessionId, backend, code, restart, runId } = parsed.data;
+  const args = { ...(code !== undefined ? { code } : {}), ...(restart ? { restart: true } : {}) };
+  return runTool({ sessionId, backend, tool: "notebook_executor", args, runId, config: editorSandboxConfig });
 }
 
 export async function fileOperation(input: FileOpInput): Promise<ToolResult> {
   const parsed = fileOpSchema.safeParse(input);
   if (!parsed.success) return badInput("file_operation", parsed.error.issues.map((i) => i.message).join("; "));
   const { sessionId, backend, ...args } = parsed.data;
-  return runTool({ sessionId, backend, tool: "file_operation", args });
+  return runTool({ sessionId, backend, tool: "file_operation", args, config: editorSandboxConfig });
 }

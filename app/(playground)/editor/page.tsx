@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { backendStatuses } from "@/lib/sandbox/registry";
 import { backendNameSchema, type BackendName } from "@/lib/sandbox/types";
 import { EditorWorkbench } from "@/components/editor/editor-workbench";
-import { editorToolSchema, sessionIdSchema } from "./schema";
+import { editorToolSchema, languageNameSchema, sessionIdSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
@@ -39,6 +39,7 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
       initialTool={tool}
       initialBackend={backend}
       backends={backends}
+      initialLanguage={languageNameSchema.catch("python").parse(one("lang"))}
     />
   );
 }
