@@ -11,10 +11,11 @@ import type { DockerBackend } from "./docker";
 import { dockerGate } from "./docker-test-gate";
 import { pidsWithMarker } from "./procs";
 
-// Default: local, plus docker whenever it is reachable (always under CI=true; see docker-test-gate.ts).
-const backendNames = (process.env.HOSTILE_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-hostile-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
+// Default: local, plus docker whenever it is reachable (always under CI; see docker-test-gate.ts).
+// After the state dir is set: the gate reads the (cached) server environment.
+const backendNames = (process.env.HOSTILE_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
 
 const repoEnv = path.resolve(__dirname, "../../../.env");
 const SECRET = `RP_HOSTILE_SECRET_${randomUUID()}`;
