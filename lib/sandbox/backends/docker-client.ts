@@ -73,7 +73,10 @@ export async function dcallIdempotent(what: string, containerId: string | undefi
 export function describeDockerError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const any = e as Error & { code?: string; json?: { message?: string }; reason?: string; statusCode?: number };
-  if (any.code === "ENOENT" || any.code === "ECONNREFUSED" || any.code === "EACCES") return `${any.code} ${e.message.replace(/^connect /, "")}`;
+  if (any.code === "ENOENT" || any.code === "ECONNREFUSED" || any.code === "EACCES") {
+    const msg = e.message.replace(/^connect /, "");
+    return msg.startsWith(any.code) ? msg : `${any.code} ${msg}`;
+  }
   const msg = any.json?.message ?? any.reason ?? e.message;
   return any.statusCode ? `${any.statusCode} ${msg}` : msg;
 }

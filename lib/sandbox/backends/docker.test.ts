@@ -7,11 +7,11 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../types";
 import { DockerBackend } from "./docker";
-import { APP, LABEL_APP, LABEL_CREATED, LABEL_OWNER, LABEL_SESSION } from "./docker-client";
+import { APP, LABEL_APP, LABEL_CREATED, LABEL_OWNER, LABEL_SESSION, dockerFromEnv } from "./docker-client";
 import { dockerGate } from "./docker-test-gate";
 
 const gate = await dockerGate();
-const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+const docker = dockerFromEnv();
 const repo = path.resolve(__dirname, "../../..");
 
 async function until(cond: () => Promise<boolean> | boolean, what: string, ms = 30_000): Promise<void> {
