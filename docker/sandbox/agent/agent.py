@@ -339,8 +339,9 @@ PYTHONS = {"python3", "python", "/usr/bin/python3", "/usr/bin/python", sys.execu
 
 def inline_python_code(argv, req):
     """`python3 -c CODE` runs in a fork of this (already initialised) interpreter: a fresh process
-    with a fresh __main__, without paying interpreter start-up. Opt out with "fresh": true."""
-    if req.get("fresh") or os.environ.get("AGENT_NO_FORKSERVER"):
+    with a fresh __main__, without paying interpreter start-up. Opt out per request with
+    "fresh": true, or per sandbox with the run environment PLAYGROUND_FORKSERVER=0."""
+    if req.get("fresh") or (req.get("env") or {}).get("PLAYGROUND_FORKSERVER") == "0":
         return None
     if len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c":
         return argv[2]
