@@ -120,6 +120,8 @@ export class DockerBackend implements SandboxBackend {
     }
     const img = await this.inspectImage(this.image);
     if (!img.ok) return { ...base, available: false, reason: img.reason };
+    // The first status check (the app's status bar) reaps orphans and starts filling the pool.
+    if (!this.closed) void this.start();
     return {
       ...base,
       available: true,
@@ -420,7 +422,9 @@ export class DockerBackend implements SandboxBackend {
 
   /** Our labelled containers that still exist (tests assert this reaches zero). */
   async ownedContainers(): Promise<string[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${this.ownerId}`] } });
+    const list = await dcall("container list", undefined, () =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${this.ownerId}`] } }),
+    );
     return list.map((c) => c.Id);
   }
 }
