@@ -176,4 +176,6 @@ docker commit \
   "$cid" "$IMAGE" >&2
 docker rm -f "$cid" >/dev/null
 trap - EXIT
+# The image this one replaced is now untagged: drop it (only our own, by label).
+docker image prune -f --filter "label=org.rollout-playground.agent" >/dev/null || true
 log "built $IMAGE (inputs-hash $HASH; languages $langs)"
