@@ -280,6 +280,18 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
     }
   });
 
+  it("the plain `docker exec` transport (fallback and benchmark baseline) runs and times out", async () => {
+    const eb = make({ transport: "exec" });
+    const s = await eb.create({ limits: { timeout_s: 2 } });
+    const r = await s.executeTool("python_executor", { code: "import os\nprint(os.getcwd())" });
+    expect(r).toMatchObject({ status: "success", output: "/sandbox\n", exit_code: 0 });
+    const e = await s.executeTool("shell_executor", { command: "echo oops >&2; exit 7" });
+    expect(e).toMatchObject({ status: "error", exit_code: 7, stderr: "oops\n" });
+    const t = await s.executeTool("shell_executor", { command: "sleep 30" });
+    expect(t.status).toBe("timeout");
+    await s.close();
+  });
+
   it("`cli exec --backend docker` works like local", async () => {
     const input = [
       { tool: "python_executor", args: { code: "print(21*2)" } },
