@@ -21,6 +21,7 @@ import type {
   WorkdirFs,
 } from "../types";
 import { dockerOptionsSchema, sandboxConfigSchema } from "../types";
+import { emptyOutcome } from "../run-outcome";
 import { PathRejected } from "../workdir-fs";
 import { AgentConnection, AgentError, AgentUnresponsive, agentHelloSchema, agentRunResponseSchema } from "./docker-agent";
 import {
@@ -626,19 +627,7 @@ class DockerSession implements SandboxRuntime {
 }
 
 function failure(message: string, started: number, notices?: string[]): RunOutcome {
-  return {
-    stdout: "",
-    stderr: "",
-    exit_code: null,
-    timed_out: false,
-    cancelled: false,
-    stdout_truncated: false,
-    stderr_truncated: false,
-    duration_ms: Math.round((performance.now() - started) * 10) / 10,
-    isolated: true,
-    failure: message,
-    ...(notices ? { notices } : {}),
-  };
+  return emptyOutcome({ started, isolated: true, notices, extra: { failure: message } });
 }
 
 /** WorkdirFs through the agent. Errors carry errno codes (and PathRejected) like the local one. */

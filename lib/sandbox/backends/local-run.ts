@@ -2,6 +2,7 @@ import "server-only";
 import { spawn, type SpawnOptions } from "node:child_process";
 import { constants as osc } from "node:os";
 import type { RunOutcome } from "../types";
+import { emptyOutcome } from "../run-outcome";
 
 export interface LaunchSpec {
   file: string;
@@ -163,17 +164,5 @@ export function signalNumber(name: string): number | undefined {
 }
 
 function blank(spec: LaunchSpec, started: number, extra: Partial<RunOutcome>): RunOutcome {
-  return {
-    stdout: "",
-    stderr: "",
-    exit_code: null,
-    timed_out: false,
-    cancelled: false,
-    stdout_truncated: false,
-    stderr_truncated: false,
-    duration_ms: Math.round((performance.now() - started) * 10) / 10,
-    isolated: spec.isolated,
-    ...(spec.notices?.length ? { notices: spec.notices } : {}),
-    ...extra,
-  };
+  return emptyOutcome({ started, isolated: spec.isolated, notices: spec.notices, extra });
 }

@@ -16,6 +16,7 @@ import type {
   SandboxRuntime,
 } from "../types";
 import { limitsSchema, sandboxConfigSchema, type NotebookChannel } from "../types";
+import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
@@ -246,19 +247,7 @@ class LocalSession implements SandboxRuntime {
     }
 
     function refused(failure: string): RunOutcome {
-      return {
-        stdout: "",
-        stderr: "",
-        exit_code: null,
-        timed_out: false,
-        cancelled: false,
-        stdout_truncated: false,
-        stderr_truncated: false,
-        duration_ms: 0,
-        isolated: false,
-        failure,
-        ...(notices.length ? { notices } : {}),
-      };
+      return emptyOutcome({ isolated: false, notices, extra: { failure } });
     }
   }
 }
