@@ -33,7 +33,7 @@ function which(name: string): string | null {
   return null;
 }
 
-function isExecutable(p: string): boolean {
+export function isExecutable(p: string): boolean {
   try {
     accessSync(p, fsc.X_OK);
     return statSync(p).isFile();

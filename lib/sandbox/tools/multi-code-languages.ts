@@ -1,8 +1,8 @@
 import "server-only";
-import { accessSync, constants as fsc, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import languagesJson from "@/docker/sandbox/languages.json";
+import { isExecutable } from "../backends/local-host";
 
 // One table for both backends: docker/sandbox/languages.json is baked into the sandbox image
 // (/etc/sandbox/languages.json) and read here for the commands. The image's label says which of
@@ -38,11 +38,3 @@ export function hostLanguages(): string[] {
   return hostCache;
 }
 
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, fsc.X_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
