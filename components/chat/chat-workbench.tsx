@@ -1,5 +1,6 @@
 "use client";
 
+import { readNdjson } from "@/lib/http/read-ndjson";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiKeyState, ChatRun, ChatSession } from "@/lib/rollout/chat-sessions";
 import { backendFidelity } from "@/lib/rollout/models/types";
@@ -31,24 +32,6 @@ export interface ChatWorkbenchProps {
 const statusTone: Record<RolloutStatus, BadgeTone> = { completed: "green", truncated: "amber", aborted: "red" };
 type View = "transcript" | "raw" | "tokens";
 
-/** Reads an NDJSON body line by line. */
-async function* ndjson(res: Response): AsyncGenerator<unknown> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line.trim()) yield JSON.parse(line) as unknown;
-    }
-  }
-  if (buf.trim()) yield JSON.parse(buf) as unknown;
-}
-
 function setUrl(sessionId: string, runId: string | null) {
   const u = new URL(window.location.href);
   u.search = "";
@@ -77,7 +60,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
       let runId = known;
       if (runId) setStreaming(runId);
       try {
-        for await (const line of ndjson(res)) {
+        for await (const line of readNdjson(res)) {
           if (runId === null) {
             const head = line as RunStartedLine;
             if (head.type !== "run" || !newRun) throw new Error("unexpected stream");

@@ -1,4 +1,5 @@
 "use client";
+import { readNdjson } from "@/lib/http/read-ndjson";
 import type { RowQuery } from "@/lib/data/query";
 import { writeRowQuery } from "@/lib/data/query";
 import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, ReexecRecord, RowsPage } from "@/lib/data/types";
@@ -86,19 +87,7 @@ export async function streamEvents<E>(url: string, init: RequestInit, onEvent: (
       const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
       return { ok: false, message: body?.error?.message ?? `The server answered ${res.status}.` };
     }
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = "";
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buf += value;
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) onEvent(JSON.parse(line) as E);
-      }
-    }
+    for await (const event of readNdjson(res)) onEvent(event as E);
     return { ok: true, value: null };
   } catch (e) {
     if ((e as Error).name === "AbortError") return { ok: false, message: "cancelled" };
