@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import type { RunOutcome, RunSpec } from "../types";
 import { dcall } from "./docker-client";
+import { signalName } from "../proc";
 
 const MiB = 1024 * 1024;
 
@@ -80,7 +81,7 @@ export async function runViaExec(container: Docker.Container, modem: Docker["mod
     stdout: out.text(),
     stderr: err.text(),
     exit_code: timedOut || code === null || code > 128 ? null : code,
-    ...(code !== null && code > 128 && !timedOut ? { signal: signalName(code - 128) } : {}),
+    ...(code !== null && code > 128 && !timedOut ? { signal: signalName(code - 128) ?? `signal ${code - 128}` } : {}),
     timed_out: timedOut,
     cancelled,
     stdout_truncated: out.truncated(),
@@ -90,7 +91,3 @@ export async function runViaExec(container: Docker.Container, modem: Docker["mod
   };
 }
 
-function signalName(n: number): string {
-  const names: Record<number, string> = { 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 24: "SIGXCPU", 25: "SIGXFSZ" };
-  return names[n] ?? `signal ${n}`;
-}

@@ -1,6 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import os from "node:os";
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
@@ -42,6 +41,7 @@ import {
   withTimeout,
 } from "./docker-client";
 import { runViaExec } from "./docker-exec";
+import { processAlive } from "../proc";
 
 const MiB = 1024 * 1024;
 const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -392,7 +392,7 @@ export class DockerBackend implements SandboxBackend {
       const [ownerHost, ownerPid] = owner.split("/");
       const created = Date.parse(c.Labels?.[LABEL_CREATED] ?? "") || c.Created * 1000;
       const orphan =
-        ownerHost === host ? !pidAlive(Number(ownerPid)) : Date.now() - created > 2 * this.idleTtlMs || !owner;
+        ownerHost === host ? !processAlive(Number(ownerPid)) : Date.now() - created > 2 * this.idleTtlMs || !owner;
       if (!orphan) continue;
       await dcallIdempotent("orphan remove", c.Id, () => this.docker.getContainer(c.Id).remove({ force: true }));
       n++;
@@ -427,17 +427,6 @@ export class DockerBackend implements SandboxBackend {
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${this.ownerId}`] } }),
     );
     return list.map((c) => c.Id);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (!existsSync(`/proc/${pid}`)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -1,9 +1,10 @@
 import "server-only";
 import { execFileSync } from "node:child_process";
-import { accessSync, constants as fsc, lstatSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { findPython, type PythonInfo } from "../python";
+import { isExecutable } from "../proc";
 
 /** What this machine offers the local backend. Probed once per process. */
 export interface LocalHost {
@@ -31,15 +32,6 @@ function which(name: string): string | null {
     if (isExecutable(p)) return p;
   }
   return null;
-}
-
-export function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, fsc.X_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** True when every directory on the way is o+x and the file o+x (runs as an unprivileged uid can exec it). */

@@ -1,8 +1,8 @@
 import "server-only";
 import { spawn, type SpawnOptions } from "node:child_process";
-import { constants as osc } from "node:os";
 import type { RunOutcome } from "../types";
 import { emptyOutcome } from "../run-outcome";
+import { signalName } from "../proc";
 
 export interface LaunchSpec {
   file: string;
@@ -152,15 +152,6 @@ export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
       });
     }
   });
-}
-
-function signalName(n: number): string | undefined {
-  for (const [name, num] of Object.entries(osc.signals)) if (num === n) return name;
-  return undefined;
-}
-
-export function signalNumber(name: string): number | undefined {
-  return (osc.signals as Record<string, number>)[name];
 }
 
 function blank(spec: LaunchSpec, started: number, extra: Partial<RunOutcome>): RunOutcome {

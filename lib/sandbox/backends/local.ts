@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
@@ -23,6 +23,7 @@ import { runProcess, type LaunchSpec } from "./local-run";
 import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
+import { processAlive } from "../proc";
 
 const MiB = 1024 * 1024;
 const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -266,14 +267,4 @@ function rlimitPrefix(h: LocalHost, l: Limits): string[] {
 
 function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
-}
-
-function processAlive(pid: number): boolean {
-  if (!existsSync(`/proc/${pid}`)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { checkPolicy } from "../policy";
 import type { RunOutcome, ToolResult } from "../types";
-import { signalNumber } from "../backends/local-run";
+import { signalNumber } from "../proc";
 import type { ToolDefinition } from "./types";
 
 // code_interpreter: the tool slime's ReTool example registers. `output` is exactly the string

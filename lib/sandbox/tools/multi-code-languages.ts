@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import { z } from "zod";
 import languagesJson from "@/docker/sandbox/languages.json";
-import { isExecutable } from "../backends/local-host";
+import { isExecutable } from "../proc";
 
 // One table for both backends: docker/sandbox/languages.json is baked into the sandbox image
 // (/etc/sandbox/languages.json) and read here for the commands. The image's label says which of
