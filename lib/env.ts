@@ -61,6 +61,10 @@ const serverEnvSchema = z.object({
   PLAYGROUND_DOCKER_IDLE_TTL_S: z.coerce.number().positive().default(1800),
   /** Docker: "agent" (in-container executor, fast) or "exec" (one `docker exec` per run). */
   PLAYGROUND_DOCKER_TRANSPORT: z.enum(["agent", "exec"]).default("agent"),
+  /** Traffic: "on" (disk log + live view), "memory" (live view only), "off" (nothing is recorded). */
+  PLAYGROUND_TRAFFIC_LOG: z.enum(["on", "memory", "off"]).default("on"),
+  /** Traffic: size cap of the on-disk call log under the state dir; the oldest part is dropped first. */
+  PLAYGROUND_TRAFFIC_LOG_MB: z.coerce.number().positive().default(64),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;

@@ -38,7 +38,47 @@ export const trafficRecordSchema = z.object({
   backend: z.string().optional(),
   sandbox_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** Fields the recorder cut to keep the log bounded (e.g. ["stdout"]); set by the recorder. */
+  truncated: z.array(z.string()).optional(),
 });
 export type TrafficRecord = z.infer<typeof trafficRecordSchema>;
 /** What a route hands to the recorder; the recorder assigns `id`. */
 export type TrafficRecordInput = Omit<TrafficRecord, "id">;
+
+/** One interval of the Traffic header's chart. */
+export interface TrafficBucket {
+  /** Interval start, ms since epoch. */
+  start: number;
+  calls: number;
+  errors: number;
+  timeouts: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  /** Highest queue depth seen in the interval (sampled when calls finish and when stats are read). */
+  queue_depth: number;
+}
+
+/** The Traffic header: rates over the last `window_ms`, plus a per-interval series for a small chart. */
+export interface TrafficStats {
+  now: number;
+  window_ms: number;
+  interval_ms: number;
+  calls: number;
+  calls_per_s: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  /** Requests waiting for a sandbox slot right now (0 when no queue reports). */
+  queue_depth: number;
+  /** Fraction 0..1 of calls in the window whose outcome is failed, sandbox_error or rejected. */
+  error_rate: number;
+  /** Fraction 0..1 of calls in the window that timed out. */
+  timeout_rate: number;
+  series: TrafficBucket[];
+  /** "on" | "memory" | "off" (PLAYGROUND_TRAFFIC_LOG). */
+  recording: "on" | "memory" | "off";
+}
+
+/** A record counts as an error for rates and the "errors" filter. */
+export function isErrorOutcome(o: TrafficOutcome): boolean {
+  return o === "failed" || o === "sandbox_error" || o === "rejected";
+}
