@@ -1,18 +1,17 @@
 import "server-only";
+import { globalStore } from "@/lib/global-store";
 import { DockerBackend } from "./backends/docker";
 import { LocalBackend } from "./backends/local";
 import { backendNames, type BackendAvailability, type BackendName, type SandboxBackend } from "./types";
 
 // One line per backend. Each factory runs once; the instance lives for the process
-// (on globalThis so dev-mode module reloads do not orphan sessions).
+// (a global store, so dev-mode module reloads do not orphan sessions).
 const factories: Partial<Record<BackendName, () => SandboxBackend>> = {
   local: () => new LocalBackend(),
   docker: () => new DockerBackend(),
 };
 
-type Store = Map<BackendName, SandboxBackend>;
-const g = globalThis as typeof globalThis & { __rpSandboxBackends?: Store };
-const instances: Store = (g.__rpSandboxBackends ??= new Map());
+const instances = globalStore("sandbox-backends", () => new Map<BackendName, SandboxBackend>());
 
 /** The backend instance, or null when this build has no such backend. */
 export function getBackend(name: string): SandboxBackend | null {

@@ -1,4 +1,5 @@
 import "server-only";
+import { globalStore } from "@/lib/global-store";
 import { serverEnv } from "@/lib/env";
 import { createdBackends, getBackend } from "./registry";
 import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "./types";
@@ -19,8 +20,7 @@ interface State {
   sweeper?: NodeJS.Timeout;
   exitHookInstalled?: boolean;
 }
-const g = globalThis as typeof globalThis & { __rpSandboxSessions?: State };
-const state: State = (g.__rpSandboxSessions ??= { sessions: new Map(), runs: new Map() });
+const state = globalStore<State>("sandbox-sessions", () => ({ sessions: new Map(), runs: new Map() }));
 
 const key = (backend: BackendName, id: string) => `${backend}:${id}`;
 
