@@ -4,12 +4,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Limits, NotebookChannel } from "../types";
+import { JsonLinesRpc, type RpcMessage } from "../rpc/json-lines";
 import type { LocalHost } from "./local-host";
 
 // The local backend's notebook: the same driver the Docker image runs
 // (docker/sandbox/agent/nbdriver.py, holding a real ipykernel through jupyter_client), started
-// once per session under the same bwrap isolation as every local run, and spoken to over its
-// stdin/stdout. Needs a host Python with ipykernel + jupyter_client (Debian: python3-ipykernel
+// once per session under the same bwrap isolation as every local run, and spoken to in JSON lines
+// (rpc/json-lines.ts) over its stdin/stdout. Needs a host Python with ipykernel + jupyter_client (Debian: python3-ipykernel
 // python3-jupyter-client, plus python3-matplotlib for plots).
 
 const DRIVER = path.resolve(process.cwd(), "docker/sandbox/agent/nbdriver.py");
@@ -39,9 +40,7 @@ export function findJupyterPython(host: LocalHost): { path: string | null; reaso
 
 export class LocalNotebook implements NotebookChannel {
   private child: ChildProcessWithoutNullStreams;
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
-  private dead: Error | null = null;
+  private rpc: JsonLinesRpc;
 
   constructor(opts: { host: LocalHost; python: string; dir: string; uid: number | null; limits: Limits }) {
     const h = opts.host;
@@ -73,52 +72,25 @@ export class LocalNotebook implements NotebookChannel {
       stderrTail.push(l);
       if (stderrTail.length > 20) stderrTail.shift();
     });
-    createInterface({ input: this.child.stdout }).on("line", (line) => {
-      let msg: Record<string, unknown>;
-      try {
-        msg = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      const p = this.pending.get(Number(msg.id));
-      if (!p) return;
-      this.pending.delete(Number(msg.id));
-      clearTimeout(p.timer);
-      if (msg.ok === true) p.resolve(msg);
-      else p.reject(new Error(typeof msg.error === "string" ? msg.error : "notebook driver error"));
+    this.rpc = new JsonLinesRpc({
+      write: (line) => this.child.stdin.write(line),
+      replyError: (msg) => new Error(typeof msg.error === "string" ? msg.error : "notebook driver error"),
+      timeoutError: (_msg, ms) => new Error(`The notebook driver did not answer within ${ms} ms; it was stopped.`),
+      onTimeout: () => this.kill(),
     });
-    const onGone = (why: string) => {
-      if (this.dead) return;
-      this.dead = new Error(`The notebook driver ${why}${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`);
-      for (const p of this.pending.values()) {
-        clearTimeout(p.timer);
-        p.reject(this.dead);
-      }
-      this.pending.clear();
-    };
+    this.child.stdout.on("data", (chunk: Buffer) => this.rpc.feed(chunk));
+    const onGone = (why: string) =>
+      this.rpc.fail(new Error(`The notebook driver ${why}${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`));
     this.child.on("exit", (code, sig) => onGone(`exited (${sig ?? code})`));
     this.child.on("error", (e) => onGone(`failed to start: ${e.message}`));
   }
 
   get alive(): boolean {
-    return this.dead === null;
+    return this.rpc.alive;
   }
 
-  request(msg: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
-    if (this.dead) return Promise.reject(this.dead);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const entry: { resolve: typeof resolve; reject: typeof reject; timer?: NodeJS.Timeout } = { resolve, reject };
-      if (opts.timeoutMs !== undefined) {
-        entry.timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new Error(`The notebook driver did not answer within ${opts.timeoutMs} ms; it was stopped.`));
-          this.kill();
-        }, opts.timeoutMs);
-      }
-      this.pending.set(id, entry);
-      this.child.stdin.write(`${JSON.stringify({ ...msg, id })}\n`);
-    });
+  request(msg: RpcMessage, opts: { timeoutMs?: number } = {}): Promise<RpcMessage> {
+    return this.rpc.request(msg, opts);
   }
 
   async interrupt(): Promise<void> {
