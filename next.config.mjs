@@ -8,6 +8,9 @@ const nextConfig = {
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: "8mb" },
+    // The proxy (proxy.ts) buffers request bodies up to this size and silently cuts the rest; the
+    // service API answers 413 itself above PLAYGROUND_API_MAX_BODY_MB, which must stay below this.
+    proxyClientMaxBodySize: "128mb",
   },
 };
 

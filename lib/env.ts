@@ -7,6 +7,11 @@ const flag = z
   .enum(["0", "1", "true", "false", ""])
   .optional()
   .transform((v) => v === "1" || v === "true");
+/** Like `flag`, but on unless set to 0/false. */
+const flagOn = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => !(v === "0" || v === "false"));
 
 const serverEnvSchema = z.object({
   PLAYGROUND_HOST: z.string().default("127.0.0.1"),
@@ -22,6 +27,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_STATE_DIR: z.string().default(".data"),
   /** Local backend: bubblewrap binary; "off" disables it (runs are then not isolated). */
   PLAYGROUND_BWRAP: z.string().default("bwrap"),
+  /** Local backend: `1` runs each command as a fork of a per-session interpreter (fast); `0` spawns bwrap per run. */
+  PLAYGROUND_LOCAL_FORKSERVER: flagOn,
   /** Local backend: each session runs as its own unprivileged uid from this base (so process limits bind per session). */
   PLAYGROUND_SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 70000).default(200000),
   /** Sessions idle longer than this are closed (web app session manager). */
@@ -61,6 +68,16 @@ const serverEnvSchema = z.object({
   PLAYGROUND_DOCKER_IDLE_TTL_S: z.coerce.number().positive().default(1800),
   /** Docker: "agent" (in-container executor, fast) or "exec" (one `docker exec` per run). */
   PLAYGROUND_DOCKER_TRANSPORT: z.enum(["agent", "exec"]).default("agent"),
+  /** Service API (/sandbox-fusion, /ms-enclave): "auto" uses Docker when it is available, else local. */
+  PLAYGROUND_API_BACKEND: z.enum(["auto", "local", "docker"]).default("auto"),
+  /** Service API: requests running at once on the local backend; more wait in a queue. */
+  PLAYGROUND_API_CONCURRENCY_LOCAL: z.coerce.number().int().min(1).max(1024).default(8),
+  /** Service API: requests running at once on the Docker backend (each takes a fresh container). */
+  PLAYGROUND_API_CONCURRENCY_DOCKER: z.coerce.number().int().min(1).max(1024).default(8),
+  /** Service API: a request that waits longer than this for a slot gets HTTP 504 (clients such as verl retry). */
+  PLAYGROUND_API_QUEUE_TIMEOUT_S: z.coerce.number().positive().default(60),
+  /** Service API: request bodies larger than this get HTTP 413. */
+  PLAYGROUND_API_MAX_BODY_MB: z.coerce.number().positive().default(32),
   /** Traffic: "on" (disk log + live view), "memory" (live view only), "off" (nothing is recorded). */
   PLAYGROUND_TRAFFIC_LOG: z.enum(["on", "memory", "off"]).default("on"),
   /** Traffic: size cap of the on-disk call log under the state dir; the oldest part is dropped first. */
