@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { rescoreRows } from "@/lib/data/actions";
 import { Dataset } from "@/lib/data/dataset";
 import { rowQuerySchema } from "@/lib/data/query";
 import { writeBigJsonl } from "@/lib/data/testing/fixtures";
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   const q = (o: Record<string, unknown> = {}) => rowQuerySchema.parse(o);
   // First page: the list shows rows while indexing continues.
   while (ds.store.length < 100 && ds.indexing) await new Promise((r) => setTimeout(r, 1));
-  const first = await ds.page(q(), 0, 100);
+  const first = await ds.view.page(q(), 0, 100);
   const tFirst = performance.now() - t0;
   // Sample open while indexing is still running.
   const tS0 = performance.now();
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
   ];
   for (const [name, f] of filters) {
     const t = performance.now();
-    const page = await ds.page(q(f), 0, 100);
+    const page = await ds.view.page(q(f), 0, 100);
     table.push([`filter: ${name}`, `${ms(performance.now() - t)} → ${page.matched} rows${page.error ? ` ERROR ${page.error}` : ""}`]);
   }
   const lat: number[] = [];
@@ -102,13 +101,13 @@ async function main(): Promise<void> {
   lat.sort((a, b) => a - b);
   table.push(["open a sample (p50 / p95 of 100)", `${ms(lat[50]!)} / ${ms(lat[95]!)}`]);
   const t = performance.now();
-  await ds.group(4242);
+  await ds.view.group(4242);
   table.push(["group view (8 samples)", ms(performance.now() - t)]);
 
   const nRescore = Math.min(5000, info.rows);
   const tR = performance.now();
   let disagreements = 0;
-  await rescoreRows(ds, Array.from({ length: nRescore }, (_, i) => i), {
+  await ds.jobs.rescore(Array.from({ length: nRescore }, (_, i) => i), {
     rewardType: "retool",
     signal: new AbortController().signal,
     emit: (e) => {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
 import { getBackend } from "@/lib/sandbox/registry";
 import type { Sandbox } from "@/lib/sandbox/types";
-import { reexecuteRows } from "./actions";
 import { Dataset } from "./dataset";
 import { rowQuerySchema } from "./query";
 import { slimeSample, toJsonl } from "./testing/fixtures";
@@ -34,23 +33,23 @@ afterAll(async () => {
 describe("re-execution", () => {
   it("flags exactly the samples whose recorded output does not reproduce", async () => {
     const events: ReexecEvent[] = [];
-    await reexecuteRows(ds, [0, 1, 2, 3, 4, 5, 6, 7], { sandbox, signal: new AbortController().signal, emit: (e) => events.push(e) });
+    await ds.jobs.reexecute([0, 1, 2, 3, 4, 5, 6, 7], { sandbox, signal: new AbortController().signal, emit: (e) => events.push(e) });
     const done = events.at(-1)!;
     expect(done).toMatchObject({ type: "done", done: 8, total: 8, mismatches: 2, errors: 0, mismatched_rows: [3, 7], cancelled: false });
     expect(ds.store.reexecOf(3)).toBe("mismatch");
     expect(ds.store.reexecOf(0)).toBe("match");
-    const rec = ds.reexec.get(3)!;
+    const rec = ds.jobs.reexecOf(3)!;
     expect(rec.details[0]).toMatchObject({ match: false, recorded: "Output:\n31", status: "success" });
     expect(rec.details[0]!.live.trim()).toBe("Output:\n30");
     expect(rec.details.slice(1).every((d) => d.match)).toBe(true);
-    const page = await ds.page(rowQuerySchema.parse({ mismatch: true }), 0, 10);
+    const page = await ds.view.page(rowQuerySchema.parse({ mismatch: true }), 0, 10);
     expect(page.rows.map((r) => r.row)).toEqual([3, 7]);
   });
 
   it("stops when cancelled and reports how far it got", async () => {
     const ctrl = new AbortController();
     const events: ReexecEvent[] = [];
-    await reexecuteRows(ds, [0, 1, 2, 3, 4, 5, 6, 7], {
+    await ds.jobs.reexecute([0, 1, 2, 3, 4, 5, 6, 7], {
       sandbox,
       signal: ctrl.signal,
       concurrency: 1,
@@ -74,9 +73,9 @@ describe("search safety", () => {
     fs.writeFileSync(file, toJsonl([{ prompt: "a".repeat(40) + "!", response: "x" }, { prompt: "ok", response: "y" }]));
     const d = new Dataset({ id: "r", name: "redos.jsonl", source: "r", path: file, sizeBytes: fs.statSync(file).size, maxRecordBytes: 1e6, textCachePath: path.join(dir, "r.txt"), searchTimeoutMs: 300 });
     await d.ready;
-    const page = await d.page(rowQuerySchema.parse({ q: "^(a+)+$", re: true }), 0, 10);
+    const page = await d.view.page(rowQuerySchema.parse({ q: "^(a+)+$", re: true }), 0, 10);
     expect(page.error).toMatch(/stopped after/);
     // The event loop was never blocked: other queries still answer, and a sane regex works.
-    expect((await d.page(rowQuerySchema.parse({ q: "ok", re: true }), 0, 10)).matched).toBe(1);
+    expect((await d.view.page(rowQuerySchema.parse({ q: "ok", re: true }), 0, 10)).matched).toBe(1);
   });
 });

@@ -107,7 +107,7 @@ describe("format detection and reading", () => {
     expect(ds.info()).toMatchObject({ container: "parquet", detected: "slime", rows: 3, problems: 0 });
     const s = (await ds.sample(2)).sample;
     expect(s).toMatchObject({ index: 2, reward: 0.5, status: "completed", response: "r2" });
-    const page = await ds.page(q({ status: "truncated" }), 0, 10);
+    const page = await ds.view.page(q({ status: "truncated" }), 0, 10);
     expect(page.rows.map((r) => r.row)).toEqual([1]);
   });
 });
@@ -131,7 +131,7 @@ describe("bad input", () => {
     // The invalid UTF-8 row still loads, with a replacement character.
     expect((await ds.sample(lines.badUtf8! - 1)).sample.prompt).toContain("\uFFFD");
     // has-error selects exactly the broken rows.
-    const errs = await ds.page(q({ err: true }), 0, 100);
+    const errs = await ds.view.page(q({ err: true }), 0, 100);
     expect(errs.rows.map((r) => r.line).sort((a, b) => a - b)).toEqual(
       [lines.malformed, lines.badUtf8, lines.wrongTypes, lines.huge, lines.notObject].sort((a, b) => a! - b!),
     );
@@ -164,7 +164,7 @@ describe("filters, sorting and search", () => {
     const rows = Array.from({ length: 200 }, (_, i) => slimeSample(i));
     const expectRows = (pred: (r: Record<string, unknown>) => boolean) => rows.filter(pred).map((r) => r.index);
     const score = (r: Record<string, unknown>) => (typeof r.reward === "number" ? r.reward : (r.reward as { score: number }).score);
-    const got = async (o: Record<string, unknown>) => (await ds.page(q(o), 0, 1000)).rows.map((r) => r.index);
+    const got = async (o: Record<string, unknown>) => (await ds.view.page(q(o), 0, 1000)).rows.map((r) => r.index);
     expect(await got({ status: "truncated,aborted" })).toEqual(expectRows((r) => r.status === "truncated" || r.status === "aborted"));
     expect(await got({ rmin: 0 })).toEqual(expectRows((r) => score(r) >= 0));
     expect(await got({ tcmin: 2, tcmax: 2 })).toEqual(expectRows((r) => r.tool_call_count === 2));
@@ -172,30 +172,30 @@ describe("filters, sorting and search", () => {
   });
 
   it("sorts by any column with missing values last", async () => {
-    const page = await ds.page(q({ sort: "tool_calls", desc: true }), 0, 200);
+    const page = await ds.view.page(q({ sort: "tool_calls", desc: true }), 0, 200);
     const tc = page.rows.map((r) => r.tool_calls!);
     expect(tc).toEqual([...tc].sort((a, b) => b - a));
     expect(tc[0]).toBe(3);
-    const byStatus = await ds.page(q({ sort: "status" }), 0, 200);
+    const byStatus = await ds.view.page(q({ sort: "status" }), 0, 200);
     expect(byStatus.rows[0]!.status).toBe("aborted");
     expect(byStatus.rows.at(-1)!.status).toBe("truncated");
   });
 
   it("searches text and regex over prompt and response", async () => {
-    const plain = await ds.page(q({ q: "PROBLEM 7:" }), 0, 100);
+    const plain = await ds.view.page(q({ q: "PROBLEM 7:" }), 0, 100);
     expect(plain.rows.map((r) => r.group)).toEqual([7, 7, 7, 7].map(() => plain.rows[0]!.group));
     expect(plain.matched).toBe(4);
-    const cs = await ds.page(q({ q: "PROBLEM 7:", cs: true }), 0, 100);
+    const cs = await ds.view.page(q({ q: "PROBLEM 7:", cs: true }), 0, 100);
     expect(cs.matched).toBe(0);
-    const re = await ds.page(q({ q: "Problem (7|8):", re: true }), 0, 100);
+    const re = await ds.view.page(q({ q: "Problem (7|8):", re: true }), 0, 100);
     expect(re.matched).toBe(8);
-    const bad = await ds.page(q({ q: "(unclosed", re: true }), 0, 100);
+    const bad = await ds.view.page(q({ q: "(unclosed", re: true }), 0, 100);
     expect(bad.error).toMatch(/Invalid regular expression/);
     expect(bad.rows).toEqual([]);
   });
 
   it("gives group stats: mean reward and pass rate", async () => {
-    const g = await ds.group(2);
+    const g = await ds.view.group(2);
     const rows = [8, 9, 10, 11].map((i) => slimeSample(i));
     const rewards = rows.map((r) => (typeof r.reward === "number" ? r.reward : (r.reward as { score: number }).score));
     expect(g.rows).toEqual([8, 9, 10, 11]);

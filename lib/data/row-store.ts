@@ -142,6 +142,15 @@ export class RowStore {
   setReexec(i: number, s: ReexecState): void {
     this.reexec[i] = reexecStates.indexOf(s);
   }
+  /** A recomputed reward (NaN when it failed) and its accuracy, if the reward gives one. */
+  setRescored(i: number, score: number, acc?: boolean): void {
+    this.rescored[i] = score;
+    this.rescoredAcc[i] = acc === undefined ? -1 : acc ? 1 : 0;
+  }
+  clearRescored(): void {
+    this.rescored.fill(NaN);
+    this.rescoredAcc.fill(-1);
+  }
 
   summary(i: number): RowSummary {
     const acc = this.acc[i]!;

@@ -11,7 +11,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   const parsed = exportSchema.safeParse(searchParamsObject(req.url));
   if (!parsed.success) return apiError("bad_request:query", zodMessage(parsed.error));
   const { what, ...q } = parsed.data;
-  const { order, error } = await ds.order(q, req.signal);
+  const { order, error } = await ds.view.order(q, req.signal);
   if (error) return apiError("bad_request:query", error);
   const enc = new TextEncoder();
   let k = 0;
@@ -30,20 +30,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   });
   async function lineFor(row: number): Promise<string | null> {
     const s = ds as Exclude<typeof ds, Response>;
-    if (what === "filtered") return s.exportLine(row);
-    const base = { row, line: s.store.line[row], index: s.store.indexOf(row), group: s.store.group[row] };
-    if (what === "rescore") {
-      const p = s.rescore?.preds.get(row);
-      if (!p) return null;
-      const recorded = s.store.rewardOf(row);
-      return JSON.stringify({
-        ...base, reward_type: s.rescore?.reward_type, recorded_reward: recorded, score: Number.isNaN(p.score) ? null : p.score,
-        acc: p.acc ?? null, pred: p.pred ?? null, error: p.error ?? null,
-        agree: p.error ? null : recorded !== null && Math.abs(recorded - p.score) < 1e-9,
-      });
-    }
-    const r = s.reexec.get(row);
-    return r ? JSON.stringify({ ...base, ...r }) : null;
+    return what === "filtered" ? s.exportLine(row) : s.jobs.exportLine(what, row);
   }
   const name = `${ds.opts.name.replace(/\.[^.]+$/, "")}.${what}.jsonl`;
   return new Response(stream, {

@@ -8,5 +8,5 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (ds instanceof Response) return ds;
   const p = histogramSchema.safeParse(searchParamsObject(req.url));
   if (!p.success) return apiError("bad_request:query", zodMessage(p.error));
-  return Response.json(ds.rewardHistogram(p.data.which, p.data.bins));
+  return Response.json(ds.view.rewardHistogram(p.data.which, p.data.bins));
 }

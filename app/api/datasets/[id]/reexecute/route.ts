@@ -1,4 +1,3 @@
-import { reexecuteRows } from "@/lib/data/actions";
 import { apiError, datasetOr404, ndjson, zodMessage } from "@/lib/data/http";
 import { getBackend } from "@/lib/sandbox/registry";
 import { reexecuteSchema } from "./schema";
@@ -18,11 +17,11 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
   if (!avail.available) return apiError("unavailable:sandbox", `The ${backendName} sandbox cannot run code: ${avail.reason ?? "unavailable"}.`);
   const bad = rows?.find((r) => r >= ds.store.length);
   if (bad !== undefined) return apiError("not_found:row", `Row ${bad} does not exist.`);
-  const list = rows ?? (scope === "all" ? Uint32Array.from({ length: ds.store.length }, (_, i) => i) : (await ds.order(query)).order);
+  const list = rows ?? (await ds.view.rowsFor(scope, query, req.signal)).order;
   return ndjson(req.signal, async (send, signal) => {
     const sandbox = await backend.create({ tools_config: { code_interpreter: {} } });
     try {
-      await reexecuteRows(ds, list, { sandbox, signal, emit: send, concurrency });
+      await ds.jobs.reexecute(list, { sandbox, signal, emit: send, concurrency });
     } finally {
       await sandbox.close();
     }

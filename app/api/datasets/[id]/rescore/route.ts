@@ -1,4 +1,3 @@
-import { rescoreRows } from "@/lib/data/actions";
 import { apiError, datasetOr404, ndjson, zodMessage } from "@/lib/data/http";
 import { rescoreSchema } from "./schema";
 
@@ -12,7 +11,6 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
   if (!parsed.success) return apiError("bad_request:body", zodMessage(parsed.error));
   const { reward_type, rm_url, scope, query } = parsed.data;
   if (reward_type.includes("remote_rm") && !rm_url) return apiError("bad_request:body", "remote_rm needs an rm_url.");
-  await ds.ready;
-  const rows = scope === "all" ? Uint32Array.from({ length: ds.store.length }, (_, i) => i) : (await ds.order(query)).order;
-  return ndjson(req.signal, (send, signal) => rescoreRows(ds, rows, { rewardType: reward_type, rmUrl: rm_url, signal, emit: send }));
+  const { order: rows } = await ds.view.rowsFor(scope, query, req.signal);
+  return ndjson(req.signal, (send, signal) => ds.jobs.rescore(rows, { rewardType: reward_type, rmUrl: rm_url, signal, emit: send }));
 }

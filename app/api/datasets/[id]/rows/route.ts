@@ -9,5 +9,5 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   const parsed = rowsSchema.safeParse(searchParamsObject(req.url));
   if (!parsed.success) return apiError("bad_request:query", zodMessage(parsed.error));
   const { offset, limit, ...q } = parsed.data;
-  return Response.json(await ds.page(q, offset, limit, req.signal));
+  return Response.json(await ds.view.page(q, offset, limit, req.signal));
 }

@@ -11,7 +11,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (!parsed.success) return apiError("bad_request:query", zodMessage(parsed.error));
   return ndjson(req.signal, async (send) => {
     const emit = (e: SearchEvent) => send(e);
-    const pending = ds.search(parsed.data, (p) => emit({ type: "progress", ...p }));
+    const pending = ds.view.search(parsed.data, (p) => emit({ type: "progress", ...p }));
     if (!pending) return emit({ type: "done", matches: ds.store.length, ms: 0 });
     const o = await pending;
     emit(o.ok ? { type: "done", matches: o.matches, ms: o.ms } : { type: "error", message: o.error });

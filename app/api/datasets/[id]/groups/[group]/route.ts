@@ -9,5 +9,5 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string; gr
   if (ds instanceof Response) return ds;
   const p = groupParamsSchema.safeParse(await ctx.params);
   if (!p.success) return apiError("bad_request:query", zodMessage(p.error));
-  return Response.json(await ds.group(p.data.group));
+  return Response.json(await ds.view.group(p.data.group));
 }

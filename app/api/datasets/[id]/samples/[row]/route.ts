@@ -15,7 +15,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; row
   const q = sampleQuerySchema.safeParse(searchParamsObject(req.url));
   if (!q.success) return apiError("bad_request:query", zodMessage(q.error));
   if (!(await ds.waitForRow(p.data.row, req.signal))) return apiError("not_found:row", `Row ${p.data.row} does not exist (the file has ${ds.store.length} rows).`);
-  const [s, nav] = await Promise.all([ds.sample(p.data.row), ds.neighbours(q.data, p.data.row)]);
+  const [s, nav] = await Promise.all([ds.sample(p.data.row), ds.view.neighbours(q.data, p.data.row)]);
   let token_pieces: string[] | null = null;
   let tokenizer_note: string | null = null;
   const tokens = s.sample.tokens;
@@ -34,8 +34,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; row
     ...s,
     group: ds.store.group[p.data.row] ?? -1,
     nav,
-    reexec: ds.reexec.get(p.data.row) ?? null,
-    rescore: ds.rescore?.preds.get(p.data.row) ?? null,
+    reexec: ds.jobs.reexecOf(p.data.row),
+    rescore: ds.jobs.rescoreOf(p.data.row),
     token_pieces,
     tokenizer_note,
   });
