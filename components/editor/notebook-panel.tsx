@@ -1,20 +1,13 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
-import type { BackendAvailability, BackendName, ToolResult } from "@/lib/sandbox/types";
-import { runNotebookCell } from "@/app/(playground)/editor/actions";
+import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
+import { useNotebook } from "./use-notebook";
 
 // Notebook mode: cells run in order against the session's Jupyter kernel (notebook_executor),
 // so variables persist from cell to cell; figures and HTML render inline under each cell.
-
-interface Cell {
-  key: number;
-  code: string;
-  result: ToolResult | null;
-}
 
 export interface NotebookPanelProps {
   sessionId: string;
@@ -22,79 +15,10 @@ export interface NotebookPanelProps {
   backendInfo: BackendAvailability | undefined;
 }
 
-const firstCells = [
-  "import numpy as np\nx = np.linspace(0, 2 * np.pi, 100)\nprint('points:', len(x))",
-  "import matplotlib.pyplot as plt\nplt.plot(x, np.sin(x))\nplt.title('sin(x)')\nplt.show()",
-];
-
-function newRunId(): string {
-  return crypto.randomUUID().replace(/-/g, "");
-}
-
 export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanelProps) {
-  const nextKey = useRef(firstCells.length);
-  const [cells, setCells] = useState<Cell[]>(firstCells.map((code, key) => ({ key, code, result: null })));
-  const [runningKey, setRunningKey] = useState<number | "restart" | null>(null);
-  const runIdRef = useRef<string | null>(null);
-  const stopAll = useRef(false);
-  const [kernelNote, setKernelNote] = useState<string | null>(null);
+  const { cells, runningKey, kernelNote, runOne, runAll, restart, cancel, editCell, addCell, deleteCell } = useNotebook(sessionId, backend);
   const available = Boolean(backendInfo?.available);
   const busy = runningKey !== null;
-
-  const setCell = (key: number, patch: Partial<Cell>) => setCells((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)));
-
-  const runOne = useCallback(
-    async (cell: Cell): Promise<ToolResult> => {
-      const runId = newRunId();
-      runIdRef.current = runId;
-      setRunningKey(cell.key);
-      try {
-        const r = await runNotebookCell({ sessionId, backend, code: cell.code, runId });
-        setCell(cell.key, { result: r });
-        return r;
-      } catch (e) {
-        const r: ToolResult = { tool_name: "notebook_executor", status: "error", output: "", error: `The server did not answer (${e instanceof Error ? e.message : String(e)}).`, duration_ms: 0 };
-        setCell(cell.key, { result: r });
-        return r;
-      } finally {
-        runIdRef.current = null;
-        setRunningKey(null);
-      }
-    },
-    [sessionId, backend],
-  );
-
-  const runAll = async () => {
-    stopAll.current = false;
-    for (const cell of cells) {
-      if (stopAll.current) break;
-      const r = await runOne(cell);
-      if (r.status !== "success") break;
-    }
-  };
-
-  const restart = async () => {
-    setRunningKey("restart");
-    try {
-      const r = await runNotebookCell({ sessionId, backend, restart: true, runId: newRunId() });
-      setKernelNote(r.status === "success" ? "Kernel restarted: all variables are gone." : (r.error ?? "Restart failed."));
-      setCells((cs) => cs.map((c) => ({ ...c, result: null })));
-    } finally {
-      setRunningKey(null);
-    }
-  };
-
-  const cancel = async () => {
-    stopAll.current = true;
-    const id = runIdRef.current;
-    if (!id) return;
-    for (let attempt = 0; attempt < 20 && runIdRef.current === id; attempt++) {
-      const res = await fetch(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: "POST" }).catch(() => null);
-      const body = (await res?.json().catch(() => null)) as { cancelled?: boolean } | null;
-      if (body?.cancelled) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
 
   return (
     <section data-testid="notebook" className="flex min-h-0 min-w-0 flex-col gap-3 overflow-auto lg:col-span-2">
@@ -138,7 +62,7 @@ export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanel
                 value={cell.code}
                 spellCheck={false}
                 rows={Math.max(2, cell.code.split("\n").length)}
-                onChange={(e) => setCell(cell.key, { code: e.target.value })}
+                onChange={(e) => editCell(cell.key, e.target.value)}
                 onKeyDown={(e) => {
                   if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
                     e.preventDefault();
@@ -152,7 +76,7 @@ export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanel
                 <Button size="sm" variant="primary" onClick={() => void runOne(cell)} disabled={!available || busy} data-testid="notebook-cell-run" title="Shift+Enter">
                   {runningKey === cell.key ? <Spinner /> : "Run"}
                 </Button>
-                <Button size="sm" variant="ghost" onClick={() => setCells((cs) => cs.filter((c) => c.key !== cell.key))} disabled={busy} data-testid="notebook-cell-delete">
+                <Button size="sm" variant="ghost" onClick={() => deleteCell(cell.key)} disabled={busy} data-testid="notebook-cell-delete">
                   Delete
                 </Button>
               </div>
@@ -166,7 +90,7 @@ export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanel
       <div>
         <Button
           size="sm"
-          onClick={() => setCells((cs) => [...cs, { key: nextKey.current++, code: "", result: null }])}
+          onClick={addCell}
           disabled={busy}
           data-testid="notebook-add-cell"
         >
