@@ -2,13 +2,12 @@ import "server-only";
 import Docker from "dockerode";
 import { serverEnv } from "@/lib/env";
 
-// Labels on every container the app creates. The owner label lets a later process tell its own
-// containers from orphans; created-at and session make `docker ps` readable.
-export const LABEL_APP = "app";
-export const APP = "rollout-playground";
-export const LABEL_SESSION = "rollout-playground.session";
-export const LABEL_CREATED = "rollout-playground.created-at";
-export const LABEL_OWNER = "rollout-playground.owner";
+// The one place that talks to the Docker Engine API. Every dockerode call goes through dcall (or
+// dcallIdempotent on removal paths): a failure is logged with the container id and rethrown as a
+// DockerCallError that says what we were doing. Container labels and orphan reaping live in
+// docker-reaper.ts, the warm pool in docker-pool.ts, the container spec in docker-box.ts.
+
+// Labels the sandbox image carries (docker/sandbox/Dockerfile).
 export const IMAGE_LABEL_HASH = "org.rollout-playground.inputs-hash";
 export const IMAGE_LABEL_LANGUAGES = "org.rollout-playground.languages";
 export const IMAGE_LABEL_AGENT = "org.rollout-playground.agent";
@@ -45,14 +44,16 @@ export class DockerCallError extends Error {
   }
 }
 
-/** Runs one dockerode call; a failure is logged with the container id and rethrown with context. */
-export async function dcall<T>(what: string, containerId: string | undefined, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs one dockerode call; a failure is logged with the container id and rethrown with context.
+ * `quiet`: failures the caller reports itself (a probe's "unreachable", a missing image) are not logged.
+ */
+export async function dcall<T>(what: string, containerId: string | undefined, fn: () => Promise<T>, opts?: { quiet?: (e: unknown) => boolean }): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     const err = new DockerCallError(what, containerId, e);
-    // 404s on cleanup paths are routine; callers that expect them pass quiet wrappers.
-    console.error(`[docker] ${err.message}`);
+    if (!opts?.quiet?.(e)) console.error(`[docker] ${err.message}`);
     throw err;
   }
 }
@@ -70,7 +71,9 @@ export async function dcallIdempotent(what: string, containerId: string | undefi
   }
 }
 
+/** The daemon's own words for a failure (unwrapping our DockerCallError). */
 export function describeDockerError(e: unknown): string {
+  if (e instanceof DockerCallError) return describeDockerError(e.cause);
   if (!(e instanceof Error)) return String(e);
   const any = e as Error & { code?: string; json?: { message?: string }; reason?: string; statusCode?: number };
   if (any.code === "ENOENT" || any.code === "ECONNREFUSED" || any.code === "EACCES") {
@@ -91,4 +94,75 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
       t.unref?.();
     }),
   ]);
+}
+
+export interface ImageInfo {
+  languages: string[];
+  hash?: string;
+  agent: boolean;
+}
+
+/** The dockerode calls the backend makes, each wrapped. Holds no state but the connection. */
+export class DockerClient {
+  constructor(readonly docker: Docker) {}
+
+  get modem(): Docker["modem"] {
+    return this.docker.modem;
+  }
+
+  /** Throws (quietly: availability reports it) when the daemon does not answer within 3 s. */
+  async ping(): Promise<void> {
+    await dcall("ping", undefined, () => withTimeout(this.docker.ping(), 3000, "Docker daemon"), { quiet: () => true });
+  }
+
+  /** The image's labels. A missing image throws a DockerCallError with statusCode 404 (not logged). */
+  async inspectImage(image: string): Promise<ImageInfo> {
+    const info = await dcall("image inspect", undefined, () => withTimeout(this.docker.getImage(image).inspect(), 5000, "Image inspect"), {
+      quiet: (e) => (e as { statusCode?: number }).statusCode === 404,
+    });
+    const labels = info.Config?.Labels ?? {};
+    return {
+      languages: (labels[IMAGE_LABEL_LANGUAGES] ?? "").split(",").filter(Boolean),
+      hash: labels[IMAGE_LABEL_HASH],
+      agent: !!labels[IMAGE_LABEL_AGENT],
+    };
+  }
+
+  createContainer(spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    return dcall("container create", undefined, () => this.docker.createContainer(spec));
+  }
+
+  /** The hijacked stdin/stdout/stderr stream of a created container. */
+  attach(container: Docker.Container): Promise<NodeJS.ReadWriteStream> {
+    return dcall("container attach", container.id, () => container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }));
+  }
+
+  start(container: Docker.Container): Promise<void> {
+    return dcall("container start", container.id, () => container.start());
+  }
+
+  /** Resolves with the exit status once the container stops; null when the wait itself fails (logged). */
+  waitExit(container: Docker.Container): Promise<number | null> {
+    return dcall("container wait", container.id, () => container.wait({ condition: "next-exit" }) as Promise<{ StatusCode?: number }>, {
+      // The container is auto-removed: a wait that loses the race is routine.
+      quiet: (e) => (e as { statusCode?: number }).statusCode === 404,
+    })
+      .then((r) => r.StatusCode ?? null)
+      .catch(() => null);
+  }
+
+  /** Cosmetic (so `docker ps` shows the session); a failure is logged and otherwise ignored. */
+  async rename(container: Docker.Container, name: string): Promise<void> {
+    await dcall("container rename", container.id, () => container.rename({ name })).catch(() => {});
+  }
+
+  /** Force-removes a container; one already gone or being removed counts as removed. */
+  remove(id: string, what = "container remove"): Promise<void> {
+    return dcallIdempotent(what, id, () => this.docker.getContainer(id).remove({ force: true }));
+  }
+
+  /** Containers (running or not) carrying every one of these labels. */
+  listByLabel(...labels: string[]): Promise<Docker.ContainerInfo[]> {
+    return dcall("container list", undefined, () => this.docker.listContainers({ all: true, filters: { label: labels } }));
+  }
 }

@@ -7,7 +7,8 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../types";
 import { DockerBackend } from "./docker";
-import { APP, LABEL_APP, LABEL_CREATED, LABEL_OWNER, LABEL_SESSION, dockerFromEnv } from "./docker-client";
+import { dockerFromEnv } from "./docker-client";
+import { APP, LABEL_APP, LABEL_CREATED, LABEL_OWNER, LABEL_SESSION } from "./docker-reaper";
 import { dockerGate } from "./docker-test-gate";
 
 const gate = await dockerGate();

@@ -1,0 +1,99 @@
+import "server-only";
+import type { Duplex } from "node:stream";
+import type Docker from "dockerode";
+import type { DockerOptions } from "../types";
+import { AgentConnection } from "./docker-agent";
+import { withTimeout, type DockerClient } from "./docker-client";
+import { containerLabels } from "./docker-reaper";
+
+// One hardened container with its executor agent attached: the unit the pool keeps warm and a
+// session runs in.
+
+const MiB = 1024 * 1024;
+const START_TIMEOUT_MS = 30_000;
+/** Per-container uids come from here (a fresh uid per container makes RLIMIT_NPROC bind per session). */
+const UID_BASE = 400_000;
+const UID_SPAN = 60_000;
+
+/** A started container with its agent connection. */
+export interface Box {
+  id: string;
+  container: Docker.Container;
+  agent: AgentConnection;
+  uid: number;
+  createdAt: number;
+  /** Resolves with the exit status once the container has stopped. */
+  exited: Promise<number | null>;
+}
+
+/** The explicit limits every sandbox container runs with. */
+export function hardenedHostConfig(d: DockerOptions, uid: number, gid: number): Docker.HostConfig {
+  return {
+    NetworkMode: d.network_mode,
+    Memory: d.memory_mb * MiB,
+    MemorySwap: d.memory_mb * MiB,
+    NanoCpus: Math.round(d.cpus * 1e9),
+    PidsLimit: d.pids_limit,
+    ReadonlyRootfs: d.read_only_rootfs,
+    Tmpfs: {
+      "/sandbox": `rw,exec,nosuid,nodev,size=${d.workdir_mb}m,uid=${uid},gid=${gid},mode=0755`,
+      "/tmp": `rw,exec,nosuid,nodev,size=${d.tmp_mb}m,mode=1777`,
+    },
+    CapDrop: d.cap_drop,
+    SecurityOpt: d.no_new_privileges ? ["no-new-privileges"] : [],
+    // When our attach stream closes (this process exits or dies), stdin closes, the agent exits
+    // and the daemon removes the container: a crash leaks nothing.
+    AutoRemove: true,
+    Init: false,
+  };
+}
+
+export interface BoxSpec {
+  image: string;
+  docker: DockerOptions;
+  /** null for a warm-pool container (it gets a session when taken). */
+  sessionId: string | null;
+  ownerId: string;
+}
+
+/** Creates, attaches, starts a hardened container and waits for its agent. On failure nothing is left. */
+export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?: (box: Box) => void): Promise<Box> {
+  const d = spec.docker;
+  const uid = d.user ? Number(d.user.split(":")[0]) : UID_BASE + Math.floor(Math.random() * UID_SPAN);
+  const gid = d.user ? Number(d.user.split(":")[1]) : uid;
+  const createdAt = Date.now();
+  const container = await client.createContainer({
+    Image: spec.image,
+    User: `${uid}:${gid}`,
+    WorkingDir: "/sandbox",
+    Labels: containerLabels(spec.ownerId, spec.sessionId, createdAt),
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    HostConfig: hardenedHostConfig(d, uid, gid),
+  });
+  const id = container.id;
+  let box: Box | undefined;
+  try {
+    const stream = (await client.attach(container)) as unknown as Duplex;
+    const agent = new AgentConnection(stream, client.modem, id);
+    box = { id, container, agent, uid, createdAt, exited: client.waitExit(container) };
+    onAttached?.(box);
+    await client.start(container);
+    await withTimeout(agent.ready, START_TIMEOUT_MS, `The executor agent in container ${id.slice(0, 12)}`);
+    return box;
+  } catch (e) {
+    if (box) await destroyBox(client, box);
+    else await client.remove(id);
+    throw e;
+  }
+}
+
+/** Closes the agent connection and force-removes the container. Never throws. */
+export async function destroyBox(client: DockerClient, box: Box): Promise<void> {
+  box.agent.close();
+  await client.remove(box.id).catch(() => {});
+}

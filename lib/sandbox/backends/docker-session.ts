@@ -1,0 +1,255 @@
+import "server-only";
+import type {
+  FileEntry,
+  NotebookChannel,
+  RunOutcome,
+  RunSpec,
+  Sandbox,
+  SandboxConfig,
+  SandboxRuntime,
+  WorkdirFs,
+} from "../types";
+import { emptyOutcome } from "../run-outcome";
+import { PathRejected } from "../workdir-fs";
+import { AgentConnection, AgentError, AgentUnresponsive, agentHelloSchema, agentRunResponseSchema } from "./docker-agent";
+import type { Box } from "./docker-box";
+import type { DockerClient } from "./docker-client";
+import { runViaExec } from "./docker-exec";
+
+// One sandbox session on the Docker backend: the container it runs in (replaced when it dies or
+// wedges), runs and notebook requests through the agent, the working directory through the agent.
+
+/** How long past a run's own timeout the agent may take to answer before the container counts as wedged. */
+const WEDGE_GRACE_MS = 10_000;
+
+/** What a session needs from its backend. */
+export interface SessionHost {
+  readonly transport: "agent" | "exec";
+  readonly client: DockerClient;
+  /** A ready container for this session (from the pool when the config allows). */
+  acquire(config: SandboxConfig, sessionId: string): Promise<{ box: Box; fromPool: boolean }>;
+  destroyBox(box: Box): Promise<void>;
+}
+
+export class DockerSession implements SandboxRuntime {
+  readonly backend = "docker" as const;
+  readonly isolated = true;
+  readonly python = "/usr/bin/python3";
+  readonly fs: WorkdirFs;
+  sandbox?: Sandbox;
+  box!: Box;
+  running = 0;
+  lastUsed = Date.now();
+  expired = false;
+  fromPool = false;
+  private replacing: Promise<void> | null = null;
+  /** Explanations owed to the next result (a container replaced between calls). */
+  private pendingNotices: string[] = [];
+  private disposed = false;
+
+  constructor(
+    private owner: SessionHost,
+    readonly id: string,
+    readonly config: SandboxConfig,
+    private imageLanguages: string[],
+  ) {
+    this.fs = makeAgentFs(() => this.agentFor("file operation"));
+  }
+
+  async init(): Promise<void> {
+    const { box, fromPool } = await this.owner.acquire(this.config, this.id);
+    this.box = box;
+    this.fromPool = fromPool;
+    this.lastUsed = Date.now();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.replacing?.catch(() => {});
+    if (this.box) await this.owner.destroyBox(this.box);
+  }
+
+  async languages(): Promise<string[]> {
+    return this.imageLanguages;
+  }
+
+  private async agentFor(what: string): Promise<AgentConnection> {
+    if (this.disposed) throw new Error(`This sandbox session is closed${this.expired ? " (it expired after being idle)" : ""}.`);
+    await this.replacing;
+    if (!this.box.agent.alive) {
+      const status = await Promise.race([this.box.exited, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+      const why = `The session's container had stopped${status !== null ? ` (exit ${status}${status === 137 ? ", killed: out of memory or from outside" : ""})` : ""}; it was replaced with a fresh container before this ${what}, so earlier files in /sandbox and notebook state are gone.`;
+      await this.replace(why);
+      this.pendingNotices.push(why);
+    }
+    this.lastUsed = Date.now();
+    return this.box.agent;
+  }
+
+  /** Throws the container away and takes a fresh one. Files and notebook state are lost. */
+  private replace(why: string): Promise<void> {
+    this.replacing ??= (async () => {
+      const old = this.box;
+      console.error(`[docker] session ${this.id}: replacing container ${old.id.slice(0, 12)} (${why}); agent log: ${old.agent.log().slice(-5).join(" | ")}`);
+      await this.owner.destroyBox(old);
+      const { box } = await this.owner.acquire(this.config, this.id);
+      this.box = box;
+    })().finally(() => {
+      this.replacing = null;
+    });
+    return this.replacing;
+  }
+
+  /** Explains a wedged or dead container and replaces it; the run comes back as a failure. */
+  private async wedged(e: AgentUnresponsive, spec: RunSpec, started: number): Promise<RunOutcome> {
+    const box = this.box;
+    let detail: string;
+    if (e.kind === "timeout") {
+      detail = `The sandbox container stopped answering (no result ${Math.round(WEDGE_GRACE_MS / 1000)} s after the ${spec.limits.timeout_s} s timeout), most likely exhausted by a fork bomb or out of memory.`;
+    } else {
+      const status = await Promise.race([box.exited, new Promise<null>((r) => setTimeout(() => r(null), 2000))]);
+      detail =
+        status === 137
+          ? "The sandbox container was killed (exit 137), most likely by the out-of-memory killer."
+          : `The sandbox container stopped unexpectedly${status !== null ? ` (exit ${status})` : ""}.`;
+    }
+    let replaced = "It was replaced with a fresh container; files in /sandbox and notebook state were lost.";
+    try {
+      await this.replace(detail);
+    } catch (err) {
+      replaced = `Replacing it failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return failure(`${detail} ${replaced}`, started, [detail]);
+  }
+
+  async run(spec: RunSpec): Promise<RunOutcome> {
+    const started = performance.now();
+    this.running++;
+    try {
+      let agent: AgentConnection;
+      try {
+        agent = await this.agentFor("run");
+      } catch (e) {
+        return failure(e instanceof Error ? e.message : String(e), started);
+      }
+      const notices = this.pendingNotices.splice(0);
+      const withNotices = (o: RunOutcome): RunOutcome => (notices.length ? { ...o, notices: [...notices, ...(o.notices ?? [])] } : o);
+      if (this.owner.transport === "exec") return withNotices(await runViaExec(this.box.container, this.owner.client.modem, { ...spec, env: { ...this.config.env, ...spec.env } }));
+      if (spec.signal?.aborted) return { ...failure("", started), failure: undefined, cancelled: true };
+      const l = spec.limits;
+      const { id: runId, response } = agent.send(
+        {
+          op: "run",
+          argv: spec.argv,
+          ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
+          cwd: spec.cwd ?? "",
+          env: spec.env ?? {},
+          timeout_ms: l.timeout_s * 1000,
+          limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes },
+        },
+        { timeoutMs: l.timeout_s * 1000 + WEDGE_GRACE_MS },
+      );
+      // The agent kills the run's tree and answers the run itself with cancelled: true.
+      const abortHandler = () => void agent.request({ op: "cancel", target: runId }, { timeoutMs: 5000 }).catch(() => {});
+      spec.signal?.addEventListener("abort", abortHandler, { once: true });
+      try {
+        const raw = await response;
+        const r = agentRunResponseSchema.parse(raw);
+        return withNotices({
+          stdout: r.stdout,
+          stderr: r.stderr,
+          exit_code: r.exit_code,
+          ...(r.signal ? { signal: r.signal } : {}),
+          timed_out: r.timed_out,
+          cancelled: r.cancelled,
+          stdout_truncated: r.stdout_truncated,
+          stderr_truncated: r.stderr_truncated,
+          duration_ms: Math.round((performance.now() - started) * 10) / 10,
+          isolated: true,
+          ...(r.failure ? { failure: r.failure } : {}),
+        });
+      } catch (e) {
+        if (e instanceof AgentUnresponsive) return await this.wedged(e, spec, started);
+        return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
+      } finally {
+        spec.signal?.removeEventListener("abort", abortHandler);
+      }
+    } finally {
+      this.running--;
+      this.lastUsed = Date.now();
+    }
+  }
+
+  async notebook(): Promise<NotebookChannel | { unavailable: string }> {
+    if (!this.imageLanguages.includes("python")) return { unavailable: "The sandbox image has no Python." };
+    const session = this;
+    return {
+      async request(msg, opts) {
+        const agent = await session.agentFor("notebook request");
+        session.running++;
+        try {
+          return await agent.request({ op: "nb", msg }, opts);
+        } catch (e) {
+          if (e instanceof AgentUnresponsive) {
+            await session.replace(`notebook request failed: ${e.message}`).catch(() => {});
+            throw new Error("The sandbox container stopped answering; it was replaced, and the kernel state is lost.");
+          }
+          throw e;
+        } finally {
+          session.running--;
+          session.lastUsed = Date.now();
+        }
+      },
+      async interrupt() {
+        const agent = await session.agentFor("notebook interrupt");
+        await agent.request({ op: "nb", msg: { op: "interrupt" } }, { timeoutMs: 5000 }).catch(() => {});
+      },
+    };
+  }
+
+  /** Pings the agent (tests, health). */
+  async hello(): Promise<{ pid: number; uid: number; languages: string[] }> {
+    const agent = await this.agentFor("hello");
+    return agentHelloSchema.parse(await agent.request({ op: "hello" }, { timeoutMs: 5000 }));
+  }
+}
+
+function failure(message: string, started: number, notices?: string[]): RunOutcome {
+  return emptyOutcome({ started, isolated: true, notices, extra: { failure: message } });
+}
+
+/** WorkdirFs through the agent. Errors carry errno codes (and PathRejected) like the local one. */
+function makeAgentFs(agent: () => Promise<AgentConnection>): WorkdirFs {
+  async function call(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const a = await agent();
+    try {
+      return await a.request(msg, { timeoutMs: 60_000 });
+    } catch (e) {
+      if (e instanceof AgentError) {
+        if (e.code === "EREJECTED") throw new PathRejected(e.message);
+        throw Object.assign(new Error(e.message), { code: e.code });
+      }
+      throw e;
+    }
+  }
+  return {
+    async read(path, opts) {
+      const r = await call({ op: "fs.read", path, ...(opts?.max_bytes !== undefined ? { max_bytes: opts.max_bytes } : {}) });
+      return Buffer.from(String(r.data ?? ""), "base64");
+    },
+    async write(path, data, opts) {
+      await call({ op: "fs.write", path, data: data.toString("base64"), create_only: !!opts?.create_only });
+    },
+    async remove(path) {
+      await call({ op: "fs.remove", path });
+    },
+    async list(path) {
+      const r = await call({ op: "fs.list", path });
+      return (r.entries as FileEntry[]) ?? [];
+    },
+    async exists(path) {
+      const r = await call({ op: "fs.exists", path });
+      return r.exists === true;
+    },
+  };
+}
