@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import type { ApiKeyState } from "@/lib/rollout/chat-sessions";
+import type { ApiKeyState } from "@/lib/rollout/chat-session-schema";
 import { backendFidelity, backendLabels, modelBackendKinds, type ModelBackendKind, type ModelInfo } from "@/lib/rollout/models/types";
 import { replaySamples } from "@/lib/rollout/samples";
 import { chatRewardTypes, type ChatSettings } from "@/lib/rollout/settings";

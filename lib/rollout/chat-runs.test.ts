@@ -6,16 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeModelServer } from "@/e2e/fixtures/fake-model-server";
 import { resetServerEnvForTests } from "@/lib/env";
 import { closeSession } from "@/lib/sandbox/sessions";
-import {
-  apiKeyState,
-  createChatSession,
-  createSessionFromHandoff,
-  forgetCachedSessionsForTests,
-  getChatSession,
-  setSessionApiKey,
-  startRun,
-  subscribeRun,
-} from "./chat-sessions";
+import { apiKeyState, setSessionApiKey } from "./api-keys";
+import { startRun } from "./chat-runs";
+import { createChatSession, createSessionFromHandoff, forgetCachedSessionsForTests, getChatSession } from "./chat-session-store";
+import { subscribeRun } from "./live-runs";
 import { defaultChatSettings } from "./settings";
 import type { RolloutEvent } from "./transcript";
 
@@ -43,10 +37,10 @@ describe("chat sessions", () => {
     const s = await createChatSession(defaultChatSettings());
     opened.push(s.id);
     const started = await startRun(s.id);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.error.message);
     // A second run while one is going is refused.
-    expect((await startRun(s.id)).ok).toBe(false);
-    const events = await drain(started.run.id);
+    expect(await startRun(s.id)).toMatchObject({ ok: false, error: { code: "conflict:run" } });
+    const events = await drain(started.value.id);
     expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
 
     forgetCachedSessionsForTests();
@@ -57,9 +51,9 @@ describe("chat sessions", () => {
     expect(run.record?.turns[0]?.tool_calls[0]?.result?.output).toBe("Output:\n2870");
 
     const rerun = await startRun(s.id, { run_id: run.id, turn: 0, code: "print(sum(k * k for k in range(1, 20)))" });
-    if (!rerun.ok) throw new Error(rerun.message);
-    expect(rerun.run.parent).toEqual({ run_id: run.id, turn: 0, what: "code" });
-    await drain(rerun.run.id);
+    if (!rerun.ok) throw new Error(rerun.error.message);
+    expect(rerun.value.parent).toEqual({ run_id: run.id, turn: 0, what: "code" });
+    await drain(rerun.value.id);
     const after = (await getChatSession(s.id))!.runs[1]!.record!;
     expect(after.turns[0]!.edited).toBe(true);
     expect(after.turns[0]!.tool_calls[0]!.result!.output).toBe("Output:\n2470");
@@ -78,8 +72,8 @@ describe("chat sessions", () => {
     opened.push(s.id);
     expect(s.replay?.turns).toHaveLength(2);
     const started = await startRun(s.id);
-    if (!started.ok) throw new Error(started.message);
-    const events = await drain(started.run.id);
+    if (!started.ok) throw new Error(started.error.message);
+    const events = await drain(started.value.id);
     const result = events.find((e) => e.type === "tool_result");
     // Live execution, not the recorded (wrong) observation.
     expect(result?.type === "tool_result" && result.result.output).toBe("Output:\n42");
@@ -98,13 +92,13 @@ describe("chat sessions", () => {
       );
       opened.push(s.id);
       const first = await startRun(s.id);
-      if (!first.ok) throw new Error(first.message);
-      await drain(first.run.id);
+      if (!first.ok) throw new Error(first.error.message);
+      await drain(first.value.id);
       const base = (await getChatSession(s.id))!.runs[0]!;
       expect(base.record?.reward?.score).toBe(1);
       const second = await startRun(s.id, { run_id: base.id, turn: 0, code: "print(6 * 8)", call_index: 0 });
-      if (!second.ok) throw new Error(second.message);
-      await drain(second.run.id);
+      if (!second.ok) throw new Error(second.error.message);
+      await drain(second.value.id);
       const rec = (await getChatSession(s.id))!.runs[1]!.record!;
       expect(rec.turns[0]!.tool_calls[0]!.result!.output).toBe("Output:\n48");
       expect(rec.turns[0]!.raw).toBe(base.record!.turns[0]!.raw);

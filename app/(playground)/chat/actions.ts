@@ -1,7 +1,9 @@
 "use server";
 
 import { serverEnv } from "@/lib/env";
-import { apiKeyState, createSessionFromHandoff, getChatSession, saveChatSettings, sessionApiKey, setSessionApiKey, type ApiKeyState } from "@/lib/rollout/chat-sessions";
+import { apiKeyState, sessionApiKey, setSessionApiKey } from "@/lib/rollout/api-keys";
+import type { ApiKeyState } from "@/lib/rollout/chat-session-schema";
+import { createSessionFromHandoff, getChatSession, saveChatSettings } from "@/lib/rollout/chat-session-store";
 import { listModels } from "@/lib/rollout/models/openai";
 import type { ModelInfo } from "@/lib/rollout/models/types";
 import { resolveTokenizer } from "@/lib/rollout/tokens";

@@ -1,14 +1,9 @@
 import { redirect } from "next/navigation";
 import { ChatWorkbench } from "@/components/chat/chat-workbench";
 import { InspectHandoff } from "@/components/chat/inspect-handoff";
-import {
-  apiKeyState,
-  createChatSession,
-  createSessionFromHandoff,
-  getChatSession,
-  initialSettings,
-  isRunLive,
-} from "@/lib/rollout/chat-sessions";
+import { apiKeyState } from "@/lib/rollout/api-keys";
+import { createChatSession, createSessionFromHandoff, getChatSession, initialSettings } from "@/lib/rollout/chat-session-store";
+import { isRunLive } from "@/lib/rollout/live-runs";
 import { findReplaySample } from "@/lib/rollout/samples";
 import { backendStatuses } from "@/lib/sandbox/registry";
 import { chatPageParamsSchema } from "./schema";

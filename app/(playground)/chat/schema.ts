@@ -1,21 +1,21 @@
 import { z } from "zod";
-import { sessionIdSchema, runIdSchema } from "@/lib/rollout/ids";
+import { chatRunIdSchema, chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { modelEndpointSchema } from "@/lib/rollout/models/types";
 import { chatSettingsSchema } from "@/lib/rollout/settings";
 
 // Inputs of the Chat page's server actions (non-streaming operations).
 
-export const saveSettingsSchema = z.object({ session_id: sessionIdSchema, settings: chatSettingsSchema });
+export const saveSettingsSchema = z.object({ session_id: chatSessionIdSchema, settings: chatSettingsSchema });
 export type SaveSettingsInput = z.input<typeof saveSettingsSchema>;
 
 /** null clears the session key (the env key, if any, applies again). */
-export const setApiKeySchema = z.object({ session_id: sessionIdSchema, api_key: z.string().max(4096).nullable() });
+export const setApiKeySchema = z.object({ session_id: chatSessionIdSchema, api_key: z.string().max(4096).nullable() });
 export type SetApiKeyInput = z.infer<typeof setApiKeySchema>;
 
-export const listModelsSchema = z.object({ session_id: sessionIdSchema, endpoint: modelEndpointSchema });
+export const listModelsSchema = z.object({ session_id: chatSessionIdSchema, endpoint: modelEndpointSchema });
 export type ListModelsInput = z.input<typeof listModelsSchema>;
 
-export const tokenViewSchema = z.object({ session_id: sessionIdSchema, run_id: runIdSchema });
+export const tokenViewSchema = z.object({ session_id: chatSessionIdSchema, run_id: chatRunIdSchema });
 export type TokenViewInput = z.infer<typeof tokenViewSchema>;
 
 export const handoffSchema = z.object({
@@ -28,8 +28,8 @@ export const handoffSchema = z.object({
 export type HandoffInput = z.infer<typeof handoffSchema>;
 
 export const chatPageParamsSchema = z.object({
-  session: sessionIdSchema.optional().catch(undefined),
-  run: runIdSchema.optional().catch(undefined),
+  session: chatSessionIdSchema.optional().catch(undefined),
+  run: chatRunIdSchema.optional().catch(undefined),
   /** Hand-off from Inspect ("Open in Chat"). */
   prompt: z.string().max(200_000).optional(),
   label: z.string().max(20_000).optional(),

@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { runIdSchema, sessionIdSchema } from "@/lib/rollout/ids";
+import { chatRunIdSchema, chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { chatSettingsSchema } from "@/lib/rollout/settings";
 
 /** POST /api/rollouts: start a run (fresh, or re-run from an edited turn). Answers NDJSON. */
 export const startRolloutSchema = z.object({
-  session_id: sessionIdSchema,
+  session_id: chatSessionIdSchema,
   /** Fresh runs: the settings to run with (saved as the session's). */
   settings: chatSettingsSchema.optional(),
   from: z
     .object({
-      run_id: runIdSchema,
+      run_id: chatRunIdSchema,
       turn: z.number().int().min(0),
       text: z.string().max(500_000).optional(),
       code: z.string().max(500_000).optional(),
