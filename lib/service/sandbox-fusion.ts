@@ -109,11 +109,18 @@ function signalNumber(name: string | undefined): number | undefined {
 /** A process outcome as SandboxFusion's CommandRunResult (killed by a signal: -signum, as Python reports it). */
 export function commandResult(run: RunOutcome): CommandRunResult {
   const execution_time = Math.round(run.duration_ms) / 1000;
+  const sig = signalNumber(run.signal);
+  const ended = run.exit_code !== null || sig !== undefined;
+  // A process that ran and was stopped by a limit (e.g. the output cap) is the program's failure;
+  // one that never started is the sandbox's.
+  if (run.failure && ended && !run.cancelled) {
+    const stderr = run.stderr ? `${run.stderr}${run.stderr.endsWith("\n") ? "" : "\n"}${run.failure}` : run.failure;
+    return { status: "Finished", execution_time, return_code: run.exit_code ?? -(sig ?? 1), stdout: run.stdout, stderr };
+  }
   if (run.failure || run.cancelled) {
     return { status: "Error", execution_time, return_code: null, stdout: run.stdout, stderr: run.failure ?? "The run was cancelled." };
   }
   if (run.timed_out) return { status: "TimeLimitExceeded", execution_time, return_code: null, stdout: run.stdout, stderr: run.stderr };
-  const sig = signalNumber(run.signal);
   const return_code = run.exit_code ?? (sig !== undefined ? -sig : -1);
   return { status: "Finished", execution_time, return_code, stdout: run.stdout, stderr: run.stderr };
 }
