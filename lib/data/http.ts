@@ -1,85 +1,80 @@
 import "server-only";
 import type { z } from "zod";
-import { getDataset } from "./registry";
+import { AppError, errorResponse, toAppError, zodIssuesMessage } from "@/lib/errors";
 import type { Dataset } from "./dataset";
+import { getDataset } from "./registry";
 
-// Small helpers shared by the /api/datasets route handlers.
+// The prologue of every /api/datasets route, once: parse the path params, the query string and
+// the JSON body with the route's zod schemas, find the dataset (withDataset), and turn every
+// failure into the one error envelope of lib/errors.ts. A handler returns a Response, or a
+// value that is sent as JSON; it throws an AppError for a failure the person should read.
 
-export type ApiErrorCode =
-  | "bad_request:query"
-  | "bad_request:body"
-  | "bad_request:upload"
-  | "not_found:dataset"
-  | "not_found:file"
-  | "not_found:row"
-  | "forbidden:path"
-  | "unavailable:sandbox"
-  | "internal";
+export interface InputSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+type Parsed<S extends InputSchemas, K extends keyof InputSchemas> = S[K] extends z.ZodType ? z.output<S[K]> : undefined;
+export interface RouteInput<S extends InputSchemas> {
+  req: Request;
+  params: Parsed<S, "params">;
+  query: Parsed<S, "query">;
+  body: Parsed<S, "body">;
+}
+/** Next's second argument; routes without dynamic segments are also called without it. */
+export interface RouteContext {
+  params: Promise<Record<string, string>>;
+}
+type Handler<I> = (input: I) => unknown;
 
-const statusOf: Record<ApiErrorCode, number> = {
-  "bad_request:query": 400,
-  "bad_request:body": 400,
-  "bad_request:upload": 400,
-  "not_found:dataset": 404,
-  "not_found:file": 404,
-  "not_found:row": 404,
-  "forbidden:path": 403,
-  "unavailable:sandbox": 503,
-  internal: 500,
-};
+const notOpen = "This dataset is not open on the server (it restarted?). Open the file again.";
 
-export function apiError(code: ApiErrorCode, message: string): Response {
-  return Response.json({ error: { code, message } }, { status: statusOf[code] });
+/** A route handler with parsed input and the one error envelope. */
+export function withInput<S extends InputSchemas>(schemas: S, handler: Handler<RouteInput<S>>) {
+  return (req: Request, ctx?: RouteContext): Promise<Response> => handle(req, ctx, schemas, null, handler);
 }
 
-export function zodMessage(e: z.ZodError): string {
-  return e.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+/** withInput for /api/datasets/:id/…: also finds the open dataset, or answers 404 `not_found:dataset`. */
+export function withDataset<S extends InputSchemas>(schemas: S, handler: Handler<RouteInput<S> & { ds: Dataset }>) {
+  return (req: Request, ctx: RouteContext): Promise<Response> => handle(req, ctx, schemas, handler, null);
 }
 
-export function searchParamsObject(url: string): Record<string, string> {
-  return Object.fromEntries(new URL(url).searchParams.entries());
+async function handle<S extends InputSchemas>(
+  req: Request,
+  ctx: RouteContext | undefined,
+  schemas: S,
+  withDs: Handler<RouteInput<S> & { ds: Dataset }> | null,
+  plain: Handler<RouteInput<S>> | null,
+): Promise<Response> {
+  try {
+    const rawParams = (await ctx?.params) ?? {};
+    // The dataset is looked up before the input is checked, so a stale id always reads 404.
+    const ds = withDs ? getDataset(rawParams.id ?? "") : undefined;
+    if (withDs && !ds) throw new AppError("not_found:dataset", notOpen);
+    const input = {
+      req,
+      params: parse(schemas.params, rawParams, "params"),
+      query: parse(schemas.query, schemas.query ? Object.fromEntries(new URL(req.url).searchParams) : undefined, "query"),
+      body: parse(schemas.body, schemas.body ? await req.json().catch(() => null) : undefined, "body"),
+    } as RouteInput<S>;
+    const out = await (withDs ? withDs({ ...input, ds: ds! }) : plain!(input));
+    return out instanceof Response ? out : Response.json(out);
+  } catch (e) {
+    // AppErrors and failed Results (lib/result.ts unwrap) are answers; anything else is a bug to log.
+    if (!(e instanceof AppError) && !(e as { appError?: unknown } | null)?.appError) console.error("[datasets] route failed", e);
+    return errorResponse(e instanceof AppError ? e : toAppError(e, "datasets"));
+  }
 }
 
-export async function datasetOr404(params: Promise<{ id: string }>): Promise<Dataset | Response> {
-  const { id } = await params;
-  const ds = getDataset(id);
-  return ds ?? apiError("not_found:dataset", "This dataset is not open on the server (it restarted?). Open the file again.");
+function parse(schema: z.ZodType | undefined, value: unknown, part: "params" | "query" | "body"): unknown {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const field = r.error.issues[0]?.path.map(String).join(".") || undefined;
+  throw new AppError(`bad_request:${part}`, zodIssuesMessage(r.error.issues), { field });
 }
 
-/**
- * A newline-delimited JSON response fed by `run`. The request's abort signal reaches `run`,
- * so closing the connection cancels the work.
- */
-export function ndjson(signal: AbortSignal, run: (send: (event: unknown) => void, signal: AbortSignal) => Promise<void>): Response {
-  const enc = new TextEncoder();
-  const ctrl = new AbortController();
-  signal.addEventListener("abort", () => ctrl.abort());
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (event: unknown): void => {
-        if (ctrl.signal.aborted) return;
-        try {
-          controller.enqueue(enc.encode(`${JSON.stringify(event)}\n`));
-        } catch {
-          ctrl.abort();
-        }
-      };
-      try {
-        await run(send, ctrl.signal);
-      } catch (e) {
-        console.error("[inspect] stream failed", e);
-        send({ type: "error", message: "The operation failed on the server; see the server log." });
-      } finally {
-        try {
-          controller.close();
-        } catch {
-          /* already closed by the client */
-        }
-      }
-    },
-    cancel() {
-      ctrl.abort();
-    },
-  });
-  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+/** A row that indexing has not reached yet is waited for; one past the end is 404 `not_found:row`. */
+export async function waitForRowOr404(ds: Dataset, row: number, signal: AbortSignal): Promise<void> {
+  if (!(await ds.waitForRow(row, signal))) throw new AppError("not_found:row", `Row ${row} does not exist (the file has ${ds.store.length} rows).`);
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import type { Result } from "@/lib/result";
+import { err, ok } from "@/lib/result";
 import type { Dataset } from "./dataset";
 import type { RowQuery } from "./query";
 import { compileSearch, statusList } from "./query";
@@ -166,11 +168,15 @@ export class DatasetView {
     return { order, search, error: null };
   }
 
-  /** The rows a batch job covers. Waits for indexing to finish so "all" means the whole file. */
-  async rowsFor(scope: RowScope, q: RowQuery, signal?: AbortSignal): Promise<Ordered> {
+  /**
+   * The rows a batch job or an export covers, in list order. Waits for indexing to finish so the
+   * whole file counts; a query that cannot run (a bad regular expression) is a failure.
+   */
+  async rowsFor(scope: RowScope, q: RowQuery, signal?: AbortSignal): Promise<Result<Uint32Array>> {
     await this.ds.ready;
-    if (scope === "all") return { order: Uint32Array.from({ length: this.ds.store.length }, (_, i) => i), search: null, error: null };
-    return this.order(q, signal);
+    if (scope === "all") return ok(Uint32Array.from({ length: this.ds.store.length }, (_, i) => i));
+    const { order, error } = await this.order(q, signal);
+    return error === null ? ok(order) : err({ code: "bad_request:query", message: error, field: "q" });
   }
 
   async page(q: RowQuery, offset: number, limit: number, signal?: AbortSignal): Promise<RowsPage> {

@@ -122,6 +122,24 @@ describe("/api/datasets", () => {
     expect((await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: JSON.stringify({ reward_type: "nope" }) }), params({ id }))).status).toBe(400);
   });
 
+  it("answers every failure in the one error envelope, naming the field", async () => {
+    const gone = await rowsRoute(new Request(u("/api/datasets/0000/rows")), params({ id: "0000" }));
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).error).toMatchObject({ code: "not_found:dataset", message: expect.stringMatching(/not open/) });
+    const { id } = (await (await open("runs/r.jsonl")).json()) as DatasetInfo;
+    await ready(id);
+    const badQuery = await rowsRoute(new Request(u(`/api/datasets/${id}/rows?limit=0`)), params({ id }));
+    expect(await badQuery.json()).toEqual({ error: { code: "bad_request:query", message: expect.stringMatching(/^limit: /), field: "limit" } });
+    const badParam = await groupRoute(new Request(u(`/api/datasets/${id}/groups/x`)), params({ id, group: "x" }));
+    expect((await badParam.json()).error).toMatchObject({ code: "bad_request:params", field: "group" });
+    // A batch over a filter that cannot run is refused before it starts, not run on zero rows.
+    const badRegex = await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: JSON.stringify({ reward_type: "retool", scope: "filtered", query: { q: "(", re: true } }) }), params({ id }));
+    expect(badRegex.status).toBe(400);
+    expect((await badRegex.json()).error).toMatchObject({ code: "bad_request:query", message: expect.stringMatching(/Invalid regular expression/) });
+    const badBody = await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: "not json" }), params({ id }));
+    expect((await badBody.json()).error.code).toBe("bad_request:body");
+  });
+
   it("stores a chunked upload on disk and opens it", async () => {
     const content = Buffer.from(toJsonl(rows.slice(0, 3)));
     const start = await (await uploadStart(new Request(u("/api/datasets/upload"), { method: "POST", body: JSON.stringify({ name: "my run.jsonl" }) }))).json();

@@ -1,13 +1,13 @@
-import { apiError, searchParamsObject, zodMessage } from "@/lib/data/http";
+import { withInput } from "@/lib/data/http";
 import { dataDir, listDataDir } from "@/lib/data/paths";
+import { AppError } from "@/lib/errors";
 import { listFilesSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request): Promise<Response> {
-  const parsed = listFilesSchema.safeParse(searchParamsObject(req.url));
-  if (!parsed.success) return apiError("bad_request:query", zodMessage(parsed.error));
-  const r = await listDataDir(parsed.data.dir);
-  if (!r.ok) return apiError(r.code === "forbidden" ? "forbidden:path" : r.code === "not_found" ? "not_found:file" : "bad_request:query", r.message);
-  return Response.json({ root: dataDir(), dir: r.dir === "." ? "" : r.dir, entries: r.entries });
-}
+/** GET /api/datasets/files?dir=: one directory of the data dir. */
+export const GET = withInput({ query: listFilesSchema }, async ({ query }) => {
+  const r = await listDataDir(query.dir);
+  if (!r.ok) throw new AppError(r.code === "forbidden" ? "forbidden:path" : r.code === "not_found" ? "not_found:file" : "bad_request:query", r.message);
+  return { root: dataDir(), dir: r.dir === "." ? "" : r.dir, entries: r.entries };
+});

@@ -1,26 +1,21 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import { apiError, datasetOr404, searchParamsObject, zodMessage } from "@/lib/data/http";
+import { withDataset } from "@/lib/data/http";
+import { unwrap } from "@/lib/result";
 import { exportSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Streams JSONL as a download, row by row, so exporting 100k rows never buffers the file. */
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const ds = await datasetOr404(ctx.params);
-  if (ds instanceof Response) return ds;
-  const parsed = exportSchema.safeParse(searchParamsObject(req.url));
-  if (!parsed.success) return apiError("bad_request:query", zodMessage(parsed.error));
-  const { what, ...q } = parsed.data;
-  const { order, error } = await ds.view.order(q, req.signal);
-  if (error) return apiError("bad_request:query", error);
+export const GET = withDataset({ query: exportSchema }, async ({ ds, query: { what, ...q }, req }) => {
+  const order = unwrap(await ds.view.rowsFor("filtered", q, req.signal));
+  const lineFor = (row: number): Promise<string | null> | string | null => (what === "filtered" ? ds.exportLine(row) : ds.jobs.exportLine(what, row));
   const enc = new TextEncoder();
   let k = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk = "";
       while (k < order.length && chunk.length < 1 << 20) {
-        const row = order[k++]!;
-        const line = await lineFor(row);
+        const line = await lineFor(order[k++]!);
         if (line !== null) chunk += `${line}\n`;
       }
       if (chunk) controller.enqueue(enc.encode(chunk));
@@ -28,10 +23,6 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       else await yieldToLoop();
     },
   });
-  async function lineFor(row: number): Promise<string | null> {
-    const s = ds as Exclude<typeof ds, Response>;
-    return what === "filtered" ? s.exportLine(row) : s.jobs.exportLine(what, row);
-  }
   const name = `${ds.opts.name.replace(/\.[^.]+$/, "")}.${what}.jsonl`;
   return new Response(stream, {
     headers: {
@@ -40,4 +31,4 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       "cache-control": "no-store",
     },
   });
-}
+});

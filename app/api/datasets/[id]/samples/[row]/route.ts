@@ -1,5 +1,5 @@
-import { apiError, datasetOr404, searchParamsObject, zodMessage } from "@/lib/data/http";
 import { serverEnv } from "@/lib/env";
+import { waitForRowOr404, withDataset } from "@/lib/data/http";
 import { resolveTokenizer } from "@/lib/rollout/tokens";
 import { sampleParamsSchema, sampleQuerySchema } from "./schema";
 
@@ -7,15 +7,10 @@ export const dynamic = "force-dynamic";
 
 const MAX_PIECES = 50_000;
 
-export async function GET(req: Request, ctx: { params: Promise<{ id: string; row: string }> }): Promise<Response> {
-  const ds = await datasetOr404(ctx.params);
-  if (ds instanceof Response) return ds;
-  const p = sampleParamsSchema.safeParse(await ctx.params);
-  if (!p.success) return apiError("bad_request:query", zodMessage(p.error));
-  const q = sampleQuerySchema.safeParse(searchParamsObject(req.url));
-  if (!q.success) return apiError("bad_request:query", zodMessage(q.error));
-  if (!(await ds.waitForRow(p.data.row, req.signal))) return apiError("not_found:row", `Row ${p.data.row} does not exist (the file has ${ds.store.length} rows).`);
-  const [s, nav] = await Promise.all([ds.sample(p.data.row), ds.view.neighbours(q.data, p.data.row)]);
+/** GET /api/datasets/:id/samples/:row: the sample, its raw text, neighbours in the list, job results. */
+export const GET = withDataset({ params: sampleParamsSchema, query: sampleQuerySchema }, async ({ ds, params: { row }, query, req }) => {
+  await waitForRowOr404(ds, row, req.signal);
+  const [s, nav] = await Promise.all([ds.sample(row), ds.view.neighbours(query, row)]);
   let token_pieces: string[] | null = null;
   let tokenizer_note: string | null = null;
   const tokens = s.sample.tokens;
@@ -30,13 +25,13 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; row
       }
     } else tokenizer_note = warning ?? "Showing token ids. Set PLAYGROUND_TOKENIZER_DIR to a model directory with tokenizer.json to see the text of each token.";
   }
-  return Response.json({
+  return {
     ...s,
-    group: ds.store.group[p.data.row] ?? -1,
+    group: ds.store.group[row] ?? -1,
     nav,
-    reexec: ds.jobs.reexecOf(p.data.row),
-    rescore: ds.jobs.rescoreOf(p.data.row),
+    reexec: ds.jobs.reexecOf(row),
+    rescore: ds.jobs.rescoreOf(row),
     token_pieces,
     tokenizer_note,
-  });
-}
+  };
+});
