@@ -24,7 +24,8 @@ export function drainLimit(cap: number): number {
   return Math.max(cap * 8, 8 * 1024 * 1024);
 }
 
-class Capture {
+/** One output stream of a run: keeps the first `cap` bytes, counts the rest. */
+export class Capture {
   chunks: Buffer[] = [];
   kept = 0;
   total = 0;
@@ -145,6 +146,7 @@ export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
         cancelled,
         stdout_truncated: out.truncated,
         stderr_truncated: err.truncated,
+        ...(out.truncated || err.truncated ? { output_bytes: { limit: spec.outputBytes, stdout: out.total, stderr: err.total } } : {}),
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
         isolated: spec.isolated,
         ...(failure ? { failure } : {}),

@@ -20,6 +20,7 @@ import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
+import { FORKSERVER_MOUNT, FORKSERVER_SCRIPT, LocalForkServer } from "./local-forkserver";
 import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
@@ -27,6 +28,7 @@ import { processAlive } from "../proc";
 
 const MiB = 1024 * 1024;
 const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const baseEnvPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Local backend: one directory per session, each run under bwrap (or rlimits only without it). */
 export class LocalBackend implements SandboxBackend {
@@ -34,6 +36,18 @@ export class LocalBackend implements SandboxBackend {
   private sessions = new Map<string, LocalSession>();
   private usedUids = new Set<number>();
   private reaped = false;
+
+  /** `forkServer` overrides PLAYGROUND_LOCAL_FORKSERVER (tests run both paths side by side). */
+  constructor(private readonly opts: { forkServer?: boolean } = {}) {}
+
+  get forkServerEnabled(): boolean {
+    return this.opts.forkServer ?? serverEnv().PLAYGROUND_LOCAL_FORKSERVER;
+  }
+
+  /** The session's raw runtime (argv-level runs with stdin), for callers below the tool layer. */
+  runtimeOf(sessionId: string): SandboxRuntime | undefined {
+    return this.sessions.get(sessionId);
+  }
 
   host(): LocalHost {
     return probeLocalHost();
@@ -78,6 +92,7 @@ export class LocalBackend implements SandboxBackend {
     writeFileSync(`${dir}.owner`, String(process.pid));
     const session = new LocalSession(this, id, dir, uid);
     this.sessions.set(id, session);
+    session.prewarm();
     return createToolSandbox({
       id,
       backend: "local",
@@ -160,6 +175,8 @@ class LocalSession implements SandboxRuntime {
 
   killAll() {
     for (const c of this.active) c.abort();
+    this.zygote?.close();
+    this.zygote = null;
     this.nb?.kill();
     this.nb = null;
     if (!this.isolated && isRoot()) killUidProcesses(this.uid);
@@ -173,6 +190,36 @@ class LocalSession implements SandboxRuntime {
     if (!support.ok) return { unavailable: support.reason };
     if (!this.nb?.alive) this.nb = new LocalNotebook({ host: h, python: support.python, dir: this.dir, uid: isRoot() ? this.uid : null, limits: limitsSchema.parse({}) });
     return this.nb;
+  }
+
+  /** The session's fork server (isolated runs only; PLAYGROUND_LOCAL_FORKSERVER=0 keeps a bwrap spawn per run). */
+  private zygote: LocalForkServer | null = null;
+  private forkServer(): LocalForkServer | null {
+    const h = this.owner.host();
+    if (!h.bwrap || !h.python || !this.owner.forkServerEnabled) return null;
+    this.zygote ??= new LocalForkServer(() => {
+      const limits = limitsSchema.parse({});
+      const args = [
+        ...h.bwrapBase,
+        "--bind", this.dir, "/sandbox",
+        "--size", String(Math.min(limits.file_size_mb, 256) * MiB), "--tmpfs", "/tmp",
+        // bwrap would create the mount point's parents 0700, out of the run user's reach.
+        "--perms", "0755", "--dir", path.posix.dirname(FORKSERVER_MOUNT),
+        "--ro-bind", FORKSERVER_SCRIPT, FORKSERVER_MOUNT,
+        "--chdir", "/sandbox",
+      ];
+      if (isRoot()) args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", h.setpriv!, `--reuid=${this.uid}`, `--regid=${this.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all");
+      else args.push("--");
+      args.push(h.python!.executable, FORKSERVER_MOUNT);
+      const env = { PATH: baseEnvPath, HOME: "/sandbox", TMPDIR: "/tmp", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" } as unknown as NodeJS.ProcessEnv;
+      return { file: h.bwrap!, args, env };
+    });
+    return this.zygote;
+  }
+
+  /** Starts the fork server in the background so the session's first run does not pay for it. */
+  prewarm() {
+    void this.forkServer()?.start().catch(() => {});
   }
 
   async run(spec: RunSpec): Promise<RunOutcome> {
@@ -189,7 +236,7 @@ class LocalSession implements SandboxRuntime {
     if (cwdRel.includes("..")) return refused(`Invalid cwd ${JSON.stringify(spec.cwd)}.`);
 
     const env = {
-      PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      PATH: baseEnvPath,
       HOME: isolated ? "/sandbox" : this.dir,
       TMPDIR: "/tmp",
       LANG: "C.UTF-8",
@@ -197,6 +244,21 @@ class LocalSession implements SandboxRuntime {
       ...spec.env,
     } as unknown as NodeJS.ProcessEnv;
     const limits = spec.limits;
+    const zygote = isolated ? this.forkServer() : null;
+    if (zygote) {
+      return await zygote.run({
+        argv: spec.argv,
+        cwd: cwdRel.join("/"),
+        env: env as Record<string, string>,
+        stdin: spec.stdin,
+        limits,
+        timeoutMs: limits.timeout_s * 1000,
+        outputBytes: limits.output_bytes,
+        signal: spec.signal,
+        notices,
+        python: h.python?.executable ?? null,
+      });
+    }
     const drop = isRoot();
     let launch: Pick<LaunchSpec, "file" | "args" | "options">;
     if (isolated) {

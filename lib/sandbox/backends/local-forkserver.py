@@ -1,0 +1,445 @@
+# The local backend's fork server: one per sandbox session, started inside the session's bwrap
+# sandbox as the session's uid. Each run is a fork of this already-initialised interpreter, so a
+# Python run skips interpreter start-up (and every run skips bwrap/setpriv/prlimit start-up).
+#
+# Per run:  zygote --fork--> supervisor (subreaper; relays output) --fork--> the run (own session
+# and process group, the run's rlimits, stdio on pipes). When the run exits, or on a kill request,
+# the supervisor's whole subtree is killed: nothing a run starts outlives it.
+#
+# Wire format. In (stdin): JSON lines {"op":"run"|"kill", ...}. Out (stdout): binary frames
+# <u32 payload length><u32 run id><u8 kind><payload>, each written with one write() of at most
+# PIPE_BUF bytes, so frames from concurrent supervisors never interleave.
+import sys
+
+# What a fresh `python3 -c` has loaded: the run drops every module imported after this point.
+_FRESH_MODULES = frozenset(sys.modules)
+
+import json  # noqa: E402
+import os  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+import struct  # noqa: E402
+
+KIND_OUT, KIND_ERR, KIND_EXIT, KIND_READY = 1, 2, 3, 5
+HEADER = struct.Struct("<IIB")
+PIPE_BUF = 4096
+CHUNK = PIPE_BUF - HEADER.size
+MiB = 1 << 20
+PYTHONS = {sys.executable, os.path.realpath(sys.executable), "python3", "python"}
+
+
+def frame(rid, kind, payload=b""):
+    # Callers keep payloads within CHUNK, so this is one atomic write to the pipe.
+    data = HEADER.pack(len(payload), rid, kind) + payload
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
+
+
+def frame_json(rid, kind, obj):
+    frame(rid, kind, json.dumps(obj).encode()[:CHUNK])
+
+
+def set_dumpable(on):
+    # Non-dumpable: a run (same uid) cannot open /proc/<zygote>/fd/* to forge frames, nor ptrace it.
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 1 if on else 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+
+
+def set_subreaper():
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def descendants(root):
+    """Every live process below `root`, from /proc (pids of this sandbox's pid namespace)."""
+    children = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # comm may hold spaces and parentheses: the fields after the last ')' are reliable.
+        fields = stat[stat.rfind(b")") + 2:].split()
+        children.setdefault(int(fields[1]), []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), ()):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def kill_tree(root):
+    """SIGKILL everything below root until nothing is left (a fork during the sweep is caught next pass)."""
+    for _ in range(200):
+        pids = descendants(root)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def set_limits(limits):
+    import resource
+
+    def lim(res, v):
+        if v is not None:
+            v = int(v)
+            soft, hard = resource.getrlimit(res)
+            if hard != resource.RLIM_INFINITY:
+                v = min(v, hard)
+            resource.setrlimit(res, (v, v))
+
+    # The same limits the spawn path sets with prlimit.
+    mem = limits.get("memory_mb")
+    lim(resource.RLIMIT_AS, mem * MiB if mem else None)
+    lim(resource.RLIMIT_CPU, limits.get("cpu_time_s"))
+    nproc = limits.get("max_processes")
+    lim(resource.RLIMIT_NPROC, nproc)
+    fsize = limits.get("file_size_mb")
+    lim(resource.RLIMIT_FSIZE, fsize * MiB if fsize else None)
+    lim(resource.RLIMIT_CORE, 0)
+
+
+# ---------------------------------------------------------------- the run (grandchild)
+
+def exec_run(req, stdin_r, out_w, err_w, exc_w):
+    """In the forked run process: become what a fresh process would be, then exec or run inline.
+    A failure before the program starts goes to the supervisor through the exec-error pipe."""
+    try:
+        _exec_run(req, stdin_r, out_w, err_w, exc_w)
+    except BaseException as e:  # noqa: BLE001
+        argv0 = (req.get("argv") or ["?"])[0]
+        msg = f"{argv0}: {e.strerror}" if isinstance(e, OSError) and e.strerror else f"{type(e).__name__}: {e}"
+        try:
+            os.write(EXC_FD if _exc_moved else exc_w, msg.encode()[:2000])
+        finally:
+            os._exit(127)
+
+
+EXC_FD = 3
+_exc_moved = False
+
+
+def _exec_run(req, stdin_r, out_w, err_w, exc_w):
+    global _exc_moved
+    os.setsid()
+    for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGUSR1):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.set_wakeup_fd(-1)
+    os.dup2(stdin_r, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    # Keep only the exec-error pipe (close-on-exec) for reporting a failed exec.
+    os.dup2(exc_w, EXC_FD, inheritable=False)
+    _exc_moved = True
+    os.closerange(EXC_FD + 1, 65536)
+    set_dumpable(True)
+    set_limits(req.get("limits") or {})
+    cwd = "/sandbox"
+    rel = [s for s in str(req.get("cwd") or "").split("/") if s and s != "."]
+    if rel:
+        cwd = os.path.join(cwd, *rel)
+    os.chdir(cwd)
+    env = {str(k): str(v) for k, v in (req.get("env") or {}).items()}
+    env["PWD"] = cwd  # as bwrap --chdir sets it for a spawned run
+    argv = req["argv"]
+    if req.get("inline") and len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c":
+        os.close(EXC_FD)
+        run_python_inline(argv[2], env)  # never returns
+    os.execvpe(argv[0], argv, env)
+
+
+def run_python_inline(code, env):
+    """Behaves as `python3 -c code` would: stdio, argv, sys.path, environment, a fresh __main__,
+    only the modules a fresh interpreter has, traceback printing, SystemExit codes, then
+    non-daemon threads and atexit handlers at the end."""
+    import io
+    import types
+
+    os.environ.clear()
+    os.environ.update(env)
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
+
+    def stream(fd, mode, errors, line_buffering=False):
+        raw = io.FileIO(fd, mode, closefd=False)
+        if mode == "r":
+            return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors=errors)
+        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors=errors, line_buffering=line_buffering, write_through=unbuffered)
+
+    sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
+    sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
+    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", line_buffering=True)
+    sys.argv = ["-c"]
+    sys.path[0] = ""
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = __builtins__
+    # `python -c` creates __main__ as a built-in module.
+    main.__loader__ = sys.modules["_frozen_importlib"].BuiltinImporter
+    main.__annotations__ = {}
+    for name in [m for m in sys.modules if m not in _FRESH_MODULES]:
+        del sys.modules[name]
+    sys.modules["__main__"] = main
+    status = 0
+    try:
+        try:
+            compiled = compile(code, "<string>", "exec")
+        except SyntaxError as e:
+            sys.excepthook(type(e), e.with_traceback(None), None)
+            status = 1
+        else:
+            exec(compiled, main.__dict__)
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException as e:  # noqa: BLE001 - printed like the interpreter does
+        tb = e.__traceback__.tb_next if e.__traceback__ else None
+        try:
+            sys.excepthook(type(e), e.with_traceback(tb), tb)
+        except BaseException:  # noqa: BLE001
+            pass
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
+    try:
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException:  # noqa: BLE001
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except BaseException:  # noqa: BLE001 - e.g. a closed pipe: Python exits 120 then
+            status = status or 120
+    os._exit(status)
+
+
+def exit_status(e):
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        print(code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001
+        pass
+    return 1
+
+
+# ---------------------------------------------------------------- the supervisor (child)
+
+def supervise(rid, req):
+    """Forks the run, relays its output as frames, feeds its stdin, reaps it, kills what it left."""
+    set_subreaper()
+    stdin_data = req.get("stdin")
+    stdin_bytes = stdin_data.encode("utf-8", "surrogatepass") if isinstance(stdin_data, str) else None
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    if stdin_bytes is not None:
+        in_r, in_w = os.pipe()
+    else:
+        in_r, in_w = os.open("/dev/null", os.O_RDONLY), None
+    exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
+    try:
+        pid = os.fork()
+    except OSError as e:
+        frame_json(rid, KIND_EXIT, {"failure": f"cannot start the process: {e.strerror} (the process limit may be exhausted)"})
+        os._exit(0)
+    if pid == 0:
+        os.close(exc_r)
+        exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
+    for fd in (out_w, err_w, in_r, exc_w):
+        os.close(fd)
+    # The exec-error pipe reaches EOF on a successful exec (or when the inline run closes fds).
+    failure = b""
+    while True:
+        b = os.read(exc_r, 4096)
+        if not b:
+            break
+        failure += b
+    os.close(exc_r)
+
+    open_fds = {out_r: KIND_OUT, err_r: KIND_ERR}
+    pending = memoryview(stdin_bytes or b"")
+    if in_w is not None:
+        os.set_blocking(in_w, False)
+        if not pending:
+            os.close(in_w)
+            in_w = None
+    status = None
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    while open_fds or status is None:
+        if status is None:
+            try:
+                got, st = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                got, st = pid, 0
+            if got == pid:
+                status = st
+                # The run is over: whatever it left behind goes now, so the pipes reach EOF.
+                kill_tree(os.getpid())
+                continue
+        rlist = list(open_fds) + [wake_r]
+        wlist = [in_w] if in_w is not None else []
+        try:
+            r, w, _ = select.select(rlist, wlist, [], 0.5)
+        except InterruptedError:
+            continue
+        for fd in r:
+            if fd == wake_r:
+                try:
+                    os.read(wake_r, 512)
+                except BlockingIOError:
+                    pass
+                continue
+            data = os.read(fd, CHUNK)
+            if not data:
+                os.close(fd)
+                del open_fds[fd]
+                continue
+            frame(rid, open_fds[fd], data)
+        if w and in_w is not None:
+            try:
+                n = os.write(in_w, pending[:65536])
+                pending = pending[n:]
+            except (BrokenPipeError, BlockingIOError) as e:
+                if isinstance(e, BrokenPipeError):
+                    pending = memoryview(b"")
+            if not pending:
+                os.close(in_w)
+                in_w = None
+    # Reaped, pipes closed: drop any further descendants (there should be none) and report.
+    kill_tree(os.getpid())
+    result = {}
+    if failure:
+        result["failure"] = failure.decode("utf-8", "replace")
+    if os.WIFSIGNALED(status):
+        result["signal"] = os.WTERMSIG(status)
+    else:
+        result["exit_code"] = os.WEXITSTATUS(status)
+    frame_json(rid, KIND_EXIT, result)
+    os._exit(0)
+
+
+# ---------------------------------------------------------------- the zygote (main loop)
+
+def empty_tmp():
+    # Runs share the sandbox's /tmp (a spawn gets a fresh one per run): empty it whenever the
+    # session is idle, so a later run does not see an earlier run's files.
+    import shutil
+
+    try:
+        entries = list(os.scandir("/tmp"))
+    except OSError:
+        return
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path, ignore_errors=True)
+            else:
+                os.unlink(e.path)
+        except OSError:
+            pass
+
+
+def main():
+    set_dumpable(False)
+    supervisors = {}  # pid -> run id
+    by_run = {}  # run id -> pid
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    frame_json(0, KIND_READY, {"pid": os.getpid(), "python": sys.version.split()[0]})
+    buf = b""
+    stdin_open = True
+    while stdin_open or supervisors:
+        rlist = [wake_r] + ([0] if stdin_open else [])
+        try:
+            r, _, _ = select.select(rlist, [], [])
+        except InterruptedError:
+            continue
+        if wake_r in r:
+            try:
+                os.read(wake_r, 512)
+            except BlockingIOError:
+                pass
+            while True:
+                try:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+                rid = supervisors.pop(pid, None)
+                if rid is not None:
+                    by_run.pop(rid, None)
+                    # Normally the supervisor has reported already; this covers one that was killed.
+                    frame_json(rid, KIND_EXIT, {"supervisor_gone": True})
+                    if not supervisors:
+                        empty_tmp()
+        if 0 in r:
+            data = os.read(0, 1 << 20)
+            if not data:
+                stdin_open = False
+                for pid in list(supervisors):
+                    kill_tree(pid)
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                continue
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                if not line.strip():
+                    continue
+                req = json.loads(line)
+                rid = int(req.get("id", 0))
+                if req.get("op") == "kill":
+                    pid = by_run.get(rid)
+                    if pid is not None:
+                        kill_tree(pid)
+                    continue
+                if req.get("op") != "run":
+                    continue
+                try:
+                    pid = os.fork()
+                except OSError as e:
+                    frame_json(rid, KIND_EXIT, {"failure": f"cannot start the process: {e.strerror}"})
+                    continue
+                if pid == 0:
+                    try:
+                        os.close(0)
+                        os.close(wake_r)
+                        os.close(wake_w)
+                        signal.set_wakeup_fd(-1)
+                        supervise(rid, req)
+                    finally:
+                        os._exit(0)
+                supervisors[pid] = rid
+                by_run[rid] = pid
+
+
+if __name__ == "__main__":
+    main()

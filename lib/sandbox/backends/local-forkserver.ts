@@ -1,0 +1,281 @@
+import "server-only";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { Limits, RunOutcome } from "../types";
+import { emptyOutcome } from "../run-outcome";
+import { signalName } from "../proc";
+import { Capture, drainLimit } from "./local-run";
+
+// Node's side of lib/sandbox/backends/local-forkserver.py: one long-lived interpreter per session
+// inside the session's bwrap sandbox, forking a supervisor + run per request. See the .py file
+// for the process tree and the wire format.
+
+export const FORKSERVER_SCRIPT = path.resolve(process.cwd(), "lib/sandbox/backends/local-forkserver.py");
+/** Where the script is bound read-only inside the sandbox. */
+export const FORKSERVER_MOUNT = "/opt/rollout-playground/forkserver.py";
+
+const KIND_OUT = 1;
+const KIND_ERR = 2;
+const KIND_EXIT = 3;
+const KIND_READY = 5;
+const HEADER = 9;
+/** After a kill request, how long the zygote may take before the whole sandbox is killed instead. */
+const KILL_GRACE_MS = 2000;
+const READY_TIMEOUT_MS = 15_000;
+
+// Startup settings a fresh interpreter reads from the environment; a forked run cannot honour
+// them, so a run that sets one gets a real exec instead.
+const inlineSafePythonVars = new Set(["PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"]);
+
+export interface ForkLaunch {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ForkRunSpec {
+  argv: string[];
+  cwd?: string;
+  env: Record<string, string>;
+  stdin?: string;
+  limits: Limits;
+  timeoutMs: number;
+  outputBytes: number;
+  signal?: AbortSignal;
+  notices?: string[];
+  /** The interpreter path for which `[python, "-c", code]` runs inline in the fork. */
+  python: string | null;
+}
+
+interface ExitReport {
+  exit_code?: number;
+  signal?: number;
+  failure?: string;
+  supervisor_gone?: boolean;
+}
+
+interface Pending {
+  out: Capture;
+  err: Capture;
+  done: (r: ExitReport | { zygoteDied: string }) => void;
+  flood: () => void;
+}
+
+/** True when `argv` can run inline in a fork of the zygote (a `python -c` with no startup-only env). */
+export function canRunInline(argv: string[], env: Record<string, string>, python: string | null): boolean {
+  if (argv.length !== 3 || argv[1] !== "-c" || !python) return false;
+  if (argv[0] !== python && argv[0] !== "python3" && argv[0] !== "python") return false;
+  if (env.PLAYGROUND_FORKSERVER === "0") return false;
+  return Object.keys(env).every((k) => !k.startsWith("PYTHON") || inlineSafePythonVars.has(k));
+}
+
+export class LocalForkServer {
+  private child: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Set when the previous zygote died; the next run's result says it was replaced. */
+  private replacedBecause: string | null = null;
+  private closed = false;
+
+  constructor(private readonly launch: () => ForkLaunch) {}
+
+  get alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the zygote now (a new session pre-warms it so its first run does not wait). */
+  start(): Promise<void> {
+    if (this.ready && this.alive) return this.ready;
+    const { file, args, env } = this.launch();
+    const child = spawn(file, args, { env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    this.buf = Buffer.alloc(0);
+    let stderr = "";
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`the fork server did not start within ${READY_TIMEOUT_MS / 1000} s`));
+        this.killZygote();
+      }, READY_TIMEOUT_MS);
+      const onFrame = (rid: number, kind: number) => {
+        if (rid === 0 && kind === KIND_READY) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on("data", (b: Buffer) => this.onData(b, onFrame));
+      child.stderr!.on("data", (b: Buffer) => {
+        if (stderr.length < 4000) stderr += b.toString("utf8");
+      });
+      child.stdin!.on("error", () => {});
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on("exit", (code, sig) => {
+        clearTimeout(timer);
+        if (this.child === child) this.child = null;
+        const why = `the session's fork server exited (${sig ?? `status ${code}`})${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-1)[0]}` : ""}`;
+        reject(new Error(why));
+        if (!this.closed) this.replacedBecause = why;
+        for (const p of this.pending.values()) p.done({ zygoteDied: why });
+        this.pending.clear();
+      });
+    });
+    this.ready.catch(() => {});
+    return this.ready;
+  }
+
+  private onData(b: Buffer, onFrame: (rid: number, kind: number) => void) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, b]) : b;
+    let off = 0;
+    while (this.buf.length - off >= HEADER) {
+      const len = this.buf.readUInt32LE(off);
+      if (this.buf.length - off < HEADER + len) break;
+      const rid = this.buf.readUInt32LE(off + 4);
+      const kind = this.buf.readUInt8(off + 8);
+      const payload = this.buf.subarray(off + HEADER, off + HEADER + len);
+      off += HEADER + len;
+      onFrame(rid, kind);
+      const p = this.pending.get(rid);
+      if (!p) continue;
+      if (kind === KIND_OUT || kind === KIND_ERR) {
+        const cap = kind === KIND_OUT ? p.out : p.err;
+        cap.push(Buffer.from(payload));
+        p.flood();
+      } else if (kind === KIND_EXIT) {
+        this.pending.delete(rid);
+        p.done(JSON.parse(payload.toString("utf8")) as ExitReport);
+      }
+    }
+    this.buf = off === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(off);
+  }
+
+  private send(msg: unknown) {
+    this.child?.stdin?.write(`${JSON.stringify(msg)}\n`);
+  }
+
+  /** Kills the zygote's whole sandbox (bwrap's process group: its pid namespace dies with it). */
+  killZygote() {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+
+  close() {
+    this.closed = true;
+    this.killZygote();
+  }
+
+  /** Runs one command in a fork. Never throws: a failure is a RunOutcome with `failure`. */
+  async run(spec: ForkRunSpec): Promise<RunOutcome> {
+    const started = performance.now();
+    const notices = [...(spec.notices ?? [])];
+    if (spec.signal?.aborted) return emptyOutcome({ started, isolated: true, notices, extra: { cancelled: true } });
+    if (!this.alive) {
+      try {
+        await this.start();
+      } catch (e) {
+        return emptyOutcome({ started, isolated: true, notices, extra: { failure: `Could not start the session's fork server: ${(e as Error).message}` } });
+      }
+    } else {
+      try {
+        await this.ready;
+      } catch (e) {
+        return emptyOutcome({ started, isolated: true, notices, extra: { failure: `The session's fork server is not usable: ${(e as Error).message}` } });
+      }
+    }
+    if (this.replacedBecause) {
+      notices.push(`The fork server was replaced before this run: ${this.replacedBecause}.`);
+      this.replacedBecause = null;
+    }
+    const id = this.nextId++;
+    const out = new Capture(spec.outputBytes);
+    const err = new Capture(spec.outputBytes);
+    const limit = drainLimit(spec.outputBytes);
+    let timedOut = false;
+    let cancelled = false;
+    let flooded = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const killRun = () => {
+      this.send({ op: "kill", id });
+      // A zygote that does not act (stopped, wedged) costs the whole sandbox, not the guarantee.
+      graceTimer ??= setTimeout(() => this.killZygote(), KILL_GRACE_MS);
+    };
+    return await new Promise<RunOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killRun();
+      }, spec.timeoutMs);
+      const onAbort = () => {
+        cancelled = true;
+        killRun();
+      };
+      spec.signal?.addEventListener("abort", onAbort, { once: true });
+      this.pending.set(id, {
+        out,
+        err,
+        flood: () => {
+          if (!flooded && (out.total > limit || err.total > limit)) {
+            flooded = true;
+            killRun();
+          }
+        },
+        done: (report) => {
+          clearTimeout(timer);
+          if (graceTimer) clearTimeout(graceTimer);
+          spec.signal?.removeEventListener("abort", onAbort);
+          let failure: string | undefined;
+          let exitCode: number | null = null;
+          let sig: string | undefined;
+          if ("zygoteDied" in report) {
+            if (!timedOut && !cancelled && !flooded) {
+              failure = `The run ended the session's fork server (${report.zygoteDied}); it is replaced for the next run.`;
+            }
+            sig = "SIGKILL";
+          } else if (report.supervisor_gone) {
+            if (!timedOut && !cancelled && !flooded) failure = "The run's supervisor process was killed, so its exit status is unknown.";
+            sig = "SIGKILL";
+          } else {
+            failure = report.failure;
+            exitCode = report.exit_code ?? null;
+            if (report.signal !== undefined) sig = signalName(report.signal) ?? `SIG${report.signal}`;
+          }
+          if (flooded) {
+            notices.push(`Output exceeded ${limit} bytes on one stream; the run was killed.`);
+            failure ??= `Output limit exceeded: more than ${limit} bytes were written, so the process was killed (kept the first ${spec.outputBytes} bytes).`;
+          }
+          resolve({
+            stdout: out.text(),
+            stderr: err.text(),
+            exit_code: exitCode,
+            ...(sig ? { signal: sig } : {}),
+            timed_out: timedOut && !cancelled,
+            cancelled,
+            stdout_truncated: out.truncated,
+            stderr_truncated: err.truncated,
+            duration_ms: Math.round((performance.now() - started) * 10) / 10,
+            isolated: true,
+            ...(failure ? { failure } : {}),
+            ...(notices.length ? { notices } : {}),
+          });
+        },
+      });
+      this.send({
+        op: "run",
+        id,
+        argv: spec.argv,
+        cwd: spec.cwd ?? "",
+        env: spec.env,
+        stdin: spec.stdin ?? null,
+        limits: spec.limits,
+        inline: canRunInline(spec.argv, spec.env, spec.python),
+      });
+    });
+  }
+}
