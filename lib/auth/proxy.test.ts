@@ -72,3 +72,57 @@ describe("proxy without a token", () => {
     expect(passed(proxy(req("/editor", { method: "POST", headers: { origin: "http://127.0.0.1:3000" } })))).toBe(true);
   });
 });
+
+describe("proxy: the service API (/sandbox-fusion, /ms-enclave)", () => {
+  const api = "/ms-enclave/sandbox/tool/execute";
+
+  it("with a token: accepts Bearer, X-API-Key and ?api_key=, refuses without or with a wrong one in {detail}", async () => {
+    withToken(token);
+    const none = proxy(req(api, { method: "POST" }));
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ detail: "Unauthorized" });
+    expect(passed(proxy(req(api, { method: "POST", headers: { authorization: `Bearer ${token}` } })))).toBe(true);
+    expect(passed(proxy(req(api, { method: "POST", headers: { "x-api-key": token } })))).toBe(true);
+    expect(passed(proxy(req(`/sandbox-fusion/run_code?api_key=${token}`, { method: "POST" })))).toBe(true);
+    expect(proxy(req(api, { method: "POST", headers: { "x-api-key": "nope" } })).status).toBe(401);
+    expect(proxy(req(`/sandbox-fusion/run_code?api_key=nope`, { method: "POST" })).status).toBe(401);
+    // The query key only opens the service API, not the app.
+    expect(proxy(req(`/editor?api_key=${token}`)).status).toBe(401);
+    expect(proxy(req("/editor", { headers: { "x-api-key": token } })).status).toBe(401);
+  });
+
+  it("with a token: a key holder may call from any origin; a cookie from another site may not", () => {
+    withToken(token);
+    const cross = { origin: "http://notebook.example" };
+    expect(passed(proxy(req(api, { method: "POST", headers: { ...cross, "x-api-key": token } })))).toBe(true);
+    expect(passed(proxy(req(api, { method: "POST", headers: { ...cross, authorization: `Bearer ${token}` } })))).toBe(true);
+    const cookie = `playground_session=${sessionCookieValue(token)}`;
+    expect(proxy(req(api, { method: "POST", headers: { ...cross, cookie } })).status).toBe(403);
+    expect(passed(proxy(req(api, { method: "POST", headers: { cookie } })))).toBe(true);
+  });
+
+  it("without a token: loopback server-to-server calls (no Origin) pass; other hosts and cross-site pages do not", async () => {
+    expect(passed(proxy(req(api, { method: "POST", headers: { "content-type": "application/json" } })))).toBe(true);
+    expect(passed(proxy(req("/sandbox-fusion/run_code", { method: "POST" })))).toBe(true);
+    const remote = proxy(req(api, { method: "POST", headers: { host: "10.0.0.5:3000" } }));
+    expect(remote.status).toBe(403);
+    expect(await remote.json()).toHaveProperty("detail");
+    expect(proxy(req(api, { method: "POST", headers: { origin: "http://evil.example" } })).status).toBe(403);
+  });
+
+  it("refuses a declared body over PLAYGROUND_API_MAX_BODY_MB with 413", async () => {
+    process.env.PLAYGROUND_API_MAX_BODY_MB = "1";
+    resetServerEnvForTests();
+    try {
+      const big = proxy(req("/sandbox-fusion/run_code", { method: "POST", headers: { "content-length": String(2 * 1024 * 1024) } }));
+      expect(big.status).toBe(413);
+      expect((await big.json()).detail).toMatch(/limit is 1 MB/);
+      expect(passed(proxy(req("/sandbox-fusion/run_code", { method: "POST", headers: { "content-length": "1000" } })))).toBe(true);
+      // Not an API route: no API body cap here.
+      expect(passed(proxy(req("/editor", { method: "POST", headers: { "content-length": String(2 * 1024 * 1024) } })))).toBe(true);
+    } finally {
+      delete process.env.PLAYGROUND_API_MAX_BODY_MB;
+      resetServerEnvForTests();
+    }
+  });
+});

@@ -49,3 +49,18 @@ describe("loopback", () => {
     expect(hostnameOf("evil.example:80")).toBe("evil.example");
   });
 });
+
+describe("service API credentials", () => {
+  const token = "api-token-xyz";
+  const none = { authorization: null, cookie: undefined, apiKey: null, queryKey: null };
+  it("matches Bearer, X-API-Key and ?api_key= as header credentials, the cookie as a cookie", async () => {
+    const { apiAuthorization } = await import("./token");
+    expect(apiAuthorization(token, { ...none, authorization: `Bearer ${token}` })).toBe("header");
+    expect(apiAuthorization(token, { ...none, apiKey: token })).toBe("header");
+    expect(apiAuthorization(token, { ...none, queryKey: token })).toBe("header");
+    expect(apiAuthorization(token, { ...none, cookie: sessionCookieValue(token) })).toBe("cookie");
+    expect(apiAuthorization(token, none)).toBeNull();
+    expect(apiAuthorization(token, { ...none, apiKey: "wrong", queryKey: `${token}x` })).toBeNull();
+    expect(apiAuthorization(token, { ...none, cookie: token })).toBeNull();
+  });
+});

@@ -31,6 +31,30 @@ export function isAuthorized(token: string, creds: Credentials): boolean {
   return bearerOk || cookieOk;
 }
 
+export interface ApiCredentials extends Credentials {
+  /** `X-API-Key` header (ms-enclave's HttpSandboxManager sends this). */
+  apiKey: string | null;
+  /** `?api_key=` in the URL, for clients that only take a base URL. */
+  queryKey: string | null;
+}
+
+export type ApiAuth = "header" | "cookie" | null;
+
+/**
+ * The service API's check: Bearer, X-API-Key, ?api_key= or the session cookie. Says which kind
+ * matched, because only a cookie rides along on a cross-site request (so only it needs the Origin
+ * check). Every candidate is compared, so timing does not tell which one was tried.
+ */
+export function apiAuthorization(token: string, creds: ApiCredentials): ApiAuth {
+  const match = /^Bearer\s+(.+)$/i.exec((creds.authorization ?? "").trim());
+  const bearerOk = match?.[1] !== undefined ? safeEqual(match[1], token) : false;
+  const keyOk = creds.apiKey !== null ? safeEqual(creds.apiKey.trim(), token) : false;
+  const queryOk = creds.queryKey !== null ? safeEqual(creds.queryKey, token) : false;
+  const cookieOk = creds.cookie !== undefined ? safeEqual(creds.cookie, sessionCookieValue(token)) : false;
+  if (bearerOk || keyOk || queryOk) return "header";
+  return cookieOk ? "cookie" : null;
+}
+
 /**
  * A redirect target from a form: only same-site absolute paths, so the login
  * form cannot be used to send people elsewhere.

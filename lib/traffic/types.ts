@@ -16,6 +16,8 @@ export const trafficRecordSchema = z.object({
   /** ms since epoch when the request arrived. */
   time: z.number(),
   client: z.string(),
+  /** The client's User-Agent (python-requests, aiohttp, …), for the client filter. */
+  user_agent: z.string().optional(),
   api: z.enum(trafficApis),
   /** e.g. "/sandbox-fusion/run_code", "/ms-enclave/sandbox/tool/execute". */
   route: z.string(),

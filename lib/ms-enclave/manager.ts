@@ -1,0 +1,381 @@
+import "server-only";
+import { serverEnv } from "@/lib/env";
+import { globalStore } from "@/lib/global-store";
+import { runQueued, resolveApiBackend } from "@/lib/service/execute";
+import { acquireSandbox } from "@/lib/sandbox/sessions";
+import { toolSpecs } from "@/lib/sandbox/tools";
+import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
+import { applyPolicy, msEnclavePolicy, type AppliedSandbox } from "./policy";
+import {
+  clientSandboxConfigSchema,
+  type SandboxInfo,
+  type SandboxStatus,
+  type SandboxType,
+  type ToolResult,
+} from "./wire";
+
+// ms-enclave's sandbox manager, on our sandbox sessions: an ms-enclave sandbox IS a session of the
+// session manager (id = session id, so /editor?session=<id> opens it), held here and closed after
+// the same idle TTL as any session (PLAYGROUND_SESSION_TTL_S); shutdown closes it with the rest.
+// This module keeps what ms-enclave reports on top (type, status, applied config, pool membership).
+
+export interface MsSandbox {
+  id: string;
+  type: SandboxType;
+  backend: BackendName;
+  status: SandboxStatus;
+  createdAt: number;
+  updatedAt: number;
+  applied: AppliedSandbox;
+  isolated: boolean;
+  inPool: boolean;
+  /** The held session; null once stopped. */
+  sandbox: Sandbox | null;
+  lastUsed: number;
+  running: number;
+}
+
+interface PoolWaiter {
+  resolve: (id: string | null) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface State {
+  sandboxes: Map<string, MsSandbox>;
+  pool: string[];
+  poolInitialized: boolean;
+  waiters: PoolWaiter[];
+  startedAt: number;
+}
+
+const state = globalStore<State>("ms-enclave", () => ({
+  sandboxes: new Map(),
+  pool: [],
+  poolInitialized: false,
+  waiters: [],
+  startedAt: Date.now(),
+}));
+
+/** An ms-enclave answer: HTTP status and JSON body (errors are `{detail}` as FastAPI sends them). */
+export interface Answer {
+  status: number;
+  body: unknown;
+  /** For the traffic log. */
+  result?: OurToolResult;
+  queue_ms?: number;
+  run_ms?: number;
+  backend?: BackendName;
+}
+
+const detail = (status: number, message: string): Answer => ({ status, body: { detail: message } });
+
+/** Stopped sandboxes are forgotten after an hour, as ms-enclave's cleanup does. */
+const STOPPED_KEEP_MS = 60 * 60 * 1000;
+
+/**
+ * Closes sandboxes idle past the session TTL (none running) and forgets stopped ones after an
+ * hour. Runs on every request; `now` is for tests.
+ */
+export function expireIdle(now = Date.now()): void {
+  const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
+  for (const [id, sb] of state.sandboxes) {
+    const live = sb.sandbox !== null;
+    if ((live && sb.running === 0 && now - sb.lastUsed > ttlMs) || (!live && now - sb.updatedAt > STOPPED_KEEP_MS)) {
+      state.sandboxes.delete(id);
+      removeFromPool(id);
+      void sb.sandbox?.close().catch((e: unknown) => console.error(`[ms-enclave] closing ${id} failed`, e));
+    }
+  }
+}
+const prune = expireIdle;
+
+export function sandboxInfo(sb: MsSandbox): SandboxInfo {
+  const specs = toolSpecs(sb.applied.tools);
+  return {
+    id: sb.id,
+    status: sb.status,
+    type: sb.type,
+    config: sb.applied.reported,
+    created_at: new Date(sb.createdAt).toISOString(),
+    updated_at: new Date(sb.updatedAt).toISOString(),
+    metadata: {
+      backend: sb.backend,
+      isolated: sb.isolated,
+      playground_session: sb.id,
+      editor_url: `/editor?session=${sb.id}&backend=${sb.backend}`,
+      policy: "The server's policy decides image, network, privileges and limits; `config` shows what was applied.",
+      overridden: sb.applied.overridden,
+      ...(sb.applied.skippedTools.length ? { skipped_tools: sb.applied.skippedTools } : {}),
+      ...(sb.inPool ? { pool: true } : {}),
+    },
+    available_tools: Object.fromEntries(specs.map((s) => [s.function.name, s])),
+  };
+}
+
+/** POST /sandbox/create (and each sandbox of /pool/initialize). */
+export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?: { inPool?: boolean }): Promise<Answer> {
+  prune();
+  if (type === "dummy") return detail(400, "Failed to create sandbox: Sandbox type dummy is not registered");
+  const parsed = clientSandboxConfigSchema.safeParse(rawConfig ?? {});
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+    return detail(400, `Failed to create sandbox: ${msg}`);
+  }
+  const live = [...state.sandboxes.values()].filter((s) => s.status !== "stopped").length;
+  if (live >= msEnclavePolicy.maxSandboxes) {
+    return detail(400, `Failed to create sandbox: this server keeps at most ${msEnclavePolicy.maxSandboxes} sandboxes open; delete some first.`);
+  }
+  const backend = await resolveApiBackend();
+  if (!backend.ok) return detail(400, `Failed to create sandbox: ${backend.error.message}`);
+  const applied = applyPolicy(type, parsed.data, backend.value, true);
+  const held = await acquireSandbox(backend.value, applied.sandboxConfig, { label: "ms-enclave" });
+  if (!held.ok) return detail(400, `Failed to create sandbox: ${held.error.message}`);
+  const id = held.value.id;
+  const isolated = held.value.isolated;
+  if (backend.value === "local") applied.reported.image = `local (${isolated ? "bubblewrap" : "not isolated"})`;
+  const now = Date.now();
+  const sb: MsSandbox = {
+    id,
+    type,
+    backend: backend.value,
+    status: opts?.inPool ? "idle" : "running",
+    createdAt: now,
+    updatedAt: now,
+    applied,
+    isolated,
+    inPool: opts?.inPool ?? false,
+    sandbox: held.value,
+    lastUsed: now,
+    running: 0,
+  };
+  state.sandboxes.set(id, sb);
+  return { status: 200, body: { sandbox_id: id }, backend: backend.value };
+}
+
+export function getSandbox(id: string): MsSandbox | undefined {
+  prune();
+  return state.sandboxes.get(id);
+}
+
+export function listSandboxes(status?: SandboxStatus): SandboxInfo[] {
+  prune();
+  return [...state.sandboxes.values()].filter((s) => !status || s.status === status).map(sandboxInfo);
+}
+
+export async function stopSandbox(id: string): Promise<Answer> {
+  const sb = getSandbox(id);
+  if (!sb) return detail(404, "Sandbox not found");
+  await sb.sandbox?.close();
+  sb.sandbox = null;
+  sb.status = "stopped";
+  sb.updatedAt = Date.now();
+  removeFromPool(id);
+  return { status: 200, body: { message: "Sandbox stopped successfully" }, backend: sb.backend };
+}
+
+export async function deleteSandbox(id: string): Promise<Answer> {
+  const sb = getSandbox(id);
+  if (!sb) return detail(404, "Sandbox not found");
+  await sb.sandbox?.close();
+  sb.sandbox = null;
+  state.sandboxes.delete(id);
+  removeFromPool(id);
+  return { status: 200, body: { message: "Sandbox deleted successfully" }, backend: sb.backend };
+}
+
+function removeFromPool(id: string): void {
+  const i = state.pool.indexOf(id);
+  if (i >= 0) state.pool.splice(i, 1);
+}
+
+export function sandboxTools(id: string): Answer {
+  const sb = getSandbox(id);
+  if (!sb) return detail(404, `Sandbox ${id} not found`);
+  return { status: 200, body: sandboxInfo(sb).available_tools };
+}
+
+/** ms-enclave's tools default their timeout to 30 s; ours default to the sandbox limit. */
+function withDefaults(sb: MsSandbox, tool: string, params: Record<string, unknown>, timeout?: number | null): Record<string, unknown> {
+  const t = Math.min(timeout ?? sb.applied.defaultTimeoutS, msEnclavePolicy.maxTimeoutS);
+  if (tool === "multi_code_executor") return { run_timeout: t, ...params };
+  if (tool === "python_executor" || tool === "shell_executor" || tool === "notebook_executor") return { timeout: t, ...params };
+  return params;
+}
+
+export function toWireResult(r: OurToolResult, extra: Record<string, unknown>): ToolResult {
+  const ranProcess = r.stdout !== undefined || r.stderr !== undefined;
+  // ms-enclave: output = stdout, error = stderr (or a sentence when there is none and it failed).
+  const output = ranProcess ? (r.stdout ?? "") : r.output;
+  const error = ranProcess ? r.stderr || (r.status === "success" ? null : (r.error ?? null)) : (r.error ?? null);
+  return {
+    status: r.status,
+    execution_time: r.duration_ms / 1000,
+    timestamp: new Date().toISOString(),
+    tool_name: r.tool_name,
+    output,
+    metadata: {
+      ...(r.exit_code !== undefined ? { exit_code: r.exit_code } : {}),
+      ...(r.truncated ? { truncated: true } : {}),
+      ...(r.isolated !== undefined ? { isolated: r.isolated } : {}),
+      ...(r.notices?.length ? { notices: r.notices } : {}),
+      ...(r.images?.length ? { images: r.images } : {}),
+      ...(r.meta ? { details: r.meta } : {}),
+      ...(ranProcess && r.status !== "success" && r.error ? { message: r.error } : {}),
+      ...extra,
+    },
+    error,
+  };
+}
+
+async function runIn(sb: MsSandbox, tool: string, params: Record<string, unknown>, timeout?: number | null, signal?: AbortSignal): Promise<Answer> {
+  const sandbox = sb.sandbox;
+  if (!sandbox) return detail(404, `Sandbox ${sb.id} is not active (status: ${sb.status})`);
+  sb.running++;
+  let q: Awaited<ReturnType<typeof runQueued<OurToolResult>>>;
+  try {
+    q = await runQueued(sb.backend, () => sandbox.executeTool(tool, withDefaults(sb, tool, params, timeout), { signal }), { signal });
+  } finally {
+    sb.running--;
+    sb.lastUsed = Date.now();
+  }
+  if (!q.ok) return { ...detail(504, q.error.message), backend: sb.backend };
+  sb.updatedAt = Date.now();
+  const r = q.value.value;
+  return {
+    status: 200,
+    body: toWireResult(r, { sandbox_id: sb.id, backend: sb.backend, queue_ms: q.value.queue_ms }),
+    result: r,
+    queue_ms: q.value.queue_ms,
+    run_ms: q.value.run_ms,
+    backend: sb.backend,
+  };
+}
+
+/** POST /sandbox/tool/execute. */
+export async function executeTool(id: string, tool: string, params: Record<string, unknown>, timeout?: number | null, signal?: AbortSignal): Promise<Answer> {
+  const sb = getSandbox(id);
+  if (!sb) return detail(404, `Sandbox ${id} not found`);
+  if (sb.status !== "running" && sb.status !== "idle" && sb.status !== "busy") {
+    return detail(404, `Sandbox ${id} is not active (status: ${sb.status})`);
+  }
+  if (!sb.applied.tools.includes(tool)) return detail(404, `Tool ${tool} is not available`);
+  return runIn(sb, tool, params, timeout, signal);
+}
+
+/** POST /pool/initialize: creates `size` idle sandboxes that /pool/execute takes turns on. */
+export async function initializePool(size: number | undefined, type: SandboxType | undefined, config: unknown): Promise<Answer> {
+  const n = Math.min(size ?? 0, msEnclavePolicy.maxPool);
+  if (n <= 0) return { status: 200, body: { message: "Pool initialized successfully", pool_size: 0, sandbox_ids: [] } };
+  const ids: string[] = [];
+  const errors: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = await createSandbox(type ?? "docker", config, { inPool: true });
+    if (a.status === 200) {
+      const id = (a.body as { sandbox_id: string }).sandbox_id;
+      ids.push(id);
+      state.pool.push(id);
+      grantWaiter();
+    } else errors.push(String((a.body as { detail?: unknown }).detail));
+  }
+  if (ids.length === 0 && errors.length > 0) return detail(500, errors[0]!);
+  if (ids.length > 0) state.poolInitialized = true;
+  return { status: 200, body: { message: "Pool initialized successfully", pool_size: ids.length, sandbox_ids: ids } };
+}
+
+function takeIdle(): MsSandbox | null {
+  prune();
+  for (const id of state.pool) {
+    const sb = state.sandboxes.get(id);
+    if (sb && sb.status === "idle") {
+      sb.status = "busy";
+      sb.updatedAt = Date.now();
+      return sb;
+    }
+  }
+  return null;
+}
+
+function grantWaiter(): void {
+  while (state.waiters.length > 0) {
+    const sb = takeIdle();
+    if (!sb) return;
+    const w = state.waiters.shift()!;
+    clearTimeout(w.timer);
+    w.resolve(sb.id);
+  }
+}
+
+/** POST /pool/execute: FIFO over the pool's idle sandboxes; 408 after `timeout` seconds without one. */
+export async function executeInPool(tool: string, params: Record<string, unknown>, timeoutS?: number, signal?: AbortSignal): Promise<Answer> {
+  prune();
+  if (!state.poolInitialized || state.pool.length === 0) return detail(400, "Sandbox pool is empty, call initialize_pool first");
+  const waitS = timeoutS && timeoutS > 0 ? timeoutS : 3600;
+  let sb = state.waiters.length === 0 ? takeIdle() : null;
+  if (!sb) {
+    const id = await new Promise<string | null>((resolve) => {
+      const w: PoolWaiter = {
+        resolve,
+        timer: setTimeout(() => {
+          const i = state.waiters.indexOf(w);
+          if (i >= 0) state.waiters.splice(i, 1);
+          resolve(null);
+        }, waitS * 1000),
+      };
+      state.waiters.push(w);
+    });
+    if (!id) return detail(408, `Timeout waiting for available sandbox from pool after ${waitS}s`);
+    sb = state.sandboxes.get(id) ?? null;
+    if (!sb) return detail(500, "The pool sandbox went away before it could run the call.");
+  }
+  try {
+    if (!sb.applied.tools.includes(tool)) return detail(400, `Tool ${tool} is not available`);
+    return await runIn(sb, tool, params, undefined, signal);
+  } finally {
+    if (state.sandboxes.get(sb.id) === sb && sb.status === "busy") {
+      sb.status = "idle";
+      sb.updatedAt = Date.now();
+      // Back of the queue, as ms-enclave does.
+      removeFromPool(sb.id);
+      state.pool.push(sb.id);
+    }
+    grantWaiter();
+  }
+}
+
+export function msEnclaveStats(): Record<string, unknown> {
+  prune();
+  const statusCounts: Record<string, number> = {};
+  const typeCounts: Record<string, number> = {};
+  for (const sb of state.sandboxes.values()) {
+    statusCounts[sb.status] = (statusCounts[sb.status] ?? 0) + 1;
+    typeCounts[sb.type] = (typeCounts[sb.type] ?? 0) + 1;
+  }
+  return {
+    manager_type: "local",
+    total_sandboxes: state.sandboxes.size,
+    status_counts: statusCounts,
+    sandbox_types: typeCounts,
+    running: true,
+    cleanup_interval: null,
+    pool_size: state.pool.length,
+    pool_enabled: state.pool.length > 0,
+    pool_initialized: state.poolInitialized,
+  };
+}
+
+export function uptimeS(): number {
+  return (Date.now() - state.startedAt) / 1000;
+}
+
+/** Tests: close every ms-enclave sandbox and forget the pool. */
+export async function resetMsEnclaveForTests(): Promise<void> {
+  for (const w of state.waiters) {
+    clearTimeout(w.timer);
+    w.resolve(null);
+  }
+  state.waiters = [];
+  await Promise.all([...state.sandboxes.values()].map((sb) => sb.sandbox?.close()));
+  state.sandboxes.clear();
+  state.pool = [];
+  state.poolInitialized = false;
+}
