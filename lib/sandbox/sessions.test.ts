@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
 import { backendStatuses, getBackend } from "./registry";
-import { cancelRun, closeSession, getSession, runTool, sessionCount, shutdownSessions, sweepIdleSessions } from "./sessions";
+import type { BackendName } from "./types";
+import { acquireSandbox, cancelRun, closeSession, getSession, runTool, sessionCount, shutdownSessions, sweepIdleSessions, withSandbox } from "./sessions";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-sessions-"));
 beforeAll(() => {
@@ -45,10 +46,71 @@ describe("session manager", () => {
     expect(cancelRun("run-1")).toBe(false);
   });
 
-  it.skipIf(getBackend("docker") !== null)("reports a backend missing from the build as an error result", async () => {
-    const r = await runTool({ sessionId: "s3", backend: "docker", tool: "python_executor", args: { code: "1" } });
+  it("cancels a run through its AbortSignal", async () => {
+    const ctl = new AbortController();
+    const p = runTool({ sessionId: "s1", backend: "local", tool: "shell_executor", args: { command: "sleep 30" }, signal: ctl.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    ctl.abort();
+    expect((await p).status).toBe("cancelled");
+    const pre = new AbortController();
+    pre.abort();
+    const r = await runTool({ sessionId: "s1", backend: "local", tool: "shell_executor", args: { command: "echo ran" }, signal: pre.signal });
+    expect(r.status).toBe("cancelled");
+    expect(r.output).not.toContain("ran");
+  });
+
+  it("reports a backend missing from the build as an error result", async () => {
+    const r = await runTool({ sessionId: "s3", backend: "nope" as BackendName, tool: "python_executor", args: { code: "1" } });
     expect(r.status).toBe("error");
-    expect(r.error).toMatch(/docker/);
+    expect(r.error).toBe("Could not open a nope sandbox: The nope backend is not available in this build.");
+    const held = await acquireSandbox("nope" as BackendName);
+    expect(held).toEqual({ ok: false, error: { code: "unavailable:sandbox", message: "The nope sandbox backend is not available in this build." } });
+  });
+
+  it("reports a session the backend refuses to create as an error result, and does not cache it", async () => {
+    const before = sessionCount();
+    const r = await runTool({ sessionId: "bad id!", backend: "local", tool: "python_executor", args: { code: "1" } });
+    expect(r.status).toBe("error");
+    expect(r.error).toMatch(/^Could not open a local sandbox: Invalid session id "bad id!"/);
+    await new Promise((r) => setImmediate(r));
+    expect(sessionCount()).toBe(before);
+  });
+
+  it("holds a sandbox for a batch: the idle sweep leaves it, close() and shutdown own it", async () => {
+    const before = sessionCount();
+    const held = await acquireSandbox("local", { tools_config: { python_executor: {} } }, { label: "batch" });
+    if (!held.ok) throw new Error(held.error.message);
+    const sb = held.value;
+    expect(sb.id).toMatch(/^batch-/);
+    expect(sessionCount()).toBe(before + 1);
+    // Everything else is idle by then and goes; the held sandbox stays.
+    expect(await sweepIdleSessions(Date.now() + 10 * 24 * 3600 * 1000)).toBe(before);
+    expect(sessionCount()).toBe(1);
+    expect(await sb.executeTool("python_executor", { code: "print(6*7)" })).toMatchObject({ status: "success", output: "42\n" });
+    const dir = path.join(stateDir, "sessions", sb.id);
+    expect(existsSync(dir)).toBe(true);
+    await sb.close();
+    expect(existsSync(dir)).toBe(false);
+    expect(sessionCount()).toBe(0);
+  });
+
+  it("withSandbox closes the sandbox after the job, also when it throws", async () => {
+    let dir = "";
+    const out = await withSandbox("local", undefined, async (sb) => {
+      dir = path.join(stateDir, "sessions", sb.id);
+      expect(existsSync(dir)).toBe(true);
+      return (await sb.executeTool("python_executor", { code: "print('hi')" })).output;
+    });
+    expect(out).toBe("hi\n");
+    expect(existsSync(dir)).toBe(false);
+    await expect(
+      withSandbox("local", undefined, async (sb) => {
+        dir = path.join(stateDir, "sessions", sb.id);
+        throw new Error("job failed");
+      }),
+    ).rejects.toThrow("job failed");
+    expect(existsSync(dir)).toBe(false);
+    await expect(withSandbox("nope" as BackendName, undefined, async () => 1)).rejects.toMatchObject({ code: "unavailable:sandbox" });
   });
 
   it("closes sessions (directory removed) and expires idle ones", async () => {

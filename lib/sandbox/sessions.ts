@@ -1,17 +1,24 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { AppError, appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { serverEnv } from "@/lib/env";
+import { err, ok, type Result } from "@/lib/result";
 import { createdBackends, getBackend } from "./registry";
-import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "./types";
+import type { BackendName, ExecuteOptions, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
 
-// Server-side sessions for the web app: one Sandbox per (backend, session id), closed after an
-// idle TTL or when the process exits. Runs carry an AbortController under their runId so a
-// Cancel button can kill them.
+// The session manager: the one way the app gets a sandbox. Editor and Chat use keyed sessions
+// (getSession / runTool: one Sandbox per (backend, session id), closed after an idle TTL); batch
+// jobs and the CLI hold one for a while (acquireSandbox / withSandbox). Shutdown closes them all.
+// Cancellation is an AbortSignal; a run may also carry a runId so the Editor's cancel endpoint
+// (a route, because server actions queue behind each other) can find it.
 
 interface Entry {
   sandbox: Promise<Sandbox>;
   lastUsed: number;
   running: number;
+  /** Acquired by a caller that closes it (batch job, CLI): the idle sweep leaves it alone. */
+  held: boolean;
 }
 
 interface State {
@@ -22,32 +29,53 @@ interface State {
 }
 const state = globalStore<State>("sandbox-sessions", () => ({ sessions: new Map(), runs: new Map() }));
 
-const key = (backend: BackendName, id: string) => `${backend}:${id}`;
+const key = (backend: BackendName, id: SandboxSessionId) => `${backend}:${id}`;
 
-/** Get-or-create. A config only applies when the session is created. Throws if the backend is unavailable. */
-export async function getSession(sessionId: string, backend: BackendName, config?: SandboxConfigInput): Promise<Sandbox> {
+function openEntry(sessionId: SandboxSessionId, backend: BackendName, config: SandboxConfigInput | undefined, held: boolean): Entry {
   installHooks();
   const k = key(backend, sessionId);
   const existing = state.sessions.get(k);
   if (existing) {
     existing.lastUsed = Date.now();
-    return existing.sandbox;
+    return existing;
   }
   const b = getBackend(backend);
-  if (!b) throw new Error(`The ${backend} backend is not available in this build.`);
-  const entry: Entry = { sandbox: b.create(config, { sessionId }), lastUsed: Date.now(), running: 0 };
+  if (!b) throw new AppError("unavailable:sandbox", `The ${backend} backend is not available in this build.`);
+  const entry: Entry = { sandbox: b.create(config, { sessionId }), lastUsed: Date.now(), running: 0, held };
   state.sessions.set(k, entry);
   // A failed create must not stay cached.
-  entry.sandbox.catch(() => state.sessions.delete(k));
-  return entry.sandbox;
+  entry.sandbox.catch(() => {
+    if (state.sessions.get(k) === entry) state.sessions.delete(k);
+  });
+  return entry;
+}
+
+/** Get-or-create. A config only applies when the session is created. Throws if the backend is unavailable. */
+export async function getSession(sessionId: SandboxSessionId, backend: BackendName, config?: SandboxConfigInput): Promise<Sandbox> {
+  return openEntry(sessionId, backend, config, false).sandbox;
+}
+
+/** Counts a call as running (the idle sweep skips busy sessions) for its duration. */
+async function tracked<T>(entry: Entry | undefined, fn: () => Promise<T>): Promise<T> {
+  if (entry) entry.running++;
+  try {
+    return await fn();
+  } finally {
+    if (entry) {
+      entry.running--;
+      entry.lastUsed = Date.now();
+    }
+  }
 }
 
 export interface RunToolInput {
-  sessionId: string;
+  sessionId: SandboxSessionId;
   backend: BackendName;
   tool: string;
   args: unknown;
-  /** Lets cancelRun() find this run. */
+  /** Aborting it cancels the run (the result comes back with status "cancelled"). */
+  signal?: AbortSignal;
+  /** Lets cancelRun() find this run (the Editor's cancel endpoint). */
   runId?: string;
   /** Used only if this call creates the session. */
   config?: SandboxConfigInput;
@@ -56,9 +84,11 @@ export interface RunToolInput {
 /** Runs one tool call in a session. Never throws. */
 export async function runTool(input: RunToolInput): Promise<ToolResult> {
   const started = performance.now();
+  let entry: Entry;
   let sandbox: Sandbox;
   try {
-    sandbox = await getSession(input.sessionId, input.backend, input.config);
+    entry = openEntry(input.sessionId, input.backend, input.config, false);
+    sandbox = await entry.sandbox;
   } catch (e) {
     return {
       tool_name: input.tool,
@@ -68,25 +98,23 @@ export async function runTool(input: RunToolInput): Promise<ToolResult> {
       duration_ms: Math.round(performance.now() - started),
     };
   }
-  const entry = state.sessions.get(key(input.backend, input.sessionId));
   const ctl = new AbortController();
+  const onAbort = () => ctl.abort();
+  if (input.signal?.aborted) ctl.abort();
+  input.signal?.addEventListener("abort", onAbort, { once: true });
   if (input.runId) {
     state.runs.get(input.runId)?.abort();
     state.runs.set(input.runId, ctl);
   }
-  if (entry) entry.running++;
   try {
-    return await sandbox.executeTool(input.tool, input.args, { signal: ctl.signal });
+    return await tracked(entry, () => sandbox.executeTool(input.tool, input.args, { signal: ctl.signal }));
   } finally {
-    if (entry) {
-      entry.running--;
-      entry.lastUsed = Date.now();
-    }
+    input.signal?.removeEventListener("abort", onAbort);
     if (input.runId && state.runs.get(input.runId) === ctl) state.runs.delete(input.runId);
   }
 }
 
-/** Cancels a run in flight. Returns false when no such run is running. */
+/** Cancels a run in flight by its runId. Returns false when no such run is running. */
 export function cancelRun(runId: string): boolean {
   const ctl = state.runs.get(runId);
   if (!ctl) return false;
@@ -95,8 +123,75 @@ export function cancelRun(runId: string): boolean {
   return true;
 }
 
+export interface AcquireOptions {
+  /** A readable prefix for the generated session id (`reexec`, `cli-exec`). */
+  label?: string;
+  /** Aborted before the sandbox is ready: it is closed again and the result is a `bad_request:cancelled` failure. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A sandbox session held by the caller until it calls close() (or `await using`). The session
+ * manager owns it meanwhile: shutdown closes it, the idle sweep does not. Failure is a value:
+ * `unavailable:sandbox` when the backend is missing, unavailable, or cannot create a session.
+ */
+export async function acquireSandbox(backend: BackendName, config?: SandboxConfigInput, opts: AcquireOptions = {}): Promise<Result<Sandbox>> {
+  const b = getBackend(backend);
+  if (!b) return err(appError("unavailable:sandbox", `The ${backend} sandbox backend is not available in this build.`));
+  const avail = await b.availability().catch((e: unknown) => ({ available: false, reason: e instanceof Error ? e.message : String(e) }));
+  if (!avail.available) return err(appError("unavailable:sandbox", `The ${backend} sandbox cannot run code: ${avail.reason ?? "unavailable"}.`));
+  const sessionId = `${opts.label ?? "held"}-${randomUUID()}`.slice(0, 64);
+  let entry: Entry;
+  let inner: Sandbox;
+  try {
+    entry = openEntry(sessionId, backend, config, true);
+    inner = await entry.sandbox;
+  } catch (e) {
+    return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  const held = heldSandbox(inner, entry, () => closeSession(sessionId, backend));
+  if (opts.signal?.aborted) {
+    await held.close();
+    return err(appError("bad_request:cancelled", "Cancelled before the sandbox was ready."));
+  }
+  return ok(held);
+}
+
+/** The Sandbox a holder sees: its calls count as activity, and close() goes through the manager. */
+function heldSandbox(inner: Sandbox, entry: Entry, close: () => Promise<void>): Sandbox {
+  return {
+    id: inner.id,
+    backend: inner.backend,
+    config: inner.config,
+    get isolated() {
+      return inner.isolated;
+    },
+    tools: () => inner.tools(),
+    executeTool: (name: string, args: unknown, eo?: ExecuteOptions) => tracked(entry, () => inner.executeTool(name, args, eo)),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * Runs `fn` with a sandbox held for its duration, then closes it (also when fn throws or the
+ * signal aborts). Throws an AppError when no sandbox can be had.
+ */
+export async function withSandbox<T>(
+  backend: BackendName,
+  config: SandboxConfigInput | undefined,
+  fn: (sandbox: Sandbox, signal?: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+  opts: Omit<AcquireOptions, "signal"> = {},
+): Promise<T> {
+  const r = await acquireSandbox(backend, config, { ...opts, signal });
+  if (!r.ok) throw new AppError(r.error.code, r.error.message);
+  await using sandbox = r.value;
+  return await fn(sandbox, signal);
+}
+
 /** Closes a session (on every backend when none is given). Never throws. */
-export async function closeSession(sessionId: string, backend?: BackendName): Promise<void> {
+export async function closeSession(sessionId: SandboxSessionId, backend?: BackendName): Promise<void> {
   const keys = [...state.sessions.keys()].filter((k) => (backend ? k === key(backend, sessionId) : k.endsWith(`:${sessionId}`)));
   await Promise.all(
     keys.map(async (k) => {
@@ -115,10 +210,10 @@ export function sessionCount(): number {
   return state.sessions.size;
 }
 
-/** Closes sessions idle for longer than the TTL (none running). Exposed for tests. */
+/** Closes sessions idle for longer than the TTL (none running, none held). Exposed for tests. */
 export async function sweepIdleSessions(now = Date.now()): Promise<number> {
   const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
-  const idle = [...state.sessions.entries()].filter(([, e]) => e.running === 0 && now - e.lastUsed > ttlMs);
+  const idle = [...state.sessions.entries()].filter(([, e]) => !e.held && e.running === 0 && now - e.lastUsed > ttlMs);
   await Promise.all(
     idle.map(async ([k, e]) => {
       state.sessions.delete(k);
@@ -128,7 +223,7 @@ export async function sweepIdleSessions(now = Date.now()): Promise<number> {
   return idle.length;
 }
 
-/** Closes all sessions and kills all runs. */
+/** Closes all sessions (held ones too) and kills all runs. */
 export async function shutdownSessions(): Promise<void> {
   for (const c of state.runs.values()) c.abort();
   state.runs.clear();

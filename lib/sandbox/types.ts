@@ -9,6 +9,12 @@ export const backendNames = ["local", "docker"] as const;
 export const backendNameSchema = z.enum(backendNames);
 export type BackendName = z.infer<typeof backendNameSchema>;
 
+/** A sandbox session's id (the local working directory's name, the container's session label). */
+export const sandboxSessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "A sandbox session id is 1-64 letters, digits, '-' or '_'.");
+export type SandboxSessionId = z.infer<typeof sandboxSessionIdSchema>;
+
 export interface ImageOutput {
   mime: "image/png" | "image/jpeg" | "image/svg+xml";
   /** base64, no data: prefix */

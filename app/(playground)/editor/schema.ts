@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { backendNameSchema } from "@/lib/sandbox/types";
+import { backendNameSchema, sandboxSessionIdSchema } from "@/lib/sandbox/types";
 
 // Shared by the Editor client and its server actions.
 
-export const sessionIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, "A session id is 8-64 letters, digits, '-' or '_'.");
+/** The Editor's sandbox session: a sandbox session id the client generates, at least 8 characters. */
+export const sessionIdSchema = sandboxSessionIdSchema.min(8, "A session id is 8-64 letters, digits, '-' or '_'.");
 
 /** The Editor's run modes and the sandbox tool each one calls. */
 export const editorTools = ["python", "shell", "code", "notebook"] as const;

@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import { serverEnv } from "@/lib/env";
 import { createToolSandbox } from "../sandbox";
 import type { BackendAvailability, DockerOptions, Sandbox, SandboxBackend, SandboxConfig, SandboxConfigInput } from "../types";
-import { dockerOptionsSchema, sandboxConfigSchema } from "../types";
+import { dockerOptionsSchema, sandboxConfigSchema, sandboxSessionIdSchema } from "../types";
 import { destroyBox, startBox, type Box } from "./docker-box";
 import {
   BUILD_IMAGE_COMMAND,
@@ -24,7 +24,6 @@ import { DockerSession, type SessionHost } from "./docker-session";
 // docker-client (every Engine API call), docker-box (one hardened container + agent), docker-pool
 // (warm containers), docker-reaper (labels, orphans, idle sweep), docker-session (one session).
 
-const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface DockerBackendOptions {
   image?: string;
@@ -115,7 +114,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     if (this.closed) throw new Error("The Docker backend has been shut down.");
     const config = sandboxConfigSchema.parse(configInput ?? {});
     const id = opts?.sessionId ?? randomUUID();
-    if (!sessionIdPattern.test(id)) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
+    if (!sandboxSessionIdSchema.safeParse(id).success) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
     if (this.sessions.has(id)) throw new Error(`Session ${id} already exists in this process.`);
     await this.start();
     const image = config.image ?? this.image;

@@ -15,7 +15,7 @@ import type {
   SandboxConfigInput,
   SandboxRuntime,
 } from "../types";
-import { limitsSchema, sandboxConfigSchema, type NotebookChannel } from "../types";
+import { limitsSchema, sandboxConfigSchema, sandboxSessionIdSchema, type NotebookChannel } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
@@ -27,7 +27,6 @@ import { killUidProcesses } from "./procs";
 import { processAlive } from "../proc";
 
 const MiB = 1024 * 1024;
-const sessionIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const baseEnvPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Local backend: one directory per session, each run under bwrap (or rlimits only without it). */
@@ -75,7 +74,7 @@ export class LocalBackend implements SandboxBackend {
   async create(configInput?: SandboxConfigInput, opts?: { sessionId?: string }): Promise<Sandbox> {
     const config = sandboxConfigSchema.parse(configInput ?? {});
     const id = opts?.sessionId ?? randomUUID();
-    if (!sessionIdPattern.test(id)) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
+    if (!sandboxSessionIdSchema.safeParse(id).success) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
     if (this.sessions.has(id)) throw new Error(`Session ${id} already exists in this process.`);
     const root = this.sessionsRoot();
     this.reapStale(root);
