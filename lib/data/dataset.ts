@@ -77,6 +77,7 @@ export class Dataset {
 
   close(): void {
     this.abort.abort();
+    void this.ready.then(() => this.reader?.close?.());
     void this.ready.then(() => fs.promises.rm(this.opts.textCachePath, { force: true }));
   }
 
@@ -109,7 +110,7 @@ export class Dataset {
       });
       return;
     }
-    const s = normalizeRecord(this.format, p.value, { row, line });
+    const s = this.normalize(p.value, { row, line });
     this.addProblems([...p.problems, ...s.problems]);
     if (isObject(p.value) && this.fields.size < MAX_FIELDS) for (const k of Object.keys(p.value)) this.fields.add(k);
     if (s.tokens && s.loss_mask) this.hasTokens = true;
@@ -123,8 +124,12 @@ export class Dataset {
     });
   }
 
+  private normalize(value: unknown, ctx: { row: number; line: number }): NormalizedSample {
+    return this.reader?.normalize ? this.reader.normalize(this.format, value, ctx) : normalizeRecord(this.format, value, ctx);
+  }
+
   private decide(values: unknown[]): void {
-    const d = detectFormat(values);
+    const d = this.reader?.detected ?? detectFormat(values);
     this.detected = d.format;
     this.reasons = d.reasons;
     this.format = this.opts.format ?? d.format;
@@ -230,7 +235,7 @@ export class Dataset {
       sample.flags = ref.flags;
       sample.extra = {};
     } else {
-      sample = normalizeRecord(this.format, r.value, { row, line: ref.line });
+      sample = this.normalize(r.value, { row, line: ref.line });
       if (r.problems.length) sample.problems = [...r.problems, ...sample.problems];
       sample.flags |= ref.flags;
     }

@@ -3,7 +3,7 @@ import type { RawRecord } from "../scan";
 import { readRange, scanJsonArray, scanJsonl } from "../scan";
 import type { Problem } from "../types";
 import { rowFlags } from "../types";
-import type { DatasetReader, IndexedRecord, ReaderSource, RowRead } from "./types";
+import type { DatasetReader, IndexedRecord, ReaderSource, RowRead } from "./dataset-reader";
 
 // JSON Lines and JSON arrays: scan.ts splits the file into byte ranges; this reader decodes and
 // parses each range, turning every defect into a problem with its line.

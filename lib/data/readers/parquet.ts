@@ -1,6 +1,6 @@
 import "server-only";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import type { DatasetReader, ReaderSource } from "./types";
+import type { DatasetReader, ReaderSource } from "./dataset-reader";
 
 // Parquet through hyparquet (pure JS). Rows are read in batches by row number, so memory
 // stays bounded by the batch, and a sample is fetched later by its row number.
