@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { serverEnv } from "@/lib/env";
 import { collectRollout } from "@/lib/rollout/loop";
-import { assistantTurnsFromResponse } from "@/lib/rollout/models/replay";
+import { splitAssistantTurns } from "@/lib/rollout/codec";
 import { modelBackendKindSchema, modelEndpointSchema, samplingParamsSchema } from "@/lib/rollout/models/types";
 import { DEFAULT_REPLAY_SAMPLE_ID, findReplaySample } from "@/lib/rollout/samples";
 import { createModel, rewarder, sandboxToolRunner } from "@/lib/rollout/setup";
@@ -87,7 +87,7 @@ export const rolloutCommand: CliCommand = {
         if (!parsed.success) throw new Error(`bad input: ${z.prettifyError(parsed.error)}`);
         const line = parsed.data;
         const replayTurns =
-          line.assistant_turns ?? (line.response !== undefined ? assistantTurnsFromResponse(line.response) : undefined);
+          line.assistant_turns ?? (line.response !== undefined ? splitAssistantTurns(line.response) : undefined);
         const setup = createModel(endpoint, {
           ...(env.PLAYGROUND_MODEL_API_KEY ? { apiKey: env.PLAYGROUND_MODEL_API_KEY } : {}),
           ...(kind === "replay" && replayTurns ? { replay: { turns: replayTurns, name: `line ${lineNo}` } } : {}),

@@ -2,6 +2,7 @@
 // wrong types as problems instead of failing. Isomorphic (no Node APIs).
 import type { ChatMessage, DatasetFormat, NormalizedSample, Problem } from "./types";
 import { rowFlags } from "./types";
+import { countObservations, formatObservation, formatToolCall } from "@/lib/rollout/codec";
 
 type Obj = Record<string, unknown>;
 
@@ -176,10 +177,10 @@ export function conversationResponse(msgs: ChatMessage[]): string {
     if (m.role === "assistant") {
       s += m.content;
       for (const tc of m.tool_calls ?? []) {
-        s += `\n<tool_call>\n${JSON.stringify({ name: tc.name, arguments: safeJson(tc.arguments) })}\n</tool_call>`;
+        s += `\n${formatToolCall(tc.name, safeJson(tc.arguments))}`;
       }
     } else if (m.role === "tool") {
-      s += `\n\n<interpreter>\n${m.content}\n</interpreter>\n\n`;
+      s += formatObservation(m.content);
     } else if (m.role === "user" && s !== "") {
       s += `\n\n${m.content}\n\n`;
     }
@@ -195,7 +196,6 @@ function safeJson(s: string): unknown {
 }
 
 const toolErrorRe = /<interpreter>\s*Error|Traceback \(most recent call last\)|\nErrors:\n/;
-const interpreterRe = /<interpreter>/g;
 
 function rewardFrom(v: unknown, ck: Checker): { reward: number | null; acc: boolean | null; pred?: string | null } {
   if (v === undefined || v === null) return { reward: null, acc: null };
@@ -362,7 +362,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
     }
   }
   if (s.tool_call_count === null && s.response) {
-    const n = s.response.match(interpreterRe)?.length ?? 0;
+    const n = countObservations(s.response);
     if (n > 0) s.tool_call_count = n;
   }
   if (toolErrorRe.test(s.response)) s.flags |= rowFlags.toolError;

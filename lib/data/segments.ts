@@ -1,10 +1,8 @@
 // Split a trajectory into turns: model text, code, interpreter output and answer.
 // The action in each model turn is found with slime's own parsing rules (lib/rollout/parse).
+import { observationSpans } from "@/lib/rollout/codec";
 import { tracePredictions } from "@/lib/rollout/parse";
 import type { CodeCell, Segment, Turn } from "./types";
-
-// slime appends observations as "\n\n<interpreter>\n{result}\n</interpreter>\n\n".
-const OBSERVATION_RE = /<interpreter>\n?([\s\S]*?)\n?<\/interpreter>/g;
 
 function trimBlankLines(s: string): string {
   return s.replace(/^\n+/, "").replace(/\n+$/, "");
@@ -36,11 +34,11 @@ export function segmentResponse(response: string): Turn[] {
   const turns: Turn[] = [];
   const cell = { n: 0 };
   let last = 0;
-  for (const m of response.matchAll(OBSERVATION_RE)) {
-    const segments = modelSegments(response.slice(last, m.index), cell);
-    segments.push({ kind: "interpreter", text: m[1] ?? "" });
+  for (const o of observationSpans(response)) {
+    const segments = modelSegments(response.slice(last, o.start), cell);
+    segments.push({ kind: "interpreter", text: o.result });
     turns.push({ index: turns.length, segments });
-    last = m.index + m[0].length;
+    last = o.end;
   }
   const tail = modelSegments(response.slice(last), cell);
   if (tail.length) turns.push({ index: turns.length, segments: tail });
@@ -73,8 +71,8 @@ export function normalizeOutput(s: string): string {
 /** The response text up to and including a turn (for "Open in Chat" from that turn). */
 export function responseUpToTurn(response: string, turn: number): string {
   let count = 0;
-  for (const m of response.matchAll(OBSERVATION_RE)) {
-    if (count === turn) return response.slice(0, m.index + m[0].length);
+  for (const o of observationSpans(response)) {
+    if (count === turn) return response.slice(0, o.end);
     count++;
   }
   return response;

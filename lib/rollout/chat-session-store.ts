@@ -7,7 +7,7 @@ import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import { chatSessionIdSchema, chatSessionSchema, RECORDED_REPLAY, type ChatSession } from "./chat-session-schema";
 import { hasLiveRun } from "./live-runs";
-import { assistantTurnsFromResponse } from "./models/replay";
+import { splitAssistantTurns } from "./codec";
 import { defaultChatSettings, type ChatSettings } from "./settings";
 
 // Chat sessions on disk: one JSON file per session (settings + every run), so a reload or a restart
@@ -86,7 +86,7 @@ export interface Handoff {
 export async function createSessionFromHandoff(h: Handoff): Promise<ChatSession> {
   const base = initialSettings();
   const settings: ChatSettings = { ...base, prompt: h.prompt, label: h.label ?? "", system: h.system ?? "" };
-  const turns = h.assistant ? assistantTurnsFromResponse(h.assistant).filter((t) => t !== "") : [];
+  const turns = h.assistant ? splitAssistantTurns(h.assistant).filter((t) => t !== "") : [];
   if (turns.length === 0) return createChatSession(settings);
   return createChatSession(
     { ...settings, endpoint: { ...settings.endpoint, kind: "replay", replay_sample: RECORDED_REPLAY } },

@@ -5,10 +5,10 @@ import {
   DEFAULT_TOOLS,
   TOOL_TEMPLATE,
   formatConversationWithTools,
-  formatObservation,
   formatRetoolPrompt,
   type FormatConversationOptions,
 } from "./template";
+import { formatObservation } from "./codec";
 
 // What slime's generate() sends for "What is 1+1?" (default system prompt, the code_interpreter tool).
 const RETOOL_PROMPT =

@@ -68,19 +68,6 @@ export const DEFAULT_TOOLS: ToolSpec[] = [
   },
 ];
 
-/** An observation appended after a tool call (execute_predictions). */
-export function formatObservation(result: string): string {
-  return `\n\n<interpreter>\n${result}\n</interpreter>\n\n`;
-}
-
-/** Observation when the action is `code` but the code is empty after strip(). */
-export const EMPTY_CODE_OBSERVATION = "\n\n<interpreter>\nError: No Python code found\n</interpreter>\n\n";
-
-/** Observation when no action could be parsed. */
-export const INVALID_ACTION_TEXT =
-  "\nMy previous action is invalid. If I want to execute code, I should put the code between <code> and </code>. " +
-  "If I want to give the final answer, I should use the format 'Answer: \\boxed{answer}'. Let me try again.\n";
-
 /** slime's TOOL_CONFIGS defaults (examples/retool/tool_sandbox.py). */
 export const RETOOL_DEFAULTS = { maxTurns: 16, maxToolCalls: 16 } as const;
 

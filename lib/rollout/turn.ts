@@ -3,7 +3,7 @@ import type { ToolResult } from "@/lib/sandbox/types";
 import type { RolloutConfig, RolloutDeps } from "./loop";
 import type { ChatMessage, ChatToolCall, FinishReason, ModelBackend, ModelError, SamplingParams, ToolSpec } from "./models/types";
 import { postprocessPredictions, postprocessResponses } from "./parse";
-import { EMPTY_CODE_OBSERVATION, INVALID_ACTION_TEXT, formatObservation } from "./template";
+import { EMPTY_CODE_OBSERVATION, INVALID_ACTION_TEXT, countObservations, formatObservation, formatToolCall } from "./codec";
 import { encodeOrCount, type TokenLedger } from "./token-ledger";
 import type { TokenCounter } from "./tokens";
 import type {
@@ -57,7 +57,7 @@ export function replayKeptTurn(st: RunState, t: TurnRecord): void {
   if (t.observation) {
     // slime counts an observation that holds "<interpreter>" (the empty-code one too).
     if (t.observation.kind === "tool_messages") st.toolCallCount += t.tool_calls.length;
-    else if (t.observation.text.includes("<interpreter>")) st.toolCallCount += 1;
+    else if (countObservations(t.observation.text) > 0) st.toolCallCount += 1;
     st.ledger.addObservation(t.observation);
     st.response += t.observation.text;
   }
@@ -247,7 +247,7 @@ async function* act(
     text = EMPTY_CODE_OBSERVATION;
     kind = "empty_code";
   }
-  if (text.includes("<interpreter>")) st.toolCallCount += 1;
+  if (countObservations(text) > 0) st.toolCallCount += 1;
   return { text, kind, stopped };
 }
 
@@ -302,7 +302,7 @@ function chatToolCallText(call: ChatToolCall): string {
   } catch {
     // keep the raw string
   }
-  return `<tool_call>\n${JSON.stringify({ name: call.name, arguments: args })}\n</tool_call>`;
+  return formatToolCall(call.name, args);
 }
 
 function codeFromChatCall(call: ChatToolCall): { code: string } | { error: string } {

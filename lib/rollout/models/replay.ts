@@ -4,16 +4,6 @@ import type { CompletionOutput, CompletionRequest, ModelResult, TextModel } from
 // Replays recorded assistant turns. The code in them runs live in the sandbox,
 // so an edit upstream changes what the observations say.
 
-/** Splits a slime response (turns + observations) back into the assistant turns. */
-export function assistantTurnsFromResponse(response: string): string[] {
-  const sep =
-    /\n\n<interpreter>\n[\s\S]*?\n<\/interpreter>\n\n|\nMy previous action is invalid\. If I want to execute code, I should put the code between <code> and <\/code>\. If I want to give the final answer, I should use the format 'Answer: \\boxed\{answer\}'\. Let me try again\.\n/g;
-  const turns = response.split(sep);
-  // A response that ends with an observation leaves an empty tail, not a turn.
-  if (turns.length > 1 && turns[turns.length - 1] === "") turns.pop();
-  return turns;
-}
-
 /** Streams in small pieces so the UI shows a turn being written, like a live model. */
 function chunks(text: string, size = 24): string[] {
   const cps = [...text];
