@@ -1,0 +1,207 @@
+// npm run bench:api — SandboxFusion run_code (Python hello world) over HTTP vs calling the backend
+// directly, at concurrency 1, 16, 64, 256, on the local and Docker backends, in one run; then a
+// mixed load (100 cases, 4 of them 15 s timeouts).
+// HTTP = a real HTTP server in front of the route handlers (BENCH_API_SERVER=inproc, default) or the
+// production server `next start` on the build in NEXT_DIST_DIR (BENCH_API_SERVER=next).
+// Direct = backend.create() + the multi_code_executor tool + close, no HTTP, no queue.
+// Env: BENCH_API_BACKENDS (default: local, plus docker when available), BENCH_API_MIN_REQUESTS
+// (per cell, default 32), PLAYGROUND_API_CONCURRENCY_* (the queue), PLAYGROUND_DOCKER_POOL_SIZE.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-bench-api-"));
+process.env.PLAYGROUND_STATE_DIR ??= stateDir;
+process.env.PLAYGROUND_TRAFFIC_LOG ??= "memory";
+process.env.PLAYGROUND_DOCKER_POOL_SIZE ??= "8";
+
+const { backendStatuses, getBackend } = await import("@/lib/sandbox/registry");
+const { startRouteServer, sandboxFusionRoutes } = await import("@/lib/service/testing/route-server");
+const { startNextServer } = await import("@/lib/service/testing/next-server");
+const { serverEnv } = await import("@/lib/env");
+const { shutdownSessions } = await import("@/lib/sandbox/sessions");
+type BackendName = "local" | "docker";
+
+const CONCURRENCY = [1, 16, 64, 256];
+const MIN_REQUESTS = Number(process.env.BENCH_API_MIN_REQUESTS ?? 32);
+const HELLO = "print('hello world')";
+const MODE = process.env.BENCH_API_SERVER ?? "inproc";
+
+interface Cell {
+  backend: BackendName;
+  path: "direct" | "http";
+  concurrency: number;
+  requests: number;
+  failures: number;
+  failureKinds: Map<string, number>;
+  latencies: number[];
+  wallMs: number;
+  load1: number;
+}
+
+/** Runs `total` calls with at most `concurrency` in flight; each returns an error string or null. */
+async function drive(total: number, concurrency: number, once: () => Promise<string | null>) {
+  const latencies: number[] = [];
+  const failureKinds = new Map<string, number>();
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) {
+        next++;
+        const s = performance.now();
+        let e: string | null;
+        try {
+          e = await once();
+        } catch (x) {
+          e = x instanceof Error ? x.message.slice(0, 80) : String(x);
+        }
+        latencies.push(performance.now() - s);
+        if (e) failureKinds.set(e, (failureKinds.get(e) ?? 0) + 1);
+      }
+    }),
+  );
+  return { latencies, failureKinds, wallMs: performance.now() - t0 };
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
+}
+
+async function httpOnce(url: string, body: Record<string, unknown>, want?: string): Promise<string | null> {
+  const res = await fetch(`${url}/sandbox-fusion/run_code`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status !== 200) return `HTTP ${res.status}`;
+  const j = (await res.json()) as { status: string; message: string; run_result: { stdout: string } | null };
+  if (want === undefined) return null;
+  if (j.status !== "Success" || j.run_result?.stdout !== want) return `${j.status}: ${(j.message || j.run_result?.stdout || "").slice(0, 60)}`;
+  return null;
+}
+
+function directOnce(backend: BackendName): () => Promise<string | null> {
+  const b = getBackend(backend)!;
+  return async () => {
+    const sb = await b.create({ tools_config: { multi_code_executor: {} }, limits: { timeout_s: 10 } });
+    try {
+      const r = await sb.executeTool("multi_code_executor", { language: "python", code: HELLO });
+      return r.status === "success" && r.stdout === "hello world\n" ? null : `${r.status}: ${(r.error ?? "").slice(0, 60)}`;
+    } finally {
+      await sb.close();
+    }
+  };
+}
+
+async function main() {
+  const statuses = await backendStatuses();
+  const wanted = (process.env.BENCH_API_BACKENDS ?? statuses.filter((s) => s.available).map((s) => s.backend).join(",")).split(",").filter(Boolean) as BackendName[];
+  for (const s of statuses) if (!s.available) console.log(`(${s.backend} backend unavailable: ${s.reason})`);
+  const env = serverEnv();
+  console.log(
+    `${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; HTTP server: ${MODE}; queue: local ${env.PLAYGROUND_API_CONCURRENCY_LOCAL}, docker ${env.PLAYGROUND_API_CONCURRENCY_DOCKER} slots, timeout ${env.PLAYGROUND_API_QUEUE_TIMEOUT_S} s; docker pool ${env.PLAYGROUND_DOCKER_POOL_SIZE}; requests per cell: max(${MIN_REQUESTS}, concurrency)\n`,
+  );
+
+  const cells: Cell[] = [];
+  const mixed: { backend: BackendName; wallMs: number; ok: number; timeouts: number; failures: number }[] = [];
+  for (const backend of wanted) {
+    process.env.PLAYGROUND_API_BACKEND = backend;
+    let url: string;
+    let stop: () => Promise<void>;
+    if (MODE === "next") {
+      const s = await startNextServer({ port: Number(process.env.BENCH_API_PORT ?? 3140), distDir: process.env.NEXT_DIST_DIR ?? ".next-h4", env: { PLAYGROUND_API_BACKEND: backend } });
+      url = s.url;
+      stop = s.stop;
+    } else {
+      const { resetServerEnvForTests } = await import("@/lib/env");
+      resetServerEnvForTests();
+      const s = await startRouteServer(await sandboxFusionRoutes());
+      url = s.url;
+      stop = s.close;
+    }
+    if (backend === "docker") {
+      const d = getBackend("docker") as unknown as { warm?: (n?: number) => Promise<void> };
+      await d.warm?.();
+    }
+    // Warm-up: first runs pay one-time costs (interpreter caches, pool fill).
+    await drive(4, 2, () => httpOnce(url, { code: HELLO }, "hello world\n"));
+    await drive(4, 2, directOnce(backend));
+    for (const concurrency of CONCURRENCY) {
+      const total = Math.max(MIN_REQUESTS, concurrency);
+      // Direct on Docker at 256 would start 256 containers at once on this machine; the queue exists to prevent that.
+      const paths: ("direct" | "http")[] = backend === "docker" && concurrency > 64 ? ["http"] : ["direct", "http"];
+      for (const p of paths) {
+        const once = p === "direct" ? directOnce(backend) : () => httpOnce(url, { code: HELLO }, "hello world\n");
+        const r = await drive(total, concurrency, once);
+        const failures = [...r.failureKinds.values()].reduce((a, b) => a + b, 0);
+        const cell: Cell = { backend, path: p, concurrency, requests: total, failures, failureKinds: r.failureKinds, latencies: r.latencies, wallMs: r.wallMs, load1: os.loadavg()[0]! };
+        cells.push(cell);
+        console.log(`  ${backend} ${p} c=${concurrency}: p50 ${pct(r.latencies, 0.5).toFixed(0)} ms, ${((total / r.wallMs) * 1000).toFixed(1)} req/s, ${failures} failures${failures ? ` ${JSON.stringify([...r.failureKinds])}` : ""}`);
+      }
+    }
+    // Mixed: 100 cases, 4 of them run into a 15 s timeout, all sent at once.
+    const bodies = Array.from({ length: 100 }, (_, i) =>
+      i % 25 === 0 ? { code: "import time\ntime.sleep(100)", run_timeout: 15 } : { code: `print(${i} * 3)`, stdin: "" },
+    );
+    const t0 = performance.now();
+    const outcomes = await Promise.all(
+      bodies.map(async (b) => {
+        const res = await fetch(`${url}/sandbox-fusion/run_code`, { method: "POST", body: JSON.stringify(b) });
+        if (res.status !== 200) return "http";
+        const j = (await res.json()) as { status: string; run_result: { status: string } | null };
+        return j.run_result?.status === "TimeLimitExceeded" ? "timeout" : j.status === "Success" ? "ok" : "fail";
+      }),
+    );
+    mixed.push({
+      backend,
+      wallMs: performance.now() - t0,
+      ok: outcomes.filter((o) => o === "ok").length,
+      timeouts: outcomes.filter((o) => o === "timeout").length,
+      failures: outcomes.filter((o) => o === "http" || o === "fail").length,
+    });
+    await stop();
+  }
+
+  const header = ["backend", "path", "conc", "requests", "fail", "p50 ms", "p95 ms", "req/s", "load1"];
+  const rows = cells.map((c) => [
+    c.backend,
+    c.path,
+    String(c.concurrency),
+    String(c.requests),
+    String(c.failures),
+    pct(c.latencies, 0.5).toFixed(0),
+    pct(c.latencies, 0.95).toFixed(0),
+    ((c.requests / c.wallMs) * 1000).toFixed(1),
+    c.load1.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
+  console.log("\n" + line(header));
+  console.log("|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+
+  console.log("\nmixed load: 100 run_code calls sent at once, 4 of them sleep into a 15 s run_timeout");
+  for (const m of mixed) console.log(`  ${m.backend}: ${(m.wallMs / 1000).toFixed(1)} s wall, ${m.ok} ok, ${m.timeouts} TimeLimitExceeded, ${m.failures} other  ${m.wallMs < 25_000 && m.timeouts === 4 && m.failures === 0 ? "PASS (< 25 s)" : "MISS"}`);
+
+  console.log("\ngoals:");
+  for (const backend of wanted) {
+    const get = (p: string, c: number) => cells.find((x) => x.backend === backend && x.path === p && x.concurrency === c);
+    const d1 = get("direct", 1);
+    const h1 = get("http", 1);
+    if (d1 && h1) {
+      const ratio = pct(h1.latencies, 0.5) / pct(d1.latencies, 0.5);
+      console.log(`  ${backend}: HTTP p50 / direct p50 at c=1 = ${ratio.toFixed(2)}x  ${ratio <= 1.2 ? "PASS (<= 1.2x)" : "MISS"}`);
+    }
+    const d64 = get("direct", 64);
+    const h64 = get("http", 64);
+    if (d64 && h64) {
+      const share = (h64.requests / h64.wallMs) / (d64.requests / d64.wallMs);
+      console.log(`  ${backend}: HTTP throughput at c=64 = ${(share * 100).toFixed(0)}% of direct  ${share >= 0.8 ? "PASS (>= 80%)" : "MISS"}`);
+    }
+    const h256 = get("http", 256);
+    if (h256) console.log(`  ${backend}: failures at c=256 over HTTP = ${h256.failures}  ${h256.failures === 0 ? "PASS (queued, not refused)" : "MISS"}`);
+  }
+  await shutdownSessions();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+await main();
+process.exit(0);
