@@ -10,7 +10,7 @@ import { RawView } from "./raw-view";
 import { RunHeader, type RunViewMode } from "./run-header";
 import { RunTabs } from "./run-tabs";
 import { SettingsPanel } from "./settings-panel";
-import { TokenView } from "./token-view";
+import { RunTokenView } from "@/components/tokens/run-token-view";
 import { Transcript } from "./transcript";
 import { useChatSettings } from "./use-chat-settings";
 import { useRollouts } from "./use-rollouts";
@@ -106,7 +106,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
             ))}
 
             {record && view === "raw" && <RawView record={record} />}
-            {record && view === "tokens" && <TokenView sessionId={session.id} runId={current.id} version={versionKey} />}
+            {record && view === "tokens" && <RunTokenView sessionId={session.id} runId={current.id} version={versionKey} />}
             {record && view === "transcript" && (
               <Transcript
                 run={current}

@@ -10,18 +10,25 @@ import { segmentResponse } from "@/lib/data/segments";
 import type { Turn } from "@/lib/data/types";
 import { rowFlagNames, rowFlags } from "@/lib/data/types";
 import type { SampleResponse } from "./api";
+import { LongText } from "./long-text";
 import { MarkdownText, SegmentView } from "./segment-view";
-import { TokenView } from "./token-view";
+import { samplePieces } from "@/components/tokens/pieces";
+import { TokenView } from "@/components/tokens/token-view";
 import type { DetailTab } from "./use-inspect-url";
+import { useSampleTokens } from "./use-sample-tokens";
+import { verdictOf, verdictStyle } from "./verdict";
 
-function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+/** A header value; long ones (a 2 MB label) are cut to one line with the full text on hover. */
+function Field({ label, children, testId, title }: { label: string; children: React.ReactNode; testId?: string; title?: string }) {
   return (
-    <div className="flex flex-col" data-testid={testId}>
+    <div className="flex min-w-0 max-w-[14rem] flex-col" data-testid={testId} title={title}>
       <span className="text-[10px] font-semibold uppercase text-zinc-500">{label}</span>
-      <span className="font-mono text-xs">{children}</span>
+      <span className="truncate font-mono text-xs">{children}</span>
     </div>
   );
 }
+
+const NO_TOKENS = "no token ids in this file; a tokenizer can compute them";
 
 export function SampleDetail({
   data,
@@ -60,11 +67,18 @@ export function SampleDetail({
     turnRefs.current[current]?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }, [current, s.row]);
   const liveByCell = new Map((data.reexec?.details ?? []).map((d) => [d.cell, d]));
-  const hasTokens = !!(s.tokens && s.loss_mask);
+  const computed = useSampleTokens(datasetId, s.row);
+  const fileTokens = s.tokens && s.loss_mask ? { tokens: s.tokens, loss_mask: s.loss_mask, pieces: data.token_pieces, note: data.tokenizer_note } : null;
+  const tokens = fileTokens ?? computed.value;
+  // A tab chosen on another file falls back to the trajectory when this sample has no tokens.
+  const shownTab: DetailTab = tab === "tokens" && !tokens ? "trajectory" : tab;
   const handoff = chatHandoff(s, current, source);
+  const hasAnswer = turns.some((t) => t.segments.some((x) => x.kind === "answer"));
+  const verdict = verdictOf(s, turns.length ? hasAnswer : undefined);
+  const toolError = (s.flags & rowFlags.toolError) !== 0;
 
   return (
-    <div data-testid="sample-detail" data-row={s.row} className="flex min-h-0 flex-1 flex-col">
+    <div data-testid="sample-detail" data-row={s.row} className="flex min-h-0 min-w-0 flex-1 flex-col">
       <div className="flex flex-wrap items-end gap-4 border-b border-zinc-200 bg-white px-4 py-2">
         <Field label="row / line" testId="detail-row">
           {s.row} / {s.line}
@@ -78,9 +92,19 @@ export function SampleDetail({
         <Field label="acc">{s.acc === null ? "—" : String(s.acc)}</Field>
         <Field label="tool calls">{s.tool_call_count ?? "—"}</Field>
         <Field label="resp len">{s.response_length ?? "—"}</Field>
-        <Field label="label" testId="detail-label">
-          {s.label ?? "—"}
+        <Field label="label" testId="detail-label" title={s.label && s.label.length > 40 ? s.label.slice(0, 2000) : undefined}>
+          {s.label === null ? "—" : s.label.slice(0, 200)}
         </Field>
+        <div className="flex items-center gap-1 self-center">
+          <Badge tone={verdictStyle[verdict].badge} data-testid="detail-verdict" data-verdict={verdict}>
+            {verdictStyle[verdict].label}
+          </Badge>
+          {toolError && (
+            <Badge tone="amber" data-testid="detail-tool-error" title="An interpreter / tool observation reports an error">
+              tool error
+            </Badge>
+          )}
+        </div>
         {data.rescore && (
           <Field label="recomputed" testId="detail-rescored">
             <span className={data.rescore.score !== s.reward ? "font-semibold text-red-700" : "text-green-700"}>
@@ -88,7 +112,7 @@ export function SampleDetail({
             </span>
           </Field>
         )}
-        <div className="ml-auto flex flex-wrap items-center gap-1">
+        <div className="ml-auto flex shrink-0 flex-wrap items-center gap-1" data-testid="detail-controls">
           <span className="text-xs text-zinc-500" data-testid="detail-position">
             {data.nav.position >= 0 ? `${data.nav.position + 1} / ${data.nav.matched}` : "not in the filtered list"}
           </span>
@@ -106,9 +130,9 @@ export function SampleDetail({
           </Link>
         </div>
       </div>
-      {(s.problems.length > 0 || s.flags !== 0) && (
-        <div data-testid="detail-problems" className="border-b border-red-200 bg-red-50 px-4 py-1.5 text-xs text-red-900">
-          {rowFlagNames.filter((f) => s.flags & rowFlags[f]).map((f) => (
+      {(s.problems.length > 0 || (s.flags & ~rowFlags.toolError) !== 0) && (
+        <div data-testid="detail-problems" className="max-h-24 overflow-auto border-b border-red-200 bg-red-50 px-4 py-1.5 text-xs text-red-900">
+          {rowFlagNames.filter((f) => f !== "toolError" && s.flags & rowFlags[f]).map((f) => (
             <Badge key={f} tone="red" className="mr-1">
               {f}
             </Badge>
@@ -120,28 +144,50 @@ export function SampleDetail({
           ))}
         </div>
       )}
-      {data.reexec && (
+      {data.reexec && data.reexec.cells === 0 && (
+        <div data-testid="reexec-summary" data-verdict="empty" className="border-b border-zinc-200 bg-zinc-50 px-4 py-1.5 text-xs text-zinc-700">
+          Nothing to run: this sample has no code cells.
+        </div>
+      )}
+      {data.reexec && data.reexec.cells > 0 && (
         <div data-testid="reexec-summary" className={cn("border-b px-4 py-1.5 text-xs", data.reexec.mismatches || data.reexec.errors ? "border-red-200 bg-red-50 text-red-900" : "border-green-200 bg-green-50 text-green-900")}>
           Re-executed {data.reexec.cells} code cell{data.reexec.cells === 1 ? "" : "s"}: {data.reexec.cells - data.reexec.mismatches} reproduced, {data.reexec.mismatches} mismatched
-          {data.reexec.errors ? `, ${data.reexec.errors} could not run` : ""}.
+          {data.reexec.errors ? `, ${data.reexec.errors} could not run` : ""}. Compared by what the program printed.
         </div>
       )}
       {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}
-      <div className="flex gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
+      <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
         {(["trajectory", "tokens", "raw"] as DetailTab[]).map((t) => (
           <button
             key={t}
             data-testid={`tab-${t}`}
-            disabled={t === "tokens" && !hasTokens}
+            data-selected={shownTab === t ? "true" : undefined}
+            disabled={t === "tokens" && !tokens}
+            title={t === "tokens" && !tokens ? NO_TOKENS : undefined}
             onClick={() => onTab(t)}
-            className={cn("rounded-t border border-b-0 px-3 py-1", tab === t ? "border-zinc-200 bg-white font-medium" : "border-transparent text-zinc-500", t === "tokens" && !hasTokens && "opacity-40")}
+            className={cn("rounded-t border border-b-0 px-3 py-1", shownTab === t ? "border-zinc-200 bg-white font-medium" : "border-transparent text-zinc-500", t === "tokens" && !tokens && "opacity-40")}
           >
             {t}
           </button>
         ))}
+        {!tokens && (
+          <span className="ml-2 flex items-center gap-2 pb-1 text-[11px] text-zinc-500">
+            <span data-testid="tokens-disabled-reason">tokens: {NO_TOKENS}</span>
+            <button
+              type="button"
+              data-testid="compute-tokens"
+              disabled={computed.running}
+              onClick={() => void computed.compute().then((ok) => ok && onTab("tokens"))}
+              className="rounded border border-zinc-300 bg-white px-2 py-0.5 text-indigo-700 hover:bg-zinc-50 disabled:opacity-50"
+            >
+              {computed.running ? <Spinner /> : null} Compute token ids
+            </button>
+            {computed.error && <span data-testid="compute-tokens-error" className="text-red-700">{computed.error}</span>}
+          </span>
+        )}
       </div>
-      <div className="min-h-0 flex-1 overflow-auto bg-white p-4">
-        {tab === "trajectory" && (
+      <div className="min-h-0 min-w-0 flex-1 overflow-auto bg-white p-4">
+        {shownTab === "trajectory" && (
           <div className="flex flex-col gap-3">
             <div className="rounded-md border border-zinc-200 bg-zinc-50 p-3">
               <div className="mb-1 flex items-center justify-between text-xs font-semibold uppercase text-zinc-500">
@@ -154,7 +200,9 @@ export function SampleDetail({
                 <MarkdownText text={user} />
               </div>
               {showPrompt && (
-                <pre className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap rounded bg-white p-2 font-mono text-xs">{system !== null ? `${s.prompt}` : s.prompt}</pre>
+                <div className="mt-2 max-h-72 overflow-auto rounded bg-white p-2">
+                  <LongText text={system !== null ? `${s.prompt}` : s.prompt} />
+                </div>
               )}
             </div>
             {turns.length === 0 && <p className="text-sm text-zinc-500">This sample has no response.</p>}
@@ -167,38 +215,42 @@ export function SampleDetail({
                 data-testid={`turn-${t.index}`}
                 data-current={t.index === current ? "true" : undefined}
                 onClick={() => onTurn(t.index)}
-                className={cn("flex flex-col gap-2 rounded-md border p-3", t.index === current ? "border-indigo-400 ring-2 ring-indigo-100" : "border-zinc-200")}
+                className={cn("flex min-w-0 flex-col gap-2 rounded-md border p-3", t.index === current ? "border-indigo-400 ring-2 ring-indigo-100" : "border-zinc-200")}
               >
                 <div className="text-[10px] font-semibold uppercase text-zinc-400">turn {t.index + 1}</div>
                 {t.segments.map((seg, k) => {
                   // An interpreter segment belongs to the code cell just before it.
                   const prevCode = t.segments.slice(0, k).reverse().find((x) => x.kind === "code");
                   const live = seg.kind === "interpreter" && prevCode?.cell !== undefined ? liveByCell.get(prevCode.cell) : undefined;
-                  return <SegmentView key={k} segment={seg} live={live} />;
+                  return <SegmentView key={k} segment={seg} live={live} verdict={verdict} />;
                 })}
               </div>
             ))}
             {Object.keys(s.extra).length > 0 && (
               <details data-testid="extra-fields" className="rounded-md border border-zinc-200 p-2 text-xs">
                 <summary className="cursor-pointer font-semibold text-zinc-600">Other fields ({Object.keys(s.extra).join(", ")})</summary>
-                <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap font-mono">{JSON.stringify(s.extra, null, 2)}</pre>
+                <div className="mt-2 max-h-96 overflow-auto">
+                  <LongText text={JSON.stringify(s.extra, null, 2)} />
+                </div>
               </details>
             )}
             {s.metadata !== undefined && (
               <details className="rounded-md border border-zinc-200 p-2 text-xs">
                 <summary className="cursor-pointer font-semibold text-zinc-600">metadata</summary>
-                <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap font-mono">{JSON.stringify(s.metadata, null, 2)}</pre>
+                <div className="mt-2 max-h-96 overflow-auto">
+                  <LongText text={JSON.stringify(s.metadata, null, 2)} />
+                </div>
               </details>
             )}
           </div>
         )}
-        {tab === "tokens" && hasTokens && (
-          <TokenView tokens={s.tokens!} lossMask={s.loss_mask!} logprobs={s.rollout_log_probs} pieces={data.token_pieces} tokenizerNote={data.tokenizer_note} />
+        {shownTab === "tokens" && tokens && (
+          <TokenView {...samplePieces({ tokens: tokens.tokens, lossMask: tokens.loss_mask, logprobs: fileTokens ? s.rollout_log_probs : undefined, texts: tokens.pieces })} source={tokens.note ?? ""} />
         )}
-        {tab === "raw" && (
+        {shownTab === "raw" && (
           <div data-testid="raw-panel">
             {data.raw_truncated && <p className="mb-1 text-xs text-amber-800">Showing the first MiB of this record.</p>}
-            <pre className="whitespace-pre-wrap break-all font-mono text-xs">{prettyRaw(data.raw)}</pre>
+            <LongText text={prettyRaw(data.raw)} />
           </div>
         )}
       </div>
