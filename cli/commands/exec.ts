@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getBackend } from "@/lib/sandbox/registry";
-import { backendNames, sandboxConfigSchema, type SandboxConfigInput } from "@/lib/sandbox/types";
+import { acquireSandbox } from "@/lib/sandbox/sessions";
+import { backendNameSchema, backendNames, sandboxConfigSchema, type SandboxConfigInput } from "@/lib/sandbox/types";
 import { runJsonLines } from "../jsonl";
 import type { CliCommand } from "../types";
 
@@ -21,8 +21,8 @@ export const execCommand: CliCommand = {
   },
   async run(values) {
     const backendName = String(values.backend ?? "local");
-    const backend = getBackend(backendName);
-    if (!backend) {
+    const backend = backendNameSchema.safeParse(backendName);
+    if (!backend.success) {
       process.stderr.write(`exec: unknown or unavailable backend ${JSON.stringify(backendName)} (known: ${backendNames.join(", ")})\n`);
       return 2;
     }
@@ -39,23 +39,18 @@ export const execCommand: CliCommand = {
       const names = values.tools.split(",").map((t) => t.trim()).filter(Boolean);
       configInput = { ...configInput, tools_config: Object.fromEntries(names.map((n) => [n, configInput.tools_config?.[n] ?? {}])) };
     }
-    let sandbox;
-    try {
-      sandbox = await backend.create(configInput);
-    } catch (e) {
-      process.stderr.write(`exec: cannot create a ${backendName} sandbox: ${(e as Error).message}\n`);
+    // Through the session manager, like the app: main's shutdown closes whatever is left.
+    const held = await acquireSandbox(backend.data, configInput, { label: "cli-exec" });
+    if (!held.ok) {
+      process.stderr.write(`exec: cannot create a ${backendName} sandbox: ${held.error.message}\n`);
       return 1;
     }
-    try {
-      await runJsonLines(async (value) => {
-        const parsed = lineSchema.safeParse(value);
-        if (!parsed.success) throw new Error(`expected {"tool": string, "args": object}: ${z.prettifyError(parsed.error)}`);
-        return sandbox.executeTool(parsed.data.tool, parsed.data.args);
-      });
-    } finally {
-      await sandbox.close();
-      await backend.shutdown();
-    }
+    await using sandbox = held.value;
+    await runJsonLines(async (value) => {
+      const parsed = lineSchema.safeParse(value);
+      if (!parsed.success) throw new Error(`expected {"tool": string, "args": object}: ${z.prettifyError(parsed.error)}`);
+      return sandbox.executeTool(parsed.data.tool, parsed.data.args);
+    });
     return 0;
   },
 };
