@@ -4,8 +4,8 @@ import path from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { BatchJobs } from "./batch-jobs";
 import { detectFormat, groupKey, isObject, normalizeRecord, previewOf } from "./normalize";
-import type { DatasetReader, IndexedRecord, RowRef } from "./readers";
-import { openReader } from "./readers";
+import type { DatasetReader, IndexedRecord, RowRef } from "./readers/containers";
+import { openDatasetReader } from "./readers/containers";
 import { RowStore } from "./row-store";
 import { TextCacheWriter } from "./text-cache";
 import type { ContainerKind, DatasetFormat, DatasetInfo, NormalizedSample, Problem, ProblemKind } from "./types";
@@ -141,7 +141,7 @@ export class Dataset {
     await this.text.open();
     try {
       const o = this.opts;
-      this.reader = await openReader({ path: o.path, name: o.name, sizeBytes: o.sizeBytes, maxRecordBytes: o.maxRecordBytes });
+      this.reader = await openDatasetReader({ path: o.path, name: o.name, sizeBytes: o.sizeBytes, maxRecordBytes: o.maxRecordBytes });
       this.container = this.reader.container;
       await this.indexRecords(this.reader);
     } finally {

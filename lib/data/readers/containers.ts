@@ -1,0 +1,67 @@
+import "server-only";
+import { sniffContainer } from "../scan";
+import type { ContainerKind, DatasetFormat, NormalizedSample } from "../types";
+import type { DatasetReader, ReaderSource } from "./dataset-reader";
+import { jsonReader } from "./json";
+import { parquetReader } from "./parquet";
+
+// Which reader opens a file for the Dataset: the extension decides, else the first bytes
+// (scan.ts sniffs). The Record is exhaustive, so a new container kind does not build until it
+// has a reader here. Readers that hand out plain records by row number (the .pt dumps and verl
+// step folders of readers/index.ts) plug in through `fromRecordReader`.
+const readers: Record<ContainerKind, (src: ReaderSource) => DatasetReader> = {
+  jsonl: (src) => jsonReader(src, "jsonl"),
+  json_array: (src) => jsonReader(src, "json_array"),
+  parquet: parquetReader,
+};
+
+export function containerFor(file: string): ContainerKind | null {
+  const lower = file.toLowerCase();
+  if (lower.endsWith(".parquet")) return "parquet";
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
+  return null;
+}
+
+export async function openDatasetReader(src: ReaderSource): Promise<DatasetReader> {
+  const kind = containerFor(src.name) ?? (await sniffContainer(src.path));
+  return readers[kind](src);
+}
+
+/** What the seam needs of a reader that yields plain records by row (readers/types.ts RecordReader). */
+export interface RowRecordReader {
+  readonly recordFormat: DatasetFormat;
+  readonly reasons: string[];
+  scan(signal?: AbortSignal): AsyncIterable<{ records: Record<string, unknown>[]; bytesDone: number }>;
+  read(row: number): Promise<Record<string, unknown>>;
+  normalize(record: Record<string, unknown>, ctx: { row: number; line: number }): NormalizedSample;
+  close(): void;
+}
+
+/** A record-by-row reader as a DatasetReader: offset = row, line = row + 1, raw = pretty JSON. */
+export function fromRecordReader(r: RowRecordReader, container: ContainerKind): DatasetReader {
+  return {
+    container,
+    detected: { format: r.recordFormat, reasons: r.reasons },
+    async *index(signal) {
+      let row = 0;
+      for await (const batch of r.scan(signal)) {
+        const records = batch.records.map((value) => {
+          const at = row++;
+          return { offset: at, byteLength: 0, line: at + 1, value, flags: 0, problems: [], raw: null };
+        });
+        yield { records, bytesDone: batch.bytesDone };
+      }
+    },
+    async read(ref) {
+      const value = await r.read(ref.row);
+      return { raw: JSON.stringify(value, null, 2) ?? "", truncated: false, value, problems: [] };
+    },
+    async exportLine(ref) {
+      return JSON.stringify(await r.read(ref.row));
+    },
+    normalize: (_format, value, ctx) => r.normalize(value as Record<string, unknown>, ctx),
+    close: () => r.close(),
+  };
+}
+
+export type { DatasetReader, IndexBatch, IndexedRecord, ReaderSource, RowRead, RowRef } from "./dataset-reader";
