@@ -2,6 +2,8 @@ import type { ParseArgsConfig } from "node:util";
 
 export interface CliCommand {
   options: NonNullable<ParseArgsConfig["options"]>;
+  /** Takes positional arguments (`read FILE`). */
+  positionals?: boolean;
   /** Reads stdin as JSON Lines, writes one JSON line per input line. Returns the exit code. */
-  run(values: Record<string, string | boolean | undefined>): Promise<number>;
+  run(values: Record<string, string | boolean | undefined>, positionals?: string[]): Promise<number>;
 }

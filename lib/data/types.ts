@@ -73,6 +73,11 @@ export interface ChatMessage {
   name?: string;
 }
 
+/** Per-token arrays a slime train dump carries (over the response tokens). */
+export const perTokenKeys = ["log_probs", "rollout_log_probs", "ref_log_probs", "advantages", "returns", "kl", "entropy", "values"] as const;
+export type PerTokenKey = (typeof perTokenKeys)[number];
+export type PerTokenValues = Partial<Record<PerTokenKey, number[]>>;
+
 /** A sample in one shape, whatever file format it came from. */
 export interface NormalizedSample {
   row: number;
@@ -97,6 +102,10 @@ export interface NormalizedSample {
   tokens?: number[];
   loss_mask?: number[];
   rollout_log_probs?: number[];
+  /** Train-dump values per response token (slime --save-debug-train-data), where present. */
+  per_token?: PerTokenValues;
+  /** The training step: slime's dump rollout_id, verl's step. */
+  step?: number | null;
   metadata?: unknown;
   /** Fields this format does not know about. */
   extra: Record<string, unknown>;

@@ -1,0 +1,21 @@
+// Normalization for reader records: the record formats' own normalizeRecord, plus what dumps add
+// (the step a sample came from, per-token train values).
+import { isObject, normalizeRecord } from "../normalize";
+import type { DatasetFormat, NormalizedSample, PerTokenValues } from "../types";
+import { perTokenKeys } from "../types";
+
+export function normalizeWithStep(format: DatasetFormat, record: Record<string, unknown>, ctx: { row: number; line: number }): NormalizedSample {
+  const s = normalizeRecord(format, record, ctx);
+  const dump = record.dump;
+  if (isObject(dump) && typeof dump.rollout_id === "number") s.step = dump.rollout_id;
+  else if (typeof record.step === "number") s.step = record.step;
+  const per: PerTokenValues = {};
+  for (const k of perTokenKeys) {
+    const v = record[k];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "number" || x === null)) continue;
+    per[k] = v.map((x) => (x === null ? NaN : (x as number)));
+    if (k !== "rollout_log_probs") delete s.extra[k];
+  }
+  if (Object.keys(per).length > (per.rollout_log_probs ? 1 : 0)) s.per_token = per;
+  return s;
+}
