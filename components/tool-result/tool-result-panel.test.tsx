@@ -56,4 +56,22 @@ describe("ToolResultPanel", () => {
     expect(html(null, true)).toContain('data-testid="tool-running"');
     expect(html(null, false)).not.toContain('data-testid="tool-running"');
   });
+
+  it("does not say No output above a plot", () => {
+    const plot = html({ ...base, tool_name: "notebook_executor", images: [{ mime: "image/png", data: "iVBOR" }] });
+    expect(plot).toContain('data-testid="tool-images"');
+    expect(plot).not.toContain('data-testid="tool-no-output"');
+    expect(html({ ...base })).toContain('data-testid="tool-no-output"');
+  });
+
+  it("ends a cut stream with a line saying how much was dropped and the limit", () => {
+    const out = html({
+      ...base,
+      stdout: "x".repeat(100),
+      output: "x".repeat(100),
+      truncated: true,
+      output_bytes: { limit: 1024 * 1024, stdout: 3 * 1024 * 1024, stderr: 0 },
+    });
+    expect(out).toMatch(/data-testid="tool-truncation-note"[^>]*>… output cut here: 2.0 MiB dropped \(3,145,728 bytes written; the limit is 1.0 MiB per stream\)/);
+  });
 });

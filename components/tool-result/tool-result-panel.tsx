@@ -5,6 +5,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { formatDuration } from "./format";
 import { OutputBlock } from "./output-block";
 import { ToolStatusBadge } from "./status-badge";
+import { truncationNote } from "./truncation";
 
 export interface ToolResultPanelProps {
   result: ToolResult | null;
@@ -62,7 +63,12 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
   const showOutput = outputAddsSomething(result);
   const hasStdout = result.stdout !== undefined;
   const hasStderr = result.stderr !== undefined && result.stderr.length > 0;
-  const nothingPrinted = !showOutput && !result.stdout && !hasStderr && !result.error;
+  const hasRich = Boolean(result.images?.length || result.html?.length);
+  // A figure or HTML is output too: "No output." above a plot would be wrong.
+  const nothingPrinted = !showOutput && !result.stdout && !hasStderr && !result.error && !hasRich;
+  const showStdout = hasStdout && result.stdout !== "";
+  // Without per-stream counts, the note goes on the last text block shown.
+  const last = hasStderr ? "stderr" : showStdout ? "stdout" : "output";
   return (
     <div className={cn("flex flex-col gap-3", stale && "opacity-50")}>
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
@@ -102,11 +108,15 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
       )}
 
       {result.error && <OutputBlock label="Error" text={result.error} tone="error" testId="tool-error" />}
-      {showOutput && <OutputBlock label="Output" text={result.output} testId="tool-output" />}
-      {hasStdout && result.stdout !== "" && (
-        <OutputBlock label="stdout" text={result.stdout ?? ""} testId="tool-stdout" />
+      {showOutput && (
+        <OutputBlock label="Output" text={result.output} testId="tool-output" truncation={truncationNote(result, "output", last === "output")} />
       )}
-      {hasStderr && <OutputBlock label="stderr" text={result.stderr ?? ""} tone="error" testId="tool-stderr" />}
+      {showStdout && (
+        <OutputBlock label="stdout" text={result.stdout ?? ""} testId="tool-stdout" truncation={truncationNote(result, "stdout", last === "stdout")} />
+      )}
+      {hasStderr && (
+        <OutputBlock label="stderr" text={result.stderr ?? ""} tone="error" testId="tool-stderr" truncation={truncationNote(result, "stderr", last === "stderr")} />
+      )}
       {nothingPrinted && (
         <p className="text-xs text-zinc-500" data-testid="tool-no-output">
           No output.

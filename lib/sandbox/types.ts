@@ -21,6 +21,13 @@ export interface ImageOutput {
   data: string;
 }
 
+/** Bytes a run wrote per stream against the cap (what was dropped = written - limit). */
+export interface OutputBytes {
+  limit: number;
+  stdout: number;
+  stderr: number;
+}
+
 export interface ToolResult {
   tool_name: string;
   status: ToolStatus;
@@ -30,6 +37,8 @@ export interface ToolResult {
   exit_code?: number;
   duration_ms: number;
   truncated?: boolean;
+  /** With truncated, when the backend counted: the cap per stream and what each stream wrote. */
+  output_bytes?: OutputBytes;
   images?: ImageOutput[];
   /** Raw streams, when the tool ran a process. */
   stdout?: string;
@@ -178,6 +187,8 @@ export interface RunOutcome {
   cancelled: boolean;
   stdout_truncated: boolean;
   stderr_truncated: boolean;
+  /** When cut: the per-stream cap and the bytes each stream wrote (kept + dropped), for the person. */
+  output_bytes?: OutputBytes;
   duration_ms: number;
   isolated: boolean;
   /** The run could not start (no python, isolation required but missing, …). */

@@ -11,6 +11,7 @@ export function resultFromRun(tool_name: string, run: RunOutcome, timeoutS: numb
     isolated: run.isolated,
     ...(run.exit_code !== null ? { exit_code: run.exit_code } : {}),
     ...(truncated ? { truncated: true } : {}),
+    ...(truncated && run.output_bytes ? { output_bytes: run.output_bytes } : {}),
     ...(run.notices?.length ? { notices: run.notices } : {}),
   };
   const output = joinStreams(run.stdout, run.stderr);

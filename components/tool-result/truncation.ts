@@ -1,0 +1,30 @@
+import type { ToolResult } from "@/lib/sandbox/types";
+
+/** "512 B", "1.0 MiB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export type Stream = "stdout" | "stderr" | "output";
+
+/**
+ * The line that ends a stream cut at the output limit, or null when that stream was not cut.
+ * With the backend's byte counts it says how much was dropped and the limit; without them, that
+ * the rest was dropped. `lastShown` marks the block that carries the note when counts are missing.
+ */
+export function truncationNote(r: ToolResult, stream: Stream, lastShown: boolean): string | null {
+  if (!r.truncated) return null;
+  const b = r.output_bytes;
+  if (b && stream !== "output") {
+    const written = b[stream];
+    if (written <= b.limit) return null;
+    return `… output cut here: ${formatBytes(written - b.limit)} dropped (${written.toLocaleString("en-US")} bytes written; the limit is ${formatBytes(b.limit)} per stream).`;
+  }
+  if (b && stream === "output") {
+    const dropped = Math.max(0, b.stdout - b.limit) + Math.max(0, b.stderr - b.limit);
+    return dropped > 0 && lastShown ? `… output cut here: ${formatBytes(dropped)} dropped (the limit is ${formatBytes(b.limit)} per stream).` : null;
+  }
+  return lastShown ? "… output cut here at the output limit; the rest was dropped (this backend did not report how much)." : null;
+}
