@@ -259,6 +259,7 @@ export class LocalForkServer {
             cancelled,
             stdout_truncated: out.truncated,
             stderr_truncated: err.truncated,
+            ...(out.truncated || err.truncated ? { output_bytes: { limit: spec.outputBytes, stdout: out.total, stderr: err.total } } : {}),
             duration_ms: Math.round((performance.now() - started) * 10) / 10,
             isolated: true,
             ...(failure ? { failure } : {}),
