@@ -8,6 +8,7 @@ const areas = [
   { href: "/chat", label: "Chat", testId: "nav-chat" },
   { href: "/editor", label: "Editor", testId: "nav-editor" },
   { href: "/inspect", label: "Inspect", testId: "nav-inspect" },
+  { href: "/traffic", label: "Traffic", testId: "nav-traffic" },
 ] as const;
 
 export function NavLinks() {

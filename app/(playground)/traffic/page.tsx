@@ -1,0 +1,14 @@
+import { parseTrafficFilter } from "@/lib/traffic/filter";
+import { TrafficApp } from "@/components/traffic/traffic-app";
+
+// Every call a training job makes to /sandbox-fusion and /ms-enclave, live.
+
+export const dynamic = "force-dynamic";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function TrafficPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const call = typeof params.call === "string" && /^[a-z0-9]{1,32}$/.test(params.call) ? params.call : null;
+  return <TrafficApp initialFilter={parseTrafficFilter(params)} initialCall={call} />;
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { useFitHeight } from "@/components/inspect/use-fit-height";
+import { trafficFilterParams, type TrafficFilter } from "@/lib/traffic/filter";
+import { TrafficDetail } from "./traffic-detail";
+import { TrafficFilters } from "./traffic-filters";
+import { TrafficHeader } from "./traffic-header";
+import { TrafficTable } from "./traffic-table";
+import { useTrafficStream } from "./use-traffic-stream";
+
+/** Filters and the open call live in the URL (a reload or a shared link shows the same view). */
+function syncUrl(filter: TrafficFilter, call: string | null) {
+  const p = trafficFilterParams(filter);
+  if (call) p.set("call", call);
+  const qs = p.toString();
+  window.history.replaceState(null, "", qs ? `/traffic?${qs}` : "/traffic");
+}
+
+export function TrafficApp({ initialFilter, initialCall }: { initialFilter: TrafficFilter; initialCall: string | null }) {
+  const [filter, setFilter] = useState(initialFilter);
+  const [selected, setSelected] = useState<string | null>(initialCall);
+  const [paused, setPaused] = useState(false);
+  const stream = useTrafficStream(filter, paused);
+  const [boxRef, height] = useFitHeight<HTMLDivElement>(null);
+
+  const changeFilter = (f: TrafficFilter) => {
+    setFilter(f);
+    syncUrl(f, selected);
+  };
+  const select = (id: string | null) => {
+    setSelected(id);
+    syncUrl(filter, id);
+  };
+  const close = useCallback(() => {
+    setSelected(null);
+    syncUrl(filter, null);
+  }, [filter]);
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <TrafficHeader stats={stream.stats} />
+      <TrafficFilters
+        filter={filter}
+        onChange={changeFilter}
+        paused={paused}
+        onPause={setPaused}
+        held={stream.held}
+        shown={stream.rows.length}
+        total={stream.total}
+        connected={stream.connected}
+      />
+      {stream.recording === "off" && (
+        <p data-testid="traffic-off" className="border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-xs text-amber-900">
+          Recording is off (PLAYGROUND_TRAFFIC_LOG=off): API calls are served but not shown or logged.
+        </p>
+      )}
+      {stream.error && !stream.connected && (
+        <p className="border-b border-red-200 bg-red-50 px-4 py-1.5 text-xs text-red-800">{stream.error} Reconnecting…</p>
+      )}
+      <div ref={boxRef} className="relative flex min-h-0 flex-1" style={height ? { height } : undefined}>
+        <TrafficTable rows={stream.rows} selected={selected} onSelect={(id) => select(id)} height={height} />
+        {selected && <TrafficDetail id={selected} onClose={close} />}
+      </div>
+    </div>
+  );
+}
