@@ -3,14 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
-import { getBackend } from "@/lib/sandbox/registry";
+import { sessionCount } from "@/lib/sandbox/sessions";
 import type { Sandbox } from "@/lib/sandbox/types";
+import { acquireReexecSandbox } from "./batch-jobs";
 import { Dataset } from "./dataset";
 import { rowQuerySchema } from "./query";
 import { slimeSample, toJsonl } from "./testing/fixtures";
 import type { ReexecEvent } from "./types";
 
-// Integration: re-execution runs the code cells in the real local sandbox backend.
+// Integration: re-execution runs the code cells in the real local sandbox backend, in a sandbox
+// the session manager holds (so server shutdown would close it).
 
 let dir: string;
 let ds: Dataset;
@@ -23,7 +25,11 @@ beforeAll(async () => {
   fs.writeFileSync(file, toJsonl(Array.from({ length: 8 }, (_, i) => slimeSample(i, { mismatchEvery: 4 }))));
   ds = new Dataset({ id: "a", name: "r.jsonl", source: "r.jsonl", path: file, sizeBytes: fs.statSync(file).size, maxRecordBytes: 1e6, textCachePath: path.join(dir, "t.txt"), searchTimeoutMs: 500 });
   await ds.ready;
-  sandbox = await getBackend("local")!.create({ tools_config: { code_interpreter: {} } });
+  const before = sessionCount();
+  const acquired = await acquireReexecSandbox("local");
+  if (!acquired.ok) throw new Error(acquired.error.message);
+  sandbox = acquired.value;
+  expect(sessionCount()).toBe(before + 1);
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -64,6 +70,22 @@ describe("re-execution", () => {
       expect(done.cancelled).toBe(true);
       expect(done.done).toBe(1);
     }
+  });
+});
+
+describe("the sandbox of a re-execution", () => {
+  it("goes back to the session manager when closed, and a cancelled acquisition leaves none behind", async () => {
+    const before = sessionCount();
+    const r = await acquireReexecSandbox("local");
+    if (!r.ok) throw new Error(r.error.message);
+    expect(sessionCount()).toBe(before + 1);
+    await r.value.close();
+    expect(sessionCount()).toBe(before);
+    const ctrl = new AbortController();
+    ctrl.abort();
+    const cancelled = await acquireReexecSandbox("local", ctrl.signal);
+    expect(cancelled.ok).toBe(false);
+    expect(sessionCount()).toBe(before);
   });
 });
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { computeReward } from "@/lib/reward";
-import type { Sandbox } from "@/lib/sandbox/types";
+import type { Result } from "@/lib/result";
+import { acquireSandbox } from "@/lib/sandbox/sessions";
+import type { BackendName, Sandbox } from "@/lib/sandbox/types";
 import type { Dataset } from "./dataset";
 import { compareOutput, reexecVerdict } from "./compare-output";
 import { codeCells, segmentResponse } from "./segments";
@@ -107,12 +109,12 @@ export class BatchJobs {
           { rmUrl: opts.rmUrl, signal: opts.signal },
         );
         if (out.ok) {
-          store.setRescored(row, out.score, out.acc);
-          this.preds.set(row, { score: out.score, acc: out.acc, pred: out.pred });
+          store.setRescored(row, out.value.score, out.value.acc);
+          this.preds.set(row, { score: out.value.score, acc: out.value.acc, pred: out.value.pred });
         } else {
           errors++;
           store.setRescored(row, NaN);
-          this.preds.set(row, { score: NaN, error: out.error });
+          this.preds.set(row, { score: NaN, error: out.error.message });
         }
         this.rescoreDone++;
         if (this.rescoreDone % 64 === 0) await yieldToLoop();
@@ -162,6 +164,15 @@ export class BatchJobs {
     this.version++;
     opts.emit({ type: "done", done, total, cells, mismatches, errors, ms: Date.now() - started, cancelled: opts.signal.aborted, mismatched_rows: mismatched.sort((a, b) => a - b) });
   }
+}
+
+/**
+ * A sandbox for re-execution from the session manager, like Editor and Chat get theirs: shutdown
+ * closes it, and `await using` (or close()) gives it back. `unavailable:sandbox` when the backend
+ * cannot run code; a signal aborted while it starts closes it again.
+ */
+export function acquireReexecSandbox(backend: BackendName, signal?: AbortSignal): Promise<Result<Sandbox>> {
+  return acquireSandbox(backend, { tools_config: { code_interpreter: {} } }, { label: "reexec", signal });
 }
 
 /** Run every code cell of one sample and compare with what was recorded. */

@@ -18,6 +18,8 @@ import { GET as chatRoute } from "./[id]/samples/[row]/chat/route";
 import { GET as searchRoute } from "./[id]/search/route";
 import { GET as exportRoute } from "./[id]/export/route";
 import { POST as rescoreRoute } from "./[id]/rescore/route";
+import { POST as reexecuteRoute } from "./[id]/reexecute/route";
+import { sessionCount } from "@/lib/sandbox/sessions";
 import { GET as groupRoute } from "./[id]/groups/[group]/route";
 
 // The route handlers called directly with real Requests, on real files in a temp data dir.
@@ -138,6 +140,20 @@ describe("/api/datasets", () => {
     expect((await badRegex.json()).error).toMatchObject({ code: "bad_request:query", message: expect.stringMatching(/Invalid regular expression/) });
     const badBody = await rescoreRoute(new Request(u(`/api/datasets/${id}/rescore`), { method: "POST", body: "not json" }), params({ id }));
     expect((await badBody.json()).error.code).toBe("bad_request:body");
+  });
+
+  it("re-executes a sample in a sandbox the session manager holds, and gives it back", async () => {
+    fs.writeFileSync(path.join(base, "data", "mm.jsonl"), toJsonl(Array.from({ length: 4 }, (_, i) => slimeSample(i, { mismatchEvery: 4 }))));
+    const { id } = (await (await open("mm.jsonl")).json()) as DatasetInfo;
+    await ready(id);
+    const before = sessionCount();
+    const res = await reexecuteRoute(new Request(u(`/api/datasets/${id}/reexecute`), { method: "POST", body: JSON.stringify({ rows: [3], backend: "local" }) }), params({ id }));
+    expect(res.status).toBe(200);
+    const evs = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(evs.at(-1)).toMatchObject({ type: "done", done: 1, mismatches: 1, mismatched_rows: [3], cancelled: false });
+    expect(sessionCount()).toBe(before);
+    const missing = await reexecuteRoute(new Request(u(`/api/datasets/${id}/reexecute`), { method: "POST", body: JSON.stringify({ rows: [9] }) }), params({ id }));
+    expect((await missing.json()).error).toMatchObject({ code: "not_found:row", field: "rows" });
   });
 
   it("stores a chunked upload on disk and opens it", async () => {
