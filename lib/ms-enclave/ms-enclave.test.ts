@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-me-"));
@@ -355,5 +357,29 @@ describe("auth", () => {
     expect((await client()("GET", "/health")).status).toBe(200);
     const cross = await fetch(`${base}/sandbox/create?sandbox_type=docker`, { method: "POST", headers: { origin: "http://evil.example" }, body: "{}" });
     expect(cross.status).toBe(403);
+  });
+});
+
+/** A python3 with aiohttp (Debian: python3-aiohttp), the HTTP client HttpSandboxManager uses. */
+function aiohttpPython(): string | null {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    try {
+      execFileSync(py, ["-c", "import aiohttp"], { stdio: "ignore" });
+      return py;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+const py = aiohttpPython();
+
+describe.skipIf(!py)("HttpSandboxManager's requests from Python (aiohttp)", () => {
+  it("health, create, tools, execute, list, stop, delete, pool, cleanup, with X-API-Key", async () => {
+    process.env.PLAYGROUND_TOKEN = "aiohttp-key";
+    resetServerEnvForTests();
+    const script = path.join(import.meta.dirname, "testing", "http_manager_replay.py");
+    const { stdout } = await promisify(execFile)(py!, [script, base, "aiohttp-key"], { timeout: 120_000 });
+    expect(JSON.parse(stdout)).toEqual({ ok: true, steps: ["health", "create", "tools", "execute", "list", "stop+delete", "pool", "cleanup"] });
   });
 });
