@@ -1,7 +1,7 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import { computeReward, lenientCheck, rewardView } from "@/lib/reward";
-import { cancelRun, runTool } from "@/lib/sandbox/sessions";
+import { runTool } from "@/lib/sandbox/sessions";
 import type { BackendName } from "@/lib/sandbox/types";
 import type { RewardInput, ToolRunner } from "./loop";
 import { createOpenAiChatModel, createOpenAiCompletionsModel } from "./models/openai";
@@ -73,27 +73,24 @@ export function createModel(
 }
 
 /** code_interpreter in a sandbox session; the rollout's stop signal cancels the run. */
-export function sandboxToolRunner(opts: { sessionId: string; backend: BackendName; runId: string }): ToolRunner {
-  let n = 0;
+export function sandboxToolRunner(opts: {
+  sessionId: string;
+  backend: BackendName;
+  /** @deprecated Unused: the rollout's AbortSignal cancels the run. */
+  runId?: string;
+}): ToolRunner {
   return {
     async codeInterpreter(code, signal) {
-      const runId = `${opts.runId}:${n++}`;
-      const onAbort = () => cancelRun(runId);
-      signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        if (signal.aborted)
-          return { tool_name: "code_interpreter", status: "cancelled", output: "Error: Code execution cancelled", duration_ms: 0 };
-        return await runTool({
-          sessionId: opts.sessionId,
-          backend: opts.backend,
-          tool: "code_interpreter",
-          args: { code },
-          runId,
-          config: { tools_config: { code_interpreter: {} } },
-        });
-      } finally {
-        signal.removeEventListener("abort", onAbort);
-      }
+      if (signal.aborted)
+        return { tool_name: "code_interpreter", status: "cancelled", output: "Error: Code execution cancelled", duration_ms: 0 };
+      return runTool({
+        sessionId: opts.sessionId,
+        backend: opts.backend,
+        tool: "code_interpreter",
+        args: { code },
+        signal,
+        config: { tools_config: { code_interpreter: {} } },
+      });
     },
   };
 }
