@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/select";
 import type { ReexecEvent, RescoreEvent } from "@/lib/data/types";
@@ -7,8 +7,9 @@ import type { RowQuery } from "@/lib/data/query";
 import type { BackendName } from "@/lib/sandbox/types";
 import { backendNames } from "@/lib/sandbox/types";
 import type { DatasetInfo } from "@/lib/data/types";
-import { api, queryString, streamEvents } from "./api";
+import { api, queryString } from "./api";
 import { Histogram } from "./histogram";
+import { useBatchJob } from "./use-batch-job";
 
 type Hist = { min: number; max: number; counts: number[]; missing: number };
 
@@ -29,13 +30,13 @@ function Progress({ done, total, testId }: { done: number; total: number; testId
 export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { info: DatasetInfo; query: RowQuery; rewardTypes: string[]; onChanged: () => void; onShow: (patch: Partial<RowQuery>) => void }) {
   const [scope, setScope] = useState<"filtered" | "all">("filtered");
   const [backend, setBackend] = useState<BackendName>("local");
-  const [rx, setRx] = useState<{ running: boolean; progress: Extract<ReexecEvent, { type: "progress" }> | null; done: Extract<ReexecEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
-  const [rs, setRs] = useState<{ running: boolean; progress: Extract<RescoreEvent, { type: "progress" }> | null; done: Extract<RescoreEvent, { type: "done" }> | null; error: string | null }>({ running: false, progress: null, done: null, error: null });
+  const reexec = useBatchJob<Extract<ReexecEvent, { type: "progress" }>, Extract<ReexecEvent, { type: "done" }>>(`/api/datasets/${info.id}/reexecute`);
+  const rescoreJob = useBatchJob<Extract<RescoreEvent, { type: "progress" }>, Extract<RescoreEvent, { type: "done" }>>(`/api/datasets/${info.id}/rescore`);
+  const rx = reexec.job;
+  const rs = rescoreJob.job;
   const [rewardType, setRewardType] = useState(rewardTypes[0] ?? "retool");
   const [rmUrl, setRmUrl] = useState("");
   const [hists, setHists] = useState<{ recorded: Hist | null; rescored: Hist | null }>({ recorded: null, rescored: null });
-  const rxAbort = useRef<AbortController | null>(null);
-  const rsAbort = useRef<AbortController | null>(null);
 
   const loadHists = async () => {
     const [a, b] = await Promise.all([api.histogram(info.id, "recorded"), api.histogram(info.id, "rescored")]);
@@ -47,36 +48,12 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
   }, [info.id, info.indexing]);
 
   async function reexecute() {
-    const ctrl = new AbortController();
-    rxAbort.current = ctrl;
-    setRx({ running: true, progress: null, done: null, error: null });
-    const r = await streamEvents<ReexecEvent | { type: "error"; message: string }>(
-      `/api/datasets/${info.id}/reexecute`,
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scope, query, backend }), signal: ctrl.signal },
-      (e) => {
-        if (e.type === "progress") setRx((s) => ({ ...s, progress: e }));
-        else if (e.type === "done") setRx((s) => ({ ...s, done: e }));
-        else if (e.type === "error") setRx((s) => ({ ...s, error: e.message }));
-      },
-    );
-    setRx((s) => ({ ...s, running: false, error: r.ok ? s.error : r.message === "cancelled" ? "Cancelled." : r.message }));
+    await reexec.start({ scope, query, backend });
     onChanged();
   }
 
   async function rescore() {
-    const ctrl = new AbortController();
-    rsAbort.current = ctrl;
-    setRs({ running: true, progress: null, done: null, error: null });
-    const r = await streamEvents<RescoreEvent | { type: "error"; message: string }>(
-      `/api/datasets/${info.id}/rescore`,
-      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reward_type: rewardType, rm_url: rmUrl || undefined, scope, query }), signal: ctrl.signal },
-      (e) => {
-        if (e.type === "progress") setRs((s) => ({ ...s, progress: e }));
-        else if (e.type === "done") setRs((s) => ({ ...s, done: e }));
-        else if (e.type === "error") setRs((s) => ({ ...s, error: e.message }));
-      },
-    );
-    setRs((s) => ({ ...s, running: false, error: r.ok ? s.error : r.message === "cancelled" ? "Cancelled." : r.message }));
+    await rescoreJob.start({ reward_type: rewardType, rm_url: rmUrl || undefined, scope, query });
     await loadHists();
     onChanged();
   }
@@ -108,7 +85,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
             Re-execute
           </Button>
           {rx.running && (
-            <Button size="sm" variant="danger" onClick={() => rxAbort.current?.abort()} data-testid="batch-reexecute-cancel">
+            <Button size="sm" variant="danger" onClick={reexec.cancel} data-testid="batch-reexecute-cancel">
               Cancel
             </Button>
           )}
@@ -148,7 +125,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
             Re-score
           </Button>
           {rs.running && (
-            <Button size="sm" variant="danger" onClick={() => rsAbort.current?.abort()} data-testid="rescore-cancel">
+            <Button size="sm" variant="danger" onClick={rescoreJob.cancel} data-testid="rescore-cancel">
               Cancel
             </Button>
           )}
