@@ -94,6 +94,6 @@ export function compileSearch(q: Pick<RowQuery, "q" | "re" | "cs">): { regex: Re
     const src = q.re ? q.q : q.q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     return { regex: new RegExp(src, flags), error: null };
   } catch (e) {
-    return { regex: null, error: `Invalid regular expression: ${(e as Error).message}` };
+    return { regex: null, error: `Invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}` };
   }
 }

@@ -62,7 +62,8 @@ export interface RowSummary {
   preview: string;
 }
 
-export const reexecStates = ["none", "match", "mismatch", "error"] as const;
+// "empty": re-executed, but the sample has no code cells (nothing to run).
+export const reexecStates = ["none", "match", "mismatch", "error", "empty"] as const;
 export type ReexecState = (typeof reexecStates)[number];
 
 export interface ChatMessage {
