@@ -103,7 +103,7 @@ export const rolloutCommand: CliCommand = {
             max_context_len: numOpt(values, "max-context-len") ?? env.PLAYGROUND_MAX_CONTEXT_LEN,
           },
           {
-            model: setup.model,
+            model: setup.value,
             tools: sandboxToolRunner({ sessionId, backend: sandbox, runId: `${sessionId}-${lineNo}` }),
             tokenizer,
             ...(rm !== "none" ? { reward: rewarder(rm, rmUrl ? { rmUrl } : {}) } : {}),

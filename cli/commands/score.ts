@@ -20,9 +20,7 @@ export const scoreCommand: CliCommand = {
       if (!parsed.success) throw new Error(`bad input: ${z.prettifyError(parsed.error)}`);
       const input = parsed.data;
       const r = await computeReward(type, input, rmUrl ? { rmUrl } : {});
-      if (!r.ok) return { error: r.error };
-      const { ok: _ok, ...result } = r;
-      return result;
+      return r.ok ? r.value : { error: r.error.message };
     });
     return 0;
   },

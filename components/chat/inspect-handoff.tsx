@@ -14,7 +14,7 @@ export function InspectHandoff({ reference, file, prompt }: { reference: string;
         const h = (await res.json()) as { prompt?: string; label?: string | null; system?: string | null; assistant?: string; message?: string };
         if (!res.ok) throw new Error(h.message ?? `HTTP ${res.status}`);
         const r = await openHandoff({ prompt: h.prompt ?? prompt, label: h.label ?? null, system: h.system ?? null, assistant: h.assistant ?? null, source: file || "Inspect" });
-        if (!r.ok) throw new Error(r.error);
+        if (!r.ok) throw new Error(r.error.message);
         window.location.replace(`/chat?session=${r.value}`);
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));

@@ -29,7 +29,7 @@ export function useChatSettings(sessionId: string, initial: ChatSettings, initia
 
   const listModels = async () => {
     const r = await fetchModels({ session_id: sessionId, endpoint: settings.endpoint });
-    return r.ok ? { models: r.value } : { error: r.error };
+    return r.ok ? { models: r.value } : { error: r.error.message };
   };
 
   return { settings, setSettings, apiKey, updateApiKey, listModels };

@@ -15,7 +15,7 @@ export function RunTokenView({ sessionId, runId, version }: { sessionId: string;
       if (r.ok) {
         setData(r.value);
         setError(null);
-      } else setError(r.error);
+      } else setError(r.error.message);
     });
     return () => {
       alive = false;

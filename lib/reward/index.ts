@@ -1,5 +1,7 @@
 // Reward dispatcher: slime's rm_hub `async_rm` plus the ReTool example's `reward_func`.
 // Each type reproduces slime's verdict; a case where slime raises returns {error} (never throws).
+import { appError } from "@/lib/errors";
+import { err, ok, type Result } from "@/lib/result";
 import { z } from "zod";
 import { PyError, pyStrip } from "@/lib/pycompat/str";
 import { f1Score } from "./f1";
@@ -41,7 +43,7 @@ export interface RewardResult {
   pred?: string;
 }
 /** slime's value or the exception slime would have raised. */
-export type RewardOutcome = ({ ok: true } & RewardResult) | { ok: false; error: string };
+export type RewardOutcome = Result<RewardResult>;
 
 export interface RewardOptions {
   rmUrl?: string;
@@ -52,7 +54,7 @@ export interface RewardOptions {
 
 /**
  * Computes slime's reward. Throws only for programming errors; slime's exceptions come back as
- * `{ok: false, error}`. `metadata.rm_type`, when set, overrides `type` as in slime's async_rm
+ * an error value (`unprocessable:reward` with slime's exception text as the message). `metadata.rm_type`, when set, overrides `type` as in slime's async_rm
  * (not for `retool`, which slime runs as a custom reward function).
  */
 export async function computeReward(
@@ -62,10 +64,10 @@ export async function computeReward(
 ): Promise<RewardOutcome> {
   try {
     const r = await computeRewardRaw(type, input, opts);
-    return { ok: true, ...r };
+    return ok(r);
   } catch (e) {
-    if (opts.signal?.aborted) return { ok: false, error: "aborted" };
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    if (opts.signal?.aborted) return err(appError("unavailable:reward", "aborted"));
+    return err(appError("unprocessable:reward", e instanceof Error ? e.message : String(e)));
   }
 }
 

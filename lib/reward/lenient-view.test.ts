@@ -5,7 +5,7 @@ describe("lenientCheck is separate from slime's verdict", () => {
   it("accepts equivalent forms that slime's strict check rejects", async () => {
     const response = "so Answer: \\boxed{0.5}";
     const slime = await computeReward("retool", { response, label: "\\frac{1}{2}", tool_call_count: 2 });
-    expect(slime).toMatchObject({ ok: true, score: -1, acc: false, pred: "0.5" });
+    expect(slime).toMatchObject({ ok: true, value: { score: -1, acc: false, pred: "0.5" } });
     expect(lenientCheck(response, "\\frac{1}{2}")).toMatchObject({ equivalent: true, pred: "0.5" });
   });
   it("falls back to the last Answer: line and reports what it judged", () => {

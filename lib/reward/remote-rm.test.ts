@@ -49,7 +49,7 @@ const fast = { backoffSeconds: () => 0.01 };
 describe("remote_rm", () => {
   it("posts {prompt, response, label} and returns the server's verdict", async () => {
     const r = await computeReward("remote_rm", { prompt: "Q?", response: "it is 42", label: "42" }, { rmUrl: url, remote: fast });
-    expect(r).toEqual({ ok: true, score: 1, acc: true, pred: " 42" });
+    expect(r).toEqual({ ok: true, value: { score: 1, acc: true, pred: " 42" } });
     expect(received.at(-1)).toEqual({ prompt: "Q?", response: "it is 42", label: "42" });
   });
 
@@ -61,7 +61,7 @@ describe("remote_rm", () => {
       { response: "flaky answer", label: "flaky" },
       { rmUrl: url, remote: { ...fast, onRetry: (i) => retries.push(i.attempt) } },
     );
-    expect(r).toEqual({ ok: true, score: 1, acc: true, pred: "wer" });
+    expect(r).toEqual({ ok: true, value: { score: 1, acc: true, pred: "wer" } });
     expect(retries).toEqual([1, 2]);
     expect(received.filter((b) => (b as { label: string }).label === "flaky")).toHaveLength(3);
   });
@@ -70,11 +70,11 @@ describe("remote_rm", () => {
     failuresLeft.set("down", 100);
     const r = await computeReward("remote_rm", { response: "x", label: "down" }, { rmUrl: url, remote: { ...fast, maxRetries: 3 } });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/after 3 attempts: HTTP 503/);
+    if (!r.ok) expect(r.error.message).toMatch(/after 3 attempts: HTTP 503/);
   });
 
   it("accepts a bare number and rejects a reply without a score", async () => {
-    expect(await computeReward("remote_rm", { response: "x", label: "number" }, { rmUrl: url, remote: fast })).toEqual({ ok: true, score: 0.25 });
+    expect(await computeReward("remote_rm", { response: "x", label: "number" }, { rmUrl: url, remote: fast })).toEqual({ ok: true, value: { score: 0.25 } });
     const bad = await computeReward("remote_rm", { response: "x", label: "garbage" }, { rmUrl: url, remote: fast });
     expect(bad.ok).toBe(false);
   });
@@ -91,6 +91,6 @@ describe("remote_rm", () => {
 
   it("without --rm-url it is an error", async () => {
     const r = await computeReward("remote_rm", { response: "x", label: "y" });
-    expect(r).toEqual({ ok: false, error: "ValueError: remote_rm needs --rm-url" });
+    expect(r).toEqual({ ok: false, error: { code: "unprocessable:reward", message: "ValueError: remote_rm needs --rm-url" } });
   });
 });

@@ -71,7 +71,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
       ? { turns: session.replay.turns, name: session.replay.name }
       : undefined;
   const setup = createModel(s.endpoint, { apiKey: sessionApiKey(session.id), ...(replay ? { replay } : {}) });
-  const model = setup.ok ? setup.model : failingModel(setup.error);
+  const model = setup.ok ? setup.value : failingModel(setup.error);
   const publish = (e: RolloutEvent) => {
     live.publish(e);
     run.record = applyEvent(run.record, e);

@@ -10,9 +10,9 @@ describe("replaceCodeInTurn", () => {
     ["Let me check.\n```python\nprint(6 * 7)\n```", "python block"],
   ])("puts new code where slime's parser finds it (%#: %s)", (text) => {
     const r = replaceCodeInTurn(text, code);
-    if (!r.ok) throw new Error(r.error);
-    expect(r.text.startsWith("Let me check.\n")).toBe(true);
-    expect(postprocessPredictions(r.text)).toEqual({ action: "code", content: code });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.startsWith("Let me check.\n")).toBe(true);
+    expect(postprocessPredictions(r.value)).toEqual({ action: "code", content: code });
   });
 
   it("refuses a turn without code", () => {

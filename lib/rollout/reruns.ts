@@ -39,7 +39,7 @@ function forcedTurn(mode: "text" | "chat", turn: TurnRecord, from: RerunFrom): R
     return ok({ text: turn.raw, tool_calls: calls });
   }
   const r = replaceCodeInTurn(turn.text, from.code);
-  return r.ok ? ok({ text: r.text }) : bad(r.error);
+  return r.ok ? ok({ text: r.value }) : r;
 }
 
 function chatCalls(turn: TurnRecord): ChatToolCall[] {

@@ -1,5 +1,6 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
+import { err, ok, type Result } from "@/lib/result";
 import { computeReward, lenientCheck, rewardView } from "@/lib/reward";
 import { runTool } from "@/lib/sandbox/sessions";
 import type { BackendName } from "@/lib/sandbox/types";
@@ -14,7 +15,7 @@ import type { RewardRecord } from "./transcript";
 // Wires a rollout to the real world: model backend from the endpoint settings,
 // code_interpreter through the sandbox session manager, reward from lib/reward.
 
-export type ModelSetup = { ok: true; model: ModelBackend } | { ok: false; error: ModelError };
+export type ModelSetup = Result<ModelBackend, ModelError>;
 
 /** The key to use: one given for this session, else the env default. Never leaves the server. */
 export function effectiveApiKey(sessionKey: string | undefined): string | undefined {
@@ -27,24 +28,21 @@ export function createModel(
 ): ModelSetup {
   const timeoutMs = endpoint.timeout_s * 1000;
   if (endpoint.kind === "replay") {
-    if (opts.replay) return { ok: true, model: createReplayModel(opts.replay.turns, opts.replay.name) };
+    if (opts.replay) return ok(createReplayModel(opts.replay.turns, opts.replay.name));
     const sample = findReplaySample(endpoint.replay_sample);
     if (!sample)
       return {
         ok: false,
         error: { code: "config:model", message: `There is no shipped sample "${endpoint.replay_sample}" to replay.` },
       };
-    return { ok: true, model: createReplayModel(sample.assistant_turns, `sample "${sample.title}"`) };
+    return ok(createReplayModel(sample.assistant_turns, `sample "${sample.title}"`));
   }
   const url = endpoint.url || serverEnv().PLAYGROUND_MODEL_URL;
   if (!url)
-    return {
-      ok: false,
-      error: {
+    return err<ModelError>({
         code: "config:model",
         message: "No model server URL is set. Enter the endpoint in the settings or set PLAYGROUND_MODEL_URL.",
-      },
-    };
+      });
   try {
     new URL(url);
   } catch {
@@ -54,21 +52,16 @@ export function createModel(
   const model = endpoint.model || serverEnv().PLAYGROUND_MODEL_NAME;
   switch (endpoint.kind) {
     case "sglang":
-      return { ok: true, model: createSglangModel({ url, apiKey, timeoutMs }) };
+      return ok(createSglangModel({ url, apiKey, timeoutMs }));
     case "openai-completions":
     case "openai-chat":
       if (!model)
-        return {
-          ok: false,
-          error: { code: "config:model", message: "Choose a model name (the server's /v1/models lists them)." },
-        };
-      return {
-        ok: true,
-        model:
-          endpoint.kind === "openai-chat"
-            ? createOpenAiChatModel({ url, apiKey, model, timeoutMs })
-            : createOpenAiCompletionsModel({ url, apiKey, model, timeoutMs }),
-      };
+        return err<ModelError>({ code: "config:model", message: "Choose a model name (the server's /v1/models lists them)." });
+      return ok(
+        endpoint.kind === "openai-chat"
+          ? createOpenAiChatModel({ url, apiKey, model, timeoutMs })
+          : createOpenAiCompletionsModel({ url, apiKey, model, timeoutMs }),
+      );
   }
 }
 
@@ -112,12 +105,13 @@ export function rewarder(
       view = undefined;
     }
     const lenient = lenientCheck(input.response, input.label);
-    if (!outcome.ok) return { type, score: null, error: outcome.error, lenient, ...(view ? { view } : {}) };
+    if (!outcome.ok) return { type, score: null, error: outcome.error.message, lenient, ...(view ? { view } : {}) };
+    const r = outcome.value;
     return {
       type,
-      score: outcome.score,
-      ...(outcome.acc !== undefined ? { acc: outcome.acc } : {}),
-      ...(outcome.pred !== undefined ? { pred: outcome.pred } : {}),
+      score: r.score,
+      ...(r.acc !== undefined ? { acc: r.acc } : {}),
+      ...(r.pred !== undefined ? { pred: r.pred } : {}),
       lenient,
       ...(view ? { view } : {}),
     };

@@ -76,7 +76,7 @@ export async function* stepTurn(st: RunState, turn: number): AsyncGenerator<Roll
 
   yield { type: "turn_start", index: turn };
   const gen = yield* generate(st, turn, sampling);
-  if (!gen.ok) return gen.end;
+  if ("end" in gen) return gen.end;
   const { rec, chatCalls } = gen;
   st.lastFinish = rec.finish_reason;
 
@@ -118,7 +118,8 @@ export async function* stepTurn(st: RunState, turn: number): AsyncGenerator<Roll
   return CONTINUE;
 }
 
-type Generated = { ok: true; rec: TurnRecord; chatCalls: ChatToolCall[] } | { ok: false; end: TurnEnd };
+/** The turn's record, or how the rollout ends when the model gave none. */
+type Generated = { rec: TurnRecord; chatCalls: ChatToolCall[] } | { end: TurnEnd };
 
 /** The model's turn (or the person's edit), streaming deltas while the request runs. */
 async function* generate(st: RunState, turn: number, sampling: SamplingParams): AsyncGenerator<RolloutEvent, Generated> {
@@ -130,7 +131,7 @@ async function* generate(st: RunState, turn: number, sampling: SamplingParams): 
     const fullText = model.mode === "chat" ? text + tool_calls.map((c) => chatToolCallText(c)).join("") : text;
     const rec = baseTurn(turn, text, fullText, "stop", ids ? ids.length : tok.count(fullText), ids);
     rec.edited = true;
-    return { ok: true, rec, chatCalls: tool_calls };
+    return { rec, chatCalls: tool_calls };
   }
 
   const deltas: string[] = [];
@@ -168,21 +169,21 @@ async function* generate(st: RunState, turn: number, sampling: SamplingParams): 
       // Keep what arrived: it is shown, but it never enters the sample.
       yield { type: "model", turn: baseTurn(turn, res.partial, res.partial, "abort", tok.count(res.partial)) };
     }
-    return { ok: false, end: { stop: true, status: "aborted", error: modelErrorToRollout(res.error) } };
+    return { end: { stop: true, status: "aborted", error: modelErrorToRollout(res.error) } };
   }
   const out = res.value;
   st.lastFinish = out.finish_reason;
   if (out.finish_reason === "abort") {
     yield { type: "model", turn: baseTurn(turn, "text" in out ? out.text : out.content, "", "abort", 0) };
     const error: RolloutError = { code: "unavailable:model", message: "The model server aborted the generation (finish_reason abort)." };
-    return { ok: false, end: { stop: true, status: "aborted", error } };
+    return { end: { stop: true, status: "aborted", error } };
   }
   if (model.mode === "text" && "text" in out) {
     if (out.token_ids && tok.decode) {
       // slime: the server's tokens are the truth; the text is their decoding.
       const rec = baseTurn(turn, out.text, tok.decode(out.token_ids), out.finish_reason, out.token_ids.length, out.token_ids);
       if (out.logprobs) rec.logprobs = out.logprobs;
-      return { ok: true, rec, chatCalls: [] };
+      return { rec, chatCalls: [] };
     }
     // slime's text path: trim after the last complete action, then tokenize.
     const text = postprocessResponses(out.text);
@@ -190,13 +191,13 @@ async function* generate(st: RunState, turn: number, sampling: SamplingParams): 
     const count = e.ids ? e.count : text === out.text && out.token_ids ? out.token_ids.length : e.count;
     const rec = baseTurn(turn, out.text, text, out.finish_reason, count, e.ids);
     if (e.ids && out.logprobs && text === out.text && out.logprobs.length === e.ids.length) rec.logprobs = out.logprobs;
-    return { ok: true, rec, chatCalls: [] };
+    return { rec, chatCalls: [] };
   }
   if ("content" in out) {
     const fullText = out.content + out.tool_calls.map((c) => chatToolCallText(c)).join("");
     const e = encodeOrCount(tok, fullText);
     const rec = baseTurn(turn, out.content, fullText, out.finish_reason, out.completion_tokens ?? e.count, e.ids);
-    return { ok: true, rec, chatCalls: out.tool_calls };
+    return { rec, chatCalls: out.tool_calls };
   }
   throw new Error("model output does not match its mode");
 }

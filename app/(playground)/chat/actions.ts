@@ -1,6 +1,9 @@
 "use server";
 
+import type { z } from "zod";
 import { serverEnv } from "@/lib/env";
+import { appError, zodIssuesMessage } from "@/lib/errors";
+import { err, ok } from "@/lib/result";
 import { apiKeyState, sessionApiKey, setSessionApiKey } from "@/lib/rollout/api-keys";
 import type { ApiKeyState } from "@/lib/rollout/chat-session-schema";
 import { createSessionFromHandoff, getChatSession, saveChatSettings } from "@/lib/rollout/chat-session-store";
@@ -25,13 +28,14 @@ import {
 // Non-streaming Chat operations. Rollouts stream through /api/rollouts (server
 // actions are queued by Next, so streaming and Stop must not depend on them).
 
-const bad = (e: { issues: { message: string }[] }) => ({ ok: false as const, error: e.issues.map((i) => i.message).join("; ") });
+const bad = (e: z.ZodError) => err(appError("bad_request:input", zodIssuesMessage(e.issues)));
+const noSession = () => err(appError("not_found:session", "This chat session does not exist."));
 
 export async function saveSettings(input: SaveSettingsInput): Promise<ActionResult<null>> {
   const p = saveSettingsSchema.safeParse(input);
   if (!p.success) return bad(p.error);
   const s = await saveChatSettings(p.data.session_id, p.data.settings);
-  return s ? { ok: true, value: null } : { ok: false, error: "This chat session does not exist." };
+  return s ? ok(null) : noSession();
 }
 
 /** Keeps the key in server memory for this session; the browser only learns whether one is set. */
@@ -39,16 +43,16 @@ export async function setApiKey(input: SetApiKeyInput): Promise<ActionResult<Api
   const p = setApiKeySchema.safeParse(input);
   if (!p.success) return bad(p.error);
   setSessionApiKey(p.data.session_id, p.data.api_key);
-  return { ok: true, value: apiKeyState(p.data.session_id) };
+  return ok(apiKeyState(p.data.session_id));
 }
 
 export async function fetchModels(input: ListModelsInput): Promise<ActionResult<ModelInfo[]>> {
   const p = listModelsSchema.safeParse(input);
   if (!p.success) return bad(p.error);
   const url = p.data.endpoint.url || serverEnv().PLAYGROUND_MODEL_URL;
-  if (!url) return { ok: false, error: "Enter the endpoint URL first." };
+  if (!url) return err(appError("bad_request:endpoint", "Enter the endpoint URL first.", "endpoint.url"));
   const r = await listModels({ url, apiKey: sessionApiKey(p.data.session_id), timeoutMs: Math.min(p.data.endpoint.timeout_s, 15) * 1000 });
-  return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error.message };
+  return r.ok ? r : err(appError("unavailable:model", r.error.message));
 }
 
 /** Tokens of a run, coloured by loss mask; decoded with the run's tokenizer when there is one. */
@@ -58,7 +62,7 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
   const session = await getChatSession(p.data.session_id);
   const run = session?.runs.find((r) => r.id === p.data.run_id);
   const rec = run?.record;
-  if (!run || !rec) return { ok: false, error: "No such run." };
+  if (!run || !rec) return err(appError("not_found:run", "No such run."));
   const { tokenizer } = await resolveTokenizer(run.settings.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
   const tokens: TokenView["tokens"] = [];
   const exact = rec.token_counts === "exact" && Boolean(tokenizer.pieces);
@@ -75,15 +79,12 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
       else tokens.push({ text: t.observation.text, mask: 0 });
     }
   }
-  return {
-    ok: true,
-    value: { exact, source: exact ? tokenizer.source : "no tokenizer: text spans instead of tokens", tokens, prompt_count: rec.prompt_token_count },
-  };
+  return ok({ exact, source: exact ? tokenizer.source : "no tokenizer: text spans instead of tokens", tokens, prompt_count: rec.prompt_token_count });
 }
 
 export async function refreshSession(sessionId: string) {
   const s = await getChatSession(sessionId);
-  return s ? { ok: true as const, value: s } : { ok: false as const, error: "This chat session does not exist." };
+  return s ? ok(s) : noSession();
 }
 
 /** Creates a session from a hand-off (Inspect) and returns its id. */
@@ -91,5 +92,5 @@ export async function openHandoff(input: HandoffInput): Promise<ActionResult<str
   const p = handoffSchema.safeParse(input);
   if (!p.success) return bad(p.error);
   const s = await createSessionFromHandoff(p.data);
-  return { ok: true, value: s.id };
+  return ok(s.id);
 }

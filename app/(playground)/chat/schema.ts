@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Result } from "@/lib/result";
 import { chatRunIdSchema, chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { modelEndpointSchema } from "@/lib/rollout/models/types";
 import { chatSettingsSchema } from "@/lib/rollout/settings";
@@ -42,7 +43,8 @@ export const chatPageParamsSchema = z.object({
 });
 export type ChatPageParams = z.infer<typeof chatPageParamsSchema>;
 
-export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Server actions answer with the one Result shape; the failure is an AppErrorData. */
+export type ActionResult<T> = Result<T>;
 
 export interface TokenView {
   exact: boolean;

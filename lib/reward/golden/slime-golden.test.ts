@@ -31,11 +31,10 @@ describe("score: slime's reward functions", () => {
       const r = await computeReward(c.rm, c.input);
       if ("error" in c.expected) {
         expect(r.ok).toBe(false);
-        if (!r.ok) expect(r.error.split(":")[0]).toBe(c.expected.error);
+        if (!r.ok) expect(r.error.message.split(":")[0]).toBe(c.expected.error);
       } else {
-        expect(r.ok, r.ok ? "" : r.error).toBe(true);
-        const { ok: _ok, ...result } = r as { ok: true };
-        expect(result).toEqual(c.expected);
+        expect(r.ok, r.ok ? "" : r.error.message).toBe(true);
+        if (r.ok) expect(r.value).toEqual(c.expected);
       }
     });
   }

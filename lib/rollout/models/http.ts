@@ -1,3 +1,4 @@
+import type { Result } from "@/lib/result";
 import "server-only";
 import type { ModelError } from "./types";
 
@@ -11,7 +12,7 @@ export interface HttpTarget {
   signal: AbortSignal;
 }
 
-export type HttpResult<T> = { ok: true; value: T } | { ok: false; error: ModelError };
+export type HttpResult<T> = Result<T, ModelError>;
 
 /** Joins a base URL and a path; tolerates a trailing "/v1" on the base when the path has one. */
 export function endpointUrl(base: string, path: string): string {

@@ -1,5 +1,6 @@
 // Model backend shapes. Isomorphic: the client imports the schemas and types
 // (never an API key: keys live only in server memory and env).
+import type { Err, Ok } from "@/lib/result";
 import { z } from "zod";
 
 export const modelBackendKinds = ["replay", "sglang", "openai-completions", "openai-chat"] as const;
@@ -69,9 +70,8 @@ export interface ModelError {
 
 export type FinishReason = "stop" | "length" | "abort";
 
-export type ModelResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: ModelError; /** Text received before the failure. */ partial?: string };
+/** A model call's outcome: a failure is data (a typed ModelError), with the text received before it. */
+export type ModelResult<T> = Ok<T> | (Err<ModelError> & { /** Text received before the failure. */ partial?: string });
 
 /** Text continuation of the exact rendered prompt (+ response so far). */
 export interface CompletionRequest {
