@@ -57,10 +57,16 @@ export class DockerSession implements SandboxRuntime {
   }
 
   async init(): Promise<void> {
-    const { box, fromPool } = await this.owner.acquire(this.config, this.id);
-    this.box = box;
-    this.fromPool = fromPool;
-    this.lastUsed = Date.now();
+    // Counts as running: a slow container start must not look idle to the sweep.
+    this.running++;
+    try {
+      const { box, fromPool } = await this.owner.acquire(this.config, this.id);
+      this.box = box;
+      this.fromPool = fromPool;
+    } finally {
+      this.running--;
+      this.lastUsed = Date.now();
+    }
   }
 
   async dispose(): Promise<void> {
