@@ -4,7 +4,7 @@ import { lstatSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { findPython, type PythonInfo } from "../python";
-import { isExecutable } from "../proc";
+import { isExecutable, isRoot } from "../proc";
 
 /** What this machine offers the local backend. Probed once per process. */
 export interface LocalHost {
@@ -94,12 +94,15 @@ export function probeLocalHost(): LocalHost {
   if (env.PLAYGROUND_BWRAP === "off") bwrapReason = "bwrap disabled (PLAYGROUND_BWRAP=off)";
   else {
     const found = which(env.PLAYGROUND_BWRAP);
+    // Only root drops each run to its own uid (setpriv inside bwrap); any other user's runs keep its uid.
+    const drop = isRoot();
     if (!found) bwrapReason = `bwrap not installed (looked for ${JSON.stringify(env.PLAYGROUND_BWRAP)})`;
-    else if (!setpriv) bwrapReason = "setpriv (util-linux) not installed: cannot drop to an unprivileged user";
+    else if (drop && !setpriv) bwrapReason = "setpriv (util-linux) not installed: cannot drop to an unprivileged user";
     else {
       // Probe the exact setup a run uses: namespaces can be forbidden (e.g. inside some containers).
+      const dropArgs = drop ? ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups"] : ["--"];
       try {
-        execFileSync(found, [...base, "--tmpfs", "/tmp", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "true"], {
+        execFileSync(found, [...base, "--tmpfs", "/tmp", ...dropArgs, "true"], {
           stdio: ["ignore", "ignore", "pipe"],
           timeout: 15_000,
         });
