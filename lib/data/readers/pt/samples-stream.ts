@@ -55,7 +55,7 @@ export class SampleStream {
     return listAt >= 2 && st[listAt - 1] === "samples" && isPyDict(st[0]) && vm.markDepth <= 1;
   }
 
-  async *scan(signal?: AbortSignal): AsyncGenerator<{ items: StreamedItem[]; bytesDone: number }> {
+  async *scan(signal?: AbortSignal, sliceOpcodes = SLICE_OPCODES): AsyncGenerator<{ items: StreamedItem[]; bytesDone: number }> {
     this.file.checkNotLegacy();
     let pending: StreamedItem[] = [];
     let memoSeen = 0;
@@ -102,7 +102,7 @@ export class SampleStream {
     });
     vm.memoDefs = [];
     this.memo = vm.memo;
-    while (!vm.run(SLICE_OPCODES)) {
+    while (!vm.run(sliceOpcodes)) {
       if (signal?.aborted) return;
       this.bytesDone = vm.position - this.file.pickleStart;
       if (pending.length) {

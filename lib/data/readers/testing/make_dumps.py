@@ -166,6 +166,18 @@ if "all" in KINDS or "rollout" in KINDS:
     base = torch.arange(12, dtype=torch.int64).reshape(3, 4)
     torch.save({"rollout_id": 0, "samples": [{"tokens": base.t()[1], "view": base[1:, 1:]}]}, os.path.join(OUT, "views.pt"))
 
+    # Objects shared across samples (a long prompt string, one list) in a dump longer than one
+    # pickle append batch (1000): later samples refer back to memo entries of earlier ones.
+    long_prompt = "<|im_start|>user\n" + "A long shared question. " * 400 + "<|im_end|>\n"
+    shared_list = list(range(50))
+    many = []
+    for i in range(2100):
+        s = sample(i, i // 8)
+        s["prompt"] = long_prompt
+        s["metadata"] = {"shared": shared_list, "i": i}
+        many.append(s)
+    torch.save({"rollout_id": 3, "samples": many}, os.path.join(OUT, "shared.pt"))
+
 if "all" in KINDS or "train" in KINDS:
     d = os.path.join(OUT, "train_data")
     os.makedirs(d, exist_ok=True)
@@ -186,3 +198,29 @@ if "verl" in KINDS or "all" in KINDS:
 for k in KINDS:
     if k.startswith("big:"):
         big_rollout(os.path.join(OUT, "big.pt"), float(k.split(":")[1]))
+
+if "all" in KINDS:
+    # What torch.load itself reads, as JSON (tensors via tolist(), NaN/inf as null), for the tests.
+    import json
+    import pickle
+
+    def plain(v):
+        if torch.is_tensor(v):
+            return plain(v.tolist())
+        if isinstance(v, float):
+            return v if math.isfinite(v) else None
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, bytes):
+            return None
+        return v
+
+    refs = os.path.join(OUT, "refs")
+    os.makedirs(refs, exist_ok=True)
+    for rel in ["rollout_data/0.pt", "rollout_data/1.pt", "rollout_data/eval_1.pt", "train_data/0.pt", "shared.pt", "list.pkl"]:
+        src = os.path.join(OUT, rel)
+        d = pickle.load(open(src, "rb")) if rel.endswith(".pkl") else torch.load(src, weights_only=False)
+        with open(os.path.join(refs, rel.replace("/", "_") + ".json"), "w") as f:
+            json.dump(plain(d["samples"] if isinstance(d, dict) else d), f)
