@@ -22,17 +22,17 @@ afterAll(() => fs.rmSync(path.dirname(root), { recursive: true, force: true }));
 
 describe("resolveInside", () => {
   it("accepts files inside the root, including symlinks that stay inside", async () => {
-    expect(await resolveInside(root, "sub/a.jsonl")).toMatchObject({ ok: true, source: path.join("sub", "a.jsonl") });
-    expect(await resolveInside(root, "link-in.jsonl")).toMatchObject({ ok: true, source: path.join("sub", "a.jsonl") });
+    expect(await resolveInside(root, "sub/a.jsonl")).toMatchObject({ ok: true, value: { source: path.join("sub", "a.jsonl") } });
+    expect(await resolveInside(root, "link-in.jsonl")).toMatchObject({ ok: true, value: { source: path.join("sub", "a.jsonl") } });
     expect(await resolveInside(root, path.join(root, "sub", "a.jsonl"))).toMatchObject({ ok: true });
   });
   it("rejects .., absolute paths elsewhere and symlink escapes", async () => {
-    expect(await resolveInside(root, "../secret/s.jsonl")).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await resolveInside(root, "sub/../../secret/s.jsonl")).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await resolveInside(root, path.join(outside, "s.jsonl"))).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await resolveInside(root, "link-out.jsonl")).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await resolveInside(root, "dir-out/s.jsonl")).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await resolveInside(root, "a\0b")).toMatchObject({ ok: false, code: "bad_request" });
-    expect(await resolveInside(root, "nope.jsonl")).toMatchObject({ ok: false, code: "not_found" });
+    expect(await resolveInside(root, "../secret/s.jsonl")).toMatchObject({ ok: false, error: { code: "forbidden:path" } });
+    expect(await resolveInside(root, "sub/../../secret/s.jsonl")).toMatchObject({ ok: false, error: { code: "forbidden:path" } });
+    expect(await resolveInside(root, path.join(outside, "s.jsonl"))).toMatchObject({ ok: false, error: { code: "forbidden:path" } });
+    expect(await resolveInside(root, "link-out.jsonl")).toMatchObject({ ok: false, error: { code: "forbidden:path" } });
+    expect(await resolveInside(root, "dir-out/s.jsonl")).toMatchObject({ ok: false, error: { code: "forbidden:path" } });
+    expect(await resolveInside(root, "a\0b")).toMatchObject({ ok: false, error: { code: "bad_request:path" } });
+    expect(await resolveInside(root, "nope.jsonl")).toMatchObject({ ok: false, error: { code: "not_found:file" } });
   });
 });

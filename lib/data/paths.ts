@@ -3,8 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
+import type { Result } from "@/lib/result";
+import { err, ok } from "@/lib/result";
 
-export type PathResult = { ok: true; path: string; source: string } | { ok: false; code: "not_found" | "forbidden" | "bad_request"; message: string };
+/** A user-given path resolved inside a root: the real path, and the path relative to the root. */
+export type PathResult = Result<{ path: string; source: string }>;
 
 export function dataDir(): string {
   return path.resolve(serverEnv().PLAYGROUND_DATA_DIR);
@@ -25,30 +28,30 @@ function inside(root: string, p: string): boolean {
  * symlinks whose target leaves the root (checked on the real path).
  */
 export async function resolveInside(root: string, rel: string): Promise<PathResult> {
-  if (rel.includes("\0")) return { ok: false, code: "bad_request", message: "The path contains a NUL byte." };
+  if (rel.includes("\0")) return err({ code: "bad_request:path", message: "The path contains a NUL byte." });
   let realRoot: string;
   try {
     realRoot = await fs.promises.realpath(root);
   } catch {
-    return { ok: false, code: "not_found", message: `The data directory ${root} does not exist. Set PLAYGROUND_DATA_DIR or create it.` };
+    return err({ code: "not_found:data_dir", message: `The data directory ${root} does not exist. Set PLAYGROUND_DATA_DIR or create it.` });
   }
   const candidate = path.resolve(realRoot, rel);
-  if (!inside(realRoot, candidate)) return { ok: false, code: "forbidden", message: "That path is outside the data directory." };
+  if (!inside(realRoot, candidate)) return err({ code: "forbidden:path", message: "That path is outside the data directory." });
   let real: string;
   try {
     real = await fs.promises.realpath(candidate);
   } catch {
-    return { ok: false, code: "not_found", message: `No such file: ${rel}` };
+    return err({ code: "not_found:file", message: `No such file: ${rel}` });
   }
-  if (!inside(realRoot, real)) return { ok: false, code: "forbidden", message: "That path leads outside the data directory (symlink)." };
-  return { ok: true, path: real, source: path.relative(realRoot, real) };
+  if (!inside(realRoot, real)) return err({ code: "forbidden:path", message: "That path leads outside the data directory (symlink)." });
+  return ok({ path: real, source: path.relative(realRoot, real) });
 }
 
 /** `upload:<id>/<name>` or a path relative to PLAYGROUND_DATA_DIR. */
 export async function resolveSource(source: string): Promise<PathResult> {
   if (source.startsWith("upload:")) {
     const r = await resolveInside(uploadsDir(), source.slice("upload:".length));
-    return r.ok ? { ...r, source } : r;
+    return r.ok ? ok({ ...r.value, source }) : r;
   }
   return resolveInside(dataDir(), source);
 }
@@ -62,25 +65,26 @@ export interface DirEntry {
   size: number;
 }
 
-export async function listDataDir(rel: string): Promise<{ ok: true; entries: DirEntry[]; dir: string } | Exclude<PathResult, { ok: true }>> {
+export async function listDataDir(rel: string): Promise<Result<{ entries: DirEntry[]; dir: string }>> {
   await fs.promises.mkdir(dataDir(), { recursive: true }).catch(() => undefined);
   const r = await resolveInside(dataDir(), rel || ".");
   if (!r.ok) return r;
-  const st = await fs.promises.stat(r.path);
-  if (!st.isDirectory()) return { ok: false, code: "bad_request", message: "Not a directory." };
-  const dirents = await fs.promises.readdir(r.path, { withFileTypes: true });
+  const dir = r.value;
+  const st = await fs.promises.stat(dir.path);
+  if (!st.isDirectory()) return err({ code: "bad_request:path", message: "Not a directory." });
+  const dirents = await fs.promises.readdir(dir.path, { withFileTypes: true });
   const entries: DirEntry[] = [];
   for (const d of dirents) {
-    const full = path.join(r.path, d.name);
+    const full = path.join(dir.path, d.name);
     // Resolve symlinks, and hide those that leave the data dir.
     const sub = await resolveInside(dataDir(), path.relative(await fs.promises.realpath(dataDir()), full));
     if (!sub.ok) continue;
-    const s = await fs.promises.stat(sub.path).catch(() => null);
+    const s = await fs.promises.stat(sub.value.path).catch(() => null);
     if (!s) continue;
     if (s.isDirectory()) entries.push({ name: d.name, path: path.relative(await fs.promises.realpath(dataDir()), full), type: "dir", size: 0 });
     else if (s.isFile() && datasetExtensions.some((e) => d.name.toLowerCase().endsWith(e)))
       entries.push({ name: d.name, path: path.relative(await fs.promises.realpath(dataDir()), full), type: "file", size: s.size });
   }
   entries.sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === "dir" ? -1 : 1));
-  return { ok: true, entries, dir: r.source };
+  return ok({ entries, dir: dir.source });
 }

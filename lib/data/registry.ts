@@ -3,24 +3,24 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
+import { globalStore } from "@/lib/global-store";
+import type { Result } from "@/lib/result";
+import { err, ok } from "@/lib/result";
 import { Dataset } from "./dataset";
 import { cacheDir, resolveSource } from "./paths";
 import type { DatasetFormat, DatasetInfo } from "./types";
 
-// Open datasets live for the life of the server process (on globalThis so dev reloads keep them).
+// Open datasets live for the life of the server process (a global store, so dev reloads keep them).
 const MAX_OPEN = 8;
-const g = globalThis as typeof globalThis & { __inspectDatasets?: Map<string, Dataset> };
-const open = (g.__inspectDatasets ??= new Map<string, Dataset>());
+const open = globalStore("data:open-datasets", () => new Map<string, Dataset>());
 
-export type OpenResult =
-  | { ok: true; info: DatasetInfo }
-  | { ok: false; code: "not_found" | "forbidden" | "bad_request"; message: string };
-
-export async function openDataset(source: string, format?: DatasetFormat): Promise<OpenResult> {
-  const r = await resolveSource(source);
-  if (!r.ok) return r;
+/** Open a file of the data dir (or an upload) once; the same file and format give the same id. */
+export async function openDataset(source: string, format?: DatasetFormat): Promise<Result<DatasetInfo>> {
+  const resolved = await resolveSource(source);
+  if (!resolved.ok) return resolved;
+  const r = resolved.value;
   const st = await fs.promises.stat(r.path);
-  if (!st.isFile()) return { ok: false, code: "bad_request", message: "That path is not a file." };
+  if (!st.isFile()) return err({ code: "bad_request:path", message: "That path is not a file." });
   const id = crypto
     .createHash("sha1")
     .update(`${r.path}\0${st.size}\0${st.mtimeMs}\0${format ?? "auto"}`)
@@ -43,7 +43,7 @@ export async function openDataset(source: string, format?: DatasetFormat): Promi
     open.set(id, ds);
     evict();
   }
-  return { ok: true, info: ds.info() };
+  return ok(ds.info());
 }
 
 function evict(): void {

@@ -1,6 +1,8 @@
 import "server-only";
 import fs from "node:fs";
 import { Worker } from "node:worker_threads";
+import type { Result } from "@/lib/result";
+import { err, ok } from "@/lib/result";
 
 // While indexing we append each row's prompt + response as plain UTF-8 to a side file.
 // Searching then reads that file sequentially (no JSON parsing, no token arrays) in a
@@ -58,9 +60,8 @@ export interface SearchProgress {
   matches: number;
 }
 
-export type SearchOutcome =
-  | { ok: true; mask: Uint8Array; matches: number; ms: number }
-  | { ok: false; error: string };
+/** Which rows matched (`mask[row]` is 1), how many, and how long the scan took. */
+export type SearchOutcome = Result<{ mask: Uint8Array; matches: number; ms: number }>;
 
 // Plain CommonJS run with `eval: true`, so bundling never has to locate a worker file.
 const workerSource = `
@@ -141,18 +142,18 @@ export function searchTextCache(opts: {
       resolve(o);
     };
     const timer = setTimeout(
-      () => finish({ ok: false, error: `The search was stopped after ${Math.round(opts.timeoutMs / 1000)} s. Simplify the regular expression or narrow the filters.` }),
+      () => finish(err({ code: "timeout:search", message: `The search was stopped after ${Math.round(opts.timeoutMs / 1000)} s. Simplify the regular expression or narrow the filters.` })),
       opts.timeoutMs,
     );
-    const onAbort = (): void => finish({ ok: false, error: "The search was cancelled." });
+    const onAbort = (): void => finish(err({ code: "bad_request:cancelled", message: "The search was cancelled." }));
     opts.signal?.addEventListener("abort", onAbort);
     worker.on("message", (m: { type: "progress"; done: number; matches: number } | { type: "done"; mask: Uint8Array; matches: number }) => {
       if (m.type === "progress") opts.onProgress?.({ done: m.done, total: opts.n, matches: m.matches });
-      else finish({ ok: true, mask: m.mask, matches: m.matches, ms: Date.now() - started });
+      else finish(ok({ mask: m.mask, matches: m.matches, ms: Date.now() - started }));
     });
-    worker.on("error", (e) => finish({ ok: false, error: `The search failed: ${e.message}` }));
+    worker.on("error", (e) => finish(err({ code: "internal:search", message: `The search failed: ${e.message}` })));
     worker.on("exit", (code) => {
-      if (!settled) finish({ ok: false, error: `The search worker stopped (exit ${code}).` });
+      if (!settled) finish(err({ code: "internal:search", message: `The search worker stopped (exit ${code}).` }));
     });
   });
 }

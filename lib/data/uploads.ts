@@ -2,6 +2,9 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { AppErrorData } from "@/lib/errors";
+import type { Result } from "@/lib/result";
+import { err, ok } from "@/lib/result";
 import { uploadsDir } from "./paths";
 
 // Uploads arrive in chunks: Next's proxy buffers (and caps at 10 MB) every request body it sees,
@@ -32,13 +35,14 @@ async function uploadFile(id: string): Promise<string | null> {
   return names && names.length === 1 ? path.join(dir, names[0]!) : null;
 }
 
-export type ChunkResult = { ok: true; size: number } | { ok: false; code: "not_found" | "bad_request"; message: string };
+const noSuchUpload = err<AppErrorData>({ code: "not_found:upload", message: "No such upload. Start the upload again." });
 
-export async function appendChunk(id: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<ChunkResult> {
+/** Append a chunk at `offset`; the upload's new size. */
+export async function appendChunk(id: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<Result<{ size: number }>> {
   const file = await uploadFile(id);
-  if (!file) return { ok: false, code: "not_found", message: "No such upload. Start the upload again." };
+  if (!file) return noSuchUpload;
   const size = (await fs.promises.stat(file)).size;
-  if (offset !== size) return { ok: false, code: "bad_request", message: `The upload has ${size} bytes; a chunk for offset ${offset} does not fit.` };
+  if (offset !== size) return err({ code: "bad_request:upload", message: `The upload has ${size} bytes; a chunk for offset ${offset} does not fit.`, field: "offset" });
   const parts: Uint8Array[] = [];
   let n = 0;
   if (body) {
@@ -49,20 +53,21 @@ export async function appendChunk(id: string, offset: number, body: ReadableStre
       n += value.length;
       if (n > UPLOAD_CHUNK_BYTES) {
         await reader.cancel();
-        return { ok: false, code: "bad_request", message: `A chunk may hold at most ${UPLOAD_CHUNK_BYTES} bytes.` };
+        return err({ code: "bad_request:upload", message: `A chunk may hold at most ${UPLOAD_CHUNK_BYTES} bytes.` });
       }
       parts.push(value);
     }
   }
-  if (size + n > MAX_UPLOAD_BYTES) return { ok: false, code: "bad_request", message: "The upload is too large. Put the file in the data directory instead." };
+  if (size + n > MAX_UPLOAD_BYTES) return err({ code: "bad_request:upload", message: "The upload is too large. Put the file in the data directory instead." });
   await fs.promises.appendFile(file, Buffer.concat(parts, n));
-  return { ok: true, size: size + n };
+  return ok({ size: size + n });
 }
 
-export async function finishUpload(id: string, expectedSize: number): Promise<{ ok: true; source: string } | { ok: false; code: "not_found" | "bad_request"; message: string }> {
+/** Check that every byte arrived; the source to open the upload by. */
+export async function finishUpload(id: string, expectedSize: number): Promise<Result<{ source: string }>> {
   const file = await uploadFile(id);
-  if (!file) return { ok: false, code: "not_found", message: "No such upload. Start the upload again." };
+  if (!file) return noSuchUpload;
   const size = (await fs.promises.stat(file)).size;
-  if (size !== expectedSize) return { ok: false, code: "bad_request", message: `The upload is incomplete: ${size} of ${expectedSize} bytes arrived.` };
-  return { ok: true, source: `upload:${id}/${path.basename(file)}` };
+  if (size !== expectedSize) return err({ code: "bad_request:upload", message: `The upload is incomplete: ${size} of ${expectedSize} bytes arrived.`, field: "size" });
+  return ok({ source: `upload:${id}/${path.basename(file)}` });
 }

@@ -115,7 +115,7 @@ export class DatasetView {
   /** Text search over prompt + response; null when the query has no text. Results are cached. */
   search(q: Pick<RowQuery, "q" | "re" | "cs">, onProgress?: (p: SearchProgress) => void, signal?: AbortSignal): Promise<SearchOutcome> | null {
     const { regex, error } = compileSearch(q);
-    if (error) return Promise.resolve({ ok: false, error });
+    if (error) return Promise.resolve(err({ code: "bad_request:query", message: error, field: "q" }));
     if (!regex) return null;
     const key = `${regex.source}/${regex.flags}`;
     const n = this.ds.searchableRows;
@@ -141,7 +141,7 @@ export class DatasetView {
         onProgress?.(p);
       },
     }).then((o) => {
-      if (o.ok) entry.progress = { done: n, total: n, matches: o.matches };
+      if (o.ok) entry.progress = { done: n, total: n, matches: o.value.matches };
       else this.searches.delete(key); // failures are not cached
       return o;
     });
@@ -156,9 +156,9 @@ export class DatasetView {
     const pending = this.search(q, undefined, signal);
     if (pending) {
       const o = await pending;
-      if (!o.ok) return { order: new Uint32Array(0), search: null, error: o.error };
-      mask = o.mask;
-      search = { pattern: q.q ?? "", ms: o.ms };
+      if (!o.ok) return { order: new Uint32Array(0), search: null, error: o.error.message };
+      mask = o.value.mask;
+      search = { pattern: q.q ?? "", ms: o.value.ms };
     }
     const store = this.ds.store;
     const key = JSON.stringify([q, store.length, this.ds.jobs.version, mask?.length ?? -1]);

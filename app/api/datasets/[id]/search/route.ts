@@ -12,6 +12,6 @@ export const GET = withDataset({ query: searchSchema }, ({ ds, query, req }) =>
     const pending = ds.view.search(query, (p) => emit({ type: "progress", ...p }));
     if (!pending) return emit({ type: "done", matches: ds.store.length, ms: 0 });
     const o = await pending;
-    emit(o.ok ? { type: "done", matches: o.matches, ms: o.ms } : { type: "error", message: o.error });
+    emit(o.ok ? { type: "done", matches: o.value.matches, ms: o.value.ms } : { type: "error", message: o.error.message, error: o.error });
   }, { surface: "inspect" }),
 );

@@ -1,4 +1,5 @@
 import { rowQuerySchema } from "@/lib/data/query";
+import type { AppErrorData } from "@/lib/errors";
 
 /** GET /api/datasets/:id/search?q=&re=&cs=: streams the progress of a text/regex scan. */
 export const searchSchema = rowQuerySchema.pick({ q: true, re: true, cs: true });
@@ -7,4 +8,4 @@ export type SearchInput = ReturnType<typeof searchSchema.parse>;
 export type SearchEvent =
   | { type: "progress"; done: number; total: number; matches: number }
   | { type: "done"; matches: number; ms: number }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string; error?: AppErrorData };
