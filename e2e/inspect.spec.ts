@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { slimeSample, writeBigJsonl, writeFixtureDir } from "../lib/data/testing/fixtures";
@@ -8,9 +10,13 @@ import { InspectPage } from "./pages/inspect-page";
 const dataDir = path.resolve(process.env.PLAYGROUND_DATA_DIR ?? ".data/datasets", "e2e-inspect");
 let files: Record<string, string>;
 
+// The 20 MB upload is written outside the data dir and removed afterwards: a run leaves no big file.
+const uploadTmp = path.join(os.tmpdir(), `e2e-inspect-upload-${process.pid}`);
+
 test.beforeAll(() => {
   files = writeFixtureDir(dataDir);
 });
+test.afterAll(() => fs.rmSync(uploadTmp, { recursive: true, force: true }));
 
 test.describe("Inspect", () => {
   test("open, filter, open a sample, step with the keyboard, re-execute, re-score, open in Chat", async ({ page }) => {
@@ -162,7 +168,7 @@ test.describe("Inspect", () => {
   });
 
   test("a 20 MB upload arrives whole (sent in chunks under the proxy's body limit)", async ({ page }) => {
-    const file = path.join(dataDir, "upload-20mb.jsonl");
+    const file = path.join(uploadTmp, "upload-20mb.jsonl");
     await writeBigJsonl(file, 2000, 10_500);
     const inspect = new InspectPage(page);
     await inspect.goto();
