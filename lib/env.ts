@@ -71,9 +71,9 @@ const serverEnvSchema = z.object({
   /** Service API (/sandbox-fusion, /ms-enclave): "auto" uses Docker when it is available, else local. */
   PLAYGROUND_API_BACKEND: z.enum(["auto", "local", "docker"]).default("auto"),
   /** Service API: requests running at once on the local backend; more wait in a queue. */
-  PLAYGROUND_API_CONCURRENCY_LOCAL: z.coerce.number().int().min(1).max(1024).default(8),
+  PLAYGROUND_API_CONCURRENCY_LOCAL: z.coerce.number().int().min(1).max(1024).default(32),
   /** Service API: requests running at once on the Docker backend (each takes a fresh container). */
-  PLAYGROUND_API_CONCURRENCY_DOCKER: z.coerce.number().int().min(1).max(1024).default(8),
+  PLAYGROUND_API_CONCURRENCY_DOCKER: z.coerce.number().int().min(1).max(1024).default(16),
   /** Service API: a request that waits longer than this for a slot gets HTTP 504 (clients such as verl retry). */
   PLAYGROUND_API_QUEUE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Service API: request bodies larger than this get HTTP 413. */

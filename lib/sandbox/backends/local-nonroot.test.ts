@@ -41,7 +41,7 @@ describe.skipIf(!isRoot || !setpriv)("local backend as a non-root user", () => {
       ],
       {
         cwd: repo,
-        env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, PLAYGROUND_STATE_DIR: state, PROBE_HIDDEN: hidden },
+        env: { PATH: process.env.PATH, HOME: home, TMPDIR: home, PLAYGROUND_STATE_DIR: state, PROBE_HIDDEN: hidden } as unknown as NodeJS.ProcessEnv,
         encoding: "utf8",
         timeout: 120_000,
       },
