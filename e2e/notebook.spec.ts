@@ -26,11 +26,12 @@ test.describe("Notebook (Jupyter kernel in the docker sandbox)", () => {
     const nb = page.getByTestId("notebook");
     await expect(nb).toBeVisible();
 
+    const editor = new EditorPage(page);
     const cell = (i: number) => nb.getByTestId(`notebook-cell-${i}`);
-    await cell(0).getByTestId("notebook-cell-input").fill("answer = 6 * 7\nprint('set', answer)");
-    await cell(1).getByTestId("notebook-cell-input").fill("import matplotlib.pyplot as plt\nplt.plot([0, 1, 4, 9])\nplt.title('squares')\nplt.show()");
+    await editor.setCellCode(0, "answer = 6 * 7\nprint('set', answer)");
+    await editor.setCellCode(1, "import matplotlib.pyplot as plt\nplt.plot([0, 1, 4, 9])\nplt.title('squares')\nplt.show()");
     await nb.getByTestId("notebook-add-cell").click();
-    await cell(2).getByTestId("notebook-cell-input").fill("answer + 1");
+    await editor.setCellCode(2, "answer + 1");
     await nb.getByTestId("notebook-run-all").click();
 
     const out = (i: number) => cell(i).getByTestId("notebook-cell-output");
@@ -45,7 +46,7 @@ test.describe("Notebook (Jupyter kernel in the docker sandbox)", () => {
     await expect(out(2)).toContainText("43");
 
     // An error shows its traceback; the kernel keeps serving.
-    await cell(2).getByTestId("notebook-cell-input").fill("undefined_name");
+    await editor.setCellCode(2, "undefined_name");
     await cell(2).getByTestId("notebook-cell-run").click();
     await expect(out(2).getByTestId("tool-status")).toHaveAttribute("data-status", "error");
     await expect(out(2)).toContainText("NameError");
@@ -53,7 +54,7 @@ test.describe("Notebook (Jupyter kernel in the docker sandbox)", () => {
     // Restart clears the variables.
     await nb.getByTestId("notebook-restart").click();
     await expect(nb.getByTestId("notebook-kernel-note")).toContainText("restarted");
-    await cell(2).getByTestId("notebook-cell-input").fill("answer");
+    await editor.setCellCode(2, "answer");
     await cell(2).getByTestId("notebook-cell-run").click();
     await expect(out(2).getByTestId("tool-status")).toHaveAttribute("data-status", "error");
     await expect(out(2)).toContainText("NameError");

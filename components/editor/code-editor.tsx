@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 
 // Monaco comes from our own origin (scripts/copy-monaco.mjs copies the installed
@@ -23,26 +23,49 @@ export interface CodeEditorProps {
   /** Ctrl/Cmd+S inside the editor; absent = the browser's own save. */
   onSave?: () => void;
   readOnly?: boolean;
+  /** Shift+Enter inside the editor (notebook cells run with it). */
+  onShiftEnter?: () => void;
+  /** Grow with the content between these heights (px) instead of filling the parent. */
+  autoHeight?: { min: number; max: number };
+  testId?: string;
 }
 
-export function CodeEditor({ path, language, defaultValue, onChange, onRun, onSave, readOnly }: CodeEditorProps) {
+export function CodeEditor({ path, language, defaultValue, onChange, onRun, onSave, readOnly, onShiftEnter, autoHeight, testId = "code-editor" }: CodeEditorProps) {
   // Monaco keeps the first callbacks it is given; route them through refs.
   const runRef = useRef(onRun);
   const saveRef = useRef(onSave);
+  const shiftEnterRef = useRef(onShiftEnter);
   const containerRef = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState(autoHeight?.min ?? 0);
   useEffect(() => {
     runRef.current = onRun;
     saveRef.current = onSave;
-  }, [onRun, onSave]);
+    shiftEnterRef.current = onShiftEnter;
+  }, [onRun, onSave, onShiftEnter]);
 
   const handleMount: OnMount = (editor, monaco) => {
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => runRef.current());
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current?.());
+    // addAction, not addCommand: a command's keybinding is global to the page, so with several
+    // editors (notebook cells) the last one created would get every key press.
+    editor.addAction({ id: "playground.run", label: "Run", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => runRef.current() });
+    editor.addAction({ id: "playground.save", label: "Save", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS], run: () => saveRef.current?.() });
+    if (shiftEnterRef.current)
+      editor.addAction({ id: "playground.run-cell", label: "Run cell", keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => shiftEnterRef.current?.() });
+    if (autoHeight) {
+      const fit = () => setHeight(Math.min(autoHeight.max, Math.max(autoHeight.min, editor.getContentHeight())));
+      editor.onDidContentSizeChange(fit);
+      fit();
+    }
     containerRef.current?.setAttribute("data-monaco-ready", "true");
   };
 
   return (
-    <div ref={containerRef} data-testid="code-editor" data-monaco-ready="false" className="h-full min-h-[320px]">
+    <div
+      ref={containerRef}
+      data-testid={testId}
+      data-monaco-ready="false"
+      className={autoHeight ? "w-full" : "h-full min-h-[320px]"}
+      style={autoHeight ? { height } : undefined}
+    >
       <Editor
         path={path}
         language={language}
@@ -58,6 +81,7 @@ export function CodeEditor({ path, language, defaultValue, onChange, onRun, onSa
           scrollBeyondLastLine: false,
           automaticLayout: true,
           tabSize: 4,
+          ...(autoHeight ? { scrollbar: { alwaysConsumeMouseWheel: false }, lineNumbersMinChars: 3, overviewRulerLanes: 0 } : {}),
         }}
       />
     </div>

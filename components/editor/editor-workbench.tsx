@@ -1,18 +1,21 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
+import type { BackendAvailability, BackendName, ToolResult } from "@/lib/sandbox/types";
 import type { EditorTool } from "@/app/(playground)/editor/schema";
+import type { Workspace } from "@/lib/workspace/schema";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Button } from "@/components/ui/button";
 import { CodeEditor, languageForPath } from "./code-editor";
 import { FilePanel } from "./file-panel";
 import { LanguagePicker, monacoLanguage } from "./language-picker";
 import { NotebookPanel } from "./notebook-panel";
+import type { NotebookCell } from "./use-notebook";
 import { RunToolbar } from "./run-toolbar";
 import { useCodeRun } from "./use-code-run";
 import { useScratchBuffers } from "./use-scratch-buffers";
 import { useSessionFiles } from "./use-session-files";
+import { useWorkspaceSync } from "./use-workspace-sync";
 
 const toolLanguage: Record<EditorTool, string> = { python: "python", shell: "shell", code: "plaintext", notebook: "python" };
 
@@ -23,6 +26,8 @@ export interface EditorWorkbenchProps {
   backends: BackendAvailability[];
   /** multi_code_executor language (tool "code"). */
   initialLanguage?: string;
+  /** What this session was doing (server-side), or null for a new session. */
+  workspace?: Workspace | null;
 }
 
 /** Keeps shareable state (session, tool, backend) in the URL without a server round trip. */
@@ -32,28 +37,41 @@ function syncUrl(params: Record<string, string>) {
   window.history.replaceState(null, "", url);
 }
 
-/** Ctrl/Cmd+Enter anywhere on the page (Monaco handles it itself when focused). */
-function useRunShortcut(run: () => void) {
+/** Ctrl/Cmd+Enter anywhere on the page runs (Monaco handles it itself when focused); Escape cancels a run. */
+function useRunShortcuts(run: () => void, cancel: (() => void) | null) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
         e.preventDefault();
         run();
+      } else if (e.key === "Escape" && cancel) {
+        cancel();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [run]);
+  }, [run, cancel]);
 }
 
-export function EditorWorkbench({ sessionId, initialTool, initialBackend, backends, initialLanguage }: EditorWorkbenchProps) {
+export function EditorWorkbench({ sessionId, initialTool, initialBackend, backends, initialLanguage, workspace }: EditorWorkbenchProps) {
   const [tool, setTool] = useState<EditorTool>(initialTool);
   const [backend, setBackend] = useState<BackendName>(initialBackend);
   const [language, setLanguage] = useState<string>(initialLanguage ?? "python");
-  const scratch = useScratchBuffers();
+  const save = useWorkspaceSync(sessionId);
+  const scratch = useScratchBuffers(workspace?.scratch);
   const files = useSessionFiles(sessionId, backend);
   const { openFile } = files;
   const backendInfo = backends.find((b) => b.backend === backend);
+
+  useEffect(() => {
+    // The page may have picked the mode and backend from the URL: the workspace follows.
+    save({ tool: initialTool, backend: initialBackend, language: initialLanguage ?? "python" });
+    // Reopen the file this session had open (on this backend), with its unsaved text.
+    const f = workspace?.open_file;
+    if (f && f.backend === initialBackend) void files.open(f.path, f.draft);
+    // Only on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const currentCode = useCallback(
     () => (openFile ? files.fileText.current : scratch.get(tool, language)),
@@ -67,35 +85,64 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     language,
     canRun: Boolean(backendInfo?.available),
     code: currentCode,
+    initialResult: (workspace?.result as ToolResult | null | undefined) ?? null,
     onDone: () => void files.refresh(),
   });
   const runNow = useCallback(() => void run(), [run]);
-  useRunShortcut(runNow);
+  const onCellsChange = useCallback((cells: { key: number; code: string }[]) => save({ cells }), [save]);
+  const cancelNow = useCallback(() => void cancel(), [cancel]);
+  useRunShortcuts(runNow, running ? cancelNow : null);
 
   const changeTool = (t: EditorTool) => {
     setTool(t);
     syncUrl({ tool: t });
+    save({ tool: t });
   };
   const changeLanguage = (l: string) => {
     setLanguage(l);
     syncUrl({ lang: l });
+    save({ language: l });
   };
   const changeBackend = (b: BackendName) => {
     setBackend(b);
     files.close();
     syncUrl({ backend: b });
+    save({ backend: b, open_file: null }, true);
+  };
+  const openPath = async (path: string) => {
+    if (await files.open(path)) save({ open_file: { path, backend } });
+  };
+  const closeFile = () => {
+    files.close();
+    save({ open_file: null });
+  };
+  const saveFile = async () => {
+    if (!openFile) return;
+    const path = openFile.path;
+    await files.save();
+    save({ open_file: { path, backend } });
+  };
+  const onEdit = (v: string) => {
+    if (openFile) {
+      files.edit(v);
+      save({ open_file: { path: openFile.path, backend, draft: v } });
+    } else {
+      scratch.set(tool, language, v);
+      save({ scratch: tool === "code" ? { code: { [language]: v } } : { [tool]: v } });
+    }
   };
 
   return (
     <div data-testid="editor-workbench" className="grid min-h-0 flex-1 gap-3 p-3 lg:grid-cols-[16rem_minmax(0,1fr)_minmax(0,1fr)]">
       <FilePanel
+        backend={backend}
         files={files.files}
         busy={files.busy}
         error={files.error}
         openPath={openFile?.path ?? null}
-        onOpen={(p) => void files.open(p)}
+        onOpen={(p) => void openPath(p)}
         onDelete={(p) => void files.remove(p)}
-        onCreate={(p) => void files.create(p)}
+        onCreate={(p) => void files.create(p).then(() => save({ open_file: { path: p, backend } }))}
         onRefresh={() => void files.refresh()}
       />
 
@@ -114,10 +161,16 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
           cancelling={cancelling}
           canRun={!running && Boolean(backendInfo?.available)}
           onRun={runNow}
-          onCancel={() => void cancel()}
+          onCancel={cancelNow}
         />
         {tool === "notebook" ? (
-          <NotebookPanel sessionId={sessionId} backend={backend} backendInfo={backendInfo} />
+          <NotebookPanel
+            sessionId={sessionId}
+            backend={backend}
+            backendInfo={backendInfo}
+            {...(workspace?.cells ? { initialCells: workspace.cells as NotebookCell[] } : {})}
+            onCellsChange={onCellsChange}
+          />
         ) : (
           <>
             <div className="flex items-center gap-2 text-xs text-zinc-600">
@@ -131,19 +184,26 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
                       unsaved
                     </span>
                   )}
-                  <Button size="sm" variant="primary" onClick={() => void files.save()} disabled={files.busy} data-testid="file-save">
+                  <Button size="sm" variant="primary" onClick={() => void saveFile()} disabled={files.busy} data-testid="file-save">
                     Save
                   </Button>
-                  <Button size="sm" variant="ghost" onClick={files.close} data-testid="file-close">
+                  <Button size="sm" variant="ghost" onClick={closeFile} data-testid="file-close">
                     Close file
                   </Button>
                 </>
               ) : (
                 <span data-testid="scratch-label">scratch buffer ({tool === "code" ? language : tool})</span>
               )}
-              <span className="ml-auto font-mono text-zinc-400" title="Session id (in the URL; reload keeps its files)">
+              <span
+                className="ml-auto font-mono text-zinc-400"
+                data-testid="editor-session"
+                title="Session id (in the URL). Reload, or leave and come back through the header: the buffers, files, mode, backend, last result and notebook cells are kept."
+              >
                 session {sessionId.slice(0, 8)}
               </span>
+              <a href="/editor?new=1" data-testid="editor-new-session" className="text-zinc-500 underline decoration-dotted hover:text-zinc-800">
+                New session
+              </a>
             </div>
             <div className="min-h-[320px] flex-1 overflow-hidden rounded-lg border border-zinc-800">
               <CodeEditor
@@ -156,9 +216,9 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
                 }
                 language={openFile ? languageForPath(openFile.path) : tool === "code" ? (monacoLanguage[language] ?? "plaintext") : toolLanguage[tool]}
                 defaultValue={currentCode()}
-                onChange={(v) => (openFile ? files.edit(v) : scratch.set(tool, language, v))}
+                onChange={onEdit}
                 onRun={runNow}
-                onSave={openFile ? () => void files.save() : undefined}
+                onSave={openFile ? () => void saveFile() : undefined}
               />
             </div>
           </>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileEntriesFrom } from "./file-entries";
+import { fileEntriesFrom, isBuildLeftover } from "./file-entries";
 
 const base = { tool_name: "file_operation", status: "success" as const, output: "", duration_ms: 1 };
 
@@ -21,5 +21,14 @@ describe("fileEntriesFrom", () => {
   it("gives an empty list for a result without valid entries", () => {
     expect(fileEntriesFrom({ ...base })).toEqual([]);
     expect(fileEntriesFrom({ ...base, meta: { entries: [{ name: 1 }] } })).toEqual([]);
+  });
+});
+
+describe("isBuildLeftover", () => {
+  it("flags compiled binaries and caches, not sources", () => {
+    const f = (name: string, type: "file" | "dir" = "file") => isBuildLeftover({ name, type, size: 1 });
+    expect(["main", "a.out", "Main.class", "x.o", "mod.pyc"].map((n) => f(n))).toEqual([true, true, true, true, true]);
+    expect(f("__pycache__", "dir")).toBe(true);
+    expect(["main.c", "notes.py", "Main.java", "data.csv", "mainframe"].map((n) => f(n))).toEqual([false, false, false, false, false]);
   });
 });

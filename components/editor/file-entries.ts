@@ -17,3 +17,13 @@ export function fileEntriesFrom(result: ToolResult): FileEntry[] {
     return a.name.localeCompare(b.name);
   });
 }
+
+// What compilers, interpreters and the Code mode leave behind (multi_code_executor compiles
+// main.c to `main`, javac writes Main.class, Python writes __pycache__, go keeps its cache).
+const leftoverNames = new Set(["main", "a.out", "__pycache__", ".gocache", ".cache", ".ipython", ".local", ".config", ".jupyter", ".npm", "target"]);
+const leftoverExt = /\.(o|obj|class|pyc|pyo|so|out|exe)$/i;
+
+/** A build or cache leftover, hidden from the file list unless asked for. */
+export function isBuildLeftover(entry: FileEntry): boolean {
+  return leftoverNames.has(entry.name) || leftoverExt.test(entry.name);
+}

@@ -1,11 +1,14 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import type { FileEntry } from "@/lib/sandbox/types";
+import type { BackendName, FileEntry } from "@/lib/sandbox/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { isBuildLeftover } from "./file-entries";
 
 export interface FilePanelProps {
+  /** Local files and Docker files are different places: the panel names the one it lists. */
+  backend: BackendName;
   files: FileEntry[] | null;
   busy: boolean;
   error: string | null;
@@ -23,8 +26,16 @@ function formatSize(n: number): string {
 }
 
 /** The session working directory (`/sandbox`), through the file_operation tool. */
-export function FilePanel({ files, busy, error, openPath, onOpen, onDelete, onCreate, onRefresh }: FilePanelProps) {
+const placeText: Record<BackendName, string> = {
+  local: "This session's directory on this machine (the local backend). The Docker backend has its own, separate files.",
+  docker: "This session's Docker container. The local backend has its own, separate files; they are not here.",
+};
+
+export function FilePanel({ backend, files, busy, error, openPath, onOpen, onDelete, onCreate, onRefresh }: FilePanelProps) {
   const [name, setName] = useState("");
+  const [showLeftovers, setShowLeftovers] = useState(false);
+  const leftovers = files?.filter(isBuildLeftover).length ?? 0;
+  const shown = files && !showLeftovers ? files.filter((f) => !isBuildLeftover(f) || f.name === openPath) : files;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -35,15 +46,22 @@ export function FilePanel({ files, busy, error, openPath, onOpen, onDelete, onCr
   };
 
   return (
-    <aside data-testid="file-panel" className="flex flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-3">
+    <aside data-testid="file-panel" className="flex min-h-0 flex-col gap-2 overflow-y-auto rounded-lg border border-zinc-200 bg-white p-3">
       <div className="flex items-center justify-between">
         <h2 className="text-sm font-semibold">
-          Files <span className="font-mono text-xs font-normal text-zinc-500">/sandbox</span>
+          Files{" "}
+          <span data-testid="file-place" data-backend={backend} className="font-mono text-xs font-normal text-zinc-500">
+            {backend === "docker" ? "docker:" : "local:"}/sandbox
+          </span>
         </h2>
         <Button size="sm" variant="ghost" onClick={onRefresh} disabled={busy} data-testid="file-refresh">
           Refresh
         </Button>
       </div>
+
+      <p data-testid="file-place-note" className="text-xs text-zinc-500">
+        {placeText[backend]}
+      </p>
 
       <form onSubmit={submit} className="flex gap-1">
         <input
@@ -65,15 +83,15 @@ export function FilePanel({ files, busy, error, openPath, onOpen, onDelete, onCr
         </p>
       )}
 
-      {files === null ? (
+      {shown === null ? (
         <p className="text-xs text-zinc-500">Loading…</p>
-      ) : files.length === 0 ? (
+      ) : shown.length === 0 ? (
         <p data-testid="file-list-empty" className="text-xs text-zinc-500">
           No files yet. Create one, or write files from your code.
         </p>
       ) : (
         <ul data-testid="file-list" className="flex flex-col">
-          {files.map((f) => (
+          {shown.map((f) => (
             <li
               key={f.name}
               data-testid="file-item"
@@ -113,6 +131,17 @@ export function FilePanel({ files, busy, error, openPath, onOpen, onDelete, onCr
             </li>
           ))}
         </ul>
+      )}
+      {leftovers > 0 && (
+        <button
+          type="button"
+          data-testid="file-leftovers-toggle"
+          onClick={() => setShowLeftovers((v) => !v)}
+          className="self-start text-xs text-zinc-500 underline decoration-dotted hover:text-zinc-800"
+          title="Compiled binaries and caches (main, *.class, __pycache__, …)"
+        >
+          {showLeftovers ? `Hide ${leftovers} build/cache files` : `${leftovers} build/cache file${leftovers === 1 ? "" : "s"} hidden · show`}
+        </button>
       )}
     </aside>
   );

@@ -4,7 +4,8 @@ import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
-import { useNotebook } from "./use-notebook";
+import { CodeEditor } from "./code-editor";
+import { useNotebook, type NotebookCell } from "./use-notebook";
 
 // Notebook mode: cells run in order against the session's Jupyter kernel (notebook_executor),
 // so variables persist from cell to cell; figures and HTML render inline under each cell.
@@ -13,10 +14,18 @@ export interface NotebookPanelProps {
   sessionId: string;
   backend: BackendName;
   backendInfo: BackendAvailability | undefined;
+  /** Cells kept in the session's workspace (absent: the starter cells). */
+  initialCells?: NotebookCell[];
+  onCellsChange: (cells: { key: number; code: string }[]) => void;
 }
 
-export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanelProps) {
-  const { cells, runningKey, kernelNote, runOne, runAll, restart, cancel, editCell, addCell, deleteCell } = useNotebook(sessionId, backend);
+export function NotebookPanel({ sessionId, backend, backendInfo, initialCells, onCellsChange }: NotebookPanelProps) {
+  const { cells, runningKey, kernelNote, runOne, runAll, restart, cancel, editCell, addCell, deleteCell } = useNotebook(
+    sessionId,
+    backend,
+    initialCells,
+    onCellsChange,
+  );
   const available = Boolean(backendInfo?.available);
   const busy = runningKey !== null;
 
@@ -24,7 +33,7 @@ export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanel
     <section data-testid="notebook" className="flex min-h-0 min-w-0 flex-col gap-3 overflow-auto lg:col-span-2">
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-zinc-600">
-          Jupyter kernel on <strong>{backend}</strong>: cells share variables, run top to bottom.
+          Jupyter kernel on <strong>{backend}</strong>: cells share variables, run top to bottom. Shift+Enter runs a cell.
         </span>
         <div className="ml-auto flex items-center gap-2">
           <Button variant="primary" onClick={() => void runAll()} disabled={!available || busy} data-testid="notebook-run-all">
@@ -57,23 +66,20 @@ export function NotebookPanel({ sessionId, backend, backendInfo }: NotebookPanel
               <span className="w-10 pt-1 text-right font-mono text-xs text-zinc-400">
                 [{cell.result?.meta?.execution_count != null ? String(cell.result.meta.execution_count) : " "}]
               </span>
-              <textarea
-                data-testid="notebook-cell-input"
-                value={cell.code}
-                spellCheck={false}
-                rows={Math.max(2, cell.code.split("\n").length)}
-                onChange={(e) => editCell(cell.key, e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
-                    e.preventDefault();
-                    e.stopPropagation();
-                    if (!busy && available) void runOne(cell);
-                  }
-                }}
-                className="min-w-0 flex-1 resize-y rounded border border-zinc-300 bg-white p-2 font-mono text-sm"
-              />
+              <div className="min-w-0 flex-1 overflow-hidden rounded border border-zinc-800">
+                <CodeEditor
+                  testId="notebook-cell-input"
+                  path={`file:///notebook/${sessionId}/cell-${cell.key}.py`}
+                  language="python"
+                  defaultValue={cell.code}
+                  autoHeight={{ min: 44, max: 480 }}
+                  onChange={(v) => editCell(cell.key, v)}
+                  onRun={() => !busy && available && void runOne(cell)}
+                  onShiftEnter={() => !busy && available && void runOne(cell)}
+                />
+              </div>
               <div className="flex flex-col gap-1">
-                <Button size="sm" variant="primary" onClick={() => void runOne(cell)} disabled={!available || busy} data-testid="notebook-cell-run" title="Shift+Enter">
+                <Button size="sm" variant="primary" onClick={() => void runOne(cell)} disabled={!available || busy} data-testid="notebook-cell-run" title="Run this cell (Shift+Enter in the cell)">
                   {runningKey === cell.key ? <Spinner /> : "Run"}
                 </Button>
                 <Button size="sm" variant="ghost" onClick={() => deleteCell(cell.key)} disabled={busy} data-testid="notebook-cell-delete">

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
 import type { EditorTool } from "@/app/(playground)/editor/schema";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 
@@ -78,19 +79,22 @@ export function RunToolbar(p: RunToolbarProps) {
           {current.backend} is unavailable{current.reason ? `: ${current.reason}` : ""}
         </span>
       )}
-      <div className={p.hideRun ? "hidden" : "ml-auto flex items-center gap-2"}>
-        <span className="hidden text-xs text-zinc-500 sm:inline">Ctrl/⌘+Enter</span>
+      {/* Run and Cancel share one fixed slot and the status keeps its space, so the layout does not move. */}
+      <div className={p.hideRun ? "hidden" : "ml-auto flex items-center gap-2"} data-testid="run-controls">
+        <span className="hidden w-24 text-right text-xs text-zinc-500 sm:inline">{p.running ? "Esc cancels" : "Ctrl/⌘+Enter"}</span>
+        <span
+          data-testid={p.running ? "run-in-flight" : undefined}
+          aria-hidden={!p.running}
+          className={cn("flex w-20 items-center gap-1.5 text-sm text-indigo-700", !p.running && "invisible")}
+        >
+          <Spinner /> running
+        </span>
         {p.running ? (
-          <>
-            <span data-testid="run-in-flight" className="flex items-center gap-1.5 text-sm text-indigo-700">
-              <Spinner /> running
-            </span>
-            <Button variant="danger" onClick={p.onCancel} disabled={p.cancelling} data-testid="cancel-button">
-              {p.cancelling ? "Cancelling…" : "Cancel"}
-            </Button>
-          </>
+          <Button variant="danger" onClick={p.onCancel} disabled={p.cancelling} data-testid="cancel-button" className="w-28 justify-center">
+            {p.cancelling ? "Cancelling…" : "Cancel"}
+          </Button>
         ) : (
-          <Button variant="primary" onClick={p.onRun} disabled={!p.canRun} data-testid="run-button">
+          <Button variant="primary" onClick={p.onRun} disabled={!p.canRun} data-testid="run-button" className="w-28 justify-center">
             Run
           </Button>
         )}

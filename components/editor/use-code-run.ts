@@ -2,7 +2,7 @@
 
 import { useCallback, useRef, useState } from "react";
 import type { BackendName, ToolResult } from "@/lib/sandbox/types";
-import { runCode } from "@/app/(playground)/editor/actions";
+import { runCodeRecorded } from "@/app/(playground)/editor/workspace-actions";
 import type { EditorTool } from "@/app/(playground)/editor/schema";
 import { newRunId, requestCancel, unreachable } from "./cancel-run";
 
@@ -18,7 +18,7 @@ export interface CodeRunOptions {
   onDone?: () => void;
 }
 
-/** One run at a time against the session, with Cancel. */
+/** One run at a time against the session, with Cancel; the server records each result in the workspace. */
 export function useCodeRun({ sessionId, backend, tool, language, canRun, code, initialResult, onDone }: CodeRunOptions) {
   const [runId, setRunId] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
@@ -32,7 +32,7 @@ export function useCodeRun({ sessionId, backend, tool, language, canRun, code, i
     setRunId(id);
     setCancelling(false);
     try {
-      setResult(await runCode({ sessionId, backend, tool, code: code(), runId: id, ...(tool === "code" ? { language } : {}) }));
+      setResult(await runCodeRecorded({ sessionId, backend, tool, code: code(), runId: id, ...(tool === "code" ? { language } : {}) }));
     } catch (e) {
       // The action itself never throws; this is the network or the server going away.
       setResult({ tool_name: tool, status: "error", output: "", error: unreachable(e), duration_ms: 0 });

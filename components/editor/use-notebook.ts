@@ -1,8 +1,8 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { BackendName, ToolResult } from "@/lib/sandbox/types";
-import { runNotebookCell } from "@/app/(playground)/editor/actions";
+import { restartKernelRecorded, runCellRecorded } from "@/app/(playground)/editor/workspace-actions";
 import { newRunId, requestCancel, unreachable } from "./cancel-run";
 
 export interface NotebookCell {
@@ -17,9 +17,24 @@ export const firstCells = [
 ];
 
 /** Cells run in order against the session's Jupyter kernel (notebook_executor). */
-export function useNotebook(sessionId: string, backend: BackendName) {
-  const nextKey = useRef(firstCells.length);
-  const [cells, setCells] = useState<NotebookCell[]>(() => firstCells.map((code, key) => ({ key, code, result: null })));
+export function useNotebook(
+  sessionId: string,
+  backend: BackendName,
+  initialCells: NotebookCell[] | undefined,
+  /** Cell code and order changed (results are recorded by the server as cells run). */
+  onCellsChange: (cells: { key: number; code: string }[]) => void,
+) {
+  const [cells, setCellsState] = useState<NotebookCell[]>(() => initialCells ?? firstCells.map((code, key) => ({ key, code, result: null })));
+  const nextKey = useRef(Math.max(-1, ...cells.map((c) => c.key)) + 1);
+  const setCells = useCallback(
+    (f: (cs: NotebookCell[]) => NotebookCell[], persist = false) =>
+      setCellsState((cs) => {
+        const next = f(cs);
+        if (persist) queueMicrotask(() => onCellsChange(next.map(({ key, code }) => ({ key, code }))));
+        return next;
+      }),
+    [onCellsChange],
+  );
   // The live code per cell, written synchronously by the cell editors.
   const codeRef = useRef<Map<number, string>>(new Map());
   const [runningKey, setRunningKey] = useState<number | "restart" | null>(null);
@@ -28,9 +43,15 @@ export function useNotebook(sessionId: string, backend: BackendName) {
   const [kernelNote, setKernelNote] = useState<string | null>(null);
 
   const setCell = useCallback(
-    (key: number, patch: Partial<NotebookCell>) => setCells((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c))),
-    [],
+    (key: number, patch: Partial<NotebookCell>, persist = false) => setCells((cs) => cs.map((c) => (c.key === key ? { ...c, ...patch } : c)), persist),
+    [setCells],
   );
+  useEffect(() => {
+    // A new notebook: store the starter cells, so a run of one of them does not leave the other behind.
+    if (!initialCells) onCellsChange(cells.map(({ key, code }) => ({ key, code })));
+    // Only on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const codeOf = (cell: NotebookCell) => codeRef.current.get(cell.key) ?? cell.code;
 
   const runOne = useCallback(
@@ -39,7 +60,7 @@ export function useNotebook(sessionId: string, backend: BackendName) {
       runIdRef.current = runId;
       setRunningKey(cell.key);
       try {
-        const r = await runNotebookCell({ sessionId, backend, code: codeRef.current.get(cell.key) ?? cell.code, runId });
+        const r = await runCellRecorded({ sessionId, backend, code: codeRef.current.get(cell.key) ?? cell.code, runId, cellKey: cell.key });
         setCell(cell.key, { result: r });
         return r;
       } catch (e) {
@@ -66,7 +87,7 @@ export function useNotebook(sessionId: string, backend: BackendName) {
   const restart = async () => {
     setRunningKey("restart");
     try {
-      const r = await runNotebookCell({ sessionId, backend, restart: true, runId: newRunId() });
+      const r = await restartKernelRecorded({ sessionId, backend, restart: true, runId: newRunId() });
       setKernelNote(r.status === "success" ? "Kernel restarted: all variables are gone." : (r.error ?? "Restart failed."));
       setCells((cs) => cs.map((c) => ({ ...c, result: null })));
     } finally {
@@ -82,10 +103,10 @@ export function useNotebook(sessionId: string, backend: BackendName) {
 
   const editCell = (key: number, code: string) => {
     codeRef.current.set(key, code);
-    setCell(key, { code });
+    setCell(key, { code }, true);
   };
-  const addCell = () => setCells((cs) => [...cs, { key: nextKey.current++, code: "", result: null }]);
-  const deleteCell = (key: number) => setCells((cs) => cs.filter((c) => c.key !== key));
+  const addCell = () => setCells((cs) => [...cs, { key: nextKey.current++, code: "", result: null }], true);
+  const deleteCell = (key: number) => setCells((cs) => cs.filter((c) => c.key !== key), true);
 
   return { cells, codeOf, runningKey, kernelNote, runOne, runAll, restart, cancel, editCell, addCell, deleteCell };
 }

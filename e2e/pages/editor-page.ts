@@ -18,6 +18,7 @@ export class EditorPage {
   async goto(opts: { session?: string; tool?: "python" | "shell" } = {}) {
     const q = new URLSearchParams();
     if (opts.session) q.set("session", opts.session);
+    else q.set("new", "1");
     if (opts.tool) q.set("tool", opts.tool);
     await this.page.goto(`/editor${q.size ? `?${q}` : ""}`);
     await this.waitForMonaco();
@@ -79,6 +80,25 @@ export class EditorPage {
 
   stdout(): Locator {
     return this.result.getByTestId("tool-stdout");
+  }
+
+  /** A notebook cell's Monaco editor. */
+  cellInput(i: number): Locator {
+    return this.page.getByTestId(`notebook-cell-${i}`).getByTestId("notebook-cell-input");
+  }
+
+  /** Replaces a notebook cell's code, the way a paste does. */
+  async setCellCode(i: number, code: string) {
+    const input = this.cellInput(i);
+    await expect(input).toHaveAttribute("data-monaco-ready", "true");
+    await input.locator(".monaco-editor .view-lines").click();
+    await this.page.keyboard.press("ControlOrMeta+A");
+    await this.page.keyboard.press("Delete");
+    await this.page.keyboard.insertText(code);
+  }
+
+  async cellCode(i: number): Promise<string> {
+    return (await this.cellInput(i).locator(".monaco-editor .view-lines").innerText()).replace(/\u00a0/g, " ");
   }
 
   fileItem(path: string): Locator {

@@ -1,7 +1,10 @@
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { randomUUID } from "node:crypto";
 import { backendStatuses } from "@/lib/sandbox/registry";
 import { backendNameSchema, type BackendName } from "@/lib/sandbox/types";
+import { loadWorkspace } from "@/lib/workspace/store";
+import { editorSessionCookie } from "@/lib/workspace/cookie";
 import { EditorWorkbench } from "@/components/editor/editor-workbench";
 import { editorToolSchema, languageNameSchema, sessionIdSchema } from "./schema";
 
@@ -15,16 +18,19 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
 
   const session = sessionIdSchema.safeParse(one("session"));
   if (!session.success) {
-    // The session lives in the URL so a reload (or a shared link) finds the same files.
+    // The session lives in the URL so a reload (or a shared link) finds the same files. Without
+    // one (the header link), go back to the last session this browser used, unless asked for a new one.
+    const last = one("new") === undefined ? sessionIdSchema.safeParse((await cookies()).get(editorSessionCookie)?.value) : null;
     const next = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (typeof v === "string" && k !== "session") next.set(k, v);
-    next.set("session", randomUUID().replace(/-/g, ""));
+    for (const [k, v] of Object.entries(params)) if (typeof v === "string" && k !== "session" && k !== "new") next.set(k, v);
+    next.set("session", last?.success ? last.data : randomUUID().replace(/-/g, ""));
     redirect(`/editor?${next.toString()}`);
   }
 
-  const backends = await backendStatuses();
-  const tool = editorToolSchema.catch("python").parse(one("tool"));
-  const asked = backendNameSchema.safeParse(one("backend"));
+  const [backends, workspace] = await Promise.all([backendStatuses(), loadWorkspace(session.data)]);
+  // The URL wins (a shared link), then what this session was doing, then the defaults.
+  const tool = editorToolSchema.catch(workspace?.tool ?? "python").parse(one("tool"));
+  const asked = backendNameSchema.safeParse(one("backend") ?? workspace?.backend);
   // The asked-for backend if it can run, else the first one that can, else local.
   const usable = (b: BackendName) => backends.some((s) => s.backend === b && s.available);
   const backend: BackendName =
@@ -39,7 +45,8 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
       initialTool={tool}
       initialBackend={backend}
       backends={backends}
-      initialLanguage={languageNameSchema.catch("python").parse(one("lang"))}
+      initialLanguage={languageNameSchema.catch(workspace?.language ?? "python").parse(one("lang"))}
+      workspace={workspace}
     />
   );
 }

@@ -1,0 +1,74 @@
+"use client";
+
+import { useCallback, useEffect, useRef } from "react";
+import type { WorkspacePut } from "@/app/api/editor/workspaces/[sessionId]/schema";
+import { rememberEditorSession } from "@/lib/workspace/cookie";
+
+/** Merges two patches; scratch buffers merge per buffer, everything else is last-wins. */
+function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
+  const out: WorkspacePut = { ...a, ...b };
+  if (a.scratch || b.scratch)
+    out.scratch = { ...a.scratch, ...b.scratch, code: { ...(a.scratch?.code ?? {}), ...(b.scratch?.code ?? {}) } };
+  return out;
+}
+
+/**
+ * Sends what the person changes to the session's workspace on the server: debounced while typing,
+ * and at once (fetch keepalive) when the page is hidden or left, so a reload loses nothing.
+ */
+export function useWorkspaceSync(sessionId: string) {
+  const pending = useRef<WorkspacePut | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const flush = useCallback(
+    (keepalive = false) => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      const body = pending.current;
+      if (!body) return;
+      pending.current = null;
+      const json = JSON.stringify(body);
+      // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
+      void fetch(`/api/editor/workspaces/${encodeURIComponent(sessionId)}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: json,
+        keepalive: keepalive && json.length < 60_000,
+      }).catch(() => {
+        // Offline or the server restarted: keep the edits for the next attempt.
+        pending.current = pending.current ? merge(body, pending.current) : body;
+      });
+    },
+    [sessionId],
+  );
+
+  const save = useCallback(
+    (patch: WorkspacePut, now = false) => {
+      pending.current = pending.current ? merge(pending.current, patch) : patch;
+      if (timer.current) clearTimeout(timer.current);
+      if (now) flush();
+      else timer.current = setTimeout(() => flush(), 250);
+    },
+    [flush],
+  );
+
+  useEffect(() => {
+    rememberEditorSession(sessionId);
+    // beforeunload, not only pagehide: on a reload pagehide fires after the new page was requested,
+    // so the save would arrive after the server had already read the workspace.
+    const onLeave = () => flush(true);
+    const onVisibility = () => document.visibilityState === "hidden" && flush(true);
+    window.addEventListener("beforeunload", onLeave);
+    window.addEventListener("pagehide", onLeave);
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      window.removeEventListener("beforeunload", onLeave);
+      window.removeEventListener("pagehide", onLeave);
+      document.removeEventListener("visibilitychange", onVisibility);
+      // Client-side navigation (the header links) unmounts without a pagehide.
+      flush(true);
+    };
+  }, [sessionId, flush]);
+
+  return save;
+}

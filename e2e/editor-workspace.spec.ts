@@ -1,0 +1,101 @@
+import { expect, test } from "@playwright/test";
+import { EditorPage } from "./pages/editor-page";
+
+// Issue 11, item 7: Editor work is never lost. The buffers, the open file (with unsaved text), the
+// mode, the backend, the last result and the notebook cells live on the server per session.
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+test.describe("Editor workspace", () => {
+  test("a reload keeps the buffers, the mode and the last result", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const session = editor.sessionId();
+    await editor.setCode('print("kept across reloads")\n');
+    await editor.run();
+    await editor.expectStatus("success");
+    await editor.selectTool("shell");
+    await editor.waitForMonaco();
+    await editor.setCode("echo shell buffer kept");
+
+    await page.reload();
+    await editor.waitForMonaco();
+    expect(editor.sessionId()).toBe(session);
+    await expect(page.getByTestId("tool-select")).toHaveValue("shell");
+    await expect.poll(() => editor.visibleCode()).toContain("echo shell buffer kept");
+    // The last result came back from the server, not from a new run.
+    await expect(editor.stdout()).toHaveText("kept across reloads\n");
+    await editor.selectTool("python");
+    await expect.poll(() => editor.visibleCode()).toContain('print("kept across reloads")');
+
+    // Even a URL without the mode: the session remembers it.
+    await page.goto(`/editor?session=${session}`);
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("tool-select")).toHaveValue("python");
+  });
+
+  test("Editor → Chat → Editor through the header keeps the session, the open file and its unsaved text", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const session = editor.sessionId();
+    await editor.createFile("work.py");
+    await editor.setCode('print("saved part")\n');
+    await editor.saveFile();
+    await editor.setCode('print("unsaved part")\n');
+    await expect(page.getByTestId("file-dirty")).toBeVisible();
+
+    await page.getByTestId("nav-chat").click();
+    await expect(page).toHaveURL(/\/chat\?session=/);
+    await page.getByTestId("nav-editor").click();
+    await expect(page).toHaveURL(new RegExp(`/editor\\?.*session=${session}`));
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("open-file-path")).toHaveText("/sandbox/work.py");
+    await expect(page.getByTestId("file-dirty")).toBeVisible();
+    await expect.poll(() => editor.visibleCode()).toContain('print("unsaved part")');
+    await expect(editor.fileItem("work.py")).toBeVisible();
+
+    // "New session" really starts over.
+    await page.getByTestId("editor-new-session").click();
+    await editor.waitForMonaco();
+    expect(editor.sessionId()).not.toBe(session);
+    await expect(page.getByTestId("open-file-path")).toHaveCount(0);
+  });
+
+  test("a reload in the middle of a run: the result is recorded on the server and shown after", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    await editor.setCode('import time\ntime.sleep(2)\nprint("finished while away")\n');
+    await editor.run();
+    await expect(page.getByTestId("run-in-flight")).toBeVisible();
+    await page.reload();
+    await editor.waitForMonaco();
+    await expect.poll(() => editor.visibleCode()).toContain("finished while away");
+    // The run carried on on the server; a later load shows its result.
+    await expect(async () => {
+      await page.reload();
+      await expect(editor.stdout()).toHaveText("finished while away\n", { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+  });
+
+  test("notebook cells and their outputs survive a reload", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await page.goto("/editor?new=1&tool=notebook&backend=local");
+    const nb = page.getByTestId("notebook");
+    await expect(nb).toBeVisible();
+    await editor.setCellCode(0, "x = 6 * 7\nprint('cell says', x)");
+    await nb.getByTestId("notebook-add-cell").click();
+    await editor.setCellCode(2, "# a third cell\nx + 1");
+    // Shift+Enter inside the cell runs it (a Monaco editor, not a textarea).
+    await editor.cellInput(0).locator(".monaco-editor .view-lines").click();
+    await page.keyboard.press("Shift+Enter");
+    await expect(nb.getByTestId("notebook-cell-0").getByTestId("notebook-cell-output")).toContainText("cell says 42", { timeout: 60_000 });
+
+    await page.reload();
+    await expect(nb).toBeVisible();
+    await expect(nb.getByTestId("notebook-cell-2")).toBeVisible();
+    await expect(nb.getByTestId("notebook-cell-3")).toHaveCount(0);
+    await expect.poll(() => editor.cellCode(0)).toContain("print('cell says', x)");
+    await expect.poll(() => editor.cellCode(2)).toContain("# a third cell");
+    await expect(nb.getByTestId("notebook-cell-0").getByTestId("notebook-cell-output")).toContainText("cell says 42");
+  });
+});

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { backendNameSchema } from "@/lib/sandbox/types";
+import { editorToolSchema, languageNameSchema, sessionIdSchema } from "@/app/(playground)/editor/schema";
+
+// An Editor workspace: what a person was doing in one sandbox session (the session id in the URL),
+// kept on the server so a reload or a trip through the header gives it back. Isomorphic.
+
+/** A ToolResult as stored: checked loosely (the sandbox made it; we only keep and show it). */
+export const storedResultSchema = z
+  .object({
+    tool_name: z.string(),
+    status: z.enum(["success", "error", "timeout", "cancelled"]),
+    output: z.string(),
+    duration_ms: z.number(),
+  })
+  .passthrough();
+
+export const notebookCellStateSchema = z.object({
+  key: z.number().int().nonnegative(),
+  code: z.string().max(1_000_000),
+  result: storedResultSchema.nullable().default(null),
+});
+
+export const workspaceSchema = z.object({
+  tool: editorToolSchema.default("python"),
+  backend: backendNameSchema.default("local"),
+  language: languageNameSchema.default("python"),
+  /** Scratch buffers: Python, shell, and one per Code-mode language. */
+  scratch: z
+    .object({
+      python: z.string().max(1_000_000).optional(),
+      shell: z.string().max(1_000_000).optional(),
+      code: z.record(z.string(), z.string().max(1_000_000)).default({}),
+    })
+    .default({ code: {} }),
+  /** The file open in the editor, and its unsaved text if it had any. */
+  open_file: z.object({ path: z.string().min(1).max(1024), backend: backendNameSchema, draft: z.string().max(5_000_000).optional() }).nullable().default(null),
+  /** The last run's result in the result panel. */
+  result: storedResultSchema.nullable().default(null),
+  /** Notebook cells; absent until the notebook was first used. */
+  cells: z.array(notebookCellStateSchema).max(500).optional(),
+});
+export type Workspace = z.infer<typeof workspaceSchema>;
+
+/** What the client sends: any subset of the person-edited parts (results are recorded by the server). */
+export const workspacePatchSchema = z.object({
+  sessionId: sessionIdSchema,
+  tool: editorToolSchema.optional(),
+  backend: backendNameSchema.optional(),
+  language: languageNameSchema.optional(),
+  scratch: z
+    .object({
+      python: z.string().max(1_000_000).optional(),
+      shell: z.string().max(1_000_000).optional(),
+      code: z.record(z.string(), z.string().max(1_000_000)).optional(),
+    })
+    .optional(),
+  open_file: workspaceSchema.shape.open_file.optional(),
+  /** Cell code and order; results already stored for a key are kept. */
+  cells: z.array(z.object({ key: z.number().int().nonnegative(), code: z.string().max(1_000_000) })).max(500).optional(),
+});
+export type WorkspacePatch = z.input<typeof workspacePatchSchema>;

@@ -1,0 +1,105 @@
+import "server-only";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { serverEnv } from "@/lib/env";
+import { globalStore } from "@/lib/global-store";
+import type { ToolResult } from "@/lib/sandbox/types";
+import { workspaceSchema, type Workspace, type WorkspacePatch } from "./schema";
+
+// One JSON file per Editor session under $PLAYGROUND_STATE_DIR/workspaces. Writes for one session
+// run one after another (a patch never loses another's fields) and land by rename (never half a file).
+
+const state = globalStore("editor-workspaces", () => ({
+  cache: new Map<string, Workspace>(),
+  queue: new Map<string, Promise<unknown>>(),
+}));
+
+function dir(): string {
+  return path.resolve(serverEnv().PLAYGROUND_STATE_DIR, "workspaces");
+}
+function fileFor(sessionId: string): string {
+  // Ids are checked by sessionIdSchema at every entry point; this keeps the name a plain file anyway.
+  return path.join(dir(), `${sessionId.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+}
+
+export const emptyWorkspace = (): Workspace => workspaceSchema.parse({});
+
+/** The stored workspace of a session, or null when it has none (a new session). */
+export async function loadWorkspace(sessionId: string): Promise<Workspace | null> {
+  // A save that arrived just before (the page's last edits, sent as it unloads) lands first.
+  await state.queue.get(sessionId);
+  return readStored(sessionId);
+}
+
+async function readStored(sessionId: string): Promise<Workspace | null> {
+  const hit = state.cache.get(sessionId);
+  if (hit) return hit;
+  try {
+    const parsed = workspaceSchema.safeParse(JSON.parse(await readFile(fileFor(sessionId), "utf8")));
+    if (!parsed.success) return null;
+    state.cache.set(sessionId, parsed.data);
+    return parsed.data;
+  } catch {
+    return null;
+  }
+}
+
+function serial<T>(sessionId: string, job: () => Promise<T>): Promise<T> {
+  const prev = state.queue.get(sessionId) ?? Promise.resolve();
+  const next = prev.then(job, job);
+  state.queue.set(sessionId, next.catch(() => undefined));
+  return next;
+}
+
+async function update(sessionId: string, change: (w: Workspace) => Workspace): Promise<Workspace> {
+  return serial(sessionId, async () => {
+    const next = change((await readStored(sessionId)) ?? emptyWorkspace());
+    state.cache.set(sessionId, next);
+    await mkdir(dir(), { recursive: true });
+    const file = fileFor(sessionId);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(next));
+    await rename(tmp, file);
+    return next;
+  });
+}
+
+/** Applies what the person changed (buffers, mode, backend, open file, cell code). */
+export function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sessionId: string }): Promise<Workspace> {
+  const { sessionId, scratch, cells, ...rest } = patch;
+  return update(sessionId, (w) => {
+    const next: Workspace = { ...w };
+    if (rest.tool !== undefined) next.tool = rest.tool;
+    if (rest.backend !== undefined) next.backend = rest.backend;
+    if (rest.language !== undefined) next.language = rest.language;
+    if (rest.open_file !== undefined) next.open_file = rest.open_file;
+    if (scratch) next.scratch = { ...w.scratch, ...scratch, code: { ...w.scratch.code, ...(scratch.code ?? {}) } };
+    if (cells) {
+      const results = new Map((w.cells ?? []).map((c) => [c.key, c.result]));
+      next.cells = cells.map((c) => ({ key: c.key, code: c.code, result: results.get(c.key) ?? null }));
+    }
+    return next;
+  });
+}
+
+/** The last result of the code panel. */
+export function recordResult(sessionId: string, result: ToolResult): Promise<Workspace> {
+  return update(sessionId, (w) => ({ ...w, result: result as Workspace["result"] }));
+}
+
+/** A notebook cell's result (with the code it ran); a cell not stored yet is appended. */
+export function recordCellResult(sessionId: string, cell: { key: number; code: string }, result: ToolResult | null): Promise<Workspace> {
+  return update(sessionId, (w) => {
+    const cells = [...(w.cells ?? [])];
+    const i = cells.findIndex((c) => c.key === cell.key);
+    const stored = { key: cell.key, code: cell.code, result: result as Workspace["result"] };
+    if (i >= 0) cells[i] = stored;
+    else cells.push(stored);
+    return { ...w, cells };
+  });
+}
+
+/** After a kernel restart every cell's output is gone. */
+export function clearCellResults(sessionId: string): Promise<Workspace> {
+  return update(sessionId, (w) => ({ ...w, ...(w.cells ? { cells: w.cells.map((c) => ({ ...c, result: null })) } : {}) }));
+}
