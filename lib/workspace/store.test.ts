@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetServerEnvForTests } from "@/lib/env";
+import type { ToolResult } from "@/lib/sandbox/types";
+
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-workspace-"));
+let store: typeof import("./store");
+beforeAll(async () => {
+  process.env.PLAYGROUND_STATE_DIR = stateDir;
+  resetServerEnvForTests();
+  store = await import("./store");
+});
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+const result = (stdout: string): ToolResult => ({ tool_name: "python_executor", status: "success", output: stdout, stdout, duration_ms: 3 });
+
+describe("workspace store", () => {
+  it("a new session has no workspace", async () => {
+    expect(await store.loadWorkspace("nosuchsession")).toBeNull();
+  });
+
+  it("keeps every field through many concurrent patches, and writes a file a restart can read", async () => {
+    const id = "sessionAAAA1";
+    await Promise.all([
+      store.patchWorkspace({ sessionId: id, tool: "shell" }),
+      store.patchWorkspace({ sessionId: id, scratch: { shell: "echo hi" } }),
+      store.patchWorkspace({ sessionId: id, scratch: { code: { c: "int main(){}" } } }),
+      store.patchWorkspace({ sessionId: id, scratch: { code: { go: "package main" } } }),
+      store.recordResult(id, result("42\n")),
+      store.patchWorkspace({ sessionId: id, open_file: { path: "a.py", backend: "local", draft: "x = 1" } }),
+    ]);
+    const w = await store.loadWorkspace(id);
+    expect(w).toMatchObject({
+      tool: "shell",
+      scratch: { shell: "echo hi", code: { c: "int main(){}", go: "package main" } },
+      open_file: { path: "a.py", backend: "local", draft: "x = 1" },
+      result: { stdout: "42\n" },
+    });
+    const onDisk = JSON.parse(readFileSync(path.join(stateDir, "workspaces", `${id}.json`), "utf8"));
+    expect(onDisk).toEqual(w);
+  });
+
+  it("cell results stay with their cell when the cells are reordered or edited, and go on restart", async () => {
+    const id = "sessionBBBB2";
+    await store.patchWorkspace({ sessionId: id, cells: [{ key: 0, code: "a = 1" }, { key: 1, code: "a + 1" }] });
+    await store.recordCellResult(id, { key: 1, code: "a + 1" }, result("2"));
+    await store.patchWorkspace({ sessionId: id, cells: [{ key: 1, code: "a + 1" }, { key: 0, code: "a = 2" }, { key: 5, code: "" }] });
+    let w = await store.loadWorkspace(id);
+    expect(w?.cells?.map((c) => [c.key, c.code, c.result?.output ?? null])).toEqual([
+      [1, "a + 1", "2"],
+      [0, "a = 2", null],
+      [5, "", null],
+    ]);
+    await store.clearCellResults(id);
+    w = await store.loadWorkspace(id);
+    expect(w?.cells?.every((c) => c.result === null)).toBe(true);
+  });
+});
