@@ -39,6 +39,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_INSPECT_CACHE_DIR: z.string().optional(),
   /** Inspect: records larger than this are reported and not parsed. */
   PLAYGROUND_INSPECT_MAX_RECORD_MB: z.coerce.number().positive().default(64),
+  /** Inspect: JSON Lines files from this size up are indexed by a byte scan plus worker threads. */
+  PLAYGROUND_INSPECT_WORKERS_MIN_MB: z.coerce.number().min(0).default(16),
   /** Inspect: a text/regex search that runs longer is stopped. */
   PLAYGROUND_INSPECT_SEARCH_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Chat: directory with the model's tokenizer.json for exact token ids, counts and loss masks. */

@@ -3,10 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { BatchJobs } from "./batch-jobs";
-import { detectFormat, groupKey, isObject, normalizeRecord, previewOf } from "./normalize";
+import { detectFormat, normalizeRecord } from "./normalize";
 import type { DatasetReader, IndexedRecord, RowRef } from "./readers/containers";
 import { openDatasetReader } from "./readers/containers";
 import { RowStore } from "./row-store";
+import { indexJsonlInWorkers, lazyIndexMinBytes } from "./lazy-index";
+import { summaryOf, type RecordSummary } from "./summary";
 import { TextCacheWriter } from "./text-cache";
 import type { ContainerKind, DatasetFormat, DatasetInfo, NormalizedSample, Problem, ProblemKind } from "./types";
 import { DatasetView } from "./view";
@@ -45,6 +47,9 @@ export class Dataset {
   indexing = true;
   bytesDone = 0;
   indexMs: number | null = null;
+  /** Lazy index only: the byte scan's time and the rows it found (summaries follow). */
+  scanMs: number | null = null;
+  rowsScanned = 0;
   error: string | null = null;
   hasTokens = false;
   readonly fields = new Set<string>();
@@ -98,30 +103,34 @@ export class Dataset {
   }
 
   private ingest(p: IndexedRecord): void {
-    const row = this.store.length;
-    const { offset, byteLength, line } = p;
-    if (p.value === undefined) {
-      this.addProblems(p.problems);
-      const t = this.text.append(p.raw?.slice(0, 65536) ?? "");
-      this.store.push({
-        offset, byteLength, line, index: null, group: -1, status: null, reward: null, acc: null, toolCalls: null, respLen: null,
-        lenInChars: false, flags: p.flags, textOffset: t.offset, textLength: t.length,
-        preview: p.raw ? p.raw.slice(0, 100) : `(${byteLength} bytes, not parsed)`,
-      });
-      return;
-    }
-    const s = this.normalize(p.value, { row, line });
-    this.addProblems([...p.problems, ...s.problems]);
-    if (isObject(p.value) && this.fields.size < MAX_FIELDS) for (const k of Object.keys(p.value)) this.fields.add(k);
-    if (s.tokens && s.loss_mask) this.hasTokens = true;
-    const t = this.text.append(`${s.prompt}\n${s.response}`);
-    const maskLen = p.lens?.get("loss_mask") ?? s.loss_mask?.length;
-    const tokenLen = s.response_length ?? maskLen ?? null;
+    const s = p.value === undefined ? null : this.normalize(p.value, { row: this.store.length, line: p.line });
+    this.ingestSummary(p, summaryOf(p, s, this.fields.size < MAX_FIELDS));
+  }
+
+  /** Appends one row from its summary (computed here or in a worker thread), in file order. */
+  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void {
+    this.addProblems(sum.problems);
+    if (sum.fields && this.fields.size < MAX_FIELDS) for (const k of sum.fields) this.fields.add(k);
+    if (sum.hasTokens) this.hasTokens = true;
+    const t = this.text.append(sum.text);
     this.store.push({
-      offset, byteLength, line, index: s.index, group: this.groupId(groupKey(s)), status: s.status, reward: s.reward, acc: s.acc,
-      toolCalls: s.tool_call_count, respLen: tokenLen ?? (s.response ? [...s.response].length : null), lenInChars: tokenLen === null,
-      flags: p.flags | s.flags, textOffset: t.offset, textLength: t.length, preview: previewOf(s).slice(0, 100),
+      offset: at.offset, byteLength: at.byteLength, line: at.line, index: sum.index,
+      group: sum.groupKey === null ? -1 : this.groupId(sum.groupKey), status: sum.status, reward: sum.reward, acc: sum.acc,
+      toolCalls: sum.toolCalls, respLen: sum.respLen, lenInChars: sum.lenInChars, flags: sum.flags,
+      textOffset: t.offset, textLength: t.length, preview: sum.preview,
     });
+  }
+
+  /** Sets the record format from sample values (the reader's own verdict first). */
+  decideFrom(values: unknown[]): DatasetFormat {
+    this.decide(values);
+    return this.format;
+  }
+
+  /** Lets the lazy index flush search text and report progress between batches. */
+  async progress(bytesDone: number): Promise<void> {
+    this.bytesDone = bytesDone;
+    await this.text.flush();
   }
 
   private normalize(value: unknown, ctx: { row: number; line: number }): NormalizedSample {
@@ -143,7 +152,17 @@ export class Dataset {
       const o = this.opts;
       this.reader = await openDatasetReader({ path: o.path, name: o.name, sizeBytes: o.sizeBytes, maxRecordBytes: o.maxRecordBytes });
       this.container = this.reader.container;
-      await this.indexRecords(this.reader);
+      // Large JSON Lines files: a byte scan finds the rows, worker threads summarize them.
+      if (this.container === "jsonl" && o.sizeBytes >= lazyIndexMinBytes() && !this.reader.normalize) {
+        const r = await indexJsonlInWorkers(this, { path: o.path, maxRecordBytes: o.maxRecordBytes, signal: this.abort.signal });
+        this.scanMs = r.scanMs;
+        this.rowsScanned = r.rows;
+        if (r.error) {
+          this.addProblems([{ line: 0, row: this.store.length, kind: "read_error", message: r.error }]);
+          this.error = r.error;
+        }
+        this.bytesDone = this.opts.sizeBytes;
+      } else await this.indexRecords(this.reader);
     } finally {
       await this.text.close();
       this.indexMs = Date.now() - started;

@@ -261,3 +261,76 @@ export async function sniffContainer(path: string): Promise<"jsonl" | "json_arra
     await fh.close();
   }
 }
+
+export interface RecordRef {
+  offset: number;
+  /** Bytes of the record, including a trailing CR when the line has one. */
+  length: number;
+  line: number;
+  tooLarge: boolean;
+}
+
+/**
+ * JSON Lines, offsets only: where each non-blank line starts and how long it is, found with a
+ * native byte search and no copy or parse. This is the index pass of large files; the records
+ * are summarized afterwards (in worker threads, see Dataset).
+ */
+export async function* scanJsonlOffsets(path: string, opts: ScanOptions): AsyncGenerator<{ records: RecordRef[]; bytesDone: number }> {
+  const fh = await fs.promises.open(path, "r");
+  const chunkBytes = opts.chunkBytes ?? 8 * 1024 * 1024;
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  let pos = 0; // file offset of buf[0]
+  let lineStart = 0; // file offset where the current line starts
+  let lineNo = 1;
+  let blank = true; // the current line has only whitespace so far
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) return;
+      const { bytesRead } = await fh.read(buf, 0, chunkBytes, pos);
+      const end = bytesRead;
+      const records: RecordRef[] = [];
+      let i = 0;
+      // Within a line only the first non-blank byte matters: after it, jump to the next newline.
+      while (i < end) {
+        if (blank) {
+          const c = buf[i]!;
+          if (c === NL) {
+            lineNo++;
+            lineStart = pos + i + 1;
+            i++;
+            continue;
+          }
+          if (c === 32 || c === 9 || c === CR) {
+            i++;
+            continue;
+          }
+          blank = false;
+        }
+        const nl = buf.indexOf(NL, i);
+        if (nl === -1 || nl >= end) {
+          i = end;
+          break;
+        }
+        const length = pos + nl - lineStart;
+        records.push({ offset: lineStart, length, line: lineNo, tooLarge: length > opts.maxRecordBytes });
+        lineNo++;
+        lineStart = pos + nl + 1;
+        blank = true;
+        i = nl + 1;
+      }
+      if (bytesRead === 0) {
+        if (!blank) {
+          const length = pos + end - lineStart;
+          records.push({ offset: lineStart, length, line: lineNo, tooLarge: length > opts.maxRecordBytes });
+        }
+        yield { records, bytesDone: pos + end };
+        return;
+      }
+      // Nothing of an unfinished line needs keeping in memory: only its start offset matters.
+      pos += end;
+      if (records.length) yield { records, bytesDone: pos };
+    }
+  } finally {
+    await fh.close();
+  }
+}

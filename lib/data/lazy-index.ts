@@ -1,0 +1,144 @@
+import "server-only";
+import { serverEnv } from "@/lib/env";
+import { globalStore } from "@/lib/global-store";
+import { WorkerPool } from "@/lib/workers/pool";
+import { parseRecord } from "./readers/json";
+import { readRange, scanJsonlOffsets, type RecordRef } from "./scan";
+import { runSummarizeTask, type SummarizeTask } from "./summarize-task";
+import type { RecordSummary } from "./summary";
+import type { DatasetFormat } from "./types";
+
+// The index of a large JSON Lines file in two passes that overlap:
+//   1. a byte scan finds every row (offsets only, no parse: disk speed);
+//   2. worker threads summarize runs of rows (parse + normalize), and the results are applied in
+//      file order, so the list fills from the top while the scan is still running.
+
+const MiB = 1024 * 1024;
+const TASK_ROWS = 2048;
+const TASK_BYTES = 4 * MiB;
+const DETECT_SAMPLE = 50;
+
+export function lazyIndexMinBytes(): number {
+  return serverEnv().PLAYGROUND_INSPECT_WORKERS_MIN_MB * MiB;
+}
+
+/** What the lazy index needs of a Dataset. */
+export interface SummarySink {
+  decideFrom(values: unknown[]): DatasetFormat;
+  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void;
+  progress(bytesDone: number): Promise<void>;
+}
+
+function pool(): WorkerPool<SummarizeTask, RecordSummary[]> {
+  return globalStore("inspect-summarize-pool", () => new WorkerPool<SummarizeTask, RecordSummary[]>("lib/data/summarize.worker.ts"));
+}
+
+export async function indexJsonlInWorkers(
+  sink: SummarySink,
+  opts: { path: string; maxRecordBytes: number; signal: AbortSignal },
+): Promise<{ rows: number; scanMs: number; error?: string }> {
+  const refs: RecordRef[] = [];
+  let scanDone = false;
+  let scanError: string | undefined;
+  let scanMs = 0;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  const started = performance.now();
+
+  const scan = (async () => {
+    try {
+      for await (const batch of scanJsonlOffsets(opts.path, { maxRecordBytes: opts.maxRecordBytes, signal: opts.signal })) {
+        for (const r of batch.records) refs.push(r);
+        notify();
+      }
+    } catch (e) {
+      scanError = (e as Error).message;
+    } finally {
+      scanMs = performance.now() - started;
+      scanDone = true;
+      notify();
+    }
+  })();
+
+  const workers = pool();
+  const maxInflight = workers.size * 2;
+  const inflight: { first: number; n: number; result: Promise<RecordSummary[]> }[] = [];
+  let format: DatasetFormat | null = null;
+  let next = 0;
+  let workersBroken = false;
+
+  const taskOf = (first: number, n: number, fmt: DatasetFormat): SummarizeTask => {
+    const t: SummarizeTask = {
+      path: opts.path, format: fmt, maxRecordBytes: opts.maxRecordBytes, firstRow: first,
+      offsets: new Float64Array(n), lengths: new Float64Array(n), lines: new Int32Array(n), tooLarge: new Uint8Array(n),
+      wantFields: true,
+    };
+    for (let i = 0; i < n; i++) {
+      const r = refs[first + i]!;
+      t.offsets[i] = r.offset;
+      t.lengths[i] = r.length;
+      t.lines[i] = r.line;
+      t.tooLarge[i] = r.tooLarge ? 1 : 0;
+    }
+    return t;
+  };
+  const dispatch = (first: number, n: number, fmt: DatasetFormat) => {
+    const task = taskOf(first, n, fmt);
+    const here = () => Promise.resolve(runSummarizeTask(task));
+    const result = workersBroken
+      ? here()
+      : workers.run(task).catch((e: unknown) => {
+          // Without workers (bundling failed, a worker crashed) the same code runs here.
+          if (!workersBroken) console.error(`[inspect] summarize worker failed, continuing in the server thread: ${(e as Error).message}`);
+          workersBroken = true;
+          return here();
+        });
+    inflight.push({ first, n, result });
+  };
+  const applyOldest = async () => {
+    const job = inflight.shift()!;
+    const sums = await job.result;
+    for (let i = 0; i < job.n; i++) {
+      const r = refs[job.first + i]!;
+      sink.ingestSummary({ offset: r.offset, byteLength: r.length, line: r.line }, sums[i]!);
+    }
+    const last = refs[job.first + job.n - 1]!;
+    await sink.progress(last.offset + last.length);
+  };
+
+  while (!opts.signal.aborted) {
+    // A full task's worth of rows, or whatever is left once the scan is over.
+    let n = 0;
+    let bytes = 0;
+    while (next + n < refs.length && n < TASK_ROWS && bytes < TASK_BYTES) bytes += refs[next + n++]!.length;
+    if (n < TASK_ROWS && bytes < TASK_BYTES && !scanDone) {
+      if (inflight.length) await applyOldest();
+      else await new Promise<void>((r) => (wake = r));
+      continue;
+    }
+    if (n === 0) break;
+    format ??= await detect(sink, opts.path, refs.slice(0, DETECT_SAMPLE), opts.maxRecordBytes);
+    dispatch(next, n, format);
+    next += n;
+    if (inflight.length >= maxInflight) await applyOldest();
+  }
+  while (inflight.length) await applyOldest();
+  await scan;
+  return { rows: refs.length, scanMs, ...(scanError ? { error: scanError } : {}) };
+}
+
+/** The format from the first records, parsed here (a few KB). */
+async function detect(sink: SummarySink, path: string, sample: RecordRef[], maxRecordBytes: number): Promise<DatasetFormat> {
+  const values: unknown[] = [];
+  for (const [i, r] of sample.entries()) {
+    if (r.tooLarge) continue;
+    let bytes = await readRange(path, r.offset, r.length);
+    if (bytes.length && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
+    const p = parseRecord({ offset: r.offset, length: r.length, line: r.line, bytes }, i, maxRecordBytes, true);
+    if (p.value !== undefined) values.push(p.value);
+  }
+  return sink.decideFrom(values);
+}
