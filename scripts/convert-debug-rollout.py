@@ -5,8 +5,10 @@ slime writes each rollout with torch.save(dict(rollout_id=..., samples=[sample.t
 Older versions pickled the list of sample dicts directly. Both are read here; each sample
 becomes one JSON line, with `rollout_id` added when the dump has one.
 
-Reading a torch.save file needs PyTorch (`pip install torch`; the CPU build is enough).
-Plain pickles without tensors are read with the standard library alone.
+Reading a torch.save file needs PyTorch (`pip install torch`; the CPU build is enough). Loading
+a pickle can run code: convert only dumps you trust. Plain pickles without tensors are read with
+the standard library alone. The playground also opens .pt dumps natively (no Python needed):
+Inspect, and `npm run --silent cli -- read FILE`.
 
 Usage:
   python3 scripts/convert-debug-rollout.py rollout_data_0.pt [more.pt ...] -o rollouts.jsonl
@@ -49,7 +51,14 @@ def load_dump(path: str) -> Any:
             import torch  # type: ignore
         except ImportError as e:
             raise ConvertError(f"{path}: {TORCH_HINT}") from e
-        return torch.load(path, map_location="cpu", weights_only=False)
+        try:
+            # A full torch.load (it can run pickle code): use it on your own dumps only. The playground
+            # reads .pt dumps natively with a safe loader (Inspect, `cli read`); torch 1.13's own safe
+            # loader (weights_only=True) cannot read floats, which every dump has.
+            return torch.load(path, map_location="cpu", weights_only=False)
+        except Exception as e:  # torch raises RuntimeError for archives it cannot read
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ConvertError(f"{path}: torch could not read this file ({first})") from e
     try:
         with open(path, "rb") as f:
             return pickle.load(f)

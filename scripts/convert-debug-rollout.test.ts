@@ -4,11 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "@/lib/data/dataset";
+import { torchPython } from "@/lib/data/readers/testing/torch-python";
 
-// Runs the real script with the machine's python3. Without PyTorch installed, the torch.save
-// (zip) format is covered by its error path only; plain pickles cover the conversion itself.
+// Runs the real script with a python3 that has PyTorch when there is one (Debian's python3-torch),
+// so real torch.save dumps are converted; without it, the torch.save (zip) format is covered by
+// its error path only and plain pickles cover the conversion itself.
 const script = path.resolve(__dirname, "convert-debug-rollout.py");
-const python = process.env.PLAYGROUND_PYTHON ?? "python3";
+const python = torchPython() ?? process.env.PLAYGROUND_PYTHON ?? "python3";
 let dir: string;
 const hasTorch = spawnSync(python, ["-c", "import torch"]).status === 0;
 
@@ -34,6 +36,14 @@ open("torchref.pt", "wb").write(b"\\x80\\x02ctorch._utils\\n_rebuild_tensor_v2\\
 import zipfile
 with zipfile.ZipFile("zipped.pt", "w") as z: z.writestr("archive/data.pkl", b"x")
 pickle.dump({"no": "samples"}, open("weird.pt", "wb"))
+`);
+  if (hasTorch)
+    py(`
+import torch
+s = {"index": 0, "group_index": 0, "prompt": "p", "response": "r", "tokens": torch.tensor([1, 2, 3], dtype=torch.int64),
+     "loss_mask": torch.tensor([1, 0], dtype=torch.int32), "rollout_log_probs": torch.tensor([-0.5, -0.25], dtype=torch.bfloat16),
+     "status": "completed", "reward": 1.0}
+torch.save({"rollout_id": 3, "samples": [s]}, "tensors.pt")
 `);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -69,8 +79,22 @@ describe("convert-debug-rollout.py", () => {
   it("explains what is needed for torch-only dumps", () => {
     const r = convert("torchref.pt");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/torchref\.pt: this file was written by torch\.save and needs PyTorch/);
-    if (!hasTorch) expect(convert("zipped.pt").stderr).toMatch(/zipped\.pt: this file was written by torch\.save and needs PyTorch/);
+    if (hasTorch) {
+      // With torch, the pickle loads (it is just a function), and is not a dump.
+      expect(r.stderr).toContain("torchref.pt: expected a dict with 'samples' or a list of samples, got function");
+      const z = convert("zipped.pt");
+      expect(z.status).toBe(1);
+      expect(z.stderr).toMatch(/zipped\.pt: torch could not read this file/);
+    } else {
+      expect(r.stderr).toMatch(/torchref\.pt: this file was written by torch\.save and needs PyTorch/);
+      expect(convert("zipped.pt").stderr).toMatch(/zipped\.pt: this file was written by torch\.save and needs PyTorch/);
+    }
+  });
+
+  it.runIf(hasTorch)("converts real torch.save dumps with tensors (int64, int32, bfloat16)", () => {
+    const r = convert("tensors.pt");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rollout_id: 3, tokens: [1, 2, 3], loss_mask: [1, 0], rollout_log_probs: [-0.5, -0.25] });
   });
 
   it("rejects bad arguments and files that are not dumps", () => {
