@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalBackend } from "../backends/local";
 import { findPython } from "../python";
 import type { Sandbox } from "../types";
-import { pyStrip, SLIME_SCRIPT_PATH, wrapLikeSlime } from "./code-interpreter";
+import { SLIME_SCRIPT_PATH } from "./code-interpreter";
 import { toolSpecs } from "./index";
 
 let stateDir: string;
@@ -205,34 +205,45 @@ describe("code_interpreter (slime ReTool text)", () => {
     }
   });
 
-  // Cross-check the stdin/linecache runner against slime's own mechanism: the same program written
-  // to code.py and run as a script, result mapped the way slime maps it.
-  it("matches running the wrapper as a file, like slime does", async () => {
+  // Cross-check against slime's own code interpreter: fixtures/slime_execute_code.py does what
+  // slime's PythonSandbox.execute_code does (its wrapper written to code.py in a fresh temp dir,
+  // run as a script, the result mapped as slime maps it), independently of our TypeScript. Only
+  // the temp directory differs: slime's is random, ours is fixed.
+  it("answers exactly what slime's code interpreter answers", async () => {
     const py = findPython();
     if (!py.ok) throw new Error(py.reason);
-    const dir = path.dirname(SLIME_SCRIPT_PATH);
-    mkdirSync(dir, { recursive: true });
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const timeout = 5;
     const cases = [
       "print('a')\nimport sys\nprint('b', file=sys.stderr)",
       "def f(x):\n    return 1/x\nprint(f(2))\nf(0)",
+      "print('before')\nraise ValueError('bad value')",
       "s = '''multi\nline'''\nprint(s)",
       "import sys\nsys.exit(0)",
+      "import sys\nsys.exit(3)",
+      "import sys\nsys.exit('bye')",
+      "raise KeyboardInterrupt",
       "for i in range(3):\nprint(i)",
+      "print('unclosed'",
       "print('  padded  \\n\\n')",
+      "import sys\nsys.stderr.write('only stderr\\n')",
+      "print('\\u00e9\\u4e2d\\U0001F600')",
+      "x = 1",
+      "   \n\t",
+      "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+      "while True: pass",
     ];
     for (const code of cases) {
-      writeFileSync(SLIME_SCRIPT_PATH, wrapLikeSlime(code));
-      let expected: string;
-      try {
-        expected = pyStrip(execFileSync(py.info.executable, [SLIME_SCRIPT_PATH], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
-      } catch (e) {
-        const err = e as { status: number; stderr: string };
-        expected = `Error: Process exited with code ${err.status}\n${err.stderr}`;
-      }
-      expect((await run(code)).output, code).toBe(expected);
+      const slime = JSON.parse(
+        execFileSync(py.info.executable, [path.join(__dirname, "fixtures/slime_execute_code.py")], {
+          input: JSON.stringify({ code, timeout }),
+          encoding: "utf8",
+        }),
+      ) as { result: string; script: string | null };
+      const expected = slime.script ? slime.result.replaceAll(slime.script, SLIME_SCRIPT_PATH) : slime.result;
+      const ours = await sb.executeTool("code_interpreter", { code });
+      expect(ours.output, JSON.stringify(code)).toBe(expected);
     }
-  });
+  }, 60_000);
 });
 
 describe("python lookup", () => {
