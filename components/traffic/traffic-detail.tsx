@@ -68,7 +68,13 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
 
-  const cut = (f: string) => (record?.truncated?.includes(f) ? "cut for the log" : undefined);
+  const cut = (f: string) => {
+    if (!record?.truncated?.includes(f)) return undefined;
+    const was = record.original_sizes?.[f];
+    const kept = (record as Record<string, unknown>)[f];
+    const keptLen = typeof kept === "string" ? kept.length : 0;
+    return was ? `cut for the log: first ${keptLen.toLocaleString()} of ${was.toLocaleString()} characters kept` : "cut for the log";
+  };
   const canOpen = record?.code !== undefined && record.tool_name !== "file_operation";
 
   return (

@@ -104,6 +104,7 @@ describe("recordCall", () => {
     expect(r!.stdout!.length).toBe(trafficFieldCaps.stdout);
     expect(r!.stderr).toBe("small");
     expect(r!.truncated).toEqual(["stdout"]);
+    expect(r!.original_sizes).toEqual({ stdout: 2 * 1024 * 1024 });
     const onDisk = fs.statSync(path.join(dir, "traffic", "traffic.ndjson")).size;
     expect(onDisk).toBeLessThan(trafficFieldCaps.stdout + 4096);
   });

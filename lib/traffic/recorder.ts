@@ -166,15 +166,19 @@ export function recordCall(input: TrafficRecordInput): void {
     ensureLoaded(st);
     const now = Date.now();
     const truncated: string[] = [...(input.truncated ?? [])];
+    const sizes: Record<string, number> = { ...(input.original_sizes ?? {}) };
     const rec: TrafficRecord = { ...input, id: newId(st, now) };
     for (const field of Object.keys(trafficFieldCaps) as CappedField[]) {
+      const before = rec[field]?.length ?? 0;
       const c = cut(rec[field], trafficFieldCaps[field]);
       if (c.cut) {
         rec[field] = c.value;
         if (!truncated.includes(field)) truncated.push(field);
+        sizes[field] ??= before;
       }
     }
     if (truncated.length > 0) rec.truncated = truncated;
+    if (Object.keys(sizes).length > 0) rec.original_sizes = sizes;
     if (rec.files && rec.files.length > 200) rec.files = rec.files.slice(0, 200);
     if (rec.fetched_files && rec.fetched_files.length > 200) rec.fetched_files = rec.fetched_files.slice(0, 200);
     push(st, { rec, done: now, bytes: approxBytes(rec) });

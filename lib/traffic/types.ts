@@ -42,6 +42,8 @@ export const trafficRecordSchema = z.object({
   tool_name: z.string().optional(),
   /** Fields the recorder cut to keep the log bounded (e.g. ["stdout"]); set by the recorder. */
   truncated: z.array(z.string()).optional(),
+  /** Original length (characters) of each field in `truncated`. */
+  original_sizes: z.record(z.string(), z.number()).optional(),
 });
 export type TrafficRecord = z.infer<typeof trafficRecordSchema>;
 /** What a route hands to the recorder; the recorder assigns `id`. */
