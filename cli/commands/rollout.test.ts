@@ -15,8 +15,8 @@ let tokDir: string;
 beforeAll(async () => {
   tokDir = await writeTinyTokenizer(await mkdtemp(path.join(os.tmpdir(), "cli-tok-")));
   const t = await loadTokenizer(tokDir);
-  if (!t.ok) throw new Error(t.error);
-  server = await startFakeModelServer({ tokenizer: { encode: t.tokenizer.encode!, decode: t.tokenizer.decode! } });
+  if (!t.ok) throw new Error(t.error.message);
+  server = await startFakeModelServer({ tokenizer: { encode: t.value.encode!, decode: t.value.decode! } });
 });
 afterAll(async () => {
   await server.close();

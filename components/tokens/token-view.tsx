@@ -68,7 +68,7 @@ export function TokenView({ pieces, source, warnings = [] }: { pieces: TokenPiec
             key={i}
             data-kind={kind}
             data-mask={p.mask === null ? "prompt" : String(p.mask)}
-            title={`#${i}${p.id !== undefined ? ` id ${p.id}` : ""} ${JSON.stringify(p.text)} · ${kind === "prompt" ? "prompt" : `loss_mask ${p.mask}`}${p.logprob !== undefined ? ` · logprob ${p.logprob.toFixed(4)}` : ""}`}
+            title={`#${i}${p.id !== undefined ? ` id ${p.id}` : ""} ${p.text === "" ? "(bytes of a character the next token completes)" : JSON.stringify(p.text)} · ${kind === "prompt" ? "prompt" : `loss_mask ${p.mask}`}${p.logprob !== undefined ? ` · logprob ${p.logprob.toFixed(4)}` : ""}`}
             className={cn(
               "mr-px whitespace-pre-wrap break-all rounded-sm",
               kind === "prompt" && "bg-zinc-100 text-zinc-500",
@@ -77,7 +77,7 @@ export function TokenView({ pieces, source, warnings = [] }: { pieces: TokenPiec
             )}
             style={kind === "trained" && heatmap && p.logprob !== undefined ? { background: heat(p.logprob) } : undefined}
           >
-            {p.text}
+            {p.text === "" ? <span aria-hidden className="inline-block h-3 w-1 align-middle" /> : p.text}
           </span>
         ))}
       </div>

@@ -27,8 +27,8 @@ const sessionId = `loop-test-${process.pid}`;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "loop-"));
   const r = await loadTokenizer(await writeTinyTokenizer(path.join(tmp, "tok")));
-  if (!r.ok) throw new Error(r.error);
-  tok = r.tokenizer;
+  if (!r.ok) throw new Error(r.error.message);
+  tok = r.value;
   server = await startFakeModelServer({ tokenizer: { encode: tok.encode!, decode: tok.decode! } });
 });
 afterAll(async () => {

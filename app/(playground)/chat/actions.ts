@@ -9,6 +9,7 @@ import type { ApiKeyState } from "@/lib/rollout/chat-session-schema";
 import { createSessionFromHandoff, getChatSession, saveChatSettings } from "@/lib/rollout/chat-session-store";
 import { listModels } from "@/lib/rollout/models/openai";
 import type { ModelInfo } from "@/lib/rollout/models/types";
+import { renderModelChatTemplate } from "@/lib/rollout/model-template";
 import { resolveTokenizer } from "@/lib/rollout/tokens";
 import {
   handoffSchema,
@@ -19,6 +20,7 @@ import {
   tokenViewSchema,
   type ActionResult,
   type ListModelsInput,
+  type PromptTemplates,
   type SaveSettingsInput,
   type SetApiKeyInput,
   type TokenView,
@@ -64,22 +66,46 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
   const rec = run?.record;
   if (!run || !rec) return err(appError("not_found:run", "No such run."));
   const { tokenizer } = await resolveTokenizer(run.settings.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
-  const tokens: TokenView["tokens"] = [];
   const exact = rec.token_counts === "exact" && Boolean(tokenizer.pieces);
-  const pushIds = (ids: number[], mask: 0 | 1 | null, logprobs?: number[]) =>
-    tokenizer.pieces!(ids).forEach((text, i) => tokens.push({ text, mask, ...(logprobs?.[i] !== undefined ? { logprob: logprobs[i] } : {}) }));
-  if (exact && rec.prompt_token_ids) pushIds(rec.prompt_token_ids, null);
-  else tokens.push({ text: rec.prompt_text, mask: null });
+  // Exact: every id with its mask, decoded in one pass so a character split across tokens (or
+  // across a turn boundary) is cut by offsets. Otherwise: spans of text.
+  const spans: { ids?: number[]; text: string; mask: 0 | 1 | null; logprobs?: number[] }[] = [
+    { ...(rec.prompt_token_ids ? { ids: rec.prompt_token_ids } : {}), text: rec.prompt_text, mask: null },
+  ];
   for (const t of rec.turns) {
     if (t.finish_reason === "abort" && !t.text) continue;
-    if (exact && t.token_ids) pushIds(t.token_ids, 1, t.logprobs);
-    else tokens.push({ text: t.text, mask: 1 });
-    if (t.observation) {
-      if (exact && t.observation.token_ids) pushIds(t.observation.token_ids, 0);
-      else tokens.push({ text: t.observation.text, mask: 0 });
-    }
+    spans.push({ ...(t.token_ids ? { ids: t.token_ids } : {}), text: t.text, mask: 1, ...(t.logprobs ? { logprobs: t.logprobs } : {}) });
+    if (t.observation) spans.push({ ...(t.observation.token_ids ? { ids: t.observation.token_ids } : {}), text: t.observation.text, mask: 0 });
   }
-  return ok({ exact, source: exact ? tokenizer.source : "no tokenizer: text spans instead of tokens", tokens, prompt_count: rec.prompt_token_count });
+  const tokens: TokenView["tokens"] = [];
+  if (exact && spans.every((s) => s.ids)) {
+    const ids = spans.flatMap((s) => s.ids!);
+    const texts = tokenizer.pieces!(ids);
+    let at = 0;
+    for (const s of spans)
+      s.ids!.forEach((id, i) => {
+        const lp = s.logprobs?.[i];
+        tokens.push({ text: texts[at++]!, mask: s.mask, id, ...(lp !== undefined ? { logprob: lp } : {}) });
+      });
+  } else for (const s of spans) tokens.push({ text: s.text, mask: s.mask });
+  const isExact = exact && tokens.some((t) => t.id !== undefined);
+  return ok({ exact: isExact, source: isExact ? tokenizer.source : "no tokenizer: text spans instead of tokens", tokens, prompt_count: rec.prompt_token_count });
+}
+
+/** The run's prompt two ways: slime's ReTool template (what the recipe trains on) and the model's own chat template. */
+export async function promptTemplates(input: TokenViewInput): Promise<ActionResult<PromptTemplates>> {
+  const p = tokenViewSchema.safeParse(input);
+  if (!p.success) return bad(p.error);
+  const session = await getChatSession(p.data.session_id);
+  const run = session?.runs.find((r) => r.id === p.data.run_id);
+  if (!run?.record) return err(appError("not_found:run", "No such run."));
+  const { tokenizer } = await resolveTokenizer(run.settings.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
+  const retool = { label: "slime ReTool template (what the recipe trains on)", text: run.record.prompt_text, token_count: run.record.prompt_token_count };
+  if (!tokenizer.chatTemplate)
+    return ok({ retool, model: { label: `Model chat template`, error: `${tokenizer.source} has no chat_template.` } });
+  const r = renderModelChatTemplate(tokenizer.chatTemplate, { prompt: run.settings.prompt, system: run.settings.system });
+  const label = `Model chat template (${tokenizer.source}, tokenizer_config.json)`;
+  return ok({ retool, model: r.ok ? { label, text: r.value, token_count: tokenizer.count(r.value) } : { label, error: r.error.message } });
 }
 
 export async function refreshSession(sessionId: string) {

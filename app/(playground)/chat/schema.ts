@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Result } from "@/lib/result";
+import type { TokenPiece } from "@/components/tokens/pieces";
 import { chatRunIdSchema, chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { modelEndpointSchema } from "@/lib/rollout/models/types";
 import { chatSettingsSchema } from "@/lib/rollout/settings";
@@ -50,6 +51,12 @@ export interface TokenView {
   exact: boolean;
   source: string;
   /** One entry per token (prompt first); text is the token's decoding, or a text span when estimated. */
-  tokens: { text: string; mask: 0 | 1 | null; logprob?: number }[];
+  tokens: TokenPiece[];
   prompt_count: number;
+}
+
+/** One prompt rendered two ways, for the Raw view. */
+export interface PromptTemplates {
+  retool: { label: string; text: string; token_count: number };
+  model: { label: string; text: string; token_count: number } | { label: string; error: string };
 }

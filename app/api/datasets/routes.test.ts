@@ -80,7 +80,8 @@ describe("/api/datasets", () => {
     const s = await (await sampleRoute(new Request(u(`/api/datasets/${id}/samples/${completed[1]}?status=completed&sort=index&desc=1`)), params({ id, row: String(completed[1]) }))).json();
     expect(s.sample.index).toBe(completed[1]);
     expect(s.nav).toEqual({ position: 1, prev: completed[0], next: completed[2], matched: completed.length });
-    expect(s.tokenizer_note).toMatch(/token ids/);
+    // No tokenizer configured: the embedded Qwen3 tokenizer names the tokens.
+    expect(s.tokenizer_note).toMatch(/Qwen3 tokenizer \(embedded/);
     expect((await sampleRoute(new Request(u(`/api/datasets/${id}/samples/99`)), params({ id, row: "99" }))).status).toBe(404);
 
     const chat = await (await chatRoute(new Request(u(`/api/datasets/${id}/samples/5/chat?turn=0`)), params({ id, row: "5" }))).json();
@@ -182,9 +183,9 @@ describe("/api/datasets", () => {
   it("shows token text when the server has a tokenizer", async () => {
     const tokDir = await writeTinyTokenizer(path.join(base, "tok"));
     const loaded = await loadTokenizer(tokDir);
-    if (!loaded.ok) throw new Error(loaded.error);
+    if (!loaded.ok) throw new Error(loaded.error.message);
     const text = "Answer: 42 is the answer";
-    const ids = loaded.tokenizer.encode!(text);
+    const ids = loaded.value.encode!(text);
     fs.writeFileSync(path.join(base, "data", "tok.jsonl"), toJsonl([{ prompt: "p", response: text, tokens: ids, loss_mask: ids.slice(1).map(() => 1), status: "completed" }]));
     process.env.PLAYGROUND_TOKENIZER_DIR = tokDir;
     resetServerEnvForTests();
