@@ -1,11 +1,12 @@
 import "server-only";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import { computeReward } from "@/lib/reward";
+import { computeReward, type RewardOutcome } from "@/lib/reward";
 import type { Result } from "@/lib/result";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import type { BackendName, Sandbox } from "@/lib/sandbox/types";
 import type { Dataset } from "./dataset";
 import { compareOutput, reexecVerdict } from "./compare-output";
+import { rescoreInWorkers } from "./rescore-workers";
 import { codeCells, segmentResponse } from "./segments";
 import type { DatasetInfo, ReexecEvent, ReexecRecord, RescoreEvent } from "./types";
 export type { ReexecEvent, RescoreEvent } from "./types";
@@ -97,17 +98,10 @@ export class BatchJobs {
     this.disagreements = 0;
     let errors = 0;
     let last = 0;
-    const concurrency = opts.rewardType.includes("remote_rm") ? 8 : 1;
+    const remote = opts.rewardType.includes("remote_rm");
+    const concurrency = remote ? 8 : 1;
     let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < total && !opts.signal.aborted) {
-        const row = rows[next++]!;
-        const { sample } = await this.ds.sample(row);
-        const out = await computeReward(
-          opts.rewardType,
-          { prompt: sample.prompt, response: sample.response, label: sample.label ?? "", tool_call_count: sample.tool_call_count ?? 0, metadata: sample.metadata },
-          { rmUrl: opts.rmUrl, signal: opts.signal },
-        );
+    const apply = async (row: number, out: RewardOutcome): Promise<void> => {
         if (out.ok) {
           store.setRescored(row, out.value.score, out.value.acc);
           this.preds.set(row, { score: out.value.score, acc: out.value.acc, pred: out.value.pred });
@@ -124,9 +118,23 @@ export class BatchJobs {
           this.disagreements = this.countDisagreements();
           opts.emit({ type: "progress", done: this.rescoreDone, total, disagreements: this.disagreements, errors });
         }
+    };
+    const worker = async (): Promise<void> => {
+      while (next < total && !opts.signal.aborted) {
+        const row = rows[next++]!;
+        const { sample } = await this.ds.sample(row);
+        const out = await computeReward(
+          opts.rewardType,
+          { prompt: sample.prompt, response: sample.response, label: sample.label ?? "", tool_call_count: sample.tool_call_count ?? 0, metadata: sample.metadata },
+          { rmUrl: opts.rmUrl, signal: opts.signal },
+        );
+        await apply(row, out);
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const source = remote ? null : this.ds.jsonSource();
+    // Local rewards over JSON files use every core; remote_rm is I/O-bound and stays here.
+    if (source) await rescoreInWorkers(this.ds.store, rows, { ...source, rewardType: opts.rewardType, signal: opts.signal }, apply);
+    else await Promise.all(Array.from({ length: concurrency }, worker));
     this.disagreements = this.countDisagreements();
     this.version++;
     opts.emit({ type: "done", done: this.rescoreDone, total, disagreements: this.disagreements, errors, ms: Date.now() - started, cancelled: opts.signal.aborted });

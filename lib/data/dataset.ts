@@ -121,6 +121,12 @@ export class Dataset {
     });
   }
 
+  /** Where worker threads can read rows themselves: JSON files the generic reader handles. */
+  jsonSource(): { path: string; format: DatasetFormat; maxRecordBytes: number } | null {
+    if (!this.reader || this.reader.normalize || (this.container !== "jsonl" && this.container !== "json_array")) return null;
+    return { path: this.opts.path, format: this.format, maxRecordBytes: this.opts.maxRecordBytes };
+  }
+
   /** Sets the record format from sample values (the reader's own verdict first). */
   decideFrom(values: unknown[]): DatasetFormat {
     this.decide(values);
