@@ -1,13 +1,15 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ApiKeyState, ChatSession } from "@/lib/rollout/chat-session-schema";
 import { backendFidelity } from "@/lib/rollout/models/types";
 import type { BackendAvailability } from "@/lib/sandbox/types";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
+import { PromptTemplates } from "./prompt-templates";
 import { RawView } from "./raw-view";
 import { RunHeader, type RunViewMode } from "./run-header";
+import { RunSettingsView } from "./run-settings-view";
 import { RunTabs } from "./run-tabs";
 import { SettingsPanel } from "./settings-panel";
 import { RunTokenView } from "@/components/tokens/run-token-view";
@@ -30,6 +32,8 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
   const rollouts = useRollouts({ sessionId: session.id, initialRuns: session.runs, ...(initialRunId ? { initialRunId } : {}), liveRunIds });
   const { runs, busy } = rollouts;
   const [view, setView] = useState<RunViewMode>("transcript");
+  // The aside shows the viewed run's settings (read-only) unless the person asked for the form.
+  const [editing, setEditing] = useState(false);
 
   const current = runs.find((r) => r.id === rollouts.selected) ?? null;
   const record = current?.record ?? null;
@@ -43,13 +47,48 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
     if (current) void rollouts.start({ session_id: session.id, from: { run_id: current.id, turn, code, call_index: callIndex } }, settings);
   };
 
+  const startFresh = useCallback(() => {
+    if (busy) return;
+    setEditing(false);
+    void rollouts.start({ session_id: session.id, settings }, settings);
+  }, [busy, rollouts, session.id, settings]);
+
+  // Ctrl/Cmd+Enter starts a rollout (not while editing a turn or a tool call: that has its own button).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.key !== "Enter") return;
+      if (e.target instanceof Element && e.target.closest('[data-testid="transcript"]')) return;
+      e.preventDefault();
+      startFresh();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [startFresh]);
+
+  const showForm = editing || !current;
+  // A model error (a bad URL) is about the run's endpoint: once the form names another, it is history.
+  const staleModelError =
+    showForm &&
+    current !== null &&
+    Boolean(record?.error?.code.endsWith(":model")) &&
+    (settings.endpoint.url !== current.settings.endpoint.url || settings.endpoint.kind !== current.settings.endpoint.kind);
+  const selectRun = (id: string) => {
+    setEditing(false);
+    rollouts.select(id);
+  };
+  const changeSettings = (s: typeof settings) => {
+    // An error about the old settings (a bad URL) no longer applies.
+    rollouts.clearStartError();
+    form.setSettings(s);
+  };
+
   const versionKey = useMemo(() => `${record?.turns.length ?? 0}:${record?.status ?? ""}`, [record]);
 
   return (
     <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
       <aside className="flex w-full shrink-0 flex-col gap-3 overflow-y-auto border-b border-zinc-200 bg-zinc-50 p-4 lg:w-80 lg:border-b-0 lg:border-r">
         <div className="flex gap-2">
-          <Button variant="primary" data-testid="run-button" disabled={busy} onClick={() => void rollouts.start({ session_id: session.id, settings }, settings)}>
+          <Button variant="primary" data-testid="run-button" disabled={busy} onClick={startFresh} title="Ctrl/⌘+Enter">
             {busy ? <Spinner /> : null} Run rollout
           </Button>
           <Button variant="danger" data-testid="stop-button" disabled={!busy} onClick={() => void rollouts.stop()}>
@@ -61,20 +100,44 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
             {rollouts.startError}
           </p>
         )}
-        <SettingsPanel
-          value={settings}
-          onChange={form.setSettings}
-          disabled={busy}
-          apiKey={form.apiKey}
-          onSetApiKey={(key) => void form.updateApiKey(key)}
-          onFetchModels={form.listModels}
-          sandboxes={sandboxes}
-          {...(session.replay ? { recordedName: session.replay.name } : {})}
-        />
+        {showForm ? (
+          <>
+            {current && (
+              <button
+                type="button"
+                data-testid="settings-back-to-run"
+                onClick={() => setEditing(false)}
+                className="self-start text-xs text-zinc-500 underline decoration-dotted hover:text-zinc-800"
+              >
+                Show the settings of run {current.n}
+              </button>
+            )}
+            <SettingsPanel
+              value={settings}
+              onChange={changeSettings}
+              disabled={busy}
+              apiKey={form.apiKey}
+              onSetApiKey={(key) => void form.updateApiKey(key)}
+              onFetchModels={form.listModels}
+              sandboxes={sandboxes}
+              {...(session.replay ? { recordedName: session.replay.name } : {})}
+            />
+          </>
+        ) : (
+          <RunSettingsView
+            run={current}
+            disabled={busy}
+            onEdit={() => {
+              changeSettings(current.settings);
+              setEditing(true);
+            }}
+            onNewForm={() => setEditing(true)}
+          />
+        )}
       </aside>
 
       <section className="flex min-w-0 flex-1 flex-col gap-3 overflow-y-auto p-4" data-testid="chat-main">
-        <RunTabs runs={runs} selected={rollouts.selected} onSelect={rollouts.select} />
+        <RunTabs runs={runs} selected={rollouts.selected} onSelect={selectRun} />
 
         {!current && (
           <div data-testid="chat-empty" className="rounded-lg border border-dashed border-zinc-300 p-6 text-sm text-zinc-600">
@@ -90,21 +153,28 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
         {current && (
           <>
             <RunHeader record={record} live={isLive} view={view} onView={setView} />
-            {record?.error && (
-              <div data-testid="run-error" data-code={record.error.code} className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-                <p className="font-medium">{record.error.message}</p>
-                <p className="text-xs text-red-700">
-                  {record.error.code}
-                  {record.error.detail ? ` · ${record.error.detail}` : ""} · the transcript so far is kept below.
+            {record?.error &&
+              (staleModelError ? (
+                <p data-testid="run-error-stale" className="rounded-md border border-zinc-200 bg-zinc-50 p-2 text-xs text-zinc-600">
+                  Run {current.n} failed on its model endpoint ({current.settings.endpoint.url || "none"}): {record.error.message} The settings
+                  now name another endpoint; run again to try it.
                 </p>
-              </div>
-            )}
+              ) : (
+                <div data-testid="run-error" data-code={record.error.code} className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+                  <p className="font-medium">{record.error.message}</p>
+                  <p className="text-xs text-red-700">
+                    {record.error.code}
+                    {record.error.detail ? ` · ${record.error.detail}` : ""} · the transcript so far is kept below.
+                  </p>
+                </div>
+              ))}
             {record?.notices.map((n, i) => (
               <p key={i} className="rounded bg-amber-50 p-2 text-xs text-amber-900" data-testid="run-notice">
                 {n}
               </p>
             ))}
 
+            {record && view === "raw" && <PromptTemplates sessionId={session.id} runId={current.id} />}
             {record && view === "raw" && <RawView record={record} />}
             {record && view === "tokens" && <RunTokenView sessionId={session.id} runId={current.id} version={versionKey} />}
             {record && view === "transcript" && (

@@ -42,13 +42,17 @@ function num(v: string, fallback: number): number {
 
 export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKey, onFetchModels, sandboxes, recordedName }: SettingsPanelProps) {
   const [keyDraft, setKeyDraft] = useState("");
-  const [models, setModels] = useState<ModelInfo[] | null>(null);
-  const [modelsError, setModelsError] = useState<string | null>(null);
+  // What "List" answered, for the endpoint it asked: once the URL changes it no longer applies.
+  const [listed, setListed] = useState<{ for: string; models?: ModelInfo[]; error?: string } | null>(null);
   const set = (patch: Partial<ChatSettings>) => onChange({ ...s, ...patch });
   const setEndpoint = (patch: Partial<ChatSettings["endpoint"]>) => set({ endpoint: { ...s.endpoint, ...patch } });
   const setSampling = (patch: Partial<ChatSettings["sampling"]>) => set({ sampling: { ...s.sampling, ...patch } });
   const kind = s.endpoint.kind;
   const live = kind !== "replay";
+  const endpointKey = `${kind} ${s.endpoint.url}`;
+  const current = listed?.for === endpointKey ? listed : null;
+  const models = current?.models ?? null;
+  const modelsError = current?.error ?? null;
 
   return (
     <form data-testid="chat-settings" className="flex min-w-0 flex-col gap-3" onSubmit={(e) => e.preventDefault()}>
@@ -127,8 +131,7 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
                     data-testid="settings-fetch-models"
                     onClick={async () => {
                       const r = await onFetchModels();
-                      setModels(r.models ?? null);
-                      setModelsError(r.error ?? null);
+                      setListed({ for: endpointKey, ...r });
                       if (r.models?.length && !s.endpoint.model) setEndpoint({ model: r.models[0]!.id });
                     }}
                   >
@@ -140,7 +143,11 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
                     <option key={m.id} value={m.id} />
                   ))}
                 </datalist>
-                {modelsError && <span className="font-normal text-red-700">{modelsError}</span>}
+                {modelsError && (
+                  <span data-testid="settings-models-error" className="font-normal text-red-700">
+                    {modelsError}
+                  </span>
+                )}
                 {models && <span className="font-normal text-zinc-500" data-testid="settings-models">{models.map((m) => m.id).join(", ") || "no models"}</span>}
               </Field>
             )}
@@ -209,7 +216,7 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
             <input data-testid="settings-max-context" className={input} type="number" min={64} value={s.max_context_len} onChange={(e) => set({ max_context_len: Math.max(64, Math.trunc(num(e.target.value, 32768))) })} />
           </Field>
           <Field label="tokenizer dir">
-            <input data-testid="settings-tokenizer-dir" className={input} placeholder="PLAYGROUND_TOKENIZER_DIR" value={s.tokenizer_dir} onChange={(e) => set({ tokenizer_dir: e.target.value })} />
+            <input data-testid="settings-tokenizer-dir" className={input} placeholder="empty: PLAYGROUND_TOKENIZER_DIR, else Qwen3 (embedded)" value={s.tokenizer_dir} onChange={(e) => set({ tokenizer_dir: e.target.value })} />
           </Field>
         </div>
 

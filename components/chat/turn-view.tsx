@@ -18,11 +18,13 @@ export interface TurnViewProps {
   original?: TurnRecord;
   /** Chat mode edits the message content; its tool calls are edited in their cards. */
   mode: "text" | "chat";
+  /** Replayed text that follows an edit: written for the old output. */
+  recordedAfterEdit?: boolean;
 }
 
 const actionTone = { code: "blue", answer: "green" } as const;
 
-export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode }: TurnViewProps) {
+export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode, recordedAfterEdit }: TurnViewProps) {
   const editable = mode === "chat" ? turn.raw : turn.text;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(editable);
@@ -46,6 +48,11 @@ export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, origin
           {turn.edited && (
             <Badge tone="amber" data-testid="turn-edited">
               edited
+            </Badge>
+          )}
+          {recordedAfterEdit && (
+            <Badge tone="amber" data-testid="turn-recorded-after-edit" title="Replay continues with the recorded turns after an edit; they were written for the old output.">
+              recorded text, may not match the new output
             </Badge>
           )}
           {failed && <Badge tone="red">incomplete</Badge>}

@@ -1,14 +1,27 @@
 import type { RewardRecord } from "@/lib/rollout/transcript";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { explainRetoolScore } from "./shaping";
 
 function formatScore(s: number): string {
   return Number.isInteger(s) ? s.toFixed(1) : String(Math.round(s * 1e6) / 1e6);
 }
 
 /** Final reward: slime's verdict, the lenient check beside it (never mixed), and the reward's view. */
-export function RewardCard({ reward, label, compareTo }: { reward: RewardRecord; label: string; compareTo?: RewardRecord | null }) {
+export function RewardCard({
+  reward,
+  label,
+  compareTo,
+  toolCallCount,
+}: {
+  reward: RewardRecord;
+  label: string;
+  compareTo?: RewardRecord | null;
+  /** The tool-call count the reward was given (ReTool shapes a wrong answer's score by it). */
+  toolCallCount?: number;
+}) {
   const slimeCorrect = reward.acc ?? (reward.score !== null ? reward.score > 0 : null);
+  const shaping = explainRetoolScore(reward.type, reward.score, toolCallCount);
   return (
     <section data-testid="reward-card" className="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-3">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
@@ -33,6 +46,17 @@ export function RewardCard({ reward, label, compareTo }: { reward: RewardRecord;
           <dd data-testid="reward-score" className="font-mono text-lg font-semibold">
             {reward.score === null ? "—" : formatScore(reward.score)}
           </dd>
+          {shaping && (
+            <>
+              <dt className="text-zinc-500">shaped</dt>
+              <dd data-testid="reward-shaping" className="text-xs text-zinc-700">
+                <span className="font-mono" data-testid="reward-shaping-formula">
+                  {shaping.formula}
+                </span>
+                <span className="block text-zinc-500">{shaping.why}</span>
+              </dd>
+            </>
+          )}
           {reward.acc !== undefined && (
             <>
               <dt className="text-zinc-500">acc</dt>
