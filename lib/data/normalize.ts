@@ -373,7 +373,9 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
 
 /** Group key when the file has no group_index: samples of one prompt belong together. */
 export function groupKey(s: NormalizedSample): string {
-  return s.group_index !== null ? `g:${s.group_index}` : `p:${s.prompt}`;
+  // In a folder of step files, group indices and prompts repeat per step: groups stay within one.
+  const step = s.step === undefined || s.step === null ? "" : `${s.step}/`;
+  return s.group_index !== null ? `g:${step}${s.group_index}` : `p:${step}${s.prompt}`;
 }
 
 export function previewOf(s: NormalizedSample): string {

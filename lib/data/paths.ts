@@ -56,7 +56,7 @@ export async function resolveSource(source: string): Promise<PathResult> {
   return resolveInside(dataDir(), source);
 }
 
-export const datasetExtensions = [".jsonl", ".ndjson", ".json", ".parquet"];
+export const datasetExtensions = [".jsonl", ".ndjson", ".json", ".parquet", ".pt", ".pth", ".pkl", ".pickle"];
 
 export interface DirEntry {
   name: string;

@@ -20,10 +20,12 @@ export async function openDataset(source: string, format?: DatasetFormat): Promi
   if (!resolved.ok) return resolved;
   const r = resolved.value;
   const st = await fs.promises.stat(r.path);
-  if (!st.isFile()) return err({ code: "bad_request:path", message: "That path is not a file." });
+  // A folder opens as one dataset when it holds slime dumps or verl step files (readers/index.ts).
+  if (!st.isFile() && !st.isDirectory()) return err({ code: "bad_request:path", message: "That path is not a file." });
+  const sizeBytes = st.isDirectory() ? await folderBytes(r.path) : st.size;
   const id = crypto
     .createHash("sha1")
-    .update(`${r.path}\0${st.size}\0${st.mtimeMs}\0${format ?? "auto"}`)
+    .update(`${r.path}\0${sizeBytes}\0${st.mtimeMs}\0${format ?? "auto"}`)
     .digest("hex")
     .slice(0, 16);
   let ds = open.get(id);
@@ -34,7 +36,7 @@ export async function openDataset(source: string, format?: DatasetFormat): Promi
       name: path.basename(r.path),
       source: r.source,
       path: r.path,
-      sizeBytes: st.size,
+      sizeBytes,
       format,
       maxRecordBytes: Math.round(env.PLAYGROUND_INSPECT_MAX_RECORD_MB * 1024 * 1024),
       textCachePath: path.join(cacheDir(), "text", `${id}.txt`),
@@ -44,6 +46,17 @@ export async function openDataset(source: string, format?: DatasetFormat): Promi
     evict();
   }
   return ok(ds.info());
+}
+
+/** Bytes of the files in a folder and its subfolders one level down (train_data/, rollout_data/). */
+async function folderBytes(dir: string, depth = 0): Promise<number> {
+  let n = 0;
+  for (const d of await fs.promises.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    if (d.isFile()) n += (await fs.promises.stat(p)).size;
+    else if (d.isDirectory() && depth === 0) n += await folderBytes(p, 1);
+  }
+  return n;
 }
 
 function evict(): void {

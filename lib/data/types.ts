@@ -14,7 +14,8 @@ export const formatLabels: Record<DatasetFormat, string> = {
   raw: "unknown (raw fields)",
 };
 
-export const containerKinds = ["jsonl", "json_array", "parquet"] as const;
+// "pt": a torch.save dump (slime); "folder": a folder of dumps or of verl {step}.jsonl files.
+export const containerKinds = ["jsonl", "json_array", "parquet", "pt", "folder"] as const;
 export type ContainerKind = (typeof containerKinds)[number];
 
 /** Per-row error bits kept in the compact summary. */

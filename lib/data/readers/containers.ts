@@ -1,7 +1,9 @@
 import "server-only";
+import fs from "node:fs";
 import { sniffContainer } from "../scan";
 import type { ContainerKind, DatasetFormat, NormalizedSample } from "../types";
 import type { DatasetReader, ReaderSource } from "./dataset-reader";
+import { openReader } from "./index";
 import { jsonReader } from "./json";
 import { parquetReader } from "./parquet";
 
@@ -13,7 +15,17 @@ const readers: Record<ContainerKind, (src: ReaderSource) => DatasetReader> = {
   jsonl: (src) => jsonReader(src, "jsonl"),
   json_array: (src) => jsonReader(src, "json_array"),
   parquet: parquetReader,
+  pt: recordReader("pt"),
+  folder: recordReader("folder"),
 };
+
+function recordReader(container: "pt" | "folder") {
+  return (src: ReaderSource): DatasetReader => {
+    const r = openReader(src.path);
+    if (!r) throw new Error(`${src.name}: not a torch dump or a folder of dumps`);
+    return fromRecordReader(r, container);
+  };
+}
 
 export function containerFor(file: string): ContainerKind | null {
   const lower = file.toLowerCase();
@@ -23,6 +35,9 @@ export function containerFor(file: string): ContainerKind | null {
 }
 
 export async function openDatasetReader(src: ReaderSource): Promise<DatasetReader> {
+  // .pt dumps, folders of dumps and verl step folders (readers/index.ts decides; null = JSON/Parquet).
+  const dump = openReader(src.path);
+  if (dump) return fromRecordReader(dump, (await fs.promises.stat(src.path)).isDirectory() ? "folder" : "pt");
   const kind = containerFor(src.name) ?? (await sniffContainer(src.path));
   return readers[kind](src);
 }
