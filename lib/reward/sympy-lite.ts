@@ -6,10 +6,11 @@
 // rationals for integer division, and 53-bit float arithmetic once a decimal literal appears
 // (sympy Floats; 0.1+0.2-0.3 is not 0 there either).
 // What differs: sympy's simplify is replaced by compute-engine's simplify, then (constant
-// expressions) a 60-digit numeric check, or (with symbols) a check at several random points.
-// Functions beyond sqrt/sin/cos/tan/log/ln/exp/abs/factorial are treated as a parse failure
-// (slime then says "not equal" too, via its bare except), which is right for most and wrong for
-// some sympy names (gamma, binomial, …).
+// expressions) a 60-digit numeric check, or (with symbols) a check at six fixed irrational points,
+// relative to the size of the terms. Functions beyond sqrt/sin/cos/tan/log/ln/exp/abs/factorial are
+// not sympy's: a one-argument call of an unknown name splits into symbols like any unknown name
+// (gamma(5) = g*a*m*m*a*5, so "not equal" where sympy says gamma(5) = 24), and a comma is a parse
+// failure (binomial(5, 2): slime's bare except says "not equal", sympy would say 10). See the tests.
 import { ComputeEngine } from "@cortex-js/compute-engine";
 
 type Node =
@@ -272,6 +273,25 @@ function evalFloat(n: Node, env: Record<string, number>): number {
   }
 }
 
+// The size of the terms an expression adds up (every sign made positive): the scale its rounding
+// error is relative to.
+function evalScale(n: Node, env: Record<string, number>): number {
+  switch (n.k) {
+    case "neg":
+      return evalScale(n.a, env);
+    case "bin": {
+      if (n.op === "+" || n.op === "-") return evalScale(n.a, env) + evalScale(n.b, env);
+      if (n.op === "*") return evalScale(n.a, env) * evalScale(n.b, env);
+      if (n.op === "/") return evalScale(n.a, env) / Math.abs(evalFloat(n.b, env));
+      return Math.abs(evalFloat(n, env));
+    }
+    case "fn":
+      return Math.abs(evalFloat(n, env)) + evalScale(n.arg, env);
+    default:
+      return Math.abs(evalFloat(n, env));
+  }
+}
+
 // `.re` of a bignum result loses tiny magnitudes; read the MathJSON number instead.
 function isNumericallyZero(json: unknown, eps: number): boolean {
   let x: number;
@@ -307,12 +327,20 @@ export function sympyDiffIsZero(expr: string): boolean {
     return isNumericallyZero(boxed.N().json, 1e-40);
   }
   // Symbolic: the difference must vanish at several points (sympy's simplify proves identities).
-  const points = [0.3711, 1.2357, -2.5013, 3.14159, 7.77];
+  // The points are irrational-looking doubles, so a short decimal literal cannot sit on one, and
+  // "vanish" is relative to the size of the terms, so a tiny constant (x + 1e-12 - x) is not zero.
+  const points = [Math.SQRT2 / 3, Math.E / 2.2, -Math.PI / 1.3, 1 + 1 / Math.sqrt(7), 4.1 * Math.LN2, -0.5 - Math.sqrt(3) / 10];
+  // A point outside the real domain (log or sqrt of a negative: NaN) says nothing, as sympy works
+  // over the complex numbers; at least half the points must be real.
+  let real = 0;
   for (const p of points) {
     const env: Record<string, number> = {};
-    syms.forEach((s, i) => (env[s] = p + i * 0.618));
+    syms.forEach((s, i) => (env[s] = p + i * 0.6180339887498949));
     const v = evalFloat(ast, env);
-    if (!Number.isFinite(v) || Math.abs(v) > 1e-9) return false;
+    if (Number.isNaN(v)) continue;
+    const scale = Math.max(1e-300, evalScale(ast, env));
+    if (!Number.isFinite(v) || Math.abs(v) > 1e-12 * scale) return false;
+    real++;
   }
-  return true;
+  return real >= points.length / 2;
 }
