@@ -1,4 +1,5 @@
-// slime's rm_hub/f1.py: HotpotQA-style token F1 (SQuAD normalisation, yes/no/noanswer guard).
+// slime's rm_hub/f1.py (checked line by line against THUDM/slime 624b824): HotpotQA-style token F1
+// (SQuAD normalisation, yes/no/noanswer guard, None prediction scores 0).
 import { PyError, pyLower, pySplitWs } from "@/lib/pycompat/str";
 
 // string.punctuation (ASCII only).
@@ -18,9 +19,10 @@ export function normalizeAnswer(s: unknown): string {
 
 /** f1_score(prediction, ground_truth) -> (f1, precision, recall). */
 export function f1Score(prediction: unknown, groundTruth: unknown): [number, number, number] {
+  const zero: [number, number, number] = [0, 0, 0];
+  if (prediction === null || prediction === undefined) return zero; // slime: `if prediction is None`
   const p = normalizeAnswer(prediction);
   const g = normalizeAnswer(groundTruth);
-  const zero: [number, number, number] = [0, 0, 0];
   const special = ["yes", "no", "noanswer"];
   if (special.includes(p) && p !== g) return zero;
   if (special.includes(g) && p !== g) return zero;
