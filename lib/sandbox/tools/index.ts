@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { globalStore } from "@/lib/global-store";
 import type { SandboxConfig, SandboxRuntime, ToolResult } from "../types";
 import { codeInterpreter } from "./code-interpreter";
 import { fileOperation } from "./file-operation";
@@ -13,7 +14,9 @@ export type { ToolContext, ToolDefinition } from "./types";
 
 // Tool name -> definition, like ms-enclave's register_tool. Other tools (notebook_executor,
 // multi_code_executor) are added with registerTool() from their own module.
-const registry = new Map<string, ToolDefinition>();
+// Process-wide: a production build may load this module once per route bundle, and a backend made
+// by one bundle must see tools registered by another (the service API's SandboxFusion tools).
+const registry = globalStore("sandbox-tool-registry", () => new Map<string, ToolDefinition>());
 
 export function registerTool<S extends z.ZodType>(def: ToolDefinition<S>): void {
   registry.set(def.name, def as unknown as ToolDefinition);
