@@ -1,9 +1,19 @@
+import { existsSync, writeFileSync } from "node:fs";
+
+// Helpers/CI may build into separate dirs so parallel builds do not collide.
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+
+// `next build` adds its dist dir's type folders to the tsconfig it is given, which would rewrite the
+// tracked tsconfig.json on every build (one entry per NEXT_DIST_DIR). Give it an untracked one per
+// dist dir that extends ours (gitignored: /.next*.tsconfig.json); tsc and editors keep tsconfig.json.
+const tsconfigPath = `${distDir}.tsconfig.json`;
+if (!existsSync(tsconfigPath)) writeFileSync(tsconfigPath, `${JSON.stringify({ extends: "./tsconfig.json" }, null, 2)}\n`);
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Helpers/CI may build into separate dirs so parallel builds do not collide.
-  distDir: process.env.NEXT_DIST_DIR || ".next",
+  distDir,
   // `npm test` runs `tsc --noEmit` on its own; skip the duplicate check during build.
-  typescript: { ignoreBuildErrors: true },
+  typescript: { ignoreBuildErrors: true, tsconfigPath },
   serverExternalPackages: ["dockerode", "ssh2", "cpu-features"],
   poweredByHeader: false,
   experimental: {

@@ -61,8 +61,17 @@ test.describe("Chat", () => {
     await page.getByTestId("view-raw").click();
     await expect(page.getByTestId("raw-prompt")).toContainText("<|im_start|>userWhat is 6 times 7?<|im_end|>");
     await expect(page.getByTestId("raw-view")).toContainText("Answer: \\boxed{42}");
+    // Beside it, the same prompt through the model's own chat template (Qwen3's, embedded), labelled.
+    await page.getByTestId("prompt-templates").locator("summary").click();
+    await expect(page.getByTestId("prompt-template-retool")).toContainText("slime ReTool template");
+    await expect(page.getByTestId("prompt-template-model")).toContainText("Model chat template (Qwen3 tokenizer (embedded");
+    await expect(page.getByTestId("prompt-template-model")).toContainText("<|im_start|>user\nWhat is 6 times 7?<|im_end|>\n<|im_start|>assistant");
+    // Tokens: exact out of the box (Qwen3's tokenizer, named), the observation's tokens carry loss mask 0.
     await page.getByTestId("view-tokens").click();
-    await expect(page.getByTestId("token-view").locator('[data-mask="0"]').first()).toContainText("<interpreter>");
+    await expect(page.getByTestId("token-view-source")).toContainText("Qwen3 tokenizer (embedded");
+    await expect
+      .poll(async () => (await page.getByTestId("token-view").locator('[data-mask="0"]').allTextContents()).join(""))
+      .toBe("\n\n<interpreter>\nOutput:\n42\n</interpreter>\n\n");
     await page.getByTestId("view-transcript").click();
 
     // Edit the code and re-run from that turn: the sandbox prints 48, the model answers 48, the reward drops.
