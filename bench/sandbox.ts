@@ -27,10 +27,10 @@ interface Target {
 
 const py = findPython();
 if (!py.ok) {
-  console.error(py.reason);
+  console.error(py.error.message);
   process.exit(1);
 }
-const python = py.info.executable;
+const python = py.value.executable;
 
 function bare(): Target {
   return {
@@ -195,7 +195,7 @@ async function main() {
     if (s.available) targets.push(backendTarget(s.backend, s.isolated));
     else console.log(`(skipping ${s.backend}: ${s.reason})`);
   }
-  console.log(`python ${py.ok ? py.info.version : ""} at ${python}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; ${RUNS} latency runs per target (interleaved); ${SECONDS}s per throughput cell (in ${SLICES} interleaved slices)\n`);
+  console.log(`python ${py.ok ? py.value.version : ""} at ${python}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; ${RUNS} latency runs per target (interleaved); ${SECONDS}s per throughput cell (in ${SLICES} interleaved slices)\n`);
   const rows: Row[] = [];
   try {
     for (const t of targets) await t.setup?.();

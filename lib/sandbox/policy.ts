@@ -10,17 +10,18 @@
 //   first), which can only block more.
 // Upstream's current file no longer calls the check (it is commented out), which is why ours is
 // off by default. `slimePolicy` carries the defaults of the version that did run it.
+import { err, ok, type Result } from "@/lib/result";
 import type { CodePolicy } from "./types";
 
-export type PolicyVerdict =
-  | { ok: true }
-  | {
-      ok: false;
-      /** Which rule blocked it, for people: e.g. `blocked_patterns[7] /eval\s*\(/`. */
-      rule: string;
-      /** The text slime returned after "Error: ". */
-      message: string;
-    };
+export interface PolicyViolation {
+  /** Which rule blocked it, for people: e.g. `blocked_patterns[7] /eval\s*\(/`. */
+  rule: string;
+  /** The text slime returned after "Error: ". */
+  message: string;
+}
+
+/** Allowed, or the rule that blocked the code (slime's wording in `message`). */
+export type PolicyVerdict = Result<null, PolicyViolation>;
 
 export const slimeAllowedModules = [
   "math",
@@ -94,33 +95,28 @@ export function importedModules(code: string): string[] {
  * An invalid pattern blocks rather than silently allowing.
  */
 export function checkPolicy(code: string, policy: CodePolicy | undefined, checkModules = true): PolicyVerdict {
-  if (!policy) return { ok: true };
+  if (!policy) return ok(null);
   for (const [i, pattern] of policy.blocked_patterns.entries()) {
     let re: RegExp;
     try {
       re = new RegExp(pattern, "i");
     } catch {
-      return { ok: false, rule: `blocked_patterns[${i}] /${pattern}/ (invalid regex)`, message: `Invalid policy pattern: ${pattern}` };
+      return err({ rule: `blocked_patterns[${i}] /${pattern}/ (invalid regex)`, message: `Invalid policy pattern: ${pattern}` });
     }
     if (re.test(code)) {
-      return {
-        ok: false,
-        rule: `blocked_patterns[${i}] /${pattern}/`,
-        message: `Code contains dangerous pattern: ${pattern}`,
-      };
+      return err({ rule: `blocked_patterns[${i}] /${pattern}/`, message: `Code contains dangerous pattern: ${pattern}` });
     }
   }
   if (checkModules && policy.allowed_modules && policy.allowed_modules.length > 0) {
     const allowed = new Set(policy.allowed_modules);
     for (const mod of importedModules(code)) {
       if (!allowed.has(mod)) {
-        return {
-          ok: false,
+        return err({
           rule: `allowed_modules (${JSON.stringify(mod)} is not in [${policy.allowed_modules.join(", ")}])`,
           message: `Import of '${mod}' is not allowed`,
-        };
+        });
       }
     }
   }
-  return { ok: true };
+  return ok(null);
 }

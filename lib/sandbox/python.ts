@@ -2,7 +2,9 @@ import "server-only";
 import { execFileSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import path from "node:path";
+import { appError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
+import { err, ok, type Result } from "@/lib/result";
 
 export interface PythonInfo {
   /** Real interpreter path (pyenv shims resolved), usable inside a sandbox without PATH tricks. */
@@ -12,7 +14,8 @@ export interface PythonInfo {
   roots: string[];
 }
 
-export type PythonLookup = { ok: true; info: PythonInfo } | { ok: false; reason: string };
+/** The interpreter, or `unavailable:python` saying what was tried. */
+export type PythonLookup = Result<PythonInfo>;
 
 let cached: PythonLookup | undefined;
 
@@ -34,13 +37,12 @@ export function findPython(): PythonLookup {
     for (const p of [...prefixes, path.dirname(path.dirname(executable))]) {
       if (p) roots.add(realpathSync(p));
     }
-    cached = { ok: true, info: { executable, version: version ?? "?", roots: [...roots] } };
+    cached = ok({ executable, version: version ?? "?", roots: [...roots] });
   } catch (e) {
     const detail = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    cached = {
-      ok: false,
-      reason: `No Python interpreter found (tried ${JSON.stringify(candidate)}: ${detail}). Install python3 or set PLAYGROUND_PYTHON.`,
-    };
+    cached = err(
+      appError("unavailable:python", `No Python interpreter found (tried ${JSON.stringify(candidate)}: ${detail}). Install python3 or set PLAYGROUND_PYTHON.`),
+    );
   }
   return cached;
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
+import { appError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
+import { err, ok, type Result } from "@/lib/result";
 import { createToolSandbox } from "../sandbox";
 import type { BackendAvailability, DockerOptions, Sandbox, SandboxBackend, SandboxConfig, SandboxConfigInput } from "../types";
 import { dockerOptionsSchema, sandboxConfigSchema, sandboxSessionIdSchema } from "../types";
@@ -85,26 +87,26 @@ export class DockerBackend implements SandboxBackend, SessionHost {
       return { ...base, available: false, isolated: false, reason: `Docker is not reachable at ${dockerHostDescription()}: ${describeDockerError(e)}` };
     }
     const img = await this.inspectImage(this.image);
-    if (!img.ok) return { ...base, available: false, reason: img.reason };
+    if (!img.ok) return { ...base, available: false, reason: img.error.message };
     // The first status check (the app's status bar) reaps orphans and starts filling the pool.
     if (!this.closed) void this.start();
     return {
       ...base,
       available: true,
-      reason: `image ${this.image}${img.hash ? ` (inputs ${img.hash.slice(0, 8)})` : ""}; network none, read-only root, no capabilities; ${this.pool.count}/${this.pool.size} warm`,
-      languages: img.languages,
+      reason: `image ${this.image}${img.value.hash ? ` (inputs ${img.value.hash.slice(0, 8)})` : ""}; network none, read-only root, no capabilities; ${this.pool.count}/${this.pool.size} warm`,
+      languages: img.value.languages,
     };
   }
 
-  /** Image metadata, or why it cannot be used (with the command that builds it). */
-  async inspectImage(image: string): Promise<({ ok: true } & ImageInfo) | { ok: false; reason: string }> {
+  /** Image metadata, or why it cannot be used (a missing image: with the command that builds it). */
+  async inspectImage(image: string): Promise<Result<ImageInfo>> {
     try {
-      return { ok: true, ...(await this.client.inspectImage(image)) };
+      return ok(await this.client.inspectImage(image));
     } catch (e) {
       if (e instanceof DockerCallError && e.statusCode === 404) {
-        return { ok: false, reason: `The sandbox image ${image} is missing. Build it with: ${BUILD_IMAGE_COMMAND}` };
+        return err(appError("not_found:sandbox_image", `The sandbox image ${image} is missing. Build it with: ${BUILD_IMAGE_COMMAND}`));
       }
-      return { ok: false, reason: `Cannot inspect the sandbox image ${image}: ${describeDockerError(e)}` };
+      return err(appError("unavailable:docker", `Cannot inspect the sandbox image ${image}: ${describeDockerError(e)}`));
     }
   }
 
@@ -119,11 +121,11 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     await this.start();
     const image = config.image ?? this.image;
     const img = await this.inspectImage(image);
-    if (!img.ok) throw new Error(img.reason);
-    if (!img.agent && this.transport === "agent") {
+    if (!img.ok) throw new Error(img.error.message);
+    if (!img.value.agent && this.transport === "agent") {
       throw new Error(`The image ${image} has no executor agent (label ${IMAGE_LABEL_AGENT}); build it with ${BUILD_IMAGE_COMMAND}.`);
     }
-    const session = new DockerSession(this, id, config, img.languages);
+    const session = new DockerSession(this, id, config, img.value.languages);
     this.sessions.set(id, session);
     try {
       await session.init();

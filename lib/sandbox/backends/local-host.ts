@@ -84,7 +84,7 @@ export function probeLocalHost(): LocalHost {
   if (cached) return cached;
   const env = serverEnv();
   const py = findPython();
-  const python = py.ok ? py.info : null;
+  const python = py.ok ? py.value : null;
   const setpriv = which("setpriv");
   const prlimit = which("prlimit");
   const bash = which("bash");
@@ -120,7 +120,7 @@ export function probeLocalHost(): LocalHost {
     prlimit,
     bash,
     python,
-    pythonReason: py.ok ? undefined : py.reason,
+    pythonReason: py.ok ? undefined : py.error.message,
     bwrapBase: base,
     pythonWorldExecutable: python ? worldExecutable(python.executable) : false,
   };

@@ -3,6 +3,8 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:c
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { appError } from "@/lib/errors";
+import { err, ok, type Result } from "@/lib/result";
 import type { Limits, NotebookChannel } from "../types";
 import { JsonLinesRpc, type RpcMessage } from "../rpc/json-lines";
 import type { LocalHost } from "./local-host";
@@ -113,9 +115,11 @@ export class LocalNotebook implements NotebookChannel {
 }
 
 /** Whether this host can run local notebooks at all (bwrap isolation + a Jupyter-capable Python). */
-export function localNotebookSupport(host: LocalHost): { ok: true; python: string } | { ok: false; reason: string } {
-  if (!host.bwrap) return { ok: false, reason: `The local notebook needs bwrap isolation (${host.bwrapReason ?? "unavailable"}); use the docker backend.` };
-  if (!existsSync(DRIVER)) return { ok: false, reason: `The notebook driver ${DRIVER} is missing.` };
+/** The Jupyter-capable python to run the driver with, or `unavailable:notebook` saying why not. */
+export function localNotebookSupport(host: LocalHost): Result<string> {
+  const unavailable = (message: string) => err(appError("unavailable:notebook", message));
+  if (!host.bwrap) return unavailable(`The local notebook needs bwrap isolation (${host.bwrapReason ?? "unavailable"}); use the docker backend.`);
+  if (!existsSync(DRIVER)) return unavailable(`The notebook driver ${DRIVER} is missing.`);
   const py = findJupyterPython(host);
-  return py.path ? { ok: true, python: py.path } : { ok: false, reason: py.reason ?? "No Jupyter-capable Python." };
+  return py.path ? ok(py.path) : unavailable(py.reason ?? "No Jupyter-capable Python.");
 }

@@ -186,8 +186,8 @@ class LocalSession implements SandboxRuntime {
   async notebook(): Promise<NotebookChannel | { unavailable: string }> {
     const h = this.owner.host();
     const support = localNotebookSupport(h);
-    if (!support.ok) return { unavailable: support.reason };
-    if (!this.nb?.alive) this.nb = new LocalNotebook({ host: h, python: support.python, dir: this.dir, uid: isRoot() ? this.uid : null, limits: limitsSchema.parse({}) });
+    if (!support.ok) return { unavailable: support.error.message };
+    if (!this.nb?.alive) this.nb = new LocalNotebook({ host: h, python: support.value, dir: this.dir, uid: isRoot() ? this.uid : null, limits: limitsSchema.parse({}) });
     return this.nb;
   }
 

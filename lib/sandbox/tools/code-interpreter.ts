@@ -123,7 +123,7 @@ export const codeInterpreter: ToolDefinition<typeof codeInterpreterArgs> = {
     }
     const verdict = checkPolicy(args.code, ctx.config.policy);
     if (!verdict.ok) {
-      return { ...base, status: "error", output: `Error: ${verdict.message}`, error: `Blocked by the code policy: ${verdict.rule}.`, duration_ms: 0 };
+      return { ...base, status: "error", output: `Error: ${verdict.error.message}`, error: `Blocked by the code policy: ${verdict.error.rule}.`, duration_ms: 0 };
     }
     const python = ctx.runtime.python;
     if (!python) {

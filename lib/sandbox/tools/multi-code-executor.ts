@@ -49,7 +49,7 @@ export const multiCodeExecutor: ToolDefinition<typeof multiCodeExecutorArgs> = {
       };
     }
     const verdict = checkPolicy(args.code, ctx.config.policy, spec.name === "python");
-    if (!verdict.ok) return blocked(TOOL, verdict.rule);
+    if (!verdict.ok) return blocked(TOOL, verdict.error.rule);
 
     try {
       for (const [p, content] of Object.entries(args.files ?? {})) await ctx.runtime.fs.write(p, Buffer.from(content, "utf8"));

@@ -61,7 +61,7 @@ export const notebookExecutor: ToolDefinition<typeof notebookExecutorArgs> = {
     });
     if (args.code !== undefined) {
       const verdict = checkPolicy(args.code, ctx.config.policy);
-      if (!verdict.ok) return blocked(TOOL, verdict.rule);
+      if (!verdict.ok) return blocked(TOOL, verdict.error.rule);
     }
     if (!ctx.runtime.notebook) {
       return done({ status: "error", output: "", error: `The ${ctx.runtime.backend} backend has no Jupyter kernel support; use the docker backend.` });

@@ -103,7 +103,7 @@ describe.runIf(gate.run)("notebook_executor on docker", () => {
 
 const local = new LocalBackend();
 const localSupport = localNotebookSupport(local.host());
-if (!localSupport.ok) console.warn(`\n!!! SKIPPING LOCAL NOTEBOOK TESTS: ${localSupport.reason}\n`);
+if (!localSupport.ok) console.warn(`\n!!! SKIPPING LOCAL NOTEBOOK TESTS: ${localSupport.error.message}\n`);
 
 describe.runIf(localSupport.ok)("notebook_executor on the local backend (bwrap + host ipykernel)", () => {
   let sb: Sandbox;

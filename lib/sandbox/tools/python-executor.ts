@@ -20,7 +20,7 @@ export const pythonExecutor: ToolDefinition<typeof pythonExecutorArgs> = {
   schema: pythonExecutorArgs,
   async execute(args, ctx): Promise<ToolResult> {
     const verdict = checkPolicy(args.code, ctx.config.policy);
-    if (!verdict.ok) return blocked("python_executor", verdict.rule);
+    if (!verdict.ok) return blocked("python_executor", verdict.error.rule);
     const python = ctx.runtime.python;
     if (!python) return noPython("python_executor");
     const timeout = effectiveTimeout(args.timeout, ctx.config.limits.timeout_s);

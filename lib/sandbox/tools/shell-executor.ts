@@ -19,7 +19,7 @@ export const shellExecutor: ToolDefinition<typeof shellExecutorArgs> = {
     const script = Array.isArray(args.command) ? args.command.join("\n") : args.command;
     // Module rules are Python-only; blocked patterns apply to shell too.
     const verdict = checkPolicy(script, ctx.config.policy, false);
-    if (!verdict.ok) return blocked("shell_executor", verdict.rule);
+    if (!verdict.ok) return blocked("shell_executor", verdict.error.rule);
     const timeout = effectiveTimeout(args.timeout, ctx.config.limits.timeout_s);
     const run = await ctx.runtime.run({
       argv: ["/bin/bash", "-c", script],

@@ -211,7 +211,7 @@ describe("code_interpreter (slime ReTool text)", () => {
   // the temp directory differs: slime's is random, ours is fixed.
   it("answers exactly what slime's code interpreter answers", async () => {
     const py = findPython();
-    if (!py.ok) throw new Error(py.reason);
+    if (!py.ok) throw new Error(py.error.message);
     const timeout = 5;
     const cases = [
       "print('a')\nimport sys\nprint('b', file=sys.stderr)",
@@ -234,7 +234,7 @@ describe("code_interpreter (slime ReTool text)", () => {
     ];
     for (const code of cases) {
       const slime = JSON.parse(
-        execFileSync(py.info.executable, [path.join(__dirname, "fixtures/slime_execute_code.py")], {
+        execFileSync(py.value.executable, [path.join(__dirname, "fixtures/slime_execute_code.py")], {
           input: JSON.stringify({ code, timeout }),
           encoding: "utf8",
         }),
@@ -251,7 +251,7 @@ describe("python lookup", () => {
     const py = findPython();
     expect(py.ok).toBe(true);
     if (py.ok) {
-      const head = execFileSync("head", ["-c", "4", py.info.executable]);
+      const head = execFileSync("head", ["-c", "4", py.value.executable]);
       expect(head.subarray(1, 4).toString()).toBe("ELF");
     }
   });
