@@ -6,7 +6,7 @@ import { acquireSandbox } from "@/lib/sandbox/sessions";
 import type { BackendName, Sandbox } from "@/lib/sandbox/types";
 import type { Dataset } from "./dataset";
 import { compareOutput, reexecVerdict } from "./compare-output";
-import { rescoreInWorkers } from "./rescore-workers";
+import { RESCORE_WORKERS_MIN_ROWS, rescoreInWorkers } from "./rescore-workers";
 import { codeCells, segmentResponse } from "./segments";
 import type { DatasetInfo, ReexecEvent, ReexecRecord, RescoreEvent } from "./types";
 export type { ReexecEvent, RescoreEvent } from "./types";
@@ -131,7 +131,7 @@ export class BatchJobs {
         await apply(row, out);
       }
     };
-    const source = remote ? null : this.ds.jsonSource();
+    const source = remote || total < RESCORE_WORKERS_MIN_ROWS ? null : this.ds.jsonSource();
     // Local rewards over JSON files use every core; remote_rm is I/O-bound and stays here.
     if (source) await rescoreInWorkers(this.ds.store, rows, { ...source, rewardType: opts.rewardType, signal: opts.signal }, apply);
     else await Promise.all(Array.from({ length: concurrency }, worker));

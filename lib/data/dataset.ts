@@ -8,6 +8,7 @@ import type { DatasetReader, IndexedRecord, RowRef } from "./readers/containers"
 import { openDatasetReader } from "./readers/containers";
 import { RowStore } from "./row-store";
 import { indexJsonlInWorkers, lazyIndexMinBytes } from "./lazy-index";
+import { RESCORE_WORKERS_MIN_ROWS, warmRescoreWorkers } from "./rescore-workers";
 import { summaryOf, type RecordSummary } from "./summary";
 import { TextCacheWriter } from "./text-cache";
 import type { ContainerKind, DatasetFormat, DatasetInfo, NormalizedSample, Problem, ProblemKind } from "./types";
@@ -169,6 +170,8 @@ export class Dataset {
         }
         this.bytesDone = this.opts.sizeBytes;
       } else await this.indexRecords(this.reader);
+      // Re-score runs in worker threads over JSON files: have them ready when a person asks.
+      if (this.jsonSource() && this.store.length >= RESCORE_WORKERS_MIN_ROWS) warmRescoreWorkers();
     } finally {
       await this.text.close();
       this.indexMs = Date.now() - started;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
 import { Dataset } from "./dataset";
+import { summarizeWorkerTasks } from "./lazy-index";
 import { scanJsonlOffsets } from "./scan";
 import { badInputFile, chatSample, slimeSample, toJsonl } from "./testing/fixtures";
 
@@ -49,6 +50,7 @@ describe("lazy JSON Lines index", () => {
     expect(lazy.scanMs).not.toBeNull();
     expect(eager.scanMs).toBeNull();
     expect(lazy.rowsScanned).toBe(eager.store.length);
+    expect(summarizeWorkerTasks()).toBeGreaterThan(0);
     expect(snapshot(lazy)).toEqual(snapshot(eager));
     const q = { q: "boxed", re: false, cs: false } as const;
     const [a, b] = await Promise.all([lazy.view.search(q), eager.view.search(q)]);

@@ -15,6 +15,7 @@ import type { DatasetFormat } from "./types";
 
 const MiB = 1024 * 1024;
 const TASK_ROWS = 2048;
+const FIRST_TASK_ROWS = 200;
 const TASK_BYTES = 4 * MiB;
 const DETECT_SAMPLE = 50;
 
@@ -27,6 +28,11 @@ export interface SummarySink {
   decideFrom(values: unknown[]): DatasetFormat;
   ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void;
   progress(bytesDone: number): Promise<void>;
+}
+
+/** Tasks the summarize threads have finished in this process. */
+export function summarizeWorkerTasks(): number {
+  return pool().completed;
 }
 
 function pool(): WorkerPool<SummarizeTask, RecordSummary[]> {
@@ -64,6 +70,7 @@ export async function indexJsonlInWorkers(
   })();
 
   const workers = pool();
+  void workers.warm().catch(() => {});
   const maxInflight = workers.size * 2;
   const inflight: { first: number; n: number; result: Promise<RecordSummary[]> }[] = [];
   let format: DatasetFormat | null = null;
@@ -88,7 +95,8 @@ export async function indexJsonlInWorkers(
   const dispatch = (first: number, n: number, fmt: DatasetFormat) => {
     const task = taskOf(first, n, fmt);
     const here = () => Promise.resolve(runSummarizeTask(task));
-    const result = workersBroken
+    // The first rows are summarized here at once: the list shows them while the workers start.
+    const result = workersBroken || first === 0
       ? here()
       : workers.run(task).catch((e: unknown) => {
           // Without workers (bundling failed, a worker crashed) the same code runs here.
@@ -113,8 +121,9 @@ export async function indexJsonlInWorkers(
     // A full task's worth of rows, or whatever is left once the scan is over.
     let n = 0;
     let bytes = 0;
-    while (next + n < refs.length && n < TASK_ROWS && bytes < TASK_BYTES) bytes += refs[next + n++]!.length;
-    if (n < TASK_ROWS && bytes < TASK_BYTES && !scanDone) {
+    const rowsWanted = next === 0 ? FIRST_TASK_ROWS : TASK_ROWS;
+    while (next + n < refs.length && n < rowsWanted && bytes < TASK_BYTES) bytes += refs[next + n++]!.length;
+    if (n < rowsWanted && bytes < TASK_BYTES && !scanDone) {
       if (inflight.length) await applyOldest();
       else await new Promise<void>((r) => (wake = r));
       continue;

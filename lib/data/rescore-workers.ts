@@ -8,6 +8,18 @@ import type { DatasetFormat } from "./types";
 import { rowFlags } from "./types";
 
 const TASK_ROWS = 128;
+/** Below this many rows, starting threads costs more than it saves. */
+export const RESCORE_WORKERS_MIN_ROWS = 1000;
+
+/** Starts the re-score threads ahead of the first re-score (they load every reward's code). */
+export function warmRescoreWorkers(): void {
+  void pool().warm().catch(() => {});
+}
+
+/** Tasks the re-score threads have finished in this process. */
+export function rescoreWorkerTasks(): number {
+  return pool().completed;
+}
 
 function pool(): WorkerPool<RescoreTask, RewardOutcome[]> {
   return globalStore("inspect-rescore-pool", () => new WorkerPool<RescoreTask, RewardOutcome[]>("lib/data/rescore.worker.ts"));

@@ -21,6 +21,8 @@ export class WorkerPool<Task, Result> {
   private nextId = 1;
   private starting: Promise<void> | null = null;
   private closed = false;
+  /** Tasks a worker thread has finished (not those run elsewhere after a failure). */
+  completed = 0;
 
   constructor(
     private readonly entry: string,
@@ -42,7 +44,10 @@ export class WorkerPool<Task, Result> {
       slot.busy = null;
       if (job && job.id === m.id) {
         if (m.error !== undefined) job.reject(new Error(m.error));
-        else job.resolve(m.result);
+        else {
+          this.completed++;
+          job.resolve(m.result);
+        }
       }
       this.pump();
     });
@@ -74,6 +79,11 @@ export class WorkerPool<Task, Result> {
     }
     // Idle workers must not keep the process alive (CLI, tests).
     for (const slot of this.workers) if (!slot.busy) slot.w.unref();
+  }
+
+  /** Bundles the entry and starts the threads now, so the first task does not wait for them. */
+  warm(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.start();
   }
 
   async run(task: Task, transfer: TransferListItem[] = []): Promise<Result> {
