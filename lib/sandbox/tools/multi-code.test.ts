@@ -24,20 +24,36 @@ describe("language table", () => {
   });
 });
 
-const programs: Record<string, string> = {
-  python: "import sys\nprint(sum(range(10)))",
-  bash: "echo $((40 + 5))",
-  nodejs: "console.log([1,2,3].reduce((a, b) => a + b) * 7.5)",
-  c: '#include <stdio.h>\nint main(void) { printf("%d\\n", 9 * 5); return 0; }',
-  cpp: '#include <iostream>\nint main() { std::cout << 45 << std::endl; }',
-  go: 'package main\nimport "fmt"\nfunc main() { fmt.Println(45) }',
-  rust: 'fn main() { println!("{}", 45); }',
-  java: "public class Main { public static void main(String[] a) { System.out.println(45); } }",
-  lua: "print(45)",
-  ruby: "puts 45",
-  perl: "print 45, \"\\n\";",
-  r: "cat(45, '\\n')",
-  php: "<?php echo 45, PHP_EOL;",
+/** A program per language that prints 45 (or, for test runners, a passing test and what it prints). */
+const programs: Record<string, { code: string; output?: RegExp }> = {
+  python: { code: "import sys\nprint(sum(range(10)))" },
+  bash: { code: "echo $((40 + 5))" },
+  nodejs: { code: "console.log([1,2,3].reduce((a, b) => a + b) * 7.5)" },
+  c: { code: '#include <stdio.h>\nint main(void) { printf("%d\\n", 9 * 5); return 0; }' },
+  cpp: { code: '#include <iostream>\nint main() { std::cout << 45 << std::endl; }' },
+  go: { code: 'package main\nimport "fmt"\nfunc main() { fmt.Println(45) }' },
+  rust: { code: 'fn main() { println!("{}", 45); }' },
+  java: { code: "public class Main { public static void main(String[] a) { System.out.println(45); } }" },
+  lua: { code: "print(45)" },
+  ruby: { code: "puts 45" },
+  perl: { code: "print 45, \"\\n\";" },
+  r: { code: "cat(45, '\\n')" },
+  php: { code: "<?php echo 45, PHP_EOL;" },
+  typescript: { code: "const n: number = 40 + 5;\nconsole.log(n);" },
+  csharp: { code: "class P { static void Main() { System.Console.WriteLine(45); } }" },
+  scala: { code: "object Main { def main(a: Array[String]): Unit = println(45) }" },
+  // The JVM may add a warning on stderr after the output.
+  kotlin_script: { code: "println(40 + 5)", output: /^45\n/ },
+  racket: { code: "#lang racket\n(displayln (+ 40 5))" },
+  sql: { code: "SELECT 40 + 5;" },
+  verilog: { code: 'module tb; initial begin $display("%0d", 40 + 5); $finish; end endmodule', output: /^45\n/ },
+  pytest: { code: "def test_sum():\n    assert 40 + 5 == 45", output: /\b1 passed\b/ },
+  go_test: { code: 'package main\nimport "testing"\nfunc TestSum(t *testing.T) { if 40+5 != 45 { t.Fatal("sum") } }', output: /^ok\b/m },
+  junit: {
+    code: "import org.junit.Test;\nimport static org.junit.Assert.assertEquals;\npublic class SumTest { @Test public void sum() { assertEquals(45, 40 + 5); } }",
+    output: /OK \(1 test\)/,
+  },
+  d_ut: { code: "unittest { assert(40 + 5 == 45); }", output: /^1 modules passed unittests$/m },
 };
 
 describe.runIf(gate.run)("multi_code_executor on docker", () => {
@@ -56,12 +72,14 @@ describe.runIf(gate.run)("multi_code_executor on docker", () => {
     const declared = (await backend.availability()).languages ?? [];
     expect(declared.length).toBeGreaterThanOrEqual(6);
     for (const language of declared) {
-      const code = programs[language];
-      expect(code, `a test program for ${language}`).toBeDefined();
-      const r = await sb.executeTool("multi_code_executor", { language, code });
-      expect({ language, status: r.status, output: r.output.trim(), error: r.error }).toEqual({ language, status: "success", output: "45", error: undefined });
+      const program = programs[language];
+      expect(program, `a test program for ${language}`).toBeDefined();
+      const r = await sb.executeTool("multi_code_executor", { language, code: program!.code });
+      expect({ language, status: r.status, error: r.error }).toEqual({ language, status: "success", error: undefined });
+      if (program!.output) expect(r.output, language).toMatch(program!.output);
+      else expect(r.output.trim(), language).toBe("45");
     }
-  });
+  }, 600_000);
 
   it("keeps compile errors apart from runtime errors", async () => {
     const bad = await sb.executeTool("multi_code_executor", { language: "c", code: "int main(void) { return x; }" });
