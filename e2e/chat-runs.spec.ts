@@ -100,4 +100,21 @@ test.describe("Chat runs", () => {
     await page.getByTestId("settings-fetch-models").click();
     await expect(page.getByTestId("settings-models")).toContainText("fake-retool-model");
   });
+
+  test("Chat → Editor → Chat through the header comes back to the same session and run", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.goto();
+    const session = chat.sessionId();
+    await chat.run();
+    await chat.expectStatus("completed");
+    await page.getByTestId("nav-editor").click();
+    await expect(page).toHaveURL(/\/editor\?/);
+    await page.getByTestId("nav-chat").click();
+    await expect(page).toHaveURL(new RegExp(`/chat\\?session=${session}`));
+    await chat.expectStatus("completed");
+    await page.getByTestId("chat-new-session").click();
+    await expect(page).toHaveURL(/\/chat\?session=/);
+    expect(chat.sessionId()).not.toBe(session);
+    await expect(page.getByTestId("chat-empty")).toBeVisible();
+  });
 });

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ApiKeyState, ChatSession } from "@/lib/rollout/chat-session-schema";
 import { backendFidelity } from "@/lib/rollout/models/types";
 import type { BackendAvailability } from "@/lib/sandbox/types";
+import { rememberChatSession } from "@/lib/workspace/cookie";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { PromptTemplates } from "./prompt-templates";
@@ -53,6 +54,8 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
     void rollouts.start({ session_id: session.id, settings }, settings);
   }, [busy, rollouts, session.id, settings]);
 
+  useEffect(() => rememberChatSession(session.id), [session.id]);
+
   // Ctrl/Cmd+Enter starts a rollout (not while editing a turn or a tool call: that has its own button).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -94,6 +97,14 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
           <Button variant="danger" data-testid="stop-button" disabled={!busy} onClick={() => void rollouts.stop()}>
             Stop
           </Button>
+          <a
+            href="/chat?new=1"
+            data-testid="chat-new-session"
+            className="ml-auto self-center text-xs text-zinc-500 underline decoration-dotted hover:text-zinc-800"
+            title="Start a new chat session (this one stays reachable by its URL)"
+          >
+            New session
+          </a>
         </div>
         {rollouts.startError && (
           <p data-testid="start-error" className="text-sm text-red-700">

@@ -37,8 +37,9 @@ export class ChatPage {
     await this.page.getByTestId("run-button").click();
   }
 
+  /** Waits for the run to end: the first run of a cold server starts a sandbox, so give it a minute. */
   async expectStatus(status: "completed" | "truncated" | "aborted") {
-    await expect(this.page.getByTestId("run-status")).toHaveText(status);
+    await expect(this.page.getByTestId("run-status")).toHaveText(status, { timeout: 60_000 });
   }
 
   toolCalls(): Locator {

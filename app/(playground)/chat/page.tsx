@@ -1,7 +1,10 @@
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { ChatWorkbench } from "@/components/chat/chat-workbench";
 import { InspectHandoff } from "@/components/chat/inspect-handoff";
 import { apiKeyState } from "@/lib/rollout/api-keys";
+import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
+import { chatSessionCookie } from "@/lib/workspace/cookie";
 import { createChatSession, createSessionFromHandoff, getChatSession, initialSettings } from "@/lib/rollout/chat-session-store";
 import { isRunLive } from "@/lib/rollout/live-runs";
 import { findReplaySample } from "@/lib/rollout/samples";
@@ -19,6 +22,11 @@ export default async function ChatPage({ searchParams }: { searchParams: SearchP
   const params = p.success ? p.data : {};
 
   const existing = params.session ? await getChatSession(params.session) : null;
+  // The header link (no session, no hand-off): back to the last chat session this browser used.
+  if (!existing && !params.session && flat.new === undefined && params.prompt === undefined && !params.sample && !params.inspect) {
+    const last = chatSessionIdSchema.safeParse((await cookies()).get(chatSessionCookie)?.value);
+    if (last.success && (await getChatSession(last.data))) redirect(`/chat?session=${last.data}`);
+  }
   if (!existing) {
     // Inspect sends long transcripts by reference: fetch them in the browser, then create the session.
     if (params.inspect && params.assistant === undefined && params.prompt !== undefined)
@@ -44,7 +52,7 @@ export default async function ChatPage({ searchParams }: { searchParams: SearchP
     // The session lives in the URL so a reload (or a shared link) finds it again. A hand-off's
     // own parameters stay visible beside it (they are ignored once the session exists).
     const next = new URLSearchParams({ session: created.id });
-    for (const [k, v] of Object.entries(flat)) if (k !== "session" && k !== "run") next.set(k, v);
+    for (const [k, v] of Object.entries(flat)) if (k !== "session" && k !== "run" && k !== "new") next.set(k, v);
     redirect(`/chat?${next.toString()}`);
   }
 
