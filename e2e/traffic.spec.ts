@@ -92,6 +92,11 @@ test.describe("Traffic", () => {
     await expect(rows(page).first()).toContainText("python_executor");
     await rows(page).first().click();
     await expect(page.getByTestId("traffic-detail")).toContainText(id);
+    // The sandbox is an Editor session while it lives; the header lists it with a link.
+    await page.getByTestId("enclave-sandboxes").click();
+    const item = page.getByTestId("enclave-sandbox").filter({ hasText: id });
+    await expect(item).toBeVisible();
+    await expect(item.getByRole("link", { name: "Editor" })).toHaveAttribute("href", new RegExp(`session=${id}`));
     expect((await request.delete(`/ms-enclave/sandbox/${id}`)).status()).toBe(200);
   });
 

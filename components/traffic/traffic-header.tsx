@@ -1,4 +1,5 @@
 import type { TrafficStats } from "@/lib/traffic/types";
+import { EnclaveSandboxes } from "./enclave-sandboxes";
 import { TrafficChart } from "./traffic-chart";
 
 function ms(v: number | null): string {
@@ -34,6 +35,9 @@ export function TrafficHeader({ stats }: { stats: TrafficStats | null }) {
       <Stat label="timeouts" testId="stat-timeouts" value={stats ? pct(stats.timeout_rate) : "–"} tone={stats && stats.timeout_rate > 0 ? "warn" : undefined} />
       <span className="text-xs text-zinc-500">last {minutes} min{stats ? ` · ${stats.calls.toLocaleString()} calls` : ""}</span>
       {stats && <TrafficChart series={stats.series} intervalMs={stats.interval_ms} />}
+      <div className="ml-auto">
+        <EnclaveSandboxes />
+      </div>
     </div>
   );
 }
