@@ -94,4 +94,23 @@ test.describe("Editor output and controls", () => {
     await expect(out.getByTestId("tool-images").locator("img")).toHaveCount(1);
     await expect(out.getByTestId("tool-no-output")).toHaveCount(0);
   });
+
+  test("local and Docker files are different places: a local file is not in the Docker list, and the panel says which it shows", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const docker = page.getByTestId("backend-option-docker");
+    const unavailable = await docker.evaluate((o) => (o as HTMLOptionElement).disabled);
+    test.skip(unavailable && !process.env.CI, "docker backend unavailable");
+    await editor.createFile("only-local.txt");
+    await expect(editor.fileItem("only-local.txt")).toBeVisible();
+    await page.getByTestId("backend-select").selectOption("docker");
+    await expect(page.getByTestId("file-place")).toHaveText("docker:/sandbox");
+    await expect(page.getByTestId("file-place-note")).toContainText("The local backend has its own, separate files");
+    await expect(page.getByTestId("file-list-empty").or(page.getByTestId("file-list"))).toBeVisible();
+    await expect(editor.fileItem("only-local.txt")).toHaveCount(0);
+    // Back on local, the file is still there.
+    await page.getByTestId("backend-select").selectOption("local");
+    await expect(page.getByTestId("file-place")).toHaveText("local:/sandbox");
+    await expect(editor.fileItem("only-local.txt")).toBeVisible();
+  });
 });
