@@ -7,22 +7,40 @@ import type { RowQuery } from "@/lib/data/query";
 import type { BackendName } from "@/lib/sandbox/types";
 import { backendNames } from "@/lib/sandbox/types";
 import type { DatasetInfo } from "@/lib/data/types";
+import type { LabelCoverage } from "@/lib/data/label-coverage";
+import { checkLabels } from "@/app/(playground)/inspect/actions";
 import { api, queryString } from "./api";
 import { Histogram } from "./histogram";
 import { useBatchJob } from "./use-batch-job";
 
 type Hist = { min: number; max: number; counts: number[]; missing: number };
 
-function Progress({ done, total, testId }: { done: number; total: number; testId: string }) {
+function Progress({ done, total, testId, finished }: { done: number; total: number; testId: string; finished: boolean }) {
   return (
-    <div className="flex items-center gap-2 text-xs" data-testid={testId}>
+    <div className="flex items-center gap-2 text-xs" data-testid={testId} data-finished={finished ? "true" : undefined}>
       <div className="h-2 w-56 overflow-hidden rounded bg-zinc-200">
-        <div className="h-full bg-indigo-500 transition-all" style={{ width: `${total ? (100 * done) / total : 0}%` }} />
+        <div className={finished ? "h-full bg-green-500" : "h-full bg-indigo-500 transition-all"} style={{ width: `${total ? (100 * done) / total : 0}%` }} />
       </div>
-      <span>
+      <span data-testid={`${testId}-text`}>
         {done.toLocaleString()} / {total.toLocaleString()}
+        {finished ? " · done" : ""}
       </span>
     </div>
+  );
+}
+
+/** Said before a re-score: a row without a label scores as a failure whatever it answered. */
+function LabelNote({ labels, scope }: { labels: LabelCoverage | null; scope: "filtered" | "all" }) {
+  if (!labels || labels.missing === 0) return null;
+  const where = scope === "all" ? "this file" : "the filtered list";
+  const all = labels.missing === labels.checked && labels.checked === labels.total;
+  return (
+    <p data-testid="rescore-labels" data-missing={labels.missing} className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
+      {all
+        ? `No row in ${where} has a label, so a reward has nothing to compare the answer with: every row would score as a failure. Open a file with labels (or a prompt / label dataset).`
+        : `${labels.missing.toLocaleString()} of ${labels.checked.toLocaleString()} rows in ${where} have no label (rows ${labels.examples.join(", ")}${labels.missing > labels.examples.length ? ", …" : ""}); they will score as failures.`}
+      {labels.checked < labels.total ? ` (checked the first ${labels.checked.toLocaleString()} of ${labels.total.toLocaleString()} rows)` : ""}
+    </p>
   );
 }
 
@@ -36,6 +54,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
   const rs = rescoreJob.job;
   const [rewardType, setRewardType] = useState(rewardTypes[0] ?? "retool");
   const [rmUrl, setRmUrl] = useState("");
+  const [labels, setLabels] = useState<LabelCoverage | null>(null);
   const [hists, setHists] = useState<{ recorded: Hist | null; rescored: Hist | null }>({ recorded: null, rescored: null });
 
   const loadHists = async () => {
@@ -46,6 +65,21 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
     void loadHists();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [info.id, info.indexing]);
+
+  // Check labels before anyone presses Re-score (and again when the scope changes).
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    let live = true;
+    setLabels(null);
+    if (info.indexing) return;
+    void checkLabels({ dataset_id: info.id, scope, query: JSON.parse(queryKey) as RowQuery })
+      .then((r) => live && r.ok && setLabels(r.value))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [info.id, info.indexing, scope, queryKey]);
+  const noLabels = !!labels && labels.missing === labels.checked && labels.checked > 0;
 
   async function reexecute() {
     await reexec.start({ scope, query, backend });
@@ -72,7 +106,9 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
 
       <section className="flex flex-col gap-2 rounded-md border border-zinc-200 p-3">
         <h3 className="font-semibold">Re-execute code cells</h3>
-        <p className="text-xs text-zinc-600">Runs every code cell again in the sandbox (code_interpreter) and compares the live output with the recorded &lt;interpreter&gt; output.</p>
+        <p className="text-xs text-zinc-600">
+          Runs every code cell again in the sandbox (code_interpreter) and compares what it prints with what the file recorded (slime&apos;s &quot;Output:&quot; wrapper, &lt;interpreter&gt; tags and chat tool messages are understood).
+        </p>
         <div className="flex items-center gap-2">
           <Select data-testid="reexecute-backend" value={backend} onChange={(e) => setBackend(e.target.value as BackendName)}>
             {backendNames.map((b) => (
@@ -90,7 +126,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
             </Button>
           )}
         </div>
-        {rx.progress && <Progress testId="batch-reexecute-progress" done={rx.progress.done} total={rx.progress.total} />}
+        {rx.progress && <Progress testId="batch-reexecute-progress" done={rx.progress.done} total={rx.progress.total} finished={!rx.running} />}
         {rx.error && <p className="text-xs text-red-700" data-testid="batch-reexecute-error">{rx.error}</p>}
         {rx.done && (
           <table data-testid="reexecute-summary" className="text-xs">
@@ -102,6 +138,11 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
               <tr><td className="pr-3 text-zinc-500">time</td><td>{(rx.done.ms / 1000).toFixed(1)} s</td></tr>
             </tbody>
           </table>
+        )}
+        {rx.done && rx.done.cells === 0 && (
+          <p data-testid="reexecute-nothing" className="text-xs text-zinc-600">
+            Nothing to run: these samples have no code cells.
+          </p>
         )}
         {rx.done && rx.done.mismatches > 0 && (
           <Button size="sm" onClick={() => onShow({ mismatch: true })} data-testid="show-mismatches">
@@ -121,8 +162,8 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
           {rewardType.includes("remote_rm") && (
             <input className="w-56 rounded border border-zinc-300 px-2 py-1 text-xs" placeholder="http://reward-model/score" value={rmUrl} onChange={(e) => setRmUrl(e.target.value)} />
           )}
-          <Button variant="primary" size="sm" onClick={() => void rescore()} disabled={rs.running || info.indexing} data-testid="rescore-run">
-            Re-score
+          <Button variant={noLabels ? "secondary" : "primary"} size="sm" onClick={() => void rescore()} disabled={rs.running || info.indexing} data-testid="rescore-run">
+            {noLabels ? "Re-score anyway" : "Re-score"}
           </Button>
           {rs.running && (
             <Button size="sm" variant="danger" onClick={rescoreJob.cancel} data-testid="rescore-cancel">
@@ -130,7 +171,8 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
             </Button>
           )}
         </div>
-        {rs.progress && <Progress testId="rescore-progress" done={rs.progress.done} total={rs.progress.total} />}
+        <LabelNote labels={labels} scope={scope} />
+        {rs.progress && <Progress testId="rescore-progress" done={rs.progress.done} total={rs.progress.total} finished={!rs.running} />}
         {rs.error && <p className="text-xs text-red-700">{rs.error}</p>}
         {rs.done && (
           <p data-testid="rescore-summary" className="text-xs">
@@ -139,6 +181,12 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
               {rs.done.disagreements} disagree
             </span>{" "}
             with the recorded reward{rs.done.errors ? `, ${rs.done.errors} errors` : ""} ({(rs.done.ms / 1000).toFixed(1)} s).
+            {hists.recorded && hists.recorded.missing > 0 && (
+              <span data-testid="rescore-no-reward">
+                {" "}
+                {hists.recorded.missing === info.rows ? "The file records no reward, so nothing can disagree." : `${hists.recorded.missing.toLocaleString()} rows record no reward and are not counted as disagreements.`}
+              </span>
+            )}
           </p>
         )}
         {(rs.done?.disagreements ?? info.rescore?.disagreements ?? 0) > 0 && (

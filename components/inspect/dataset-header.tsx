@@ -6,15 +6,14 @@ import type { RowQuery } from "@/lib/data/query";
 import type { DatasetFormat, DatasetInfo } from "@/lib/data/types";
 import { datasetFormats, formatLabels } from "@/lib/data/types";
 import { queryString } from "./api";
-
-export type SidePanel = "detail" | "actions" | "problems";
+import type { SidePanel } from "./use-inspect-url";
 
 
 /** File name, format override, size, indexing progress and the panel switches. */
 export function DatasetHeader({ info, format, query, panel, onFormat, onPanel, onClose }: { info: DatasetInfo; format: DatasetFormat | undefined; query: RowQuery; panel: SidePanel; onFormat: (f: DatasetFormat | undefined) => void; onPanel: (p: SidePanel) => void; onClose: () => void }) {
   const pct = info.size_bytes ? Math.round((100 * info.bytes_done) / info.size_bytes) : 100;
   return (
-    <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 bg-white px-3 py-2 text-sm">
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-white px-3 py-1 text-sm">
       <span className="font-semibold" data-testid="dataset-name" title={info.source}>
         {info.name}
       </span>

@@ -2,7 +2,9 @@
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
+import { recentUploads } from "@/app/(playground)/inspect/actions";
 import type { DatasetFormat, DatasetInfo } from "@/lib/data/types";
+import type { UploadEntry } from "@/lib/data/upload-list";
 import type { DirListing } from "./api";
 import { api } from "./api";
 
@@ -13,13 +15,25 @@ function size(n: number): string {
   return `${(n / 1073741824).toFixed(2)} GiB`;
 }
 
-/** Open a file from PLAYGROUND_DATA_DIR or upload one. */
+/** Open a file from PLAYGROUND_DATA_DIR (browse or type its path), reopen an upload, or upload one. */
 export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) => void; onUploaded: (info: DatasetInfo) => void }) {
   const [dir, setDir] = useState("");
   const [listing, setListing] = useState<DirListing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState<{ sent: number; total: number } | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const [typed, setTyped] = useState("");
+  const [uploads, setUploads] = useState<UploadEntry[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    void recentUploads()
+      .then((r) => live && r.ok && setUploads(r.value))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -66,6 +80,28 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
             {error}
           </p>
         )}
+        <form
+          className="mb-2 flex items-center gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            // Paths are relative to the data directory; an absolute path inside it works too.
+            const root = listing?.root ?? "";
+            let p = typed.trim();
+            if (root && p.startsWith(`${root}/`)) p = p.slice(root.length + 1);
+            if (p) onOpen(p);
+          }}
+        >
+          <input
+            data-testid="open-path"
+            className="min-w-0 flex-1 rounded border border-zinc-300 px-2 py-1 font-mono text-xs"
+            placeholder="type a path under the data directory, e.g. runs/step-100/rollout.jsonl"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <Button size="sm" type="submit" data-testid="open-path-go" disabled={!typed.trim()}>
+            Open
+          </Button>
+        </form>
         <ul data-testid="data-dir-listing" className="divide-y divide-zinc-100 text-sm">
           {dir && (
             <li>
@@ -91,6 +127,23 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
           {listing && listing.entries.length === 0 && <li className="px-2 py-1.5 text-zinc-500">No .jsonl, .json or .parquet files here.</li>}
         </ul>
       </div>
+      {uploads.length > 0 && (
+        <div className="rounded-lg border border-zinc-200 bg-white p-4" data-testid="recent-uploads">
+          <h2 className="mb-2 text-sm font-semibold">Uploaded files</h2>
+          <ul className="max-h-60 divide-y divide-zinc-100 overflow-auto text-sm">
+            {uploads.map((u) => (
+              <li key={u.source}>
+                <button data-testid={`upload-entry-${u.name}`} className="flex w-full items-center justify-between gap-2 px-2 py-1.5 text-left hover:bg-zinc-50" onClick={() => onOpen(u.source)}>
+                  <span className="truncate">{u.name}</span>
+                  <span className="shrink-0 text-xs text-zinc-500">
+                    {size(u.size)} · {new Date(u.mtime_ms).toLocaleString()}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="flex items-center gap-3 rounded-lg border border-dashed border-zinc-300 bg-white p-4">
         <input
           ref={input}

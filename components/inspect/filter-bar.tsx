@@ -77,12 +77,14 @@ export function FilterBar({
     else next.add(s);
     set({ status: next.size ? [...next].join(",") : undefined });
   };
+  const ranges = [query.rmin, query.rmax, query.tcmin, query.tcmax].filter((v) => v !== undefined).length;
   const active =
     !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined ||
     query.err || query.disagree || query.mismatch || !!query.q || query.group !== undefined;
   return (
-    <div data-testid="filter-bar" className="flex flex-col gap-2 border-b border-zinc-200 bg-white px-3 py-2">
-      <div className="flex flex-wrap items-center gap-2">
+    <div data-testid="filter-bar" className="flex flex-col gap-1 border-b border-zinc-200 bg-white px-3 py-1">
+      {/* One wrapping row: at 1024x700 the header and filters must leave the list most of the screen. */}
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <form
           className="flex items-center gap-1"
           onSubmit={(e) => {
@@ -92,7 +94,7 @@ export function FilterBar({
         >
           <input
             data-testid="filter-search"
-            className="w-64 rounded border border-zinc-300 px-2 py-1 text-xs"
+            className="w-52 rounded border border-zinc-300 px-2 py-1 text-xs"
             placeholder={query.re ? "regex over prompt + response" : "text in prompt + response"}
             value={text}
             onChange={(e) => setText(e.target.value)}
@@ -103,11 +105,31 @@ export function FilterBar({
         </form>
         <Toggle testId="filter-regex" on={query.re} label=".*" title="regular expression" onChange={(v) => set({ re: v })} />
         <Toggle testId="filter-case" on={query.cs} label="Aa" title="case sensitive" onChange={(v) => set({ cs: v })} />
+        {statuses.length > 0 && (
+          <>
+            <span className="mx-1 h-5 w-px bg-zinc-200" />
+            <span className="text-xs text-zinc-500">status</span>
+            {[...statuses, "(none)"].map((s) => (
+              <Toggle key={s} testId={`filter-status-${s}`} on={selected.has(s)} label={s} onChange={() => toggleStatus(s)} />
+            ))}
+          </>
+        )}
         <span className="mx-1 h-5 w-px bg-zinc-200" />
-        <NumberBox testId="filter-rmin" label="reward ≥" value={query.rmin} onCommit={(v) => set({ rmin: v })} />
-        <NumberBox testId="filter-rmax" label="≤" value={query.rmax} onCommit={(v) => set({ rmax: v })} />
-        <NumberBox testId="filter-tcmin" label="tool calls ≥" value={query.tcmin} onCommit={(v) => set({ tcmin: v })} />
-        <NumberBox testId="filter-tcmax" label="≤" value={query.tcmax} onCommit={(v) => set({ tcmax: v })} />
+        <details className="relative" data-testid="filter-more">
+          <summary className="cursor-pointer list-none rounded border border-zinc-300 px-2 py-1 text-xs text-zinc-600 hover:bg-zinc-50">
+            reward / tool calls{ranges ? ` (${ranges})` : ""} ▾
+          </summary>
+          <div className="absolute left-0 top-full z-20 mt-1 flex flex-col gap-2 rounded-md border border-zinc-200 bg-white p-2 shadow-lg">
+            <div className="flex items-center gap-2">
+              <NumberBox testId="filter-rmin" label="reward ≥" value={query.rmin} onCommit={(v) => set({ rmin: v })} />
+              <NumberBox testId="filter-rmax" label="≤" value={query.rmax} onCommit={(v) => set({ rmax: v })} />
+            </div>
+            <div className="flex items-center gap-2">
+              <NumberBox testId="filter-tcmin" label="tool calls ≥" value={query.tcmin} onCommit={(v) => set({ tcmin: v })} />
+              <NumberBox testId="filter-tcmax" label="≤" value={query.tcmax} onCommit={(v) => set({ tcmax: v })} />
+            </div>
+          </div>
+        </details>
         <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
         {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onChange={(v) => set({ disagree: v })} />}
         {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onChange={(v) => set({ mismatch: v })} />}
@@ -125,14 +147,6 @@ export function FilterBar({
           </Button>
         )}
       </div>
-      {statuses.length > 0 && (
-        <div className="flex flex-wrap items-center gap-1 text-xs">
-          <span className="text-zinc-500">status:</span>
-          {[...statuses, "(none)"].map((s) => (
-            <Toggle key={s} testId={`filter-status-${s}`} on={selected.has(s)} label={s} onChange={() => toggleStatus(s)} />
-          ))}
-        </div>
-      )}
       {search && (search.running || search.error) && (
         <div data-testid="search-progress" className="flex items-center gap-2 text-xs">
           {search.running && (

@@ -7,7 +7,6 @@ import type { RowQuery, SortKey } from "@/lib/data/query";
 import { segmentResponse } from "@/lib/data/segments";
 import type { RowsPage } from "@/lib/data/types";
 import { ActionsPanel } from "./actions-panel";
-import type { SidePanel } from "./dataset-header";
 import { DatasetHeader } from "./dataset-header";
 import { DiffView } from "./diff-view";
 import { FilePicker } from "./file-picker";
@@ -31,7 +30,8 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const id = info?.id ?? null;
   const search = useSearchProgress(id, url.query);
   const { sample, error: sampleError, reload } = useSample(id, url.sample, url.query);
-  const [panel, setPanel] = useState<SidePanel>("detail");
+  const panel = url.panel;
+  const setPanel = (p: typeof panel) => setUrl({ panel: p });
   const [version, setVersion] = useState(0);
   const [firstRow, setFirstRow] = useState<number | null>(null);
   const reexec = useReexecuteOne(id, url.sample, () => {
@@ -41,9 +41,11 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const [rootRef, rootHeight] = useFitHeight<HTMLDivElement>(info !== null);
 
   const turnCount = useMemo(() => (sample ? Math.max(1, segmentResponse(sample.sample.response).length) : 1), [sample]);
-  useInspectKeys({ sample, firstRow, turn: url.turn, turnCount }, setUrl);
+  useInspectKeys({ sample, firstRow, turn: url.turn, turnCount, view: url.view }, setUrl);
 
-  const select = useCallback((row: number) => setUrl({ sample: row, turn: 0, view: url.view === "diff" ? "sample" : url.view }), [setUrl, url.view]);
+  const select = useCallback((row: number) => setUrl({ sample: row, turn: 0, panel: "detail", view: url.view === "diff" ? "sample" : url.view }), [setUrl, url.view]);
+  // A new file starts on its first view: no sample, trajectory tab, no side panel.
+  const openFile = (source: string) => setUrl({ file: source, format: undefined, sample: null, turn: 0, view: "sample", other: null, tab: "trajectory", panel: "detail" });
   const onMatched = useCallback((p: RowsPage) => {
     if (p.offset === 0) setFirstRow(p.rows[0]?.row ?? null);
   }, []);
@@ -51,7 +53,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const onSort = (key: SortKey) => setQuery({ ...url.query, sort: key, desc: url.query.sort === key || (key === "row" && !url.query.sort) ? !url.query.desc : false });
 
   if (!url.file) {
-    return <FilePicker onOpen={(source) => setUrl({ file: source, sample: null, turn: 0 })} onUploaded={(i) => setUrl({ file: i.source, sample: null, turn: 0 })} />;
+    return <FilePicker onOpen={openFile} onUploaded={(i) => openFile(i.source)} />;
   }
   if (openError) {
     return (
@@ -79,28 +81,26 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
         panel={panel}
         onFormat={(format) => setUrl({ format, sample: null })}
         onPanel={setPanel}
-        onClose={() => setUrl({ file: null, format: undefined, sample: null, query: { ...url.query, q: undefined } })}
+        onClose={() => setUrl({ file: null, format: undefined, sample: null, view: "sample", other: null, panel: "detail", query: { ...url.query, q: undefined } })}
       />
       <FilterBar query={url.query} statuses={info.statuses} onChange={setQuery} search={search} hasRescore={!!info.rescore} hasReexec={!!info.reexec} />
       <div className="flex min-h-0 flex-1">
-        <div className={cn("flex min-h-0 flex-col border-r border-zinc-200 bg-white", url.sample !== null || panel !== "detail" ? "w-[46%]" : "flex-1")}>
+        <div className={cn("flex min-h-0 min-w-0 flex-col border-r border-zinc-200 bg-white", url.sample === null && panel === "detail" ? "flex-1" : panel === "detail" && url.view === "group" ? "w-[30%]" : "w-[46%]")}>
           <SampleList
             datasetId={info.id}
             query={url.query}
             refreshKey={refreshKey}
             selected={url.sample}
             selectedPosition={sample?.nav.position ?? null}
-            onSelect={(row) => {
-              setPanel("detail");
-              select(row);
-            }}
+            onSelect={select}
             onSort={onSort}
             onMatched={onMatched}
             showRescore={!!info.rescore}
+            shownElsewhere={search?.error}
           />
         </div>
         {panel === "actions" && (
-          <div className="min-h-0 flex-1 overflow-auto bg-white">
+          <div className="min-h-0 min-w-0 flex-1 overflow-auto bg-white">
             <ActionsPanel
               info={info}
               query={url.query}
@@ -115,18 +115,15 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
           </div>
         )}
         {panel === "problems" && (
-          <div className="min-h-0 flex-1 overflow-auto bg-white">
+          <div className="min-h-0 min-w-0 flex-1 overflow-auto bg-white">
             <ProblemsPanel
               info={info}
-              onOpen={(row) => {
-                setPanel("detail");
-                select(row);
-              }}
+              onOpen={select}
             />
           </div>
         )}
         {panel === "detail" && url.sample !== null && (
-          <div className="flex min-h-0 flex-1 flex-col">
+          <div className="flex min-h-0 min-w-0 flex-1 flex-col">
             {sampleError && <p className="p-4 text-sm text-red-700">{sampleError}</p>}
             {!sample && !sampleError && (
               <p className="flex items-center gap-2 p-4 text-sm text-zinc-500">
@@ -158,7 +155,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
           </div>
         )}
       </div>
-      <div className="border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">j / k: next / previous sample · ← → (↑ ↓): previous / next turn</div>
+      <div className="border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">j / k: next / previous sample · ← → (↑ ↓): previous / next turn · Esc: leave the group / diff view</div>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { RowQuery, SortKey } from "@/lib/data/query";
 import type { RowSummary, RowsPage } from "@/lib/data/types";
 import { errorFlagMask, rowFlagNames, rowFlags } from "@/lib/data/types";
 import { api } from "./api";
+import { verdictOf, verdictStyle } from "./verdict";
 
 // A virtualized list: only the visible rows are in the DOM, and rows are fetched from
 // the server a page at a time as the list scrolls.
@@ -24,6 +25,15 @@ function fmtNum(v: number | null): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
 }
 
+// Input defects (malformed JSON, bad bytes, wrong types) colour a row; a tool error is a badge.
+const defectMask = errorFlagMask & ~rowFlags.toolError;
+const reexecBadge: Record<Exclude<RowSummary["reexec"], "none">, { label: string; className: string }> = {
+  match: { label: "reproduced", className: "bg-green-100 text-green-800" },
+  mismatch: { label: "mismatch", className: "bg-red-100 text-red-800" },
+  error: { label: "could not run", className: "bg-red-100 text-red-800" },
+  empty: { label: "nothing to run", className: "bg-zinc-100 text-zinc-700" },
+};
+
 const statusTone: Record<string, string> = {
   completed: "text-green-700",
   truncated: "text-amber-700",
@@ -36,7 +46,20 @@ const columns: Column[] = [
   { key: "group", label: "group", width: "w-14", render: (r) => (r.group < 0 ? "—" : r.group) },
   { key: "status", label: "status", width: "w-20", render: (r) => <span className={statusTone[r.status ?? ""] ?? ""}>{r.status ?? "—"}</span> },
   { key: "reward", label: "reward", width: "w-16", render: (r) => fmtNum(r.reward) },
-  { key: "acc", label: "acc", width: "w-10", render: (r) => (r.acc === null ? "—" : r.acc ? "✓" : "✗") },
+  {
+    key: "acc",
+    label: "acc",
+    width: "w-10",
+    render: (r) => {
+      // Colour by the verdict (acc, else the reward's sign), never by tool errors.
+      const v = verdictOf(r);
+      return (
+        <span data-testid="row-verdict" data-verdict={v} title={verdictStyle[v].label} className={cn("font-semibold", verdictStyle[v].text)}>
+          {v === "correct" ? "✓" : v === "incorrect" ? "✗" : "—"}
+        </span>
+      );
+    },
+  },
   { key: "tool_calls", label: "tools", width: "w-12", render: (r) => r.tool_calls ?? "—" },
   {
     key: "response_length",
@@ -56,6 +79,7 @@ export function SampleList({
   onSort,
   onMatched,
   showRescore,
+  shownElsewhere,
 }: {
   datasetId: string;
   query: RowQuery;
@@ -66,6 +90,8 @@ export function SampleList({
   onSort: (key: SortKey) => void;
   onMatched: (page: RowsPage) => void;
   showRescore: boolean;
+  /** An error the filter bar already shows (a bad regex): not repeated above the list. */
+  shownElsewhere?: string | null;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -151,19 +177,20 @@ export function SampleList({
         ))}
         <span className="flex-1 px-1.5 py-1">prompt</span>
       </div>
-      {error && <div data-testid="list-error" className="bg-red-50 px-3 py-1 text-xs text-red-800">{error}</div>}
+      {error && error !== shownElsewhere && <div data-testid="list-error" className="bg-red-50 px-3 py-1 text-xs text-red-800">{error}</div>}
       <div ref={box} className="relative min-h-0 flex-1 overflow-auto" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="sample-list-scroll">
         <div style={{ height: total * ROW_H }} />
         {rows.map(({ pos, r }) => (
           <div
             key={pos}
             data-testid={r ? `sample-row-${r.row}` : undefined}
+            data-defect={r && r.flags & defectMask ? "true" : undefined}
             data-selected={r && r.row === selected ? "true" : undefined}
             onClick={() => r && onSelect(r.row)}
             className={cn(
               "absolute left-0 right-0 flex cursor-pointer items-center border-b border-zinc-100 font-mono text-xs",
               r && r.row === selected ? "bg-indigo-100" : "hover:bg-zinc-50",
-              r && r.flags & errorFlagMask ? "text-red-900" : "",
+              r && r.flags & defectMask ? "text-red-900" : "",
             )}
             style={{ top: pos * ROW_H, height: ROW_H }}
           >
@@ -176,11 +203,16 @@ export function SampleList({
                 ))}
                 <span className="flex min-w-0 flex-1 items-center gap-1 truncate px-1.5 font-sans text-zinc-600">
                   {r.reexec !== "none" && (
-                    <span data-testid={`reexec-${r.reexec}`} className={cn("rounded px-1 text-[10px]", r.reexec === "match" ? "bg-green-100 text-green-800" : "bg-red-100 text-red-800")}>
-                      {r.reexec === "match" ? "reproduced" : r.reexec}
+                    <span data-testid={`reexec-${r.reexec}`} className={cn("rounded px-1 text-[10px]", reexecBadge[r.reexec].className)}>
+                      {reexecBadge[r.reexec].label}
                     </span>
                   )}
-                  {rowFlagNames.filter((f) => r.flags & rowFlags[f]).map((f) => (
+                  {r.flags & rowFlags.toolError ? (
+                    <span data-testid="badge-tool-error" className="rounded bg-amber-100 px-1 text-[10px] text-amber-900" title="An interpreter / tool observation reports an error">
+                      tool error
+                    </span>
+                  ) : null}
+                  {rowFlagNames.filter((f) => f !== "toolError" && r.flags & rowFlags[f]).map((f) => (
                     <span key={f} className="rounded bg-red-100 px-1 text-[10px] text-red-800">
                       {f}
                     </span>

@@ -25,7 +25,8 @@ export function useBatchJob<P extends Progress, D extends Done>(url: string): { 
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: ctrl.signal },
       (e) => {
         if (e.type === "progress") setJob((s) => ({ ...s, progress: e as P }));
-        else if (e.type === "done") setJob((s) => ({ ...s, done: e as D }));
+        // Progress events are throttled; the final count comes with "done", so the bar ends there.
+        else if (e.type === "done") setJob((s) => ({ ...s, done: e as D, progress: { ...(s.progress ?? {}), type: "progress", done: (e as D).done, total: (e as D).total } as P }));
         else if (e.type === "error") setJob((s) => ({ ...s, error: (e as { message: string }).message }));
       },
     );

@@ -8,14 +8,23 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
 }
 
-/** Keyboard: j/k next/previous sample in list order, arrows between turns. */
-export function useInspectKeys(nav: { sample: SampleResponse | null; firstRow: number | null; turn: number; turnCount: number }, setUrl: (patch: Partial<InspectUrlState>) => void): void {
+/**
+ * Keyboard: j/k next/previous sample in list order, arrows between turns, Escape leaves the
+ * group or diff view. In the group view the arrows belong to the card strip.
+ */
+export function useInspectKeys(nav: { sample: SampleResponse | null; firstRow: number | null; turn: number; turnCount: number; view: InspectUrlState["view"] }, setUrl: (patch: Partial<InspectUrlState>) => void): void {
   const navRef = useRef(nav);
   navRef.current = nav;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e) || e.metaKey || e.ctrlKey || e.altKey) return;
       const n = navRef.current;
+      if (e.key === "Escape" && n.view !== "sample") {
+        e.preventDefault();
+        setUrl({ view: "sample", other: null });
+        return;
+      }
+      if (n.view !== "sample" && e.key.startsWith("Arrow")) return;
       if (e.key === "j" || e.key === "k") {
         e.preventDefault();
         const target = !n.sample ? n.firstRow : e.key === "j" ? n.sample.nav.next : n.sample.nav.prev;

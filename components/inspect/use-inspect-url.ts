@@ -1,6 +1,6 @@
 "use client";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { RowQuery } from "@/lib/data/query";
 import { parseRowQuery, writeRowQuery } from "@/lib/data/query";
 import type { DatasetFormat } from "@/lib/data/types";
@@ -13,6 +13,8 @@ export const detailViews = ["sample", "group", "diff"] as const;
 export type DetailView = (typeof detailViews)[number];
 export const detailTabs = ["trajectory", "tokens", "raw"] as const;
 export type DetailTab = (typeof detailTabs)[number];
+export const sidePanels = ["detail", "actions", "problems"] as const;
+export type SidePanel = (typeof sidePanels)[number];
 
 export interface InspectUrlState {
   file: string | null;
@@ -23,6 +25,7 @@ export interface InspectUrlState {
   view: DetailView;
   other: number | null;
   tab: DetailTab;
+  panel: SidePanel;
 }
 
 function int(v: string | null): number | null {
@@ -35,6 +38,7 @@ export function readInspectUrl(p: URLSearchParams): InspectUrlState {
   const fmt = p.get("fmt");
   const view = p.get("view");
   const tab = p.get("tab");
+  const panel = p.get("panel");
   return {
     file: p.get("file"),
     format: (datasetFormats as readonly string[]).includes(fmt ?? "") ? (fmt as DatasetFormat) : undefined,
@@ -44,6 +48,7 @@ export function readInspectUrl(p: URLSearchParams): InspectUrlState {
     view: (detailViews as readonly string[]).includes(view ?? "") ? (view as DetailView) : "sample",
     other: int(p.get("b")),
     tab: (detailTabs as readonly string[]).includes(tab ?? "") ? (tab as DetailTab) : "trajectory",
+    panel: (sidePanels as readonly string[]).includes(panel ?? "") ? (panel as SidePanel) : "detail",
   };
 }
 
@@ -57,6 +62,7 @@ export function writeInspectUrl(s: InspectUrlState): string {
   if (s.view !== "sample") p.set("view", s.view);
   if (s.other !== null) p.set("b", String(s.other));
   if (s.tab !== "trajectory") p.set("tab", s.tab);
+  if (s.panel !== "detail") p.set("panel", s.panel);
   return p.toString();
 }
 
@@ -66,12 +72,25 @@ export function useInspectUrl(): [InspectUrlState, (patch: Partial<InspectUrlSta
   const pathname = usePathname();
   const key = params.toString();
   const state = useMemo(() => readInspectUrl(new URLSearchParams(key)), [key]);
+  // router.push commits in a transition: until the URL catches up, build on the last one we asked for.
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [key]);
   const update = useCallback(
     (patch: Partial<InspectUrlState>) => {
       // Read the live URL so quick successive updates (keyboard) do not drop each other.
-      const current = readInspectUrl(new URLSearchParams(window.location.search));
+      const now = pending.current ?? window.location.search.replace(/^\?/, "");
+      const current = readInspectUrl(new URLSearchParams(now));
       const next = writeInspectUrl({ ...current, ...patch });
-      router.replace(next ? `${pathname}?${next}` : pathname, { scroll: false });
+      if (next === writeInspectUrl(current)) return;
+      pending.current = next;
+      const href = next ? `${pathname}?${next}` : pathname;
+      // Every view change is a history entry, so browser Back undoes it instead of leaving
+      // Inspect; stepping through the turns of one sample only replaces the entry.
+      const onlyTurn = Object.keys(patch).every((k) => k === "turn");
+      if (onlyTurn) router.replace(href, { scroll: false });
+      else router.push(href, { scroll: false });
     },
     [router, pathname],
   );

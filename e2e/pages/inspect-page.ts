@@ -35,6 +35,21 @@ export class InspectPage {
     await expect.poll(() => this.param(name)).toBe(value);
   }
 
+  /** The sample's controls are fully inside the window (not pushed off by long content). */
+  async expectControlsOnScreen(): Promise<void> {
+    for (const id of ["open-group", "open-diff", "reexecute-sample", "open-in-chat"]) {
+      await expect(this.page.getByTestId(id)).toBeInViewport({ ratio: 1 });
+    }
+  }
+
+  /** Nothing makes the page wider than the window. */
+  async expectNoHorizontalOverflow(): Promise<void> {
+    const { scroll, inner } = await this.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(scroll).toBeLessThanOrEqual(inner);
+    const box = await this.page.getByTestId("inspect-app").boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(inner + 1);
+  }
+
   param(name: string): string | null {
     return new URL(this.page.url()).searchParams.get(name);
   }
