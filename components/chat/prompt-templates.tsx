@@ -1,24 +1,10 @@
 "use client";
-import { useEffect, useState } from "react";
 import { promptTemplates } from "@/app/(playground)/chat/actions";
-import type { PromptTemplates as PromptTemplatesData } from "@/app/(playground)/chat/schema";
+import { useResult } from "@/components/ui/use-result";
 
 /** The run's prompt through slime's ReTool template and through the model's own chat template, side by side. */
 export function PromptTemplates({ sessionId, runId }: { sessionId: string; runId: string }) {
-  const [data, setData] = useState<PromptTemplatesData | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    void promptTemplates({ session_id: sessionId, run_id: runId }).then((r) => {
-      if (!alive) return;
-      if (r.ok) setData(r.value);
-      else setError(r.error.message);
-    });
-    return () => {
-      alive = false;
-    };
-  }, [sessionId, runId]);
-
+  const { value: data, error } = useResult(() => promptTemplates({ session_id: sessionId, run_id: runId }), [sessionId, runId]);
   if (error) return <p className="text-sm text-red-700">{error}</p>;
   if (!data) return <p className="text-sm text-zinc-500">Rendering the prompt templates…</p>;
   const panes = [
