@@ -76,6 +76,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_API_CONCURRENCY_LOCAL: z.coerce.number().int().min(1).max(1024).default(32),
   /** Service API: requests running at once on the Docker backend (each takes a fresh container). */
   PLAYGROUND_API_CONCURRENCY_DOCKER: z.coerce.number().int().min(1).max(1024).default(16),
+  /** Service API on Docker: reuse a run_code container for the next request after wiping it (processes, /sandbox, /tmp, /dev/shm, IPC) instead of a new container per request. */
+  PLAYGROUND_API_DOCKER_RECYCLE: flagOn,
   /** Service API: a request that waits longer than this for a slot gets HTTP 504 (clients such as verl retry). */
   PLAYGROUND_API_QUEUE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Service API: request bodies larger than this get HTTP 413. */

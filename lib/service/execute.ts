@@ -6,7 +6,9 @@ import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { getBackend } from "@/lib/sandbox/registry";
 import { closeSession, getSession } from "@/lib/sandbox/sessions";
-import type { BackendName, Sandbox, SandboxConfigInput } from "@/lib/sandbox/types";
+import { registerTool, type ToolDefinition } from "@/lib/sandbox/tools";
+import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "@/lib/sandbox/types";
+import { z } from "zod";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
 import { BoundedQueue, type QueueStats } from "./queue";
 
@@ -137,6 +139,113 @@ export async function withFreshSandbox<T>(
       } finally {
         await closeSession(id, backend);
       }
+    },
+    { signal: opts.signal },
+  );
+  if (!r.ok) return r;
+  if (!r.value.value.ok) return r.value.value;
+  return ok({ ...r.value, value: r.value.value.value });
+}
+
+// ---------------------------------------------------------------- recycled Docker sandboxes
+
+// A new container per request costs a container start (0.5-3 s on a busy host). For run_code on
+// Docker a used container is instead wiped and reused: the agent has already killed every process
+// the request left (it sweeps after each run), and the root filesystem is read-only, so the only
+// state is in the writable mounts and the IPC namespace. The wipe empties them and then checks that
+// they are empty; a container that fails the check (or errs) is closed, never reused.
+
+export const RECYCLE_TOOL = "service_recycle";
+const WRITABLE = "/sandbox /tmp /dev/shm /dev/mqueue";
+const WIPE = [
+  `chmod -R u+rwX ${WRITABLE} 2>/dev/null`,
+  `find ${WRITABLE} -mindepth 1 -delete 2>/dev/null`,
+  "ipcrm --all 2>/dev/null",
+  `left="$(for d in ${WRITABLE}; do ls -A "$d" 2>/dev/null | sed "s|^|$d/|"; done)$(ipcs -m -q -s 2>/dev/null | grep '^0x')"`,
+  '[ -z "$left" ] || { echo "$left" >&2; exit 1; }',
+].join("; ");
+
+const recycleTool: ToolDefinition<z.ZodObject<Record<string, never>>> = {
+  name: RECYCLE_TOOL,
+  description: "Internal: wipe a service sandbox for the next request.",
+  schema: z.object({}),
+  async execute(_args, ctx): Promise<ToolResult> {
+    const run = await ctx.runtime.run({ argv: ["sh", "-c", WIPE], limits: { ...ctx.config.limits, timeout_s: 30, cpu_time_s: 30 } });
+    const clean = !run.failure && !run.timed_out && run.exit_code === 0;
+    return { tool_name: RECYCLE_TOOL, status: clean ? "success" : "error", output: "", ...(clean ? {} : { error: run.failure ?? run.stderr.slice(0, 500) }), duration_ms: run.duration_ms };
+  },
+};
+registerTool(recycleTool);
+
+interface Reusable {
+  id: string;
+  sandbox: Sandbox;
+  config: string;
+  idleSince: number;
+}
+const reusable = globalStore<Reusable[]>("service-reusable", () => []);
+/** Reused containers idle longer than this are closed (the session manager's TTL is longer). */
+const REUSE_IDLE_MS = 120_000;
+
+async function takeReusable(config: string): Promise<Reusable | undefined> {
+  const now = Date.now();
+  for (let i = reusable.length - 1; i >= 0; i--) {
+    const r = reusable[i]!;
+    if (now - r.idleSince > REUSE_IDLE_MS) {
+      reusable.splice(i, 1);
+      void closeSession(r.id, "docker");
+    }
+  }
+  // Most recently used first: its caches are warm, and the others can age out.
+  const i = reusable.findLastIndex((r) => r.config === config);
+  return i >= 0 ? reusable.splice(i, 1)[0] : undefined;
+}
+
+/**
+ * Like withFreshSandbox, but on Docker (unless PLAYGROUND_API_DOCKER_RECYCLE=0) the container is
+ * wiped after the request and reused by a later one. The config must declare RECYCLE_TOOL and be the
+ * same for every request (per-request limits travel in the tool arguments).
+ */
+export async function withCleanSandbox<T>(
+  opts: { backend?: BackendName; config: SandboxConfigInput; signal?: AbortSignal },
+  fn: (sb: Sandbox) => Promise<T>,
+): Promise<Result<Timed<T>>> {
+  let backend: BackendName;
+  if (opts.backend) backend = opts.backend;
+  else {
+    const b = await resolveApiBackend();
+    if (!b.ok) return b;
+    backend = b.value;
+  }
+  if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) return withFreshSandbox({ ...opts, backend }, fn);
+  const key = JSON.stringify(opts.config);
+  const r = await runQueued(
+    backend,
+    async (): Promise<Result<T>> => {
+      let entry = await takeReusable(key);
+      if (!entry) {
+        const id = `api-${randomUUID()}`;
+        try {
+          entry = { id, sandbox: await getSession(id, backend, opts.config), config: key, idleSince: 0 };
+        } catch (e) {
+          await closeSession(id, backend);
+          return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
+        }
+      }
+      let value: T;
+      try {
+        value = await fn(entry.sandbox);
+      } catch (e) {
+        await closeSession(entry.id, backend);
+        throw e;
+      }
+      const wiped = await entry.sandbox.executeTool(RECYCLE_TOOL, {});
+      if (wiped.status === "success") reusable.push({ ...entry, idleSince: Date.now() });
+      else {
+        console.warn(`[service] sandbox ${entry.id} could not be wiped (${wiped.error ?? "unknown"}); closing it`);
+        await closeSession(entry.id, backend);
+      }
+      return ok(value);
     },
     { signal: opts.signal },
   );

@@ -41,11 +41,11 @@ describe.each(backends)("hostile SandboxFusion requests on %s", (backend) => {
 
   it("huge stdin (20 MB, under the body cap) is fed in full", async () => {
     const stdin = "y".repeat(20 * 1024 * 1024);
-    const r = await post({ code: "import sys; print(len(sys.stdin.buffer.read()))", stdin });
+    const r = await post({ code: "import sys; print(len(sys.stdin.buffer.read()))", stdin, run_timeout: 60 });
     expect(r.status).toBe(200);
     expect(r.json.status).toBe("Success");
     expect((r.json.run_result as { stdout: string }).stdout).toBe(`${20 * 1024 * 1024}\n`);
-  });
+  }, 180_000);
 
   it("file content that is not base64 is 422 naming the file", async () => {
     const r = await post({ code: "print(1)", files: { "good.txt": b64("ok"), "bad.txt": "this is *not* base64!!" } });

@@ -143,7 +143,8 @@ describe.each(backends)("run_code on the %s backend", (backend) => {
     ["perl", "my $x = <STDIN>; print \"perl:$x\\n\";", "perl:7\n"],
     ["sql", "CREATE TABLE t(x INT); INSERT INTO t VALUES (3),(4); SELECT 'sql:' || SUM(x) FROM t;", "sql:7\n"],
   ])("%s runs with stdin", async (language, code, expected) => {
-    const r = await run({ code, language, stdin: "7" });
+    // Generous timeouts: a JVM start on a loaded 2-core machine takes seconds.
+    const r = await run({ code, language, stdin: "7", compile_timeout: 60, run_timeout: 60 });
     expect(r.run_result?.stderr ?? r.compile_result?.stderr).toBe("");
     expect(r.status).toBe("Success");
     expect(r.run_result!.stdout).toBe(expected);
@@ -200,6 +201,32 @@ describe.each(backends)("run_code on the %s backend", (backend) => {
     expect(first.run_result!.stdout).toContain("left.txt");
     const second = await run({ code: "import os; print(os.path.exists('left.txt'))" });
     expect(second.run_result!.stdout).toBe("False\n");
+  });
+
+  it.runIf(backend === "docker")("a reused container is wiped first: no files, processes or IPC objects from the last request", async () => {
+    const dirty = [
+      "import os, socket, subprocess",
+      "for p in ('/sandbox/left.txt', '/tmp/left', '/dev/shm/left'): open(p, 'w').write('x')",
+      "os.makedirs('/tmp/locked/deep'); os.chmod('/tmp/locked', 0)",
+      "subprocess.Popen(['sleep', '1000'], start_new_session=True)",
+      "subprocess.run(['ipcmk', '-M', '4096'], check=True, capture_output=True)",
+      "print(socket.gethostname())",
+    ].join("\n");
+    const first = await run({ code: dirty });
+    expect(first.status).toBe("Success");
+    const check = [
+      "import os, socket, subprocess",
+      "left = [p for p in ('/sandbox/left.txt', '/tmp/left', '/dev/shm/left', '/tmp/locked') if os.path.lexists(p)]",
+      "procs = subprocess.run(['pgrep', '-x', 'sleep'], capture_output=True, text=True).stdout.split()",
+      "ipc = [l for l in subprocess.run(['ipcs', '-m'], capture_output=True, text=True).stdout.splitlines() if l.startswith('0x')]",
+      "print(socket.gethostname(), left, procs, ipc)",
+    ].join("\n");
+    const second = await run({ code: check });
+    expect(second.status).toBe("Success");
+    const [host, ...rest] = second.run_result!.stdout!.trim().split(" ");
+    // The same container (hostname = container id), and nothing of the first request in it.
+    expect(host).toBe(first.run_result!.stdout!.trim());
+    expect(rest.join(" ")).toBe("[] [] []");
   });
 
   it("every call is recorded for the Traffic page", async () => {
@@ -311,7 +338,7 @@ describe("run_jupyter and ping", () => {
     expect(b2.cells[0]!.stdout).toBe("False\n");
     expect(b2.cells[1]!.stdout).toBe("file data\n");
     expect(b2.files).toEqual({ "out.txt": Buffer.from("o").toString("base64") });
-  });
+  }, 300_000);
 
   it("cells past total_timeout make the run Failed with a TimeLimitExceeded driver", async () => {
     process.env.PLAYGROUND_API_BACKEND = "local";
@@ -323,5 +350,5 @@ describe("run_jupyter and ping", () => {
     expect(body.driver.status).toBe("TimeLimitExceeded");
     expect(body.cells[0]!.stdout).toBe("first\n");
     expect(body.cells.length).toBeLessThan(3);
-  });
+  }, 300_000);
 });

@@ -5,7 +5,7 @@ import { registerTool, type ToolContext, type ToolDefinition } from "@/lib/sandb
 import { supportedLanguages } from "@/lib/sandbox/tools/multi-code-executor";
 import { resolveLanguage } from "@/lib/sandbox/tools/multi-code-languages";
 import type { BackendName, Limits, RunOutcome, ToolResult } from "@/lib/sandbox/types";
-import { withFreshSandbox, type Timed } from "./execute";
+import { RECYCLE_TOOL, withCleanSandbox, withFreshSandbox, type Timed } from "./execute";
 import type { Result } from "@/lib/result";
 
 // SandboxFusion's wire semantics (bytedance/SandboxFusion sandbox/server/sandbox_api.py and
@@ -76,6 +76,7 @@ const runCodeArgs = z.object({
   fetch_files: z.array(z.string()),
   compile_timeout_s: z.number().positive(),
   run_timeout_s: z.number().positive(),
+  memory_mb: z.number().int().positive(),
 });
 type RunCodeArgs = z.infer<typeof runCodeArgs>;
 
@@ -160,8 +161,8 @@ async function fetchFiles(ctx: ToolContext, paths: string[]): Promise<Record<str
   return out;
 }
 
-function limitsFor(ctx: ToolContext, timeoutS: number): Limits {
-  return { ...ctx.config.limits, timeout_s: timeoutS, cpu_time_s: Math.max(1, Math.ceil(timeoutS) + 1) };
+function limitsFor(ctx: ToolContext, timeoutS: number, memoryMb: number): Limits {
+  return { ...ctx.config.limits, timeout_s: timeoutS, cpu_time_s: Math.max(1, Math.ceil(timeoutS) + 1), memory_mb: memoryMb, output_bytes: OUTPUT_BYTES };
 }
 
 const runCodeTool: ToolDefinition<typeof runCodeArgs> = {
@@ -187,7 +188,7 @@ const runCodeTool: ToolDefinition<typeof runCodeArgs> = {
     let compile_result: CommandRunResult | null = null;
     let run_result: CommandRunResult | null = null;
     if (spec.compile) {
-      const run = await ctx.runtime.run({ argv: spec.compile, env, limits: limitsFor(ctx, args.compile_timeout_s), signal: ctx.signal });
+      const run = await ctx.runtime.run({ argv: spec.compile, env, limits: limitsFor(ctx, args.compile_timeout_s, args.memory_mb), signal: ctx.signal });
       compile_result = commandResult(run);
     }
     if (!compile_result || (compile_result.status === "Finished" && compile_result.return_code === 0)) {
@@ -196,7 +197,7 @@ const runCodeTool: ToolDefinition<typeof runCodeArgs> = {
         env,
         // Fed exactly as given: no newline is added; absent stdin reads as empty.
         ...(args.stdin !== undefined ? { stdin: args.stdin } : {}),
-        limits: limitsFor(ctx, args.run_timeout_s),
+        limits: limitsFor(ctx, args.run_timeout_s, args.memory_mb),
         signal: ctx.signal,
       });
       run_result = commandResult(run);
@@ -322,24 +323,32 @@ function podName(t: Timed<unknown>): string {
   return `rollout-playground/${t.backend}`;
 }
 
+const runCodeConfig = {
+  tools_config: { [RUN_CODE_TOOL]: {}, [RECYCLE_TOOL]: {} },
+  limits: { timeout_s: 3600, cpu_time_s: 3600, memory_mb: UNLIMITED_MEMORY_MB, output_bytes: OUTPUT_BYTES },
+};
+
 /** One run_code request, start to end. Never throws. */
 export async function runCode(input: RunCodeInput, opts?: { signal?: AbortSignal; backend?: BackendName }): Promise<ServiceOutcome<RunCodeResponse>> {
   const compile_timeout_s = clampTimeout(input.compile_timeout);
   const run_timeout_s = clampTimeout(input.run_timeout);
-  const timeout_s = Math.max(compile_timeout_s, run_timeout_s);
-  const r = await withFreshSandbox(
-    {
-      backend: opts?.backend,
-      signal: opts?.signal,
-      config: {
-        tools_config: { [RUN_CODE_TOOL]: {} },
-        limits: { timeout_s, memory_mb: memoryMb(input.memory_limit_MB), cpu_time_s: Math.ceil(timeout_s) + 1, output_bytes: OUTPUT_BYTES },
-      },
-    },
+  // One config for every run_code request (so Docker containers can be wiped and reused); the
+  // request's own limits travel in the tool arguments.
+  const r = await withCleanSandbox(
+    { backend: opts?.backend, signal: opts?.signal, config: runCodeConfig },
     (sb) =>
       sb.executeTool(
         RUN_CODE_TOOL,
-        { language: input.language, code: input.code, stdin: input.stdin, files: input.files, fetch_files: input.fetch_files, compile_timeout_s, run_timeout_s } satisfies RunCodeArgs,
+        {
+          language: input.language,
+          code: input.code,
+          stdin: input.stdin,
+          files: input.files,
+          fetch_files: input.fetch_files,
+          compile_timeout_s,
+          run_timeout_s,
+          memory_mb: memoryMb(input.memory_limit_MB),
+        } satisfies RunCodeArgs,
         { signal: opts?.signal },
       ),
   );
