@@ -104,9 +104,11 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
     for await (const e of events) {
       publish(e);
       // Deltas are many and small: persist on structural events, and at most every 2 s while streaming.
+      // Not awaited: writes of one session are chained in order, and the rollout (the first token
+      // above all) must not wait for the disk. The final save below is awaited.
       if (e.type !== "delta" || Date.now() - lastSave > 2000) {
         lastSave = Date.now();
-        await saveChatSession(session);
+        saveChatSession(session).catch((err: unknown) => console.error(`[chat] saving session ${session.id} failed`, err));
       }
     }
   } catch (e) {
