@@ -1,4 +1,5 @@
 import "server-only";
+import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { serverEnv } from "@/lib/env";
 
@@ -159,6 +160,19 @@ export class DockerClient {
   /** Force-removes a container; one already gone or being removed counts as removed. */
   remove(id: string, what = "container remove"): Promise<void> {
     return dcallIdempotent(what, id, () => this.docker.getContainer(id).remove({ force: true }));
+  }
+
+  execCreate(container: Docker.Container, opts: Docker.ExecCreateOptions): Promise<Docker.Exec> {
+    return dcall("exec create", container.id, () => container.exec(opts));
+  }
+
+  /** The hijacked stream of a created exec. */
+  execStart(container: Docker.Container, exec: Docker.Exec, stdin: boolean): Promise<Duplex> {
+    return dcall("exec start", container.id, () => exec.start({ hijack: true, stdin }));
+  }
+
+  execInspect(container: Docker.Container, exec: Docker.Exec): Promise<Docker.ExecInspectInfo> {
+    return dcall("exec inspect", container.id, () => exec.inspect());
   }
 
   /** Containers (running or not) carrying every one of these labels. */

@@ -2,7 +2,7 @@ import "server-only";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import type { RunOutcome, RunSpec } from "../types";
-import { dcall } from "./docker-client";
+import type { DockerClient } from "./docker-client";
 import { signalName } from "../proc";
 
 const MiB = 1024 * 1024;
@@ -32,7 +32,7 @@ function capped(cap: number) {
  * prlimit applies the per-run limits. Stdout/stderr are demuxed, the stream is awaited to its end
  * and destroyed in `finally`, and the exit code comes from exec.inspect().
  */
-export async function runViaExec(container: Docker.Container, modem: Docker["modem"], spec: RunSpec): Promise<RunOutcome> {
+export async function runViaExec(client: DockerClient, container: Docker.Container, spec: RunSpec): Promise<RunOutcome> {
   const started = performance.now();
   const l = spec.limits;
   const cwd = ["/sandbox", ...(spec.cwd ?? "").split("/").filter((s) => s && s !== ".")].join("/");
@@ -41,18 +41,16 @@ export async function runViaExec(container: Docker.Container, modem: Docker["mod
     "prlimit", `--data=${l.memory_mb * MiB}`, `--cpu=${l.cpu_time_s}`, `--nproc=${l.max_processes}`, `--fsize=${l.file_size_mb * MiB}`, "--core=0", "--",
     ...spec.argv,
   ];
-  const exec = await dcall("exec create", container.id, () =>
-    container.exec({
-      Cmd: cmd,
-      AttachStdin: spec.stdin !== undefined,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      WorkingDir: cwd,
-      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    }),
-  );
-  const stream = await dcall("exec start", container.id, () => exec.start({ hijack: true, stdin: spec.stdin !== undefined }));
+  const exec = await client.execCreate(container, {
+    Cmd: cmd,
+    AttachStdin: spec.stdin !== undefined,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    WorkingDir: cwd,
+    Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+  });
+  const stream = await client.execStart(container, exec, spec.stdin !== undefined);
   const out = capped(l.output_bytes);
   const err = capped(l.output_bytes);
   let cancelled = false;
@@ -62,7 +60,7 @@ export async function runViaExec(container: Docker.Container, modem: Docker["mod
   };
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    modem.demuxStream(stream, out.sink, err.sink);
+    client.modem.demuxStream(stream, out.sink, err.sink);
     if (spec.stdin !== undefined) stream.end(spec.stdin);
     await new Promise<void>((resolve) => {
       stream.once("end", resolve);
@@ -73,7 +71,7 @@ export async function runViaExec(container: Docker.Container, modem: Docker["mod
     spec.signal?.removeEventListener("abort", onAbort);
     stream.destroy();
   }
-  const info = await dcall("exec inspect", container.id, () => exec.inspect());
+  const info = await client.execInspect(container, exec);
   const code = info.ExitCode ?? null;
   // timeout(1) -s KILL makes the command die by SIGKILL and itself exit 137.
   const timedOut = code === 137 && performance.now() - started >= l.timeout_s * 1000 - 50;

@@ -140,7 +140,7 @@ export class DockerSession implements SandboxRuntime {
       }
       const notices = this.pendingNotices.splice(0);
       const withNotices = (o: RunOutcome): RunOutcome => (notices.length ? { ...o, notices: [...notices, ...(o.notices ?? [])] } : o);
-      if (this.owner.transport === "exec") return withNotices(await runViaExec(this.box.container, this.owner.client.modem, { ...spec, env: { ...this.config.env, ...spec.env } }));
+      if (this.owner.transport === "exec") return withNotices(await runViaExec(this.owner.client, this.box.container, { ...spec, env: { ...this.config.env, ...spec.env } }));
       if (spec.signal?.aborted) return { ...failure("", started), failure: undefined, cancelled: true };
       const l = spec.limits;
       const { id: runId, response } = agent.send(
