@@ -1,11 +1,10 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { serverEnv } from "@/lib/env";
 import { appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { getBackend } from "@/lib/sandbox/registry";
-import { closeSession, getSession } from "@/lib/sandbox/sessions";
+import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { registerTool, type ToolDefinition } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "@/lib/sandbox/types";
 import { z } from "zod";
@@ -108,9 +107,9 @@ export async function runQueued<T>(backend: BackendName, fn: () => Promise<T>, o
 }
 
 /**
- * Runs `fn` in a fresh sandbox of its own (created after a queue slot is granted, closed after):
- * no files, processes or kernel state from any other request. Errors creating the sandbox come
- * back as `unavailable:sandbox`.
+ * Runs `fn` in a fresh sandbox of its own (acquired from the session manager after a queue slot is
+ * granted, closed after): no files, processes or kernel state from any other request. Errors
+ * creating the sandbox come back as `unavailable:sandbox`.
  */
 export async function withFreshSandbox<T>(
   opts: { backend?: BackendName; config?: SandboxConfigInput; signal?: AbortSignal },
@@ -126,19 +125,10 @@ export async function withFreshSandbox<T>(
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
-      const id = `api-${randomUUID()}`;
-      let sb: Sandbox;
-      try {
-        sb = await getSession(id, backend, opts.config);
-      } catch (e) {
-        await closeSession(id, backend);
-        return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
-      }
-      try {
-        return ok(await fn(sb));
-      } finally {
-        await closeSession(id, backend);
-      }
+      const held = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal });
+      if (!held.ok) return held;
+      await using sb = held.value;
+      return ok(await fn(sb));
     },
     { signal: opts.signal },
   );
@@ -178,7 +168,6 @@ const recycleTool: ToolDefinition<z.ZodObject<Record<string, never>>> = {
 registerTool(recycleTool);
 
 interface Reusable {
-  id: string;
   sandbox: Sandbox;
   config: string;
   idleSince: number;
@@ -193,7 +182,7 @@ async function takeReusable(config: string): Promise<Reusable | undefined> {
     const r = reusable[i]!;
     if (now - r.idleSince > REUSE_IDLE_MS) {
       reusable.splice(i, 1);
-      void closeSession(r.id, "docker");
+      void r.sandbox.close();
     }
   }
   // Most recently used first: its caches are warm, and the others can age out.
@@ -224,26 +213,22 @@ export async function withCleanSandbox<T>(
     async (): Promise<Result<T>> => {
       let entry = await takeReusable(key);
       if (!entry) {
-        const id = `api-${randomUUID()}`;
-        try {
-          entry = { id, sandbox: await getSession(id, backend, opts.config), config: key, idleSince: 0 };
-        } catch (e) {
-          await closeSession(id, backend);
-          return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
-        }
+        const held = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal });
+        if (!held.ok) return held;
+        entry = { sandbox: held.value, config: key, idleSince: 0 };
       }
       let value: T;
       try {
         value = await fn(entry.sandbox);
       } catch (e) {
-        await closeSession(entry.id, backend);
+        await entry.sandbox.close();
         throw e;
       }
       const wiped = await entry.sandbox.executeTool(RECYCLE_TOOL, {});
       if (wiped.status === "success") reusable.push({ ...entry, idleSince: Date.now() });
       else {
-        console.warn(`[service] sandbox ${entry.id} could not be wiped (${wiped.error ?? "unknown"}); closing it`);
-        await closeSession(entry.id, backend);
+        console.warn(`[service] sandbox ${entry.sandbox.id} could not be wiped (${wiped.error ?? "unknown"}); closing it`);
+        await entry.sandbox.close();
       }
       return ok(value);
     },
