@@ -9,6 +9,7 @@ import { segmentResponse } from "@/lib/data/segments";
 import type { GroupSummary } from "@/lib/data/types";
 import { rowFlags } from "@/lib/data/types";
 import { api } from "./api";
+import { AdvantageChip, GroupAdvantageStats } from "./group-advantages";
 import { MarkdownText, SegmentView } from "./segment-view";
 import { verdictOf, verdictStyle } from "./verdict";
 
@@ -93,6 +94,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
             <span data-testid="group-size">{data.rows.length} samples</span>
             <span data-testid="group-mean">mean reward {data.mean_reward === null ? "—" : data.mean_reward.toFixed(3)}</span>
             <span data-testid="group-pass-rate">pass rate {data.pass_rate === null ? "—" : `${(data.pass_rate * 100).toFixed(0)}%`}</span>
+            <GroupAdvantageStats grpo={data.grpo} />
             <span className="max-w-[12rem] truncate text-xs text-zinc-500" title={first?.label ?? undefined}>
               label {first?.label ?? "—"}
             </span>
@@ -155,6 +157,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
                     {s.flags & rowFlags.toolError ? <Badge tone="amber">tool error</Badge> : null}
                     <Badge tone={vs.badge}>{vs.label}</Badge>
                     <span className={cn("font-mono font-semibold", vs.text)}>{s.reward ?? "—"}</span>
+                    <AdvantageChip value={data.grpo?.advantages[k]} />
                   </span>
                 </button>
                 {answer && (

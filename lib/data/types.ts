@@ -1,6 +1,7 @@
 // Shapes shared by the Inspect server code and the browser. No Node APIs here.
 import { z } from "zod";
 import type { ToolResult } from "@/lib/sandbox/types";
+import type { GroupAdvantages } from "./grpo";
 
 export const datasetFormats = ["slime", "chat", "verl", "prompt_label", "raw"] as const;
 export const datasetFormatSchema = z.enum(datasetFormats);
@@ -180,6 +181,8 @@ export interface GroupSummary {
   mean_reward: number | null;
   pass_rate: number | null;
   samples: NormalizedSample[];
+  /** GRPO advantage per row of `rows` (grpo.ts), with the trainer's convention for this format. */
+  grpo?: GroupAdvantages;
 }
 
 /** Result of re-running one sample's code cells. */

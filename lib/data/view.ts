@@ -9,6 +9,7 @@ import type { SearchOutcome, SearchProgress } from "./text-cache";
 import { searchTextCache } from "./text-cache";
 import type { GroupSummary, NormalizedSample, RowsPage } from "./types";
 import { errorFlagMask } from "./types";
+import { grpoAdvantages } from "./grpo";
 
 // What the list shows: filters, sort order and text search over a Dataset's row summaries.
 // Orders and searches are cached per query; a batch job bumps `jobs.version`, which retires them.
@@ -227,7 +228,9 @@ export class DatasetView {
       delete sample.rollout_log_probs;
       samples.push(sample);
     }
-    return { group: groupId, rows, mean_reward: n ? sum / n : null, pass_rate: judged ? pass / judged : null, samples };
+    const rewards = rows.map((i) => (Number.isNaN(s.reward[i]!) ? null : s.reward[i]!));
+    const grpo = grpoAdvantages(rewards, this.ds.format === "verl" ? "verl" : "slime");
+    return { group: groupId, rows, mean_reward: n ? sum / n : null, pass_rate: judged ? pass / judged : null, samples, grpo };
   }
 
   /** Reward distribution; both histograms share one range so they can be compared bin by bin. */
