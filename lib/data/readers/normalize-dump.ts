@@ -9,13 +9,24 @@ export function normalizeWithStep(format: DatasetFormat, record: Record<string, 
   const dump = record.dump;
   if (isObject(dump) && typeof dump.rollout_id === "number") s.step = dump.rollout_id;
   else if (typeof record.step === "number") s.step = record.step;
-  const per: PerTokenValues = {};
-  for (const k of perTokenKeys) {
-    const v = record[k];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "number" || x === null)) continue;
-    per[k] = v.map((x) => (x === null ? NaN : (x as number)));
-    if (k !== "rollout_log_probs") delete s.extra[k];
+  // Train values only: a rollout dump's rollout_log_probs is already on the sample.
+  if (perTokenKeys.some((k) => k !== "rollout_log_probs" && Array.isArray(record[k]))) {
+    const per: PerTokenValues = {};
+    for (const k of perTokenKeys) {
+      const v = record[k];
+      if (!Array.isArray(v)) continue;
+      let plain = true;
+      for (const x of v) {
+        if (typeof x === "number") continue;
+        plain = false;
+        if (x !== null) break;
+      }
+      if (!plain && !v.every((x) => typeof x === "number" || x === null)) continue;
+      // NaN/inf cannot be written in JSON: converters write null.
+      per[k] = plain ? (v as number[]) : v.map((x) => (x === null ? NaN : (x as number)));
+      if (k !== "rollout_log_probs") delete s.extra[k];
+    }
+    s.per_token = per;
   }
-  if (Object.keys(per).length > (per.rollout_log_probs ? 1 : 0)) s.per_token = per;
   return s;
 }

@@ -48,6 +48,8 @@ export interface PickleHooks {
    * bytes begin and `end` where the last one ends. Return true to take them (they are not appended).
    */
   onAppends?(vm: Unpickler, list: unknown[], listAt: number, items: unknown[], starts: number[], end: number): boolean;
+  /** Cheap filter: is the list at stack position `listAt` one onAppends wants? */
+  isTarget?(vm: Unpickler, listAt: number): boolean;
   /** Rebuild an evicted memo entry. */
   materialize?(idx: number, ev: Evicted): unknown;
 }
@@ -83,6 +85,50 @@ export class Unpickler {
   opcodes = 0;
   stopped = false;
   result: unknown = undefined;
+  /**
+   * After a MARK above a list: a run of plain numbers (token ids, masks, logprobs: nearly all of a
+   * dump) followed by APPENDS is read in one tight loop, straight into the list. Anything else
+   * stops the loop; the numbers read so far go on the stack as usual.
+   */
+  private numberRun(markAt: number): void {
+    const list = this.stack[this.stack.length - 1] as unknown[];
+    let tmp: number[] | null = null;
+    for (;;) {
+      if (this.i + 9 > this.buf.length) {
+        if (this.position + 9 > this.end) break;
+        this.fill(9);
+      }
+      const b = this.buf;
+      const i = this.i;
+      const op = b[i]!;
+      let v: number;
+      if (op === 0x4a) {
+        v = this.view.getInt32(i + 1, true);
+        this.i = i + 5;
+      } else if (op === 0x4b) {
+        v = b[i + 1]!;
+        this.i = i + 2;
+      } else if (op === 0x4d) {
+        v = b[i + 1]! | (b[i + 2]! << 8);
+        this.i = i + 3;
+      } else if (op === 0x47) {
+        v = this.view.getFloat64(i + 1, false);
+        this.i = i + 9;
+      } else if (op === 0x65 && tmp !== null) {
+        // APPENDS: the run was the whole batch.
+        this.i = i + 1;
+        this.opcodes++;
+        for (let k = 0; k < tmp.length; k++) list.push(tmp[k]!);
+        this.marks.pop();
+        this.markPos.pop();
+        return;
+      } else break;
+      this.opcodes++;
+      (tmp ??= []).push(v);
+    }
+    if (tmp) for (const v of tmp) this.push(v, markAt);
+  }
+
   /** Start position of the item popped last (the lowest one, for multi-pops). */
   private poppedStart = 0;
 
@@ -99,6 +145,10 @@ export class Unpickler {
   /** How many MARKs are open. */
   get markDepth(): number {
     return this.marks.length;
+  }
+  /** Stack lengths at the open MARKs. */
+  get openMarks(): readonly number[] {
+    return this.marks;
   }
 
   /** Stream position of the next opcode. */
@@ -247,13 +297,13 @@ export class Unpickler {
    * Returns true when finished.
    */
   run(budget = Infinity): boolean {
-    let n = 0;
+    const stopAt = this.opcodes + budget;
     while (!this.stopped) {
       if (this.position >= this.end) {
         this.stopped = true;
         break;
       }
-      if (n++ >= budget) return false;
+      if (this.opcodes >= stopAt) return false;
       const at = this.position;
       const op = this.u8();
       this.opcodes++;
@@ -267,6 +317,7 @@ export class Unpickler {
         case 0x28: // MARK
           this.marks.push(this.stack.length);
           this.markPos.push(at);
+          if (Array.isArray(this.stack[this.stack.length - 1])) this.numberRun(at);
           break;
         case 0x2e: // STOP
           this.result = this.pop();
@@ -374,17 +425,30 @@ export class Unpickler {
           const vStart = this.poppedStart;
           const list = this.top();
           if (!Array.isArray(list)) throw new PickleError("APPEND to something that is not a list");
-          if (this.hooks.onAppends?.(this, list, this.stack.length - 1, [v], [vStart], at)) break;
+          const listAt = this.stack.length - 1;
+          if (this.hooks.onAppends && (this.hooks.isTarget?.(this, listAt) ?? true) && this.hooks.onAppends(this, list, listAt, [v], [vStart], at)) break;
           list.push(v);
           break;
         }
         case 0x65: // APPENDS
         case 0x90: { // ADDITEMS
-          const { items, starts } = this.popMark();
-          const list = this.top();
+          const m = this.marks[this.marks.length - 1];
+          if (m === undefined) throw new PickleError("MARK missing in the pickle");
+          const list = this.stack[m - 1];
           if (!Array.isArray(list)) throw new PickleError("APPENDS to something that is not a list");
-          if (op === 0x65 && this.hooks.onAppends?.(this, list, this.stack.length - 1, items, starts, at)) break;
-          for (const v of items) list.push(v);
+          if (op === 0x65 && this.hooks.onAppends && (this.hooks.isTarget?.(this, m - 1) ?? true)) {
+            const { items, starts } = this.popMark();
+            if (this.hooks.onAppends(this, list, this.stack.length - 1, items, starts, at)) break;
+            for (const v of items) list.push(v);
+            break;
+          }
+          // The hot path of every token list: copy straight off the stack, no temporary arrays.
+          const st = this.stack;
+          for (let k = m; k < st.length; k++) list.push(st[k]);
+          st.length = m;
+          this.starts.length = m;
+          this.marks.pop();
+          this.markPos.pop();
           break;
         }
         case 0x73: { // SETITEM

@@ -128,6 +128,9 @@ describe("torch .pt files without Python", () => {
     expect(recs[0]!.dump).toEqual({ file: "eval_1.pt", rollout_id: 1, eval: true });
     const empty = openReader(p("empty.pt"))!;
     expect(await all(empty)).toEqual([]);
+    // A dict with the one key "samples" (no MARK before it) and the rollout id from the file name.
+    const only = await all(openReader(p("only_samples.pt"))!);
+    expect(only.map((r) => r.index)).toEqual([0, 1, 2]);
   });
 
   it("keeps shared objects right across append batches when rows are read again", async () => {
@@ -170,9 +173,10 @@ describe("torch .pt files without Python", () => {
     await expect(all(openReader(p("legacy.pt"))!)).rejects.toThrow(/legacy \(pre-1\.6, non-zip\) format/);
   });
 
-  it("streams: the first samples arrive before the pickle is read to the end", async () => {
-    const tf = new TorchFile(p("shared.pt"));
-    const it = new SampleStream(tf).scan(undefined, 5000)[Symbol.asyncIterator]();
+  it("streams: each sample is handed out once complete, before the list's append opcode", async () => {
+    // 8 samples in one APPENDS at the end of the pickle: the first ones still arrive early.
+    const tf = new TorchFile(p("rollout_data", "0.pt"));
+    const it = new SampleStream(tf).scan(undefined, 300)[Symbol.asyncIterator]();
     const first = await it.next();
     expect(first.done).toBe(false);
     expect(first.value!.items.length).toBeGreaterThan(0);

@@ -6,10 +6,10 @@ import type { PyDict } from "./pickle";
 import type { TorchFile } from "./torch-file";
 
 // Streams the items of a dump's sample list ({..., "samples": [...]} or a bare list) out of the
-// pickle as they are appended, with each item's byte range, and forgets them: the parser's memo
-// drops big objects an item defined (they can be rebuilt from that item's byte range), so memory
-// holds one append batch (at most 1000 samples), not the file. One item is re-read later by
-// running the parser over its range with the memo the scan kept.
+// pickle as soon as each is complete, with its byte range, and forgets them: the item leaves the
+// parser's stack and the memo drops the big objects it defined (they can be rebuilt from its
+// byte range). Memory holds about one sample, not the file. One item is re-read later by running
+// the parser over its range with the memo the scan kept.
 
 export interface StreamedItem {
   value: unknown;
@@ -20,7 +20,7 @@ export interface StreamedItem {
 }
 
 const KEEP_STRING = 4096;
-const SLICE_OPCODES = 300_000;
+const SLICE_OPCODES = 200_000;
 
 function big(v: unknown): boolean {
   if (typeof v === "string") return v.length > KEEP_STRING;
@@ -37,6 +37,11 @@ export class SampleStream {
   top: unknown = undefined;
   bytesDone = 0;
   found = false;
+  private pending: StreamedItem[] = [];
+  /** Items of the open append batch already handed out (they sit as nulls on the stack). */
+  private emitted = 0;
+  /** Memo indices below this are settled (kept or evicted). */
+  private memoSeen = 0;
 
   constructor(readonly file: TorchFile) {}
 
@@ -49,69 +54,116 @@ export class SampleStream {
     return v;
   };
 
+  /** The bare top-level list, or the list under the top dict's "samples" key (not one nested in a sample). */
   private isSampleList(vm: Unpickler, listAt: number): boolean {
     const st = vm.stack;
-    if (listAt === 0) return vm.markDepth === 0;
-    return listAt >= 2 && st[listAt - 1] === "samples" && isPyDict(st[0]) && vm.markDepth <= 1;
+    if (!Array.isArray(st[listAt])) return false;
+    if (listAt === 0) return true;
+    if (listAt < 2 || st[listAt - 1] !== "samples" || !isPyDict(st[0])) return false;
+    // Only the top dict's own MARK may be open below the list.
+    const marks = vm.openMarks;
+    let below = 0;
+    for (const m of marks) if (m <= listAt) below++;
+    return below === 0 || (below === 1 && marks[0] === 1);
+  }
+
+  private noteHeader(vm: Unpickler, listAt: number): void {
+    if (this.found) return;
+    this.found = true;
+    const st = vm.stack;
+    for (let k = 1; k + 1 < listAt - 1; k += 2) if (typeof st[k] === "string") this.header[st[k] as string] = st[k + 1];
+  }
+
+  /** Memo entries defined before `at` (definition positions only grow with the index). */
+  private memoCount(vm: Unpickler, at: number): number {
+    const defs = vm.memoDefs!;
+    let lo = this.memoSeen;
+    let hi = vm.memo.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((defs[mid] ?? -1) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Hand out items [starts[k], ends[k]) and forget the big memo entries they defined. */
+  private emit(vm: Unpickler, values: unknown[], starts: number[], ends: number[]): void {
+    if (!values.length) return;
+    const bases = starts.map((s) => this.memoCount(vm, s));
+    for (let k = 0; k < values.length; k++) this.pending.push({ value: values[k], start: starts[k]!, end: ends[k]!, memoBase: bases[k]! });
+    const first = starts[0]!;
+    const last = ends[ends.length - 1]!;
+    const defs = vm.memoDefs!;
+    const stop = this.memoCount(vm, last);
+    let owner = 0;
+    for (let idx = this.memoCount(vm, first); idx < stop; idx++) {
+      if (!big(vm.memo[idx])) continue;
+      const at = defs[idx]!;
+      while (owner + 1 < starts.length && starts[owner + 1]! <= at) owner++;
+      vm.memo[idx] = new Evicted(starts[owner]!, ends[owner]!, bases[owner]!);
+    }
+    this.memoSeen = stop;
+  }
+
+  /** Between slices: hand out the items of the open batch that are complete (all but the one being built). */
+  private harvest(vm: Unpickler): void {
+    const marks = vm.openMarks;
+    // The sample list's append MARK: right above the list (at the bottom, or under "samples").
+    let k = -1;
+    for (const c of [0, 1]) {
+      if (c < marks.length && marks[c]! >= 1 && this.isSampleList(vm, marks[c]! - 1)) {
+        k = c;
+        break;
+      }
+    }
+    if (k < 0) return;
+    const listAt = marks[k]! - 1;
+    this.noteHeader(vm, listAt);
+    const from = marks[k]! + this.emitted;
+    const building = marks.length > k + 1 ? marks[k + 1]! - 1 : vm.stack.length - 1;
+    if (building <= from) return;
+    const values: unknown[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = from; i < building; i++) {
+      values.push(vm.stack[i]);
+      starts.push(vm.starts[i]!);
+      ends.push(vm.starts[i + 1]!);
+      vm.stack[i] = null; // the parser no longer holds it
+    }
+    this.emitted += values.length;
+    this.emit(vm, values, starts, ends);
   }
 
   async *scan(signal?: AbortSignal, sliceOpcodes = SLICE_OPCODES): AsyncGenerator<{ items: StreamedItem[]; bytesDone: number }> {
     this.file.checkNotLegacy();
-    let pending: StreamedItem[] = [];
-    let memoSeen = 0;
     const vm: Unpickler = this.file.unpickler({
       materialize: this.materialize,
+      isTarget: (v, listAt) => this.isSampleList(v, listAt),
       onAppends: (v, _list, listAt, items, starts, end) => {
-        if (!this.isSampleList(v, listAt)) return false;
-        if (!this.found) {
-          this.found = true;
-          const st = v.stack;
-          for (let k = 1; k + 1 < listAt - 1; k += 2) if (typeof st[k] === "string") this.header[st[k] as string] = st[k + 1];
-        }
-        const defs = v.memoDefs!;
-        // Memo indices are assigned in file order, so definition positions only grow.
-        const bases = starts.map((at) => {
-          let lo = memoSeen;
-          let hi = v.memo.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if ((defs[mid] ?? -1) < at) lo = mid + 1;
-            else hi = mid;
-          }
-          return lo;
-        });
-        for (let k = 0; k < items.length; k++)
-          pending.push({ value: items[k], start: starts[k]!, end: k + 1 < items.length ? starts[k + 1]! : end, memoBase: bases[k]! });
-        // Forget what these items defined; keep small values (keys, status strings) for later items.
-        const first = starts[0]!;
-        for (let idx = memoSeen; idx < v.memo.length; idx++) {
-          const at = defs[idx];
-          if (at === undefined || at < first || !big(v.memo[idx])) continue;
-          let lo = 0;
-          let hi = starts.length - 1;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid]! <= at) lo = mid;
-            else hi = mid - 1;
-          }
-          v.memo[idx] = new Evicted(starts[lo]!, lo + 1 < starts.length ? starts[lo + 1]! : end, bases[lo]!);
-        }
-        memoSeen = v.memo.length;
+        this.noteHeader(v, listAt);
+        const skip = this.emitted;
+        this.emitted = 0;
+        const ends = starts.map((_s, k) => (k + 1 < starts.length ? starts[k + 1]! : end));
+        this.emit(v, items.slice(skip), starts.slice(skip), ends.slice(skip));
         return true;
       },
     });
     vm.memoDefs = [];
     this.memo = vm.memo;
-    while (!vm.run(sliceOpcodes)) {
+    for (;;) {
+      const done = vm.run(sliceOpcodes);
+      if (!done) this.harvest(vm);
       if (signal?.aborted) return;
       this.bytesDone = vm.position - this.file.pickleStart;
-      if (pending.length) {
-        yield { items: pending, bytesDone: this.bytesDone };
-        pending = [];
+      if (done) break;
+      if (this.pending.length) {
+        yield { items: this.pending, bytesDone: this.bytesDone };
+        this.pending = [];
       }
       await yieldToLoop();
     }
-    this.memo = vm.memo;
     if (vm.result === undefined) throw new PickleError("the pickle ends without a STOP (truncated file?)");
     this.top = vm.result;
     this.bytesDone = this.file.pickleEnd - this.file.pickleStart;
@@ -119,7 +171,8 @@ export class SampleStream {
       throw new PickleError("expected a dict with 'samples' or a list of samples");
     }
     if (isPyDict(this.top)) for (const [k, val] of Object.entries(this.top)) if (k !== "samples" && !(k in this.header)) this.header[k] = val;
-    yield { items: pending, bytesDone: this.bytesDone };
+    yield { items: this.pending, bytesDone: this.bytesDone };
+    this.pending = [];
   }
 
   /** Re-read one item from its byte range (after, or during, the scan). */

@@ -119,15 +119,26 @@ def train_dump(path, rollout_id, n, dp=2):
 
 
 def big_rollout(path, target_mb):
-    # A realistic large dump: long responses, list-valued token/logprob fields as slime writes them.
+    # A realistic large dump: 4000-token responses with list-valued token, mask and logprob fields,
+    # as slime writes them. Each sample gets its own list and string objects (pickle would write a
+    # shared object once), copied from one template so writing stays fast.
     n_resp = 4000
     base = sample(0, 0, n_resp=n_resp)
+    base["response"] = (RESP + " ") * 40
     per = len(torch.serialization.pickle.dumps(base, protocol=2))
     n = max(1, int(target_mb * 1024 * 1024 / per))
     samples = []
     for i in range(n):
-        s = sample(i, i // 8, n_resp=n_resp)
-        s["response"] = (RESP + " ") * 40
+        s = dict(base)
+        s["index"], s["group_index"] = i, i // 8
+        s["tokens"] = list(base["tokens"])
+        s["tokens"][-1] = i % 151000
+        s["loss_mask"] = list(base["loss_mask"])
+        s["rollout_log_probs"] = [x - i * 1e-6 for x in base["rollout_log_probs"]]
+        s["response"] = base["response"] + str(i)
+        s["prompt"] = base["prompt"] + str(i)
+        s["reward"] = {"score": float(i % 2), "acc": i % 2 == 1, "pred": str(i)}
+        s["metadata"] = {"tool_call_count": i % 3}
         samples.append(s)
     torch.save({"rollout_id": 0, "samples": samples}, path)
 
@@ -139,6 +150,7 @@ if "all" in KINDS or "rollout" in KINDS:
     rollout_dump(os.path.join(d, "1.pt"), 1, 8, tensors=True)
     rollout_dump(os.path.join(d, "eval_1.pt"), 1, 3)
     torch.save({"rollout_id": 5, "samples": []}, os.path.join(OUT, "empty.pt"))
+    torch.save({"samples": [sample(i, 0) for i in range(3)]}, os.path.join(OUT, "only_samples.pt"))
     # Legacy slime: the list of sample dicts, pickled without torch.
     import pickle
     with open(os.path.join(OUT, "list.pkl"), "wb") as f:
