@@ -6,6 +6,7 @@ import { BatchJobs } from "./batch-jobs";
 import { detectFormat, normalizeRecord } from "./normalize";
 import type { DatasetReader, IndexedRecord, RowRef } from "./readers/containers";
 import { openDatasetReader } from "./readers/containers";
+import { logprobDiff } from "./readers/logprob-diff";
 import { RowStore } from "./row-store";
 import { indexJsonlInWorkers, lazyIndexMinBytes } from "./lazy-index";
 import { RESCORE_WORKERS_MIN_ROWS, warmRescoreWorkers } from "./rescore-workers";
@@ -94,6 +95,11 @@ export class Dataset {
     }
   }
 
+  /** Group key → dense group id (`g:<step>/<group_index>` or `p:<step>/<prompt>`, normalize.ts). */
+  get groupKeys(): ReadonlyMap<string, number> {
+    return this.groupIds;
+  }
+
   private groupId(key: string): number {
     let g = this.groupIds.get(key);
     if (g === undefined) {
@@ -106,6 +112,9 @@ export class Dataset {
   private ingest(p: IndexedRecord): void {
     const s = p.value === undefined ? null : this.normalize(p.value, { row: this.store.length, line: p.line });
     this.ingestSummary(p, summaryOf(p, s, this.fields.size < MAX_FIELDS));
+    // Train dumps: the trainer-vs-rollout logprob gap, a sortable column.
+    const lp = s?.per_token ? logprobDiff(s) : null;
+    if (lp && lp.counted) this.store.setLogprobDiff(this.store.length - 1, lp.max, lp.mean);
   }
 
   /** Appends one row from its summary (computed here or in a worker thread), in file order. */

@@ -62,6 +62,9 @@ export interface RowSummary {
   rescored_acc: boolean | null;
   reexec: ReexecState;
   preview: string;
+  /** Train dumps: max / mean |log_probs − rollout_log_probs| over the loss-masked tokens (null: not a train dump). */
+  lp_max?: number | null;
+  lp_mean?: number | null;
 }
 
 // "empty": re-executed, but the sample has no code cells (nothing to run).
@@ -183,6 +186,22 @@ export interface GroupSummary {
   samples: NormalizedSample[];
   /** GRPO advantage per row of `rows` (grpo.ts), with the trainer's convention for this format. */
   grpo?: GroupAdvantages;
+}
+
+/** One prompt followed across training steps (a folder of verl step files or slime dumps). */
+export interface PromptSteps {
+  prompt: string;
+  label: string | null;
+  /** The row the view was opened from. */
+  row: number;
+  steps: {
+    step: number | null;
+    group: number;
+    rows: number[];
+    /** Mean over every row of this prompt at this step (not only the samples shown). */
+    mean_reward: number | null;
+    samples: { row: number; reward: number | null; acc: boolean | null; status: string | null; response: string; response_cut: boolean }[];
+  }[];
 }
 
 /** Result of re-running one sample's code cells. */
