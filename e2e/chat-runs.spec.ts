@@ -45,6 +45,10 @@ test.describe("Chat runs", () => {
     await expect(chat.reward.getByTestId("reward-score")).toHaveText("-1.05");
     await expect(chat.reward.getByTestId("reward-shaping-formula")).toHaveText("−1 + (1 − 2)/2 · 0.1 = −1.05; min(−0.6, −1.05) = −1.05");
     await expect(chat.reward.getByTestId("reward-shaping")).toContainText("n = 1 tool call");
+    // Scrolled down to the reward, Run and the run's settings are still on screen.
+    await chat.reward.scrollIntoViewIfNeeded();
+    await expect(page.getByTestId("run-button")).toBeInViewport();
+    await expect(page.getByTestId("run-settings-label")).toBeInViewport();
 
     // Tabs: the score is labelled and a tooltip says what the run is.
     const tabs = page.getByTestId("run-tab");

@@ -98,4 +98,20 @@ test.describe("Editor workspace", () => {
     await expect.poll(() => editor.cellCode(2)).toContain("# a third cell");
     await expect(nb.getByTestId("notebook-cell-0").getByTestId("notebook-cell-output")).toContainText("cell says 42");
   });
+
+  test("the chosen backend survives a trip through the header (not back to local)", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const unavailable = await page.getByTestId("backend-option-docker").evaluate((o) => (o as HTMLOptionElement).disabled);
+    test.skip(unavailable && !process.env.CI, "docker backend unavailable");
+    await page.getByTestId("backend-select").selectOption("docker");
+    await editor.selectTool("shell");
+    await page.getByTestId("nav-chat").click();
+    await expect(page).toHaveURL(/\/chat\?session=/);
+    await page.getByTestId("nav-editor").click();
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("backend-select")).toHaveValue("docker");
+    await expect(page.getByTestId("tool-select")).toHaveValue("shell");
+    await expect(page.getByTestId("file-place")).toHaveText("docker:/sandbox");
+  });
 });

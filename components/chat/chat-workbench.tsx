@@ -89,7 +89,8 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
 
   return (
     <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
-      <aside className="flex w-full shrink-0 flex-col gap-3 overflow-y-auto border-b border-zinc-200 bg-zinc-50 p-4 lg:w-80 lg:border-b-0 lg:border-r">
+      {/* Sticky: with a long transcript the page scrolls, and Run, Stop and the settings stay on screen. */}
+      <aside className="flex w-full shrink-0 flex-col gap-3 overflow-y-auto border-b border-zinc-200 bg-zinc-50 p-4 lg:sticky lg:top-0 lg:max-h-screen lg:w-80 lg:self-start lg:border-b-0">
         <div className="flex gap-2">
           <Button variant="primary" data-testid="run-button" disabled={busy} onClick={startFresh} title="Ctrl/⌘+Enter">
             {busy ? <Spinner /> : null} Run rollout
@@ -147,7 +148,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
         )}
       </aside>
 
-      <section className="flex min-w-0 flex-1 flex-col gap-3 overflow-y-auto p-4" data-testid="chat-main">
+      <section className="flex min-w-0 flex-1 flex-col gap-3 overflow-y-auto p-4 lg:border-l lg:border-zinc-200" data-testid="chat-main">
         <RunTabs runs={runs} selected={rollouts.selected} onSelect={selectRun} />
 
         {!current && (
