@@ -2,7 +2,7 @@
 import { readNdjson } from "@/lib/http/read-ndjson";
 import type { RowQuery } from "@/lib/data/query";
 import { writeRowQuery } from "@/lib/data/query";
-import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, ReexecRecord, RowsPage } from "@/lib/data/types";
+import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, PromptSteps, ReexecRecord, RowsPage } from "@/lib/data/types";
 
 // Browser-side calls to /api/datasets. Failures come back as values, never thrown into React.
 
@@ -74,6 +74,7 @@ export const api = {
   sample: (id: string, row: number, q: RowQuery, signal?: AbortSignal) =>
     call<SampleResponse>(`/api/datasets/${id}/samples/${row}?${queryString(q)}`, { signal }),
   group: (id: string, group: number) => call<GroupSummary>(`/api/datasets/${id}/groups/${group}`),
+  steps: (id: string, row: number) => call<PromptSteps>(`/api/datasets/${id}/steps?row=${row}`),
   problems: (id: string) => call<{ total: number; kept: number; problems: Problem[] }>(`/api/datasets/${id}/problems?limit=2000`),
   histogram: (id: string, which: "recorded" | "rescored") =>
     call<{ min: number; max: number; counts: number[]; missing: number }>(`/api/datasets/${id}/histogram?which=${which}`),

@@ -12,6 +12,7 @@ import { DiffView } from "./diff-view";
 import { FilePicker } from "./file-picker";
 import { FilterBar } from "./filter-bar";
 import { GroupView } from "./group-view";
+import { StepsView } from "./steps-view";
 import { ProblemsPanel } from "./problems-panel";
 import { SampleDetail } from "./sample-detail";
 import { SampleList } from "./sample-list";
@@ -85,7 +86,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
       />
       <FilterBar query={url.query} statuses={info.statuses} onChange={setQuery} search={search} hasRescore={!!info.rescore} hasReexec={!!info.reexec} />
       <div className="flex min-h-0 flex-1">
-        <div className={cn("flex min-h-0 min-w-0 flex-col border-r border-zinc-200 bg-white", url.sample === null && panel === "detail" ? "flex-1" : panel === "detail" && url.view === "group" ? "w-[30%]" : "w-[46%]")}>
+        <div className={cn("flex min-h-0 min-w-0 flex-col border-r border-zinc-200 bg-white", url.sample === null && panel === "detail" ? "flex-1" : panel === "detail" && (url.view === "group" || url.view === "steps") ? "w-[30%]" : "w-[46%]")}>
           <SampleList
             datasetId={info.id}
             query={url.query}
@@ -133,6 +134,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
             {sample && url.view === "group" && sample.group >= 0 && (
               <GroupView datasetId={info.id} group={sample.group} selected={url.sample} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} onFilter={() => setQuery({ ...url.query, group: sample.group })} />
             )}
+            {sample && url.view === "steps" && <StepsView datasetId={info.id} row={sample.sample.row} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} />}
             {sample && url.view === "diff" && (
               <DiffView datasetId={info.id} query={url.query} left={sample.sample} right={url.other} onPickRight={(row) => setUrl({ other: row })} onClose={() => setUrl({ view: "sample", other: null })} />
             )}
@@ -146,6 +148,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
                 onTurn={(t) => setUrl({ turn: t })}
                 onTab={(t) => setUrl({ tab: t })}
                 onGroup={() => setUrl({ view: "group" })}
+                onSteps={() => setUrl({ view: "steps" })}
                 onDiff={() => setUrl({ view: "diff", other: url.other ?? sample.nav.next ?? sample.nav.prev })}
                 onReexecute={() => void reexec.run()}
                 reexecRunning={reexec.running}

@@ -39,6 +39,7 @@ export function SampleDetail({
   onTurn,
   onTab,
   onGroup,
+  onSteps,
   onDiff,
   onReexecute,
   reexecRunning,
@@ -52,6 +53,8 @@ export function SampleDetail({
   onTurn: (t: number) => void;
   onTab: (t: DetailTab) => void;
   onGroup: () => void;
+  /** Opens "Over steps" (only for samples that carry a training step). */
+  onSteps?: () => void;
   onDiff: () => void;
   onReexecute: () => void;
   reexecRunning: boolean;
@@ -119,6 +122,11 @@ export function SampleDetail({
           <Button size="sm" onClick={onGroup} data-testid="open-group" disabled={s.row < 0}>
             Group
           </Button>
+          {onSteps && s.step != null && (
+            <Button size="sm" onClick={onSteps} data-testid="open-steps" title="This prompt's answers at every training step">
+              Over steps
+            </Button>
+          )}
           <Button size="sm" onClick={onDiff} data-testid="open-diff">
             Diff…
           </Button>

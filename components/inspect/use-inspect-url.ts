@@ -9,7 +9,7 @@ import { datasetFormats } from "@/lib/data/types";
 // Everything a person would share lives in the URL: file, format override, filters,
 // the open sample, its turn and the view.
 
-export const detailViews = ["sample", "group", "diff"] as const;
+export const detailViews = ["sample", "group", "diff", "steps"] as const;
 export type DetailView = (typeof detailViews)[number];
 export const detailTabs = ["trajectory", "tokens", "raw"] as const;
 export type DetailTab = (typeof detailTabs)[number];
