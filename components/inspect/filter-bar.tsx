@@ -77,9 +77,9 @@ export function FilterBar({
     else next.add(s);
     set({ status: next.size ? [...next].join(",") : undefined });
   };
-  const ranges = [query.rmin, query.rmax, query.tcmin, query.tcmax].filter((v) => v !== undefined).length;
+  const ranges = [query.rmin, query.rmax, query.tcmin, query.tcmax, query.lpmin].filter((v) => v !== undefined).length;
   const active =
-    !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined ||
+    !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined || query.lpmin !== undefined ||
     query.err || query.disagree || query.mismatch || !!query.q || query.group !== undefined;
   return (
     <div data-testid="filter-bar" className="flex flex-col gap-1 border-b border-zinc-200 bg-white px-3 py-1">
@@ -128,6 +128,9 @@ export function FilterBar({
               <NumberBox testId="filter-tcmin" label="tool calls ≥" value={query.tcmin} onCommit={(v) => set({ tcmin: v })} />
               <NumberBox testId="filter-tcmax" label="≤" value={query.tcmax} onCommit={(v) => set({ tcmax: v })} />
             </div>
+            <div className="flex items-center gap-2" title="train dumps: max |log_probs − rollout_log_probs| over the loss-masked tokens">
+              <NumberBox testId="filter-lpmin" label="|Δlogp| max ≥" value={query.lpmin} onCommit={(v) => set({ lpmin: v })} />
+            </div>
           </div>
         </details>
         <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
@@ -142,7 +145,7 @@ export function FilterBar({
           </span>
         )}
         {active && (
-          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, err: false, disagree: false, mismatch: false, q: undefined, group: undefined })}>
+          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, lpmin: undefined, err: false, disagree: false, mismatch: false, q: undefined, group: undefined })}>
             Clear filters
           </Button>
         )}

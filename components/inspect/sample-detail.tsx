@@ -15,6 +15,7 @@ import { MarkdownText, SegmentView } from "./segment-view";
 import { samplePieces } from "@/components/tokens/pieces";
 import { TokenView } from "@/components/tokens/token-view";
 import type { DetailTab } from "./use-inspect-url";
+import { LogprobHeatmap } from "./logprob-heatmap";
 import { useSampleTokens } from "./use-sample-tokens";
 import { verdictOf, verdictStyle } from "./verdict";
 
@@ -164,6 +165,7 @@ export function SampleDetail({
         </div>
       )}
       {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}
+      {s.per_token && <LogprobHeatmap sample={s} pieces={data.token_pieces} />}
       <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
         {(["trajectory", "tokens", "raw"] as DetailTab[]).map((t) => (
           <button

@@ -20,6 +20,11 @@ interface Column {
   render: (r: RowSummary) => React.ReactNode;
 }
 
+const logprobColumns: Column[] = [
+  { key: "lp_max", label: "|Δlogp| max", width: "w-24", render: (r) => <span data-testid="row-lp-max">{r.lp_max == null ? "—" : r.lp_max.toFixed(3)}</span> },
+  { key: "lp_mean", label: "|Δlogp| mean", width: "w-24", render: (r) => (r.lp_mean == null ? "—" : r.lp_mean.toFixed(4)) },
+];
+
 function fmtNum(v: number | null): string {
   if (v === null) return "—";
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
@@ -162,9 +167,11 @@ export function SampleList({
   const rows: { pos: number; r: RowSummary | undefined }[] = [];
   for (let pos = first; pos < Math.min(total, last); pos++) rows.push({ pos, r: pages.get(Math.floor(pos / PAGE))?.[pos % PAGE] });
   const sortKey = query.sort ?? "row";
-  const cols = showRescore
-    ? [...columns, { key: "rescored" as SortKey, label: "rescored", width: "w-16", render: (r: RowSummary) => <span className={r.rescored !== null && r.rescored !== r.reward ? "font-semibold text-red-700" : ""}>{fmtNum(r.rescored)}</span> }]
+  const withRescore = showRescore
+    ? [...columns, { key: "rescored" as SortKey, label: "rescored", width: "w-16", render: (r: RowSummary) => <span className={r.rescored !== null && r.reward !== null && r.rescored !== r.reward ? "font-semibold text-red-700" : ""}>{fmtNum(r.rescored)}</span> }]
     : columns;
+  // Train dumps: the trainer-vs-rollout logprob gap per sample (components/inspect/logprob-heatmap.tsx).
+  const cols = rows.some(({ r }) => r?.lp_max !== undefined) ? [...withRescore, ...logprobColumns] : withRescore;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="sample-list">

@@ -2,7 +2,7 @@
 // the query string of the rows route and the body of batch actions.
 import { z } from "zod";
 
-export const sortKeys = ["row", "index", "group", "status", "reward", "acc", "tool_calls", "response_length", "rescored"] as const;
+export const sortKeys = ["row", "index", "group", "status", "reward", "acc", "tool_calls", "response_length", "rescored", "lp_max", "lp_mean"] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 const optNumber = z
@@ -35,6 +35,8 @@ export const rowQuerySchema = z.object({
   /** Only rows whose re-execution did not match. */
   mismatch: optFlag,
   group: optNumber,
+  /** Train dumps: only rows whose max |log_probs − rollout_log_probs| is at least this ("mismatch above X"). */
+  lpmin: optNumber,
   q: z.string().max(2000).optional(),
   /** Treat q as a regular expression. */
   re: optFlag,

@@ -24,6 +24,9 @@ export class RowStore {
   rescored: Float64Array;
   rescoredAcc: Int8Array;
   reexec: Uint8Array;
+  /** Train dumps: max / mean |log_probs − rollout_log_probs| (NaN absent). */
+  lpMax: Float64Array;
+  lpMean: Float64Array;
   previews: string[] = [];
   readonly statuses: string[] = [];
   private statusIds = new Map<string, number>();
@@ -46,6 +49,8 @@ export class RowStore {
     this.rescored = new Float64Array(initial).fill(NaN);
     this.rescoredAcc = new Int8Array(initial).fill(-1);
     this.reexec = new Uint8Array(initial);
+    this.lpMax = new Float64Array(initial).fill(NaN);
+    this.lpMean = new Float64Array(initial).fill(NaN);
   }
 
   private grow(): void {
@@ -72,6 +77,8 @@ export class RowStore {
     this.rescored = g(this.rescored, NaN);
     this.rescoredAcc = g(this.rescoredAcc, -1);
     this.reexec = g(this.reexec);
+    this.lpMax = g(this.lpMax, NaN);
+    this.lpMean = g(this.lpMean, NaN);
     this.cap = cap;
   }
 
@@ -147,6 +154,10 @@ export class RowStore {
     this.rescored[i] = score;
     this.rescoredAcc[i] = acc === undefined ? -1 : acc ? 1 : 0;
   }
+  setLogprobDiff(i: number, max: number, mean: number): void {
+    this.lpMax[i] = max;
+    this.lpMean[i] = mean;
+  }
   clearRescored(): void {
     this.rescored.fill(NaN);
     this.rescoredAcc.fill(-1);
@@ -171,6 +182,7 @@ export class RowStore {
       rescored_acc: racc < 0 ? null : racc === 1,
       reexec: this.reexecOf(i),
       preview: this.previews[i] ?? "",
+      ...(Number.isNaN(this.lpMax[i]!) ? {} : { lp_max: this.lpMax[i]!, lp_mean: this.lpMean[i]! }),
     };
   }
 

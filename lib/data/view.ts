@@ -44,6 +44,7 @@ export function filterOrder(s: RowStore, q: RowQuery, mask: Uint8Array | null): 
     if (q.tcmax !== undefined && (tc === NONE ? 0 : tc) > q.tcmax) continue;
     if (q.err && (s.flags[i]! & errorFlagMask) === 0) continue;
     if (q.group !== undefined && s.group[i] !== q.group) continue;
+    if (q.lpmin !== undefined && !(s.lpMax[i]! >= q.lpmin)) continue;
     if (q.disagree) {
       const rs = s.rescored[i]!;
       if (Number.isNaN(rs)) continue;
@@ -75,6 +76,8 @@ export function filterOrder(s: RowStore, q: RowQuery, mask: Uint8Array | null): 
     case "rescored": numeric(s.rescored); break;
     case "acc": for (const i of ids) keys[i] = s.acc[i]! < 0 ? NaN : s.acc[i]!; break;
     case "tool_calls": numeric(s.toolCalls, NONE); break;
+    case "lp_max": numeric(s.lpMax); break;
+    case "lp_mean": numeric(s.lpMean); break;
     case "response_length": for (const i of ids) keys[i] = s.respLenOf(i) ?? NaN; break;
     case "status": {
       const rank = [...s.statuses].map((name, id) => ({ name, id })).sort((a, b) => a.name.localeCompare(b.name));

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "@/lib/data/dataset";
+import { rowQuerySchema } from "@/lib/data/query";
 import { makeDumpsScript, torchPython } from "./testing/torch-python";
 
 // The readers through the Dataset seam: a .pt dump and folders open like any dataset in Inspect.
@@ -51,6 +52,22 @@ describe("dumps through the Dataset", () => {
     expect(sample.per_token?.log_probs).toHaveLength(sample.response_length!);
     expect(sample.per_token?.entropy?.[0]).toBe(0.100097656);
     ds.close();
+  });
+
+  it("sorts a train dump by its trainer-vs-rollout logprob gap and filters 'mismatch above X'", async () => {
+    const ds = await open("train_data/0.pt");
+    const byGap = await ds.view.page(rowQuerySchema.parse({ sort: "lp_max", desc: "1" }), 0, 10);
+    // make_dumps.py moves one token of sample i by 0.05 * (i + 1).
+    expect(byGap.rows.map((r) => r.index)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(byGap.rows[0]!.lp_max).toBeCloseTo(0.4, 5);
+    expect(byGap.rows[0]!.lp_mean).toBeCloseTo(0.4 / 5, 5); // sample 7: 6 response tokens, one masked
+    const above = await ds.view.page(rowQuerySchema.parse({ lpmin: "0.28" }), 0, 10);
+    expect(above.rows.map((r) => r.index)).toEqual([5, 6, 7]);
+    // A rollout dump has no such column.
+    const rollout = await open("rollout_data/0.pt");
+    expect((await rollout.view.page(rowQuerySchema.parse({}), 0, 1)).rows[0]!.lp_max).toBeUndefined();
+    ds.close();
+    rollout.close();
   });
 
   it("indexes a verl step folder with a step per row", async () => {
