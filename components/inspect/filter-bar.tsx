@@ -80,7 +80,7 @@ export function FilterBar({
   const ranges = [query.rmin, query.rmax, query.tcmin, query.tcmax, query.lpmin].filter((v) => v !== undefined).length;
   const active =
     !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined || query.lpmin !== undefined ||
-    query.err || query.disagree || query.mismatch || !!query.q || query.group !== undefined;
+    query.err || query.disagree || query.mismatch || query.same || !!query.q || query.group !== undefined;
   return (
     <div data-testid="filter-bar" className="flex flex-col gap-1 border-b border-zinc-200 bg-white px-3 py-1">
       {/* One wrapping row: at 1024x700 the header and filters must leave the list most of the screen. */}
@@ -136,6 +136,9 @@ export function FilterBar({
         <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
         {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onChange={(v) => set({ disagree: v })} />}
         {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onChange={(v) => set({ mismatch: v })} />}
+        <span title="Groups whose samples all have the same reward: std 0, so GRPO learns nothing from them">
+          <Toggle testId="filter-same" on={query.same} label="all-same groups" onChange={(v) => set({ same: v })} />
+        </span>
         {query.group !== undefined && (
           <span className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
             group {query.group}{" "}
@@ -145,7 +148,7 @@ export function FilterBar({
           </span>
         )}
         {active && (
-          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, lpmin: undefined, err: false, disagree: false, mismatch: false, q: undefined, group: undefined })}>
+          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, lpmin: undefined, err: false, disagree: false, mismatch: false, same: false, q: undefined, group: undefined })}>
             Clear filters
           </Button>
         )}

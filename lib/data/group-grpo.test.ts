@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "./dataset";
-import { grpoAdvantages } from "./grpo";
+import { allSameRewardGroups, grpoAdvantages } from "./grpo";
+import { rowQuerySchema } from "./query";
 import { toJsonl } from "./testing/fixtures";
 
 // The group view's advantages come from the row store's rewards of the whole group.
@@ -48,5 +49,20 @@ describe("group view advantages", () => {
     expect(g.grpo?.convention).toBe("verl");
     expect(g.grpo?.advantages[0]).toBeCloseTo(0.7071, 3);
     ds.close();
+  });
+});
+
+describe("all-same-reward filter", () => {
+  it("lists only rows of groups with 2+ samples whose rewards are all equal", async () => {
+    const rows = [sample(0, 1), sample(0, 0), sample(1, 0.5), sample(1, 0.5), sample(2, 1), sample(3, null), sample(3, null), sample(4, 0), sample(4, 0), sample(4, 0)];
+    const ds = await load("same.jsonl", toJsonl(rows));
+    const page = await ds.view.page(rowQuerySchema.parse({ same: "1" }), 0, 100);
+    expect(page.rows.map((r) => r.row)).toEqual([2, 3, 7, 8, 9]);
+    expect((await ds.view.page(rowQuerySchema.parse({}), 0, 100)).matched).toBe(10);
+    ds.close();
+  });
+
+  it("reads only the rows in use, not the store's spare capacity", () => {
+    expect([...allSameRewardGroups(new Int32Array([0, 0, 1, 0, 0]), new Float64Array([1, 1, 2, 0, 0]), 3)]).toEqual([1, 0]);
   });
 });

@@ -82,3 +82,26 @@ export function grpoAdvantages(rewards: (number | null)[], convention: GrpoConve
   });
   return { convention, n, mean, std, epsilon: GRPO_EPSILON, all_same, advantages, note };
 }
+
+/**
+ * Per group id: 1 when the group has 2+ samples and every reward is the same (slime's zero-std
+ * groups; a one-sample group is left out, or a file without groups would be all flagged).
+ */
+export function allSameRewardGroups(group: ArrayLike<number>, reward: ArrayLike<number>, rows = group.length): Uint8Array {
+  let max = -1;
+  for (let i = 0; i < rows; i++) if (group[i]! > max) max = group[i]!;
+  const first = new Float64Array(max + 1);
+  const count = new Uint32Array(max + 1);
+  const differs = new Uint8Array(max + 1);
+  for (let i = 0; i < rows; i++) {
+    const g = group[i]!;
+    if (g < 0) continue;
+    const r = reward[i]!;
+    if (count[g] === 0) first[g] = r;
+    else if (!(r === first[g])) differs[g] = 1; // NaN (no reward) never counts as the same
+    count[g] = count[g]! + 1;
+  }
+  const out = new Uint8Array(max + 1);
+  for (let g = 0; g <= max; g++) out[g] = count[g]! >= 2 && !differs[g] && !Number.isNaN(first[g]!) ? 1 : 0;
+  return out;
+}

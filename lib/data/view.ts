@@ -9,7 +9,7 @@ import type { SearchOutcome, SearchProgress } from "./text-cache";
 import { searchTextCache } from "./text-cache";
 import type { GroupSummary, NormalizedSample, RowsPage } from "./types";
 import { errorFlagMask } from "./types";
-import { grpoAdvantages } from "./grpo";
+import { allSameRewardGroups, grpoAdvantages } from "./grpo";
 
 // What the list shows: filters, sort order and text search over a Dataset's row summaries.
 // Orders and searches are cached per query; a batch job bumps `jobs.version`, which retires them.
@@ -31,6 +31,7 @@ export function filterOrder(s: RowStore, q: RowQuery, mask: Uint8Array | null): 
       }
     }
   }
+  const same = q.same ? allSameRewardGroups(s.group, s.reward, s.length) : null;
   const out = new Uint32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) {
@@ -44,6 +45,7 @@ export function filterOrder(s: RowStore, q: RowQuery, mask: Uint8Array | null): 
     if (q.tcmax !== undefined && (tc === NONE ? 0 : tc) > q.tcmax) continue;
     if (q.err && (s.flags[i]! & errorFlagMask) === 0) continue;
     if (q.group !== undefined && s.group[i] !== q.group) continue;
+    if (same && same[s.group[i]!] !== 1) continue;
     if (q.lpmin !== undefined && !(s.lpMax[i]! >= q.lpmin)) continue;
     if (q.disagree) {
       const rs = s.rescored[i]!;
