@@ -52,6 +52,7 @@ test("a 2 MB response without spaces: controls stay on screen, the text is cut w
   await page.keyboard.press("Escape");
   await page.getByTestId("open-diff").click();
   await expect(page.getByTestId("close-diff")).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId("diff-view")).toContainText("295,009 more characters)");
   await inspect.expectNoHorizontalOverflow();
   await page.screenshot({ path: test.info().outputPath("degenerate-diff.png") });
 });

@@ -20,7 +20,7 @@ export function DatasetHeader({ info, format, query, panel, onFormat, onPanel, o
       <span className="text-xs text-zinc-500">{info.container.replace("_", " ")}</span>
       <label className="flex items-center gap-1 text-xs text-zinc-600" title={info.detection_reasons.join("\n")}>
         format
-        <Select data-testid="format-select" value={format ?? ""} onChange={(e) => onFormat((e.target.value || undefined) as DatasetFormat | undefined)}>
+        <Select data-testid="format-select" className="max-w-[13rem]" value={format ?? ""} onChange={(e) => onFormat((e.target.value || undefined) as DatasetFormat | undefined)}>
           <option value="">auto: {formatLabels[info.detected]}</option>
           {datasetFormats.map((f) => (
             <option key={f} value={f}>

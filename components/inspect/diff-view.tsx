@@ -7,6 +7,8 @@ import type { RowQuery } from "@/lib/data/query";
 import type { NormalizedSample } from "@/lib/data/types";
 import { api } from "./api";
 
+const LINE_CUT = 5000;
+
 /** Two samples' responses side by side, line by line. */
 export function DiffView({ datasetId, query, left, right, onPickRight, onClose }: { datasetId: string; query: RowQuery; left: NormalizedSample; right: number | null; onPickRight: (row: number) => void; onClose: () => void }) {
   const [other, setOther] = useState<NormalizedSample | null>(null);
@@ -29,6 +31,8 @@ export function DiffView({ datasetId, query, left, right, onPickRight, onClose }
   }, [datasetId, right]);
   const rows = useMemo(() => (other ? sideBySide(diffLines(left.response, other.response)) : []), [left.response, other]);
   const changed = rows.filter((r) => r.left?.op !== "equal").length;
+  // A 300 kB line would fill the pane with one run of characters: cut it, and say so.
+  const cut = (t: string | undefined) => (t === undefined ? "" : t.length > LINE_CUT ? `${t.slice(0, LINE_CUT)} … (${(t.length - LINE_CUT).toLocaleString()} more characters)` : t);
   return (
     <div data-testid="diff-view" className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-white px-4 py-2 text-sm">
@@ -57,9 +61,9 @@ export function DiffView({ datasetId, query, left, right, onPickRight, onClose }
             {rows.map((r, i) => (
               <tr key={i} data-testid={r.left?.op === "equal" ? undefined : "diff-change"}>
                 <td className="w-10 select-none border-r border-zinc-100 px-1 text-right text-zinc-400">{r.left?.a !== undefined ? r.left.a + 1 : ""}</td>
-                <td className={cn("whitespace-pre-wrap break-all px-2", r.left?.op === "delete" && "bg-red-50 text-red-900", !r.left && "bg-zinc-50")}>{r.left?.text ?? ""}</td>
+                <td className={cn("whitespace-pre-wrap break-all px-2", r.left?.op === "delete" && "bg-red-50 text-red-900", !r.left && "bg-zinc-50")}>{cut(r.left?.text)}</td>
                 <td className="w-10 select-none border-x border-zinc-100 px-1 text-right text-zinc-400">{r.right?.b !== undefined ? r.right.b + 1 : ""}</td>
-                <td className={cn("whitespace-pre-wrap break-all px-2", r.right?.op === "insert" && "bg-green-50 text-green-900", !r.right && "bg-zinc-50")}>{r.right?.text ?? ""}</td>
+                <td className={cn("whitespace-pre-wrap break-all px-2", r.right?.op === "insert" && "bg-green-50 text-green-900", !r.right && "bg-zinc-50")}>{cut(r.right?.text)}</td>
               </tr>
             ))}
           </tbody>

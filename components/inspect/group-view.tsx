@@ -83,6 +83,22 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
     return () => el.removeEventListener("wheel", onWheel);
   }, [data]);
 
+  // When a person scrolls (wheel, scrollbar), the focused card follows what they see.
+  const onScroll = () => {
+    const el = strip.current;
+    if (!el) return;
+    const a = el.getBoundingClientRect();
+    const cards = [...el.querySelectorAll<HTMLElement>("[data-card]")];
+    const seen = (c: HTMLElement) => {
+      const b = c.getBoundingClientRect();
+      return Math.min(b.right, a.right) - Math.max(b.left, a.left) >= b.width / 2;
+    };
+    const cur = cards[focusRef.current];
+    if (cur && seen(cur)) return;
+    const k = cards.findIndex(seen);
+    if (k >= 0) setFocus(k);
+  };
+
   if (error) return <p className="p-4 text-sm text-red-700">{error}</p>;
   const first = data?.samples[0];
   return (
@@ -134,7 +150,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
         </div>
       )}
       {data && (
-        <div ref={strip} data-testid="group-strip" tabIndex={0} className="flex min-h-0 min-w-0 flex-1 gap-3 overflow-x-auto overflow-y-hidden p-3 outline-none">
+        <div ref={strip} data-testid="group-strip" tabIndex={0} onScroll={onScroll} className="flex min-h-0 min-w-0 flex-1 gap-3 overflow-x-auto overflow-y-hidden p-3 outline-none">
           {data.samples.map((s, k) => {
             const turns = segmentResponse(s.response);
             const answer = turns.flatMap((t) => t.segments).find((x) => x.kind === "answer");
