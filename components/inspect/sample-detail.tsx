@@ -111,7 +111,7 @@ export function SampleDetail({
         </div>
         {data.rescore && (
           <Field label="recomputed" testId="detail-rescored">
-            <span className={data.rescore.score !== s.reward ? "font-semibold text-red-700" : "text-green-700"}>
+            <span className={s.reward !== null && data.rescore.score !== s.reward ? "font-semibold text-red-700" : s.reward === null ? "text-zinc-700" : "text-green-700"}>
               {data.rescore.error ? `error: ${data.rescore.error}` : `${data.rescore.score}${data.rescore.pred !== undefined ? ` (pred ${data.rescore.pred})` : ""}`}
             </span>
           </Field>
