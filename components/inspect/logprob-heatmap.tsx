@@ -85,7 +85,7 @@ export function LogprobHeatmap({ sample, pieces }: { sample: NormalizedSample; p
               data-value={Number.isFinite(v) ? v : ""}
               title={title}
               style={{ background: masked ? undefined : colour(v, scale, signed) }}
-              className={cn("rounded-sm", masked && "bg-zinc-200 text-zinc-400")}
+              className={cn("mx-px inline-block min-w-[1.25rem] rounded-sm px-0.5 text-center", masked && "bg-zinc-200 text-zinc-400")}
             >
               {text}
             </span>
