@@ -136,9 +136,7 @@ export function FilterBar({
         <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
         {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onChange={(v) => set({ disagree: v })} />}
         {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onChange={(v) => set({ mismatch: v })} />}
-        <span title="Groups whose samples all have the same reward: std 0, so GRPO learns nothing from them">
-          <Toggle testId="filter-same" on={query.same} label="all-same groups" onChange={(v) => set({ same: v })} />
-        </span>
+        <Toggle testId="filter-same" on={query.same} label="all-same groups" title="Groups whose samples all have the same reward: std 0, so GRPO learns nothing from them" onChange={(v) => set({ same: v })} />
         {query.group !== undefined && (
           <span className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
             group {query.group}{" "}

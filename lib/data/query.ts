@@ -37,8 +37,6 @@ export const rowQuerySchema = z.object({
   group: optNumber,
   /** Only rows of groups (2+ samples) whose rewards are all the same: GRPO learns nothing from them. */
   same: optFlag,
-  /** Only rows of groups (2+ samples) whose rewards are all the same: GRPO learns nothing from them. */
-  same: optFlag,
   /** Train dumps: only rows whose max |log_probs − rollout_log_probs| is at least this ("mismatch above X"). */
   lpmin: optNumber,
   q: z.string().max(2000).optional(),
