@@ -15,7 +15,9 @@ const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-hostile-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
 // Default: local, plus docker whenever it is reachable (always under CI; see docker-test-gate.ts).
 // After the state dir is set: the gate reads the (cached) server environment.
-const backendNames = (process.env.HOSTILE_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
+// "local" runs through the session's fork server (the default); "local-spawn" is the same backend
+// with a bwrap spawn per run (PLAYGROUND_LOCAL_FORKSERVER=0). Both paths must hold.
+const backendNames = (process.env.HOSTILE_BACKENDS ?? ((await dockerGate()).run ? "local,local-spawn,docker" : "local,local-spawn")).split(",").filter(Boolean);
 
 // A secret the sandbox must not read: the repo's .env when there is one (never created: the test
 // writes nothing into the work tree), and always a planted one outside both the repo and /tmp.
@@ -66,7 +68,7 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
 
   beforeAll(async () => {
     const { getBackend } = await import("../registry");
-    const b = getBackend(name);
+    const b = name === "local-spawn" ? new (await import("./local")).LocalBackend({ forkServer: false }) : getBackend(name);
     if (!b) throw new Error(`backend ${name} is not registered`);
     backend = b;
     const limits = { timeout_s: 4, memory_mb: 256, max_processes: 64, file_size_mb: 16, cpu_time_s: 30, output_bytes: 1024 * 1024 };
