@@ -63,8 +63,8 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
         <h1 className="text-lg font-semibold">Inspect a rollout dump or dataset</h1>
         <p className="text-sm text-zinc-600">
           JSONL, JSON arrays and Parquet: slime rollout samples, chat-message datasets, verl generation dumps and prompt/label
-          datasets. slime&apos;s <code>--save-debug-rollout-data</code> pickles: convert them first with{" "}
-          <code>scripts/convert-debug-rollout.py</code>.
+          datasets. slime&apos;s <code>.pt</code> rollout and train dumps open as they are; type a folder&apos;s path to open a
+          folder of dumps or of verl <code>{"{step}"}.jsonl</code> files as one dataset.
         </p>
       </div>
       <div className="rounded-lg border border-zinc-200 bg-white p-4">
