@@ -232,18 +232,27 @@ describe("code_interpreter (slime ReTool text)", () => {
       "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
       "while True: pass",
     ];
-    for (const code of cases) {
-      const slime = JSON.parse(
-        execFileSync(py.value.executable, [path.join(__dirname, "fixtures/slime_execute_code.py")], {
-          input: JSON.stringify({ code, timeout }),
-          encoding: "utf8",
-        }),
-      ) as { result: string; script: string | null };
-      const expected = slime.script ? slime.result.replaceAll(slime.script, SLIME_SCRIPT_PATH) : slime.result;
-      const ours = await sb.executeTool("code_interpreter", { code });
-      expect(ours.output, JSON.stringify(code)).toBe(expected);
+    // Both local paths: the session's fork server (the default) and a bwrap spawn per run.
+    const spawnBackend = new LocalBackend({ forkServer: false });
+    const spawned = await spawnBackend.create({ limits: { timeout_s: timeout } });
+    try {
+      for (const code of cases) {
+        const slime = JSON.parse(
+          execFileSync(py.value.executable, [path.join(__dirname, "fixtures/slime_execute_code.py")], {
+            input: JSON.stringify({ code, timeout }),
+            encoding: "utf8",
+          }),
+        ) as { result: string; script: string | null };
+        const expected = slime.script ? slime.result.replaceAll(slime.script, SLIME_SCRIPT_PATH) : slime.result;
+        const ours = await sb.executeTool("code_interpreter", { code });
+        expect(ours.output, JSON.stringify(code)).toBe(expected);
+        const viaSpawn = await spawned.executeTool("code_interpreter", { code });
+        expect(viaSpawn.output, `spawn path: ${JSON.stringify(code)}`).toBe(expected);
+      }
+    } finally {
+      await spawnBackend.shutdown();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe("python lookup", () => {
