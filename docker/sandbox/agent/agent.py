@@ -380,6 +380,7 @@ def run_python_inline(code, env):
     main.__dict__["__builtins__"] = __builtins__
     sys.modules["__main__"] = main
     status = 0
+    interrupted = False
     try:
         try:
             compiled = compile(code, "<string>", "exec")
@@ -397,6 +398,7 @@ def run_python_inline(code, env):
         except BaseException:  # noqa: BLE001
             pass
         status = 130 if isinstance(e, KeyboardInterrupt) else 1
+        interrupted = isinstance(e, KeyboardInterrupt)
     try:
         if "threading" in sys.modules:
             sys.modules["threading"]._shutdown()
@@ -410,6 +412,10 @@ def run_python_inline(code, env):
             f.flush()
         except BaseException:  # noqa: BLE001 - e.g. a closed pipe: Python exits 120 then
             status = status or 120
+    if interrupted:
+        # CPython ends on an unhandled KeyboardInterrupt by killing itself with SIGINT (status -2).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
     os._exit(status)
 
 
