@@ -57,7 +57,11 @@ for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700
 
 test("a folder of verl step files opens as one dataset; a folder of slime dumps too", async ({ page }) => {
   const inspect = new InspectPage(page);
-  await inspect.goto(`file=${encodeURIComponent(`${dir}/verl_rollouts`)}`);
+  // From the data directory listing: into the folder, then "open this folder".
+  await inspect.goto();
+  await page.getByTestId(`data-file-${dir}`).click();
+  await page.getByTestId("data-file-verl_rollouts").click();
+  await page.getByTestId("open-folder").click();
   await expect(page.getByTestId("indexed")).toBeVisible({ timeout: 60_000 });
   await expect(inspect.listCount()).toHaveText("12 samples");
   await inspect.goto(`file=${encodeURIComponent(`${dir}/rollout_data`)}`);

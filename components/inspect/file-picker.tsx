@@ -102,6 +102,12 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
             Open
           </Button>
         </form>
+        {dir && listing?.entries.some((e) => /\.(pt|pth|pkl)$|^\d+\.jsonl$|^(train|rollout)_data$/.test(e.name)) && (
+          // A folder of slime dumps or verl {step}.jsonl files is one dataset (lib/data/readers).
+          <Button size="sm" variant="ghost" data-testid="open-folder" className="mb-2" onClick={() => onOpen(dir)}>
+            Open this folder as one dataset (a step column per file)
+          </Button>
+        )}
         <ul data-testid="data-dir-listing" className="divide-y divide-zinc-100 text-sm">
           {dir && (
             <li>
