@@ -16,16 +16,22 @@ Why PID 1: inside a PID namespace init cannot be killed by its own processes (ki
 os.kill(os.getppid()) do nothing to it), and every orphan is re-parented to it, so the agent can
 reap and sweep everything a run leaves behind.
 """
-import base64
-import errno
-import json
-import os
-import resource
-import selectors
-import signal
-import stat
 import sys
-import time
+
+# What a fresh `python3 -c` has loaded: an inline run drops every module imported after this.
+_FRESH_MODULES = frozenset(sys.modules)
+
+import base64  # noqa: E402
+import errno  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import selectors  # noqa: E402
+import signal  # noqa: E402
+import stat  # noqa: E402
+import time  # noqa: E402
+
+from pyinline import run_python_inline  # noqa: E402
 
 WORKDIR = "/sandbox"
 PROTOCOL_VERSION = 1
@@ -293,7 +299,7 @@ def start_run(rid, req):
             code = inline_python_code(argv, req)
             if code is not None:
                 os.close(exc_w)
-                run_python_inline(code, env)  # never returns
+                run_inline(code, env)  # never returns
             os.execvpe(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
             msg = f"{type(e).__name__}: {e}" if not isinstance(e, OSError) else f"{argv[0]}: {e.strerror}"
@@ -348,88 +354,15 @@ def inline_python_code(argv, req):
     return None
 
 
-def run_python_inline(code, env):
-    """Behaves like `python3 -c code` would in this child: stdio, argv, sys.path, environment,
-    __main__, traceback printing, SystemExit codes, non-daemon threads and atexit at the end."""
-    import atexit
-    import io
-    import types
-
+def run_inline(code, env):
+    """In the forked run: the agent's signal handlers and descriptors go, then pyinline makes the
+    rest behave as `python3 -c code` would."""
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.closerange(3, 65536)
-    os.environ.clear()
-    os.environ.update(env)
-    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
-
-    def stream(fd, mode, errors, line_buffering=False):
-        raw = io.FileIO(fd, mode, closefd=False)
-        if mode == "r":
-            return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors=errors)
-        buf = io.BufferedWriter(raw)
-        return io.TextIOWrapper(buf, encoding="utf-8", errors=errors, line_buffering=line_buffering, write_through=unbuffered)
-
-    sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
-    sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
-    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", line_buffering=True)
-    sys.argv = ["-c"]
-    sys.path[0] = ""
-    main = types.ModuleType("__main__")
-    main.__dict__["__builtins__"] = __builtins__
-    sys.modules["__main__"] = main
-    status = 0
-    interrupted = False
-    try:
-        try:
-            compiled = compile(code, "<string>", "exec")
-        except SyntaxError as e:
-            sys.excepthook(type(e), e.with_traceback(None), None)
-            status = 1
-        else:
-            exec(compiled, main.__dict__)
-    except SystemExit as e:
-        status = exit_status(e)
-    except BaseException as e:  # noqa: BLE001 - printed like the interpreter does
-        tb = e.__traceback__.tb_next if e.__traceback__ else None
-        try:
-            sys.excepthook(type(e), e.with_traceback(tb), tb)
-        except BaseException:  # noqa: BLE001
-            pass
-        status = 130 if isinstance(e, KeyboardInterrupt) else 1
-        interrupted = isinstance(e, KeyboardInterrupt)
-    try:
-        if "threading" in sys.modules:
-            sys.modules["threading"]._shutdown()
-        atexit._run_exitfuncs()
-    except SystemExit as e:
-        status = exit_status(e)
-    except BaseException:  # noqa: BLE001
-        pass
-    for f in (sys.stdout, sys.stderr):
-        try:
-            f.flush()
-        except BaseException:  # noqa: BLE001 - e.g. a closed pipe: Python exits 120 then
-            status = status or 120
-    if interrupted:
-        # CPython ends on an unhandled KeyboardInterrupt by killing itself with SIGINT (status -2).
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
-    os._exit(status)
-
-
-def exit_status(e):
-    code = e.code
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    try:
-        print(code, file=sys.stderr)
-    except BaseException:  # noqa: BLE001
-        pass
-    return 1
+    run_python_inline(code, env, _FRESH_MODULES)
 
 
 def oom_prefer(score):

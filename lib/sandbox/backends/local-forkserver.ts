@@ -13,6 +13,9 @@ import { Capture, drainLimit } from "./local-run";
 export const FORKSERVER_SCRIPT = path.resolve(process.cwd(), "lib/sandbox/backends/local-forkserver.py");
 /** Where the script is bound read-only inside the sandbox. */
 export const FORKSERVER_MOUNT = "/opt/rollout-playground/forkserver.py";
+/** The inline `python -c` runner the Docker agent uses too, bound beside the script. */
+export const PYINLINE_SCRIPT = path.resolve(process.cwd(), "docker/sandbox/agent/pyinline.py");
+export const PYINLINE_MOUNT = "/opt/rollout-playground/pyinline.py";
 
 const KIND_OUT = 1;
 const KIND_ERR = 2;

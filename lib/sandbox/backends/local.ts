@@ -20,7 +20,7 @@ import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
-import { FORKSERVER_MOUNT, FORKSERVER_SCRIPT, LocalForkServer } from "./local-forkserver";
+import { FORKSERVER_MOUNT, FORKSERVER_SCRIPT, LocalForkServer, PYINLINE_MOUNT, PYINLINE_SCRIPT } from "./local-forkserver";
 import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
@@ -205,6 +205,7 @@ class LocalSession implements SandboxRuntime {
         // bwrap would create the mount point's parents 0700, out of the run user's reach.
         "--perms", "0755", "--dir", path.posix.dirname(FORKSERVER_MOUNT),
         "--ro-bind", FORKSERVER_SCRIPT, FORKSERVER_MOUNT,
+        "--ro-bind", PYINLINE_SCRIPT, PYINLINE_MOUNT,
         "--chdir", "/sandbox",
       ];
       if (isRoot()) args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", h.setpriv!, `--reuid=${this.uid}`, `--regid=${this.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all");

@@ -1,0 +1,93 @@
+"""Runs `python3 -c CODE` inside an already-initialised interpreter that has just forked: the
+shared core of the Docker agent (agent.py) and the local backend's fork server
+(lib/sandbox/backends/local-forkserver.py). The caller has set up stdio on fds 0-2, signals and
+limits; this makes the rest look like a fresh interpreter and never returns."""
+import os
+import signal
+import sys
+
+
+def run_python_inline(code, env, fresh_modules):
+    """Behaves as `python3 -c code` would: stdio, argv, sys.path, environment, a fresh __main__,
+    only the modules a fresh interpreter has, traceback printing, SystemExit codes, then
+    non-daemon threads and atexit handlers at the end."""
+    import io
+    import types
+
+    os.environ.clear()
+    os.environ.update(env)
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
+
+    def stream(fd, mode, errors, line_buffering=False):
+        raw = io.FileIO(fd, mode, closefd=False)
+        if mode == "r":
+            return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8", errors=errors)
+        return io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors=errors, line_buffering=line_buffering, write_through=unbuffered)
+
+    sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
+    sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
+    sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", line_buffering=True)
+    sys.argv = ["-c"]
+    sys.path[0] = ""
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = __builtins__
+    # `python -c` creates __main__ as a built-in module.
+    main.__loader__ = sys.modules["_frozen_importlib"].BuiltinImporter
+    main.__annotations__ = {}
+    for name in [m for m in sys.modules if m not in fresh_modules]:
+        del sys.modules[name]
+    sys.modules["__main__"] = main
+    status = 0
+    interrupted = False
+    try:
+        try:
+            compiled = compile(code, "<string>", "exec")
+        except SyntaxError as e:
+            sys.excepthook(type(e), e.with_traceback(None), None)
+            status = 1
+        else:
+            exec(compiled, main.__dict__)
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException as e:  # noqa: BLE001 - printed like the interpreter does
+        tb = e.__traceback__.tb_next if e.__traceback__ else None
+        try:
+            sys.excepthook(type(e), e.with_traceback(tb), tb)
+        except BaseException:  # noqa: BLE001
+            pass
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
+        interrupted = isinstance(e, KeyboardInterrupt)
+    try:
+        if "threading" in sys.modules:
+            sys.modules["threading"]._shutdown()
+        import atexit
+
+        atexit._run_exitfuncs()
+    except SystemExit as e:
+        status = exit_status(e)
+    except BaseException:  # noqa: BLE001
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except BaseException:  # noqa: BLE001 - e.g. a closed pipe: Python exits 120 then
+            status = status or 120
+    if interrupted:
+        # CPython ends on an unhandled KeyboardInterrupt by killing itself with SIGINT (status -2).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    os._exit(status)
+
+
+def exit_status(e):
+    code = e.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    try:
+        print(code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001
+        pass
+    return 1
