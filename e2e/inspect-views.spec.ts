@@ -25,6 +25,15 @@ test.beforeAll(() => {
     fs.writeFileSync(path.join(dir, `${step}.jsonl`), toJsonl(rows));
   }
 });
+const turnsFile = "e2e-inspect-views/turn-tags.jsonl";
+test.beforeAll(() => {
+  const searchR1 =
+    "<think>I need the capital first.</think>\n<search> capital of France </search>\n\n<information>Doc 1(Title: Paris) Paris is the capital of France.</information>\n\n" +
+    "<think>Now its population.</think>\n<search>population of Paris</search>\n\n<information>Doc 1(Title: Paris) 2.1 million</information>\n\n<think>Done.</think>\n<answer>2.1 million</answer>";
+  const custom = "plan: list the root\n<tool>ls /</tool>\n<result>bin etc</result>\nthen answer\n<final>bin</final>";
+  const rows = [searchR1, custom].map((response, i) => ({ prompt: `question ${i}`, response, label: "x", reward: 0, index: i, group_index: i }));
+  fs.writeFileSync(path.join(dataRoot, turnsFile), toJsonl(rows));
+});
 test.afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
 for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700 }]) {
@@ -96,3 +105,31 @@ for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700
     });
   });
 }
+
+test.describe("other multi-turn formats", () => {
+  test.use({ viewport: { width: 1024, height: 700 } });
+  test("search-r1 tags split into turns without settings; any tag pair from the turn tags field", async ({ page }) => {
+    const inspect = new InspectPage(page);
+    await inspect.goto(`file=${encodeURIComponent(turnsFile)}&sample=0`);
+    await inspect.expectSample(0);
+    await expect(page.getByTestId("turn-0")).toContainText("capital of France");
+    await expect(page.getByTestId("turn-0")).toContainText("Paris is the capital of France.");
+    await expect(page.getByTestId("turn-1")).toContainText("population of Paris");
+    await expect(page.getByTestId("turn-2").getByTestId("segment-answer")).toBeVisible();
+    await expect(page.getByTestId("turn-3")).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath("search-r1.png") });
+
+    await inspect.goto(`file=${encodeURIComponent(turnsFile)}&sample=1`);
+    await inspect.expectSample(1);
+    await expect(page.getByTestId("turn-1")).toHaveCount(0);
+    await page.getByTestId("turn-tags").fill("tool result");
+    await expect(page.getByTestId("turn-tags-error")).toBeVisible();
+    await page.getByTestId("turn-tags").fill("tool/result/final");
+    await page.getByTestId("turn-tags").press("Enter");
+    await inspect.expectParam("tags", "tool/result/final");
+    await expect(page.getByTestId("turn-0")).toContainText("ls /");
+    await expect(page.getByTestId("turn-0")).toContainText("bin etc");
+    await expect(page.getByTestId("turn-1").getByTestId("segment-answer")).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath("custom-tags.png") });
+  });
+});

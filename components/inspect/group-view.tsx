@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import { promptParts } from "@/lib/data/chat-link";
 import { segmentResponse } from "@/lib/data/segments";
+import type { TurnTags } from "@/lib/data/segments";
 import type { GroupSummary } from "@/lib/data/types";
 import { rowFlags } from "@/lib/data/types";
 import { api } from "./api";
@@ -18,7 +19,7 @@ import { verdictOf, verdictStyle } from "./verdict";
  * pass rate. The strip scrolls (scrollbar, Shift+wheel, ← →, the ‹ › buttons); the header never
  * scrolls away, and Escape (handled by the page) goes back to the sample.
  */
-export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilter }: { datasetId: string; group: number; selected: number | null; onOpen: (row: number) => void; onClose: () => void; onFilter: () => void }) {
+export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilter, tags }: { datasetId: string; group: number; selected: number | null; onOpen: (row: number) => void; onClose: () => void; onFilter: () => void; tags?: TurnTags }) {
   const [data, setData] = useState<GroupSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [focus, setFocus] = useState(0);
@@ -152,7 +153,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
       {data && (
         <div ref={strip} data-testid="group-strip" tabIndex={0} onScroll={onScroll} className="flex min-h-0 min-w-0 flex-1 gap-3 overflow-x-auto overflow-y-hidden p-3 outline-none">
           {data.samples.map((s, k) => {
-            const turns = segmentResponse(s.response);
+            const turns = segmentResponse(s.response, tags);
             const answer = turns.flatMap((t) => t.segments).find((x) => x.kind === "answer");
             const verdict = verdictOf(s, turns.length ? answer !== undefined : undefined);
             const vs = verdictStyle[verdict];

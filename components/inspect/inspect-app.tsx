@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import type { RowQuery, SortKey } from "@/lib/data/query";
-import { segmentResponse } from "@/lib/data/segments";
+import { parseTurnTags, segmentResponse } from "@/lib/data/segments";
 import type { RowsPage } from "@/lib/data/types";
 import { ActionsPanel } from "./actions-panel";
 import { DatasetHeader } from "./dataset-header";
@@ -13,6 +13,7 @@ import { FilePicker } from "./file-picker";
 import { FilterBar } from "./filter-bar";
 import { GroupView } from "./group-view";
 import { StepsView } from "./steps-view";
+import { TurnTagsField } from "./turn-tags-field";
 import { ProblemsPanel } from "./problems-panel";
 import { SampleDetail } from "./sample-detail";
 import { SampleList } from "./sample-list";
@@ -41,7 +42,8 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   });
   const [rootRef, rootHeight] = useFitHeight<HTMLDivElement>(info !== null);
 
-  const turnCount = useMemo(() => (sample ? Math.max(1, segmentResponse(sample.sample.response).length) : 1), [sample]);
+  const turnTags = useMemo(() => (url.tags ? parseTurnTags(url.tags) ?? undefined : undefined), [url.tags]);
+  const turnCount = useMemo(() => (sample ? Math.max(1, segmentResponse(sample.sample.response, turnTags).length) : 1), [sample, turnTags]);
   useInspectKeys({ sample, firstRow, turn: url.turn, turnCount, view: url.view }, setUrl);
 
   const select = useCallback((row: number) => setUrl({ sample: row, turn: 0, panel: "detail", view: url.view === "diff" ? "sample" : url.view }), [setUrl, url.view]);
@@ -132,7 +134,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
               </p>
             )}
             {sample && url.view === "group" && sample.group >= 0 && (
-              <GroupView datasetId={info.id} group={sample.group} selected={url.sample} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} onFilter={() => setQuery({ ...url.query, group: sample.group })} />
+              <GroupView tags={turnTags} datasetId={info.id} group={sample.group} selected={url.sample} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} onFilter={() => setQuery({ ...url.query, group: sample.group })} />
             )}
             {sample && url.view === "steps" && <StepsView datasetId={info.id} row={sample.sample.row} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} />}
             {sample && url.view === "diff" && (
@@ -149,6 +151,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
                 onTab={(t) => setUrl({ tab: t })}
                 onGroup={() => setUrl({ view: "group" })}
                 onSteps={() => setUrl({ view: "steps" })}
+                tags={turnTags}
                 onDiff={() => setUrl({ view: "diff", other: url.other ?? sample.nav.next ?? sample.nav.prev })}
                 onReexecute={() => void reexec.run()}
                 reexecRunning={reexec.running}
@@ -158,7 +161,10 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
           </div>
         )}
       </div>
-      <div className="border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">j / k: next / previous sample · ← → (↑ ↓): previous / next turn · Esc: leave the group / diff view</div>
+      <div className="flex flex-wrap items-center gap-x-4 border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">
+        <span>j / k: next / previous sample · ← → (↑ ↓): previous / next turn · Esc: leave the group / diff view</span>
+        <TurnTagsField value={url.tags} onChange={(tags) => setUrl({ tags, turn: 0 })} />
+      </div>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import { chatHandoff, chatHref, promptParts } from "@/lib/data/chat-link";
 import { segmentResponse } from "@/lib/data/segments";
+import type { TurnTags } from "@/lib/data/segments";
 import type { Turn } from "@/lib/data/types";
 import { rowFlagNames, rowFlags } from "@/lib/data/types";
 import type { SampleResponse } from "./api";
@@ -41,6 +42,7 @@ export function SampleDetail({
   onTab,
   onGroup,
   onSteps,
+  tags,
   onDiff,
   onReexecute,
   reexecRunning,
@@ -56,13 +58,15 @@ export function SampleDetail({
   onGroup: () => void;
   /** Opens "Over steps" (only for samples that carry a training step). */
   onSteps?: () => void;
+  /** Turn tags for non-ReTool formats (undefined: automatic). */
+  tags?: TurnTags;
   onDiff: () => void;
   onReexecute: () => void;
   reexecRunning: boolean;
   reexecError: string | null;
 }) {
   const s = data.sample;
-  const turns: Turn[] = useMemo(() => segmentResponse(s.response), [s.response]);
+  const turns: Turn[] = useMemo(() => segmentResponse(s.response, tags), [s.response, tags]);
   const { user, system } = useMemo(() => promptParts(s), [s]);
   const [showPrompt, setShowPrompt] = useState(false);
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);

@@ -26,6 +26,8 @@ export interface InspectUrlState {
   other: number | null;
   tab: DetailTab;
   panel: SidePanel;
+  /** Turn tags for non-ReTool formats ("action/observation[/answer]"), null: automatic. */
+  tags: string | null;
 }
 
 function int(v: string | null): number | null {
@@ -49,6 +51,7 @@ export function readInspectUrl(p: URLSearchParams): InspectUrlState {
     other: int(p.get("b")),
     tab: (detailTabs as readonly string[]).includes(tab ?? "") ? (tab as DetailTab) : "trajectory",
     panel: (sidePanels as readonly string[]).includes(panel ?? "") ? (panel as SidePanel) : "detail",
+    tags: p.get("tags") || null,
   };
 }
 
@@ -63,6 +66,7 @@ export function writeInspectUrl(s: InspectUrlState): string {
   if (s.other !== null) p.set("b", String(s.other));
   if (s.tab !== "trajectory") p.set("tab", s.tab);
   if (s.panel !== "detail") p.set("panel", s.panel);
+  if (s.tags) p.set("tags", s.tags);
   return p.toString();
 }
 
