@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Limits, RunOutcome } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { signalName } from "../proc";
-import { Capture, drainLimit } from "./local-run";
+import { Capture, capturedOutcome, drainLimit } from "./local-run";
 
 // Node's side of lib/sandbox/backends/local-forkserver.py: one long-lived interpreter per session
 // inside the session's bwrap sandbox, forking a supervisor + run per request. See the .py file
@@ -249,25 +249,12 @@ export class LocalForkServer {
             exitCode = report.exit_code ?? null;
             if (report.signal !== undefined) sig = signalName(report.signal) ?? `SIG${report.signal}`;
           }
-          if (flooded) {
-            notices.push(`Output exceeded ${limit} bytes on one stream; the run was killed.`);
-            failure ??= `Output limit exceeded: more than ${limit} bytes were written, so the process was killed (kept the first ${spec.outputBytes} bytes).`;
-          }
-          resolve({
-            stdout: out.text(),
-            stderr: err.text(),
-            exit_code: exitCode,
-            ...(sig ? { signal: sig } : {}),
-            timed_out: timedOut && !cancelled,
-            cancelled,
-            stdout_truncated: out.truncated,
-            stderr_truncated: err.truncated,
-            ...(out.truncated || err.truncated ? { output_bytes: { limit: spec.outputBytes, stdout: out.total, stderr: err.total } } : {}),
-            duration_ms: Math.round((performance.now() - started) * 10) / 10,
-            isolated: true,
-            ...(failure ? { failure } : {}),
-            ...(notices.length ? { notices } : {}),
-          });
+          resolve(
+            capturedOutcome({
+              out, err, outputBytes: spec.outputBytes, exitCode, signal: sig, timedOut, cancelled, flooded,
+              failure, notices, started, isolated: true,
+            }),
+          );
         },
       });
       this.send({

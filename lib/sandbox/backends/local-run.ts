@@ -121,12 +121,6 @@ export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
       settled = true;
       clearTimeout(timer);
       spec.signal?.removeEventListener("abort", onAbort);
-      const notices = [...(spec.notices ?? [])];
-      let failure = spawnError;
-      if (flooded) {
-        notices.push(`Output exceeded ${limit} bytes on one stream; the run was killed.`);
-        failure ??= `Output limit exceeded: more than ${limit} bytes were written, so the process was killed (kept the first ${spec.outputBytes} bytes).`;
-      }
       // bwrap reports a child killed by signal N as exit status 128+N; treat that as the signal.
       let code = exitCode;
       let signal: string | undefined = exitSignal ?? undefined;
@@ -137,23 +131,54 @@ export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
           code = null;
         }
       }
-      resolve({
-        stdout: out.text(),
-        stderr: err.text(),
-        exit_code: code,
-        ...(signal ? { signal } : {}),
-        timed_out: timedOut && !cancelled,
-        cancelled,
-        stdout_truncated: out.truncated,
-        stderr_truncated: err.truncated,
-        ...(out.truncated || err.truncated ? { output_bytes: { limit: spec.outputBytes, stdout: out.total, stderr: err.total } } : {}),
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
-        isolated: spec.isolated,
-        ...(failure ? { failure } : {}),
-        ...(notices.length ? { notices } : {}),
-      });
+      resolve(
+        capturedOutcome({
+          out, err, outputBytes: spec.outputBytes, exitCode: code, signal, timedOut, cancelled, flooded,
+          failure: spawnError, notices: [...(spec.notices ?? [])], started, isolated: spec.isolated,
+        }),
+      );
     }
   });
+}
+
+/** A finished run as a RunOutcome, from its captured streams; a flooded run says so. */
+export function capturedOutcome(o: {
+  out: Capture;
+  err: Capture;
+  outputBytes: number;
+  exitCode: number | null;
+  signal: string | undefined;
+  timedOut: boolean;
+  cancelled: boolean;
+  flooded: boolean;
+  failure: string | undefined;
+  notices: string[];
+  started: number;
+  isolated: boolean;
+}): RunOutcome {
+  const { out, err } = o;
+  let failure = o.failure;
+  const notices = o.notices;
+  if (o.flooded) {
+    const limit = drainLimit(o.outputBytes);
+    notices.push(`Output exceeded ${limit} bytes on one stream; the run was killed.`);
+    failure ??= `Output limit exceeded: more than ${limit} bytes were written, so the process was killed (kept the first ${o.outputBytes} bytes).`;
+  }
+  return {
+    stdout: out.text(),
+    stderr: err.text(),
+    exit_code: o.exitCode,
+    ...(o.signal ? { signal: o.signal } : {}),
+    timed_out: o.timedOut && !o.cancelled,
+    cancelled: o.cancelled,
+    stdout_truncated: out.truncated,
+    stderr_truncated: err.truncated,
+    ...(out.truncated || err.truncated ? { output_bytes: { limit: o.outputBytes, stdout: out.total, stderr: err.total } } : {}),
+    duration_ms: Math.round((performance.now() - o.started) * 10) / 10,
+    isolated: o.isolated,
+    ...(failure ? { failure } : {}),
+    ...(notices.length ? { notices } : {}),
+  };
 }
 
 function blank(spec: LaunchSpec, started: number, extra: Partial<RunOutcome>): RunOutcome {
