@@ -114,6 +114,7 @@ test.describe("other multi-turn formats", () => {
     await inspect.expectSample(0);
     await expect(page.getByTestId("turn-0")).toContainText("capital of France");
     await expect(page.getByTestId("turn-0")).toContainText("Paris is the capital of France.");
+    await expect(page.getByTestId("turn-0")).toContainText("information (recorded)");
     await expect(page.getByTestId("turn-1")).toContainText("population of Paris");
     await expect(page.getByTestId("turn-2").getByTestId("segment-answer")).toBeVisible();
     await expect(page.getByTestId("turn-3")).toHaveCount(0);

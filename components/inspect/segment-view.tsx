@@ -28,12 +28,12 @@ function CodeCell({ text, lang }: { text: string; lang?: string }) {
 
 type Live = ReexecRecord["details"][number];
 
-function InterpreterBlock({ text, live }: { text: string; live?: Live }) {
+function InterpreterBlock({ text, live, source }: { text: string; live?: Live; source?: string }) {
   const cmp = live ? compareOutput(text, live.live) : null;
   return (
     <div data-testid="segment-interpreter" className="min-w-0 overflow-hidden rounded-md border border-zinc-300">
       <div className="flex flex-wrap items-center gap-2 bg-zinc-100 px-2 py-0.5 text-xs text-zinc-700">
-        <span>interpreter output (recorded)</span>
+        <span>{source ? `${source} (recorded)` : "interpreter output (recorded)"}</span>
         {live && (
           <Badge tone={live.match ? "green" : "red"} data-testid={live.match ? "cell-match" : "cell-mismatch"}>
             {live.match ? "reproduced" : "mismatch"}
@@ -77,7 +77,7 @@ export function SegmentView({ segment, live, verdict }: { segment: Segment; live
     case "code":
       return <CodeCell text={segment.text} lang={segment.lang} />;
     case "interpreter":
-      return <InterpreterBlock text={segment.text} live={live} />;
+      return <InterpreterBlock text={segment.text} live={live} source={segment.lang} />;
     case "answer": {
       // The box says whether the answer was right, not that there was one.
       const v = verdictStyle[verdict ?? "unscored"];
