@@ -172,6 +172,8 @@ class Run:
         self.out = bytearray()
         self.err = bytearray()
         self.out_trunc = False
+        self.out_total = 0
+        self.err_total = 0
         self.err_trunc = False
         self.open_fds = set()
         self.stdin_fd = None
@@ -211,6 +213,9 @@ class Run:
             "cancelled": self.cancelled,
             "stdout_truncated": self.out_trunc,
             "stderr_truncated": self.err_trunc,
+            # Bytes written, kept or not, so a cut output can say how much was dropped.
+            "stdout_bytes": self.out_total,
+            "stderr_bytes": self.err_total,
             "duration_ms": round((time.monotonic() - self.started) * 1000, 2),
         }
         if self.failure:
@@ -407,6 +412,10 @@ def on_run_output(run, which, fd):
         maybe_finish(run)
         return
     buf = run.out if which == "out" else run.err
+    if which == "out":
+        run.out_total += len(data)
+    else:
+        run.err_total += len(data)
     room = run.cap - len(buf)
     if room > 0:
         buf += data[:room]

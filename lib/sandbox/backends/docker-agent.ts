@@ -18,6 +18,9 @@ export const agentRunResponseSchema = z.object({
   cancelled: z.boolean(),
   stdout_truncated: z.boolean(),
   stderr_truncated: z.boolean(),
+  /** Bytes the run wrote per stream, kept or not (agents built before this field omit it). */
+  stdout_bytes: z.number().int().nonnegative().optional(),
+  stderr_bytes: z.number().int().nonnegative().optional(),
   duration_ms: z.number(),
   failure: z.string().optional(),
 });

@@ -170,6 +170,9 @@ export class DockerSession implements SandboxRuntime {
           cancelled: r.cancelled,
           stdout_truncated: r.stdout_truncated,
           stderr_truncated: r.stderr_truncated,
+          ...((r.stdout_truncated || r.stderr_truncated) && r.stdout_bytes !== undefined && r.stderr_bytes !== undefined
+            ? { output_bytes: { limit: spec.limits.output_bytes, stdout: r.stdout_bytes, stderr: r.stderr_bytes } }
+            : {}),
           duration_ms: Math.round((performance.now() - started) * 10) / 10,
           isolated: true,
           ...(r.failure ? { failure: r.failure } : {}),

@@ -141,6 +141,11 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
     expect(r.truncated).toBe(true);
     expect(r.stdout?.length).toBe(1024 * 1024);
     expect(r.status).toBe(expectations(name, backend).print100MB);
+    // The cut says how much was written: all of it on Docker (the agent drains), past the 8 MiB
+    // drain limit on local (where the run is killed).
+    expect(r.output_bytes?.limit).toBe(1024 * 1024);
+    if (name === "docker") expect(r.output_bytes?.stdout).toBe(100 * 1024 * 1024);
+    else expect(r.output_bytes?.stdout).toBeGreaterThan(8 * 1024 * 1024);
   });
 
   it("network connections fail (host loopback and outside)", async () => {
