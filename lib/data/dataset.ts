@@ -180,7 +180,8 @@ export class Dataset {
         this.bytesDone = this.opts.sizeBytes;
       } else await this.indexRecords(this.reader);
       // Re-score runs in worker threads over JSON files: have them ready when a person asks.
-      if (this.jsonSource() && this.store.length >= RESCORE_WORKERS_MIN_ROWS) warmRescoreWorkers();
+      // A little later, so their start-up (they load every reward's code) is not part of the index.
+      if (this.jsonSource() && this.store.length >= RESCORE_WORKERS_MIN_ROWS) setTimeout(warmRescoreWorkers, 3000).unref();
     } finally {
       await this.text.close();
       this.indexMs = Date.now() - started;

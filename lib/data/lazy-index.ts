@@ -14,9 +14,10 @@ import type { DatasetFormat } from "./types";
 //      file order, so the list fills from the top while the scan is still running.
 
 const MiB = 1024 * 1024;
-const TASK_ROWS = 2048;
+const TASK_ROWS = 512;
 const FIRST_TASK_ROWS = 200;
-const TASK_BYTES = 4 * MiB;
+const FIRST_TASK_BYTES = 16 * MiB;
+const TASK_BYTES = 1 * MiB;
 const DETECT_SAMPLE = 50;
 
 export function lazyIndexMinBytes(): number {
@@ -36,7 +37,11 @@ export function summarizeWorkerTasks(): number {
 }
 
 function pool(): WorkerPool<SummarizeTask, RecordSummary[]> {
-  return globalStore("inspect-summarize-pool", () => new WorkerPool<SummarizeTask, RecordSummary[]>("lib/data/summarize.worker.ts"));
+  // Small heaps: a task is a MiB of records, and the index must stay within a few hundred MB.
+  return globalStore(
+    "inspect-summarize-pool",
+    () => new WorkerPool<SummarizeTask, RecordSummary[]>("lib/data/summarize.worker.ts", undefined, { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 }),
+  );
 }
 
 export async function indexJsonlInWorkers(
@@ -121,9 +126,13 @@ export async function indexJsonlInWorkers(
     // A full task's worth of rows, or whatever is left once the scan is over.
     let n = 0;
     let bytes = 0;
+    // The first run is a screenful of rows, summarized here at once; later runs are about a MiB.
     const rowsWanted = next === 0 ? FIRST_TASK_ROWS : TASK_ROWS;
-    while (next + n < refs.length && n < rowsWanted && bytes < TASK_BYTES) bytes += refs[next + n++]!.length;
-    if (n < rowsWanted && bytes < TASK_BYTES && !scanDone) {
+    const bytesWanted = next === 0 ? FIRST_TASK_BYTES : TASK_BYTES;
+    while (next + n < refs.length && n < rowsWanted && bytes < bytesWanted) bytes += refs[next + n++]!.length;
+    // Past the first rows, summaries wait for the scan: on two cores they would starve it, and
+    // knowing every row (count, scrolling, links to any row) comes first.
+    if ((n < rowsWanted && bytes < bytesWanted && !scanDone) || (next > 0 && !scanDone)) {
       if (inflight.length) await applyOldest();
       else await new Promise<void>((r) => (wake = r));
       continue;

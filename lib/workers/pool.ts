@@ -1,6 +1,6 @@
 import "server-only";
 import os from "node:os";
-import { Worker, type TransferListItem } from "node:worker_threads";
+import { Worker, type ResourceLimits, type TransferListItem } from "node:worker_threads";
 import { workerBundle } from "./bundle";
 
 // A small pool of worker threads running one bundled entry (see bundle.ts). Tasks are queued and
@@ -27,6 +27,8 @@ export class WorkerPool<Task, Result> {
   constructor(
     private readonly entry: string,
     readonly size = Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    /** V8 heap limits per thread: smaller heaps collect sooner, which bounds the server's RSS. */
+    private readonly resourceLimits?: ResourceLimits,
   ) {}
 
   private start(): Promise<void> {
@@ -37,7 +39,7 @@ export class WorkerPool<Task, Result> {
   }
 
   private spawn(file: string) {
-    const slot = { w: new Worker(file), busy: null as Job | null };
+    const slot = { w: new Worker(file, this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}), busy: null as Job | null };
     slot.w.unref();
     slot.w.on("message", (m: { id: number; result?: unknown; error?: string }) => {
       const job = slot.busy;
