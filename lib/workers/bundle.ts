@@ -1,5 +1,6 @@
 import "server-only";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -29,10 +30,18 @@ export async function workerBundle(entry: string): Promise<string> {
     alias: { "server-only": path.resolve(root, "lib/testing/server-only-stub.ts") },
     tsconfig: path.resolve(root, "tsconfig.json"),
   });
+  // Named by content: processes running the same code share one file, and none piles up.
+  const code = out.outputFiles[0]!.contents;
+  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const dir = path.join(os.tmpdir(), "rollout-playground-workers");
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${path.basename(entry).replace(/\W+/g, "-")}-${process.pid}-${Date.now()}.cjs`);
-  writeFileSync(file, out.outputFiles[0]!.contents);
+  const file = path.join(dir, `${path.basename(entry).replace(/\W+/g, "-")}-${hash}.cjs`);
+  if (!existsSync(file)) {
+    // Written under a temporary name and renamed, so a concurrent reader never sees half a file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  }
   built.set(entry, file);
   return file;
 }
