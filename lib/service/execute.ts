@@ -75,6 +75,11 @@ export async function resolveApiBackend(choice = serverEnv().PLAYGROUND_API_BACK
   return ok(choice);
 }
 
+/** The backend a request runs on: the one the caller names, else PLAYGROUND_API_BACKEND's choice. */
+function requestBackend(asked: BackendName | undefined): Promise<Result<BackendName>> {
+  return asked ? Promise.resolve(ok(asked)) : resolveApiBackend();
+}
+
 /** Languages the backend declares (image label on Docker, host binaries on local). */
 export async function backendLanguages(backend: BackendName): Promise<string[]> {
   return (await backendAvailable(backend)).languages ?? [];
@@ -115,13 +120,9 @@ export async function withFreshSandbox<T>(
   opts: { backend?: BackendName; config?: SandboxConfigInput; signal?: AbortSignal },
   fn: (sb: Sandbox) => Promise<T>,
 ): Promise<Result<Timed<T>>> {
-  let backend: BackendName;
-  if (opts.backend) backend = opts.backend;
-  else {
-    const b = await resolveApiBackend();
-    if (!b.ok) return b;
-    backend = b.value;
-  }
+  const chosen = await requestBackend(opts.backend);
+  if (!chosen.ok) return chosen;
+  const backend = chosen.value;
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
@@ -199,13 +200,9 @@ export async function withCleanSandbox<T>(
   opts: { backend?: BackendName; config: SandboxConfigInput; signal?: AbortSignal },
   fn: (sb: Sandbox) => Promise<T>,
 ): Promise<Result<Timed<T>>> {
-  let backend: BackendName;
-  if (opts.backend) backend = opts.backend;
-  else {
-    const b = await resolveApiBackend();
-    if (!b.ok) return b;
-    backend = b.value;
-  }
+  const chosen = await requestBackend(opts.backend);
+  if (!chosen.ok) return chosen;
+  const backend = chosen.value;
   if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) return withFreshSandbox({ ...opts, backend }, fn);
   const key = JSON.stringify(opts.config);
   const r = await runQueued(
