@@ -64,8 +64,8 @@ export function summaryOf(p: ParsedRecord, s: NormalizedSample | null, wantField
     text: `${s.prompt}\n${s.response}`,
     problems: [...p.problems, ...s.problems],
     fields: wantFields && isObject(p.value) ? Object.keys(p.value) : null,
-    // The index-time parse cuts numeric arrays out (their lengths stay in `lens`).
-    hasTokens: Boolean(s.tokens && s.loss_mask) || Boolean(p.lens?.has("tokens") && p.lens.has("loss_mask")),
+    // The index-time parse leaves token arrays empty (their lengths are in `lens`), but present.
+    hasTokens: Boolean(s.tokens && s.loss_mask),
   };
 }
 
