@@ -57,7 +57,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
   const [tool, setTool] = useState<EditorTool>(initialTool);
   const [backend, setBackend] = useState<BackendName>(initialBackend);
   const [language, setLanguage] = useState<string>(initialLanguage ?? "python");
-  const save = useWorkspaceSync(sessionId);
+  const { save, settle } = useWorkspaceSync(sessionId);
   const scratch = useScratchBuffers(workspace?.scratch);
   const files = useSessionFiles(sessionId, backend);
   const { openFile } = files;
@@ -86,6 +86,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     canRun: Boolean(backendInfo?.available),
     code: currentCode,
     initialResult: (workspace?.result as ToolResult | null | undefined) ?? null,
+    beforeRun: settle,
     onDone: () => void files.refresh(),
   });
   const runNow = useCallback(() => void run(), [run]);

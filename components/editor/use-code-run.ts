@@ -14,12 +14,14 @@ export interface CodeRunOptions {
   canRun: boolean;
   code: () => string;
   initialResult?: ToolResult | null;
+  /** Before the run is sent (stores the edits being run). */
+  beforeRun?: () => Promise<void>;
   /** After every run (code may have written files). */
   onDone?: () => void;
 }
 
 /** One run at a time against the session, with Cancel; the server records each result in the workspace. */
-export function useCodeRun({ sessionId, backend, tool, language, canRun, code, initialResult, onDone }: CodeRunOptions) {
+export function useCodeRun({ sessionId, backend, tool, language, canRun, code, initialResult, beforeRun, onDone }: CodeRunOptions) {
   const [runId, setRunId] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [result, setResult] = useState<ToolResult | null>(initialResult ?? null);
@@ -29,10 +31,12 @@ export function useCodeRun({ sessionId, backend, tool, language, canRun, code, i
     if (runIdRef.current !== null || !canRun || tool === "notebook") return;
     const id = newRunId();
     runIdRef.current = id;
-    setRunId(id);
-    setCancelling(false);
+    const source = code();
     try {
-      setResult(await runCodeRecorded({ sessionId, backend, tool, code: code(), runId: id, ...(tool === "code" ? { language } : {}) }));
+      await beforeRun?.();
+      setRunId(id);
+      setCancelling(false);
+      setResult(await runCodeRecorded({ sessionId, backend, tool, code: source, runId: id, ...(tool === "code" ? { language } : {}) }));
     } catch (e) {
       // The action itself never throws; this is the network or the server going away.
       setResult({ tool_name: tool, status: "error", output: "", error: unreachable(e), duration_ms: 0 });
@@ -42,7 +46,7 @@ export function useCodeRun({ sessionId, backend, tool, language, canRun, code, i
       setCancelling(false);
       onDone?.();
     }
-  }, [canRun, sessionId, backend, tool, language, code, onDone]);
+  }, [canRun, sessionId, backend, tool, language, code, beforeRun, onDone]);
 
   const cancel = useCallback(async () => {
     const id = runIdRef.current;

@@ -20,24 +20,28 @@ export function useWorkspaceSync(sessionId: string) {
   const pending = useRef<WorkspacePut | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  /** Sends what is pending; resolves once the server stored it (or the attempt failed). */
   const flush = useCallback(
-    (keepalive = false) => {
+    async (keepalive = false): Promise<void> => {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       const body = pending.current;
       if (!body) return;
       pending.current = null;
       const json = JSON.stringify(body);
-      // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
-      void fetch(`/api/editor/workspaces/${encodeURIComponent(sessionId)}`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: json,
-        keepalive: keepalive && json.length < 60_000,
-      }).catch(() => {
+      try {
+        // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
+        const res = await fetch(`/api/editor/workspaces/${encodeURIComponent(sessionId)}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: json,
+          keepalive: keepalive && json.length < 60_000,
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      } catch {
         // Offline or the server restarted: keep the edits for the next attempt.
         pending.current = pending.current ? merge(body, pending.current) : body;
-      });
+      }
     },
     [sessionId],
   );
@@ -46,8 +50,8 @@ export function useWorkspaceSync(sessionId: string) {
     (patch: WorkspacePut, now = false) => {
       pending.current = pending.current ? merge(pending.current, patch) : patch;
       if (timer.current) clearTimeout(timer.current);
-      if (now) flush();
-      else timer.current = setTimeout(() => flush(), 250);
+      if (now) void flush();
+      else timer.current = setTimeout(() => void flush(), 250);
     },
     [flush],
   );
@@ -56,8 +60,8 @@ export function useWorkspaceSync(sessionId: string) {
     rememberEditorSession(sessionId);
     // beforeunload, not only pagehide: on a reload pagehide fires after the new page was requested,
     // so the save would arrive after the server had already read the workspace.
-    const onLeave = () => flush(true);
-    const onVisibility = () => document.visibilityState === "hidden" && flush(true);
+    const onLeave = () => void flush(true);
+    const onVisibility = () => document.visibilityState === "hidden" && void flush(true);
     window.addEventListener("beforeunload", onLeave);
     window.addEventListener("pagehide", onLeave);
     document.addEventListener("visibilitychange", onVisibility);
@@ -66,9 +70,13 @@ export function useWorkspaceSync(sessionId: string) {
       window.removeEventListener("pagehide", onLeave);
       document.removeEventListener("visibilitychange", onVisibility);
       // Client-side navigation (the header links) unmounts without a pagehide.
-      flush(true);
+      void flush(true);
     };
   }, [sessionId, flush]);
 
-  return save;
+  // Before a run: the edits being run are stored first, so a reload during the run shows them
+  // (a save sent on unload can reach the server after the reloaded page has read the workspace).
+  const settle = useCallback(() => flush(), [flush]);
+
+  return { save, settle };
 }

@@ -13,7 +13,7 @@ export function dataDir(): string {
   return path.resolve(serverEnv().PLAYGROUND_DATA_DIR);
 }
 export function cacheDir(): string {
-  return path.resolve(serverEnv().PLAYGROUND_INSPECT_CACHE_DIR ?? path.join(os.tmpdir(), "rollout-playground-inspect"));
+  return path.resolve(/* turbopackIgnore: true */ serverEnv().PLAYGROUND_INSPECT_CACHE_DIR ?? path.join(os.tmpdir(), "rollout-playground-inspect"));
 }
 export function uploadsDir(): string {
   return path.join(cacheDir(), "uploads");

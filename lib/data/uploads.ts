@@ -24,7 +24,7 @@ export async function startUpload(name: string): Promise<{ upload_id: string; so
   const safe = safeUploadName(name);
   const dir = path.join(uploadsDir(), id);
   await fs.promises.mkdir(dir, { recursive: true });
-  await fs.promises.writeFile(path.join(dir, safe), "");
+  await fs.promises.writeFile(/* turbopackIgnore: true */ path.join(dir, safe), "");
   return { upload_id: id, source: `upload:${id}/${safe}`, chunk_bytes: UPLOAD_CHUNK_BYTES };
 }
 
@@ -41,7 +41,7 @@ const noSuchUpload = err<AppErrorData>({ code: "not_found:upload", message: "No 
 export async function appendChunk(id: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<Result<{ size: number }>> {
   const file = await uploadFile(id);
   if (!file) return noSuchUpload;
-  const size = (await fs.promises.stat(file)).size;
+  const size = (await fs.promises.stat(/* turbopackIgnore: true */ file)).size;
   if (offset !== size) return err({ code: "bad_request:upload", message: `The upload has ${size} bytes; a chunk for offset ${offset} does not fit.`, field: "offset" });
   const parts: Uint8Array[] = [];
   let n = 0;
@@ -67,7 +67,7 @@ export async function appendChunk(id: string, offset: number, body: ReadableStre
 export async function finishUpload(id: string, expectedSize: number): Promise<Result<{ source: string }>> {
   const file = await uploadFile(id);
   if (!file) return noSuchUpload;
-  const size = (await fs.promises.stat(file)).size;
+  const size = (await fs.promises.stat(/* turbopackIgnore: true */ file)).size;
   if (size !== expectedSize) return err({ code: "bad_request:upload", message: `The upload is incomplete: ${size} of ${expectedSize} bytes arrived.`, field: "size" });
   return ok({ source: `upload:${id}/${path.basename(file)}` });
 }

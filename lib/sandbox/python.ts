@@ -29,7 +29,7 @@ export function findPython(): PythonLookup {
   if (cached) return cached;
   const candidate = serverEnv().PLAYGROUND_PYTHON ?? "python3";
   try {
-    const out = execFileSync(candidate, ["-c", probe], { encoding: "utf8", timeout: 15_000, stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(/* turbopackIgnore: true */ candidate, ["-c", probe], { encoding: "utf8", timeout: 15_000, stdio: ["ignore", "pipe", "pipe"] });
     const [exe, version, ...prefixes] = JSON.parse(out.trim()) as string[];
     if (!exe) throw new Error("interpreter did not report sys.executable");
     const executable = realpathSync(exe);

@@ -18,17 +18,18 @@ export async function workerBundle(entry: string): Promise<string> {
   // A computed specifier keeps bundlers from pulling esbuild into the server bundle.
   const esbuildName = "esbuild";
   const esbuild = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ esbuildName)) as typeof import("esbuild");
+  // The ignore comments keep Next's file tracer from treating the whole repository as a dependency.
   const root = process.cwd();
   const out = await esbuild.build({
-    entryPoints: [path.resolve(root, entry)],
+    entryPoints: [path.resolve(/* turbopackIgnore: true */ root, entry)],
     bundle: true,
     platform: "node",
     format: "cjs",
     target: "node20",
     write: false,
     logLevel: "silent",
-    alias: { "server-only": path.resolve(root, "lib/testing/server-only-stub.ts") },
-    tsconfig: path.resolve(root, "tsconfig.json"),
+    alias: { "server-only": path.resolve(/* turbopackIgnore: true */ root, "lib/testing/server-only-stub.ts") },
+    tsconfig: path.resolve(/* turbopackIgnore: true */ root, "tsconfig.json"),
   });
   // Named by content: processes running the same code share one file, and none piles up.
   const code = out.outputFiles[0]!.contents;

@@ -102,7 +102,7 @@ export function probeLocalHost(): LocalHost {
       // Probe the exact setup a run uses: namespaces can be forbidden (e.g. inside some containers).
       const dropArgs = drop ? ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", setpriv!, "--reuid=65534", "--regid=65534", "--clear-groups"] : ["--"];
       try {
-        execFileSync(found, [...base, "--tmpfs", "/tmp", ...dropArgs, "true"], {
+        execFileSync(/* turbopackIgnore: true */ found, [...base, "--tmpfs", "/tmp", ...dropArgs, "true"], {
           stdio: ["ignore", "ignore", "pipe"],
           timeout: 15_000,
         });
