@@ -77,6 +77,19 @@ test.describe("Editor workspace", () => {
     }).toPass({ timeout: 30_000 });
   });
 
+  test("edits typed just before a reload are there after it, every time", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    // No pause between the last keystroke and the reload: the save goes out as the page unloads
+    // and the reloaded page waits for it on the server.
+    for (const round of [1, 2, 3]) {
+      await editor.setCode(`print("round ${round}")\n`);
+      await page.reload();
+      await editor.waitForMonaco();
+      await expect.poll(() => editor.visibleCode()).toContain(`print("round ${round}")`);
+    }
+  });
+
   test("notebook cells and their outputs survive a reload", async ({ page }) => {
     const editor = new EditorPage(page);
     await page.goto("/editor?new=1&tool=notebook&backend=local");

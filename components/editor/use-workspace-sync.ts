@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef } from "react";
 import type { WorkspacePut } from "@/app/api/editor/workspaces/[sessionId]/schema";
-import { rememberEditorSession } from "@/lib/workspace/cookie";
+import { markWorkspaceFlush, rememberEditorSession } from "@/lib/workspace/cookie";
 
 /** Merges two patches; scratch buffers merge per buffer, everything else is last-wins. */
 function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
@@ -12,6 +12,10 @@ function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
   return out;
 }
 
+// Save numbers follow the clock (and always go up), so saves from different page loads and tabs order.
+let lastSeq = 0;
+const nextSeq = () => (lastSeq = Math.max(lastSeq + 1, Date.now()));
+
 /**
  * Sends what the person changes to the session's workspace on the server: debounced while typing,
  * and at once (fetch keepalive) when the page is hidden or left, so a reload loses nothing.
@@ -19,6 +23,8 @@ function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
 export function useWorkspaceSync(sessionId: string) {
   const pending = useRef<WorkspacePut | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** Saves sent and not yet answered. */
+  const inflight = useRef(new Set<number>());
 
   /** Sends what is pending; resolves once the server stored it (or the attempt failed). */
   const flush = useCallback(
@@ -28,7 +34,9 @@ export function useWorkspaceSync(sessionId: string) {
       const body = pending.current;
       if (!body) return;
       pending.current = null;
-      const json = JSON.stringify(body);
+      const seq = nextSeq();
+      const json = JSON.stringify({ ...body, seq });
+      inflight.current.add(seq);
       try {
         // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
         const res = await fetch(`/api/editor/workspaces/${encodeURIComponent(sessionId)}`, {
@@ -41,6 +49,8 @@ export function useWorkspaceSync(sessionId: string) {
       } catch {
         // Offline or the server restarted: keep the edits for the next attempt.
         pending.current = pending.current ? merge(body, pending.current) : body;
+      } finally {
+        inflight.current.delete(seq);
       }
     },
     [sessionId],
@@ -60,7 +70,11 @@ export function useWorkspaceSync(sessionId: string) {
     rememberEditorSession(sessionId);
     // beforeunload, not only pagehide: on a reload pagehide fires after the new page was requested,
     // so the save would arrive after the server had already read the workspace.
-    const onLeave = () => void flush(true);
+    const onLeave = () => {
+      void flush(true);
+      // The next page (a reload) waits on the server for the newest save still under way.
+      if (inflight.current.size > 0) markWorkspaceFlush(sessionId, Math.max(...inflight.current));
+    };
     const onVisibility = () => document.visibilityState === "hidden" && void flush(true);
     window.addEventListener("beforeunload", onLeave);
     window.addEventListener("pagehide", onLeave);
@@ -70,12 +84,12 @@ export function useWorkspaceSync(sessionId: string) {
       window.removeEventListener("pagehide", onLeave);
       document.removeEventListener("visibilitychange", onVisibility);
       // Client-side navigation (the header links) unmounts without a pagehide.
-      void flush(true);
+      onLeave();
     };
   }, [sessionId, flush]);
 
   // Before a run: the edits being run are stored first, so a reload during the run shows them
-  // (a save sent on unload can reach the server after the reloaded page has read the workspace).
+  // even when the unload save is dropped (bodies over the keepalive cap are).
   const settle = useCallback(() => flush(), [flush]);
 
   return { save, settle };

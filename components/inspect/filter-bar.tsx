@@ -62,14 +62,15 @@ export function FilterBar({
 }: {
   query: RowQuery;
   statuses: string[];
-  onChange: (q: RowQuery) => void;
+  /** Names only the fields that change (the URL may be ahead of `query`). */
+  onChange: (patch: Partial<RowQuery>) => void;
   search: SearchState | null;
   hasRescore: boolean;
   hasReexec: boolean;
 }) {
   const [text, setText] = useState(query.q ?? "");
   useEffect(() => setText(query.q ?? ""), [query.q]);
-  const set = (patch: Partial<RowQuery>) => onChange({ ...query, ...patch });
+  const set = onChange;
   const selected = new Set(statusList(query) ?? []);
   const toggleStatus = (s: string) => {
     const next = new Set(selected);
@@ -146,7 +147,7 @@ export function FilterBar({
           </span>
         )}
         {active && (
-          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ ...query, status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, lpmin: undefined, err: false, disagree: false, mismatch: false, same: false, q: undefined, group: undefined })}>
+          <Button size="sm" variant="ghost" data-testid="filter-clear" onClick={() => onChange({ status: undefined, rmin: undefined, rmax: undefined, tcmin: undefined, tcmax: undefined, lpmin: undefined, err: false, disagree: false, mismatch: false, same: false, q: undefined, group: undefined })}>
             Clear filters
           </Button>
         )}

@@ -52,8 +52,8 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const onMatched = useCallback((p: RowsPage) => {
     if (p.offset === 0) setFirstRow(p.rows[0]?.row ?? null);
   }, []);
-  const setQuery = (q: RowQuery) => setUrl({ query: q });
-  const onSort = (key: SortKey) => setQuery({ ...url.query, sort: key, desc: url.query.sort === key || (key === "row" && !url.query.sort) ? !url.query.desc : false });
+  const setQuery = (q: Partial<RowQuery>) => setUrl({ query: q });
+  const onSort = (key: SortKey) => setQuery({ sort: key, desc: url.query.sort === key || (key === "row" && !url.query.sort) ? !url.query.desc : false });
 
   if (!url.file) {
     return <FilePicker onOpen={openFile} onUploaded={(i) => openFile(i.source)} />;
@@ -84,7 +84,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
         panel={panel}
         onFormat={(format) => setUrl({ format, sample: null })}
         onPanel={setPanel}
-        onClose={() => setUrl({ file: null, format: undefined, sample: null, view: "sample", other: null, panel: "detail", query: { ...url.query, q: undefined } })}
+        onClose={() => setUrl({ file: null, format: undefined, sample: null, view: "sample", other: null, panel: "detail", query: { q: undefined } })}
       />
       <FilterBar query={url.query} statuses={info.statuses} onChange={setQuery} search={search} hasRescore={!!info.rescore} hasReexec={!!info.reexec} />
       <div className="flex min-h-0 flex-1">
@@ -113,7 +113,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
                 reload();
                 refresh();
               }}
-              onShow={(patch) => setQuery({ ...url.query, ...patch })}
+              onShow={setQuery}
             />
           </div>
         )}
@@ -134,7 +134,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
               </p>
             )}
             {sample && url.view === "group" && sample.group >= 0 && (
-              <GroupView tags={turnTags} datasetId={info.id} group={sample.group} selected={url.sample} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} onFilter={() => setQuery({ ...url.query, group: sample.group })} />
+              <GroupView tags={turnTags} datasetId={info.id} group={sample.group} selected={url.sample} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} onFilter={() => setQuery({ group: sample.group })} />
             )}
             {sample && url.view === "steps" && <StepsView datasetId={info.id} row={sample.sample.row} onOpen={(row) => setUrl({ sample: row, view: "sample", turn: 0 })} onClose={() => setUrl({ view: "sample" })} />}
             {sample && url.view === "diff" && (

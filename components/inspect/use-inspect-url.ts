@@ -70,7 +70,10 @@ export function writeInspectUrl(s: InspectUrlState): string {
   return p.toString();
 }
 
-export function useInspectUrl(): [InspectUrlState, (patch: Partial<InspectUrlState>) => void] {
+/** A change to the URL; `query` changes only the filter fields it names. */
+export type InspectUrlPatch = Partial<Omit<InspectUrlState, "query">> & { query?: Partial<RowQuery> };
+
+export function useInspectUrl(): [InspectUrlState, (patch: InspectUrlPatch) => void] {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -82,11 +85,12 @@ export function useInspectUrl(): [InspectUrlState, (patch: Partial<InspectUrlSta
     pending.current = null;
   }, [key]);
   const update = useCallback(
-    (patch: Partial<InspectUrlState>) => {
-      // Read the live URL so quick successive updates (keyboard) do not drop each other.
+    (patch: InspectUrlPatch) => {
+      // Read the live URL so quick successive updates (keyboard, a toggle then Search) do not
+      // drop each other: a filter change names only its own fields.
       const now = pending.current ?? window.location.search.replace(/^\?/, "");
       const current = readInspectUrl(new URLSearchParams(now));
-      const next = writeInspectUrl({ ...current, ...patch });
+      const next = writeInspectUrl({ ...current, ...patch, query: { ...current.query, ...patch.query } });
       if (next === writeInspectUrl(current)) return;
       pending.current = next;
       const href = next ? `${pathname}?${next}` : pathname;

@@ -24,7 +24,7 @@ export async function startUpload(name: string): Promise<{ upload_id: string; so
   const safe = safeUploadName(name);
   const dir = path.join(uploadsDir(), id);
   await fs.promises.mkdir(dir, { recursive: true });
-  await fs.promises.writeFile(/* turbopackIgnore: true */ path.join(dir, safe), "");
+  await fs.promises.writeFile(path.join(/* turbopackIgnore: true */ dir, safe), "");
   return { upload_id: id, source: `upload:${id}/${safe}`, chunk_bytes: UPLOAD_CHUNK_BYTES };
 }
 

@@ -57,4 +57,27 @@ describe("workspace store", () => {
     w = await store.loadWorkspace(id);
     expect(w?.cells?.every((c) => c.result === null)).toBe(true);
   });
+
+  it("a page load named after a save still on its way reads the workspace only once that save landed", async () => {
+    const id = "sessionSEQ01";
+    await store.patchWorkspace({ sessionId: id, scratch: { python: "old" } }, 10);
+    const load = store.loadWorkspace(id, { afterSeq: 11, waitMs: 5_000 });
+    // The save arrives after the page asked (what a reload does to a save sent as the page unloads).
+    await new Promise((r) => setTimeout(r, 50));
+    await store.patchWorkspace({ sessionId: id, scratch: { python: "new" } }, 11);
+    expect((await load)?.scratch.python).toBe("new");
+    // An older number does not wait; a save that never comes only delays the load.
+    expect((await store.loadWorkspace(id, { afterSeq: 3, waitMs: 5_000 }))?.scratch.python).toBe("new");
+    const t0 = Date.now();
+    expect((await store.loadWorkspace(id, { afterSeq: 99, waitMs: 100 }))?.scratch.python).toBe("new");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+  });
+
+  it("the flush cookie names a save of this session only", async () => {
+    const { pendingFlushSeq } = await import("./cookie");
+    expect(pendingFlushSeq("sessionSEQ01.1733000000123", "sessionSEQ01")).toBe(1733000000123);
+    expect(pendingFlushSeq("otherSession.5", "sessionSEQ01")).toBeUndefined();
+    expect(pendingFlushSeq("sessionSEQ01.", "sessionSEQ01")).toBeUndefined();
+    expect(pendingFlushSeq(undefined, "sessionSEQ01")).toBeUndefined();
+  });
 });

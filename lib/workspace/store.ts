@@ -12,6 +12,9 @@ import { workspaceSchema, type Workspace, type WorkspacePatch } from "./schema";
 const state = globalStore("editor-workspaces", () => ({
   cache: new Map<string, Workspace>(),
   queue: new Map<string, Promise<unknown>>(),
+  /** The highest save number applied per session, and the page loads waiting for one. */
+  applied: new Map<string, number>(),
+  waiters: new Map<string, Set<() => void>>(),
 }));
 
 function dir(): string {
@@ -24,11 +27,39 @@ function fileFor(sessionId: string): string {
 
 export const emptyWorkspace = (): Workspace => workspaceSchema.parse({});
 
-/** The stored workspace of a session, or null when it has none (a new session). */
-export async function loadWorkspace(sessionId: string): Promise<Workspace | null> {
-  // A save that arrived just before (the page's last edits, sent as it unloads) lands first.
+/**
+ * The stored workspace of a session, or null when it has none (a new session). With `afterSeq`
+ * (the save the unloading page was still sending) it first waits for that save, up to `waitMs`:
+ * a save that never comes (the browser dropped it) only delays the page.
+ */
+export async function loadWorkspace(sessionId: string, opts: { afterSeq?: number; waitMs?: number } = {}): Promise<Workspace | null> {
+  if (opts.afterSeq !== undefined) await waitForSave(sessionId, opts.afterSeq, opts.waitMs ?? 1500);
+  // A save that arrived just before lands first.
   await state.queue.get(sessionId);
   return readStored(sessionId);
+}
+
+function waitForSave(sessionId: string, seq: number, waitMs: number): Promise<void> {
+  if ((state.applied.get(sessionId) ?? -1) >= seq) return Promise.resolve();
+  return new Promise((resolve) => {
+    const set = state.waiters.get(sessionId) ?? new Set<() => void>();
+    state.waiters.set(sessionId, set);
+    const done = () => {
+      clearTimeout(timer);
+      set.delete(check);
+      if (set.size === 0) state.waiters.delete(sessionId);
+      resolve();
+    };
+    const check = () => (state.applied.get(sessionId) ?? -1) >= seq && done();
+    const timer = setTimeout(done, waitMs);
+    set.add(check);
+  });
+}
+
+function markApplied(sessionId: string, seq: number): void {
+  if ((state.applied.get(sessionId) ?? -1) >= seq) return;
+  state.applied.set(sessionId, seq);
+  for (const check of [...(state.waiters.get(sessionId) ?? [])]) check();
 }
 
 async function readStored(sessionId: string): Promise<Workspace | null> {
@@ -64,10 +95,10 @@ async function update(sessionId: string, change: (w: Workspace) => Workspace): P
   });
 }
 
-/** Applies what the person changed (buffers, mode, backend, open file, cell code). */
-export function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sessionId: string }): Promise<Workspace> {
+/** Applies what the person changed (buffers, mode, backend, open file, cell code); `seq` numbers the save. */
+export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sessionId: string }, seq?: number): Promise<Workspace> {
   const { sessionId, scratch, cells, ...rest } = patch;
-  return update(sessionId, (w) => {
+  const stored = await update(sessionId, (w) => {
     const next: Workspace = { ...w };
     if (rest.tool !== undefined) next.tool = rest.tool;
     if (rest.backend !== undefined) next.backend = rest.backend;
@@ -80,6 +111,8 @@ export function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sess
     }
     return next;
   });
+  if (seq !== undefined) markApplied(sessionId, seq);
+  return stored;
 }
 
 /** The last result of the code panel. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { backendStatuses } from "@/lib/sandbox/registry";
 import { backendNameSchema, type BackendName } from "@/lib/sandbox/types";
 import { loadWorkspace } from "@/lib/workspace/store";
-import { editorSessionCookie } from "@/lib/workspace/cookie";
+import { editorSessionCookie, pendingFlushSeq, workspaceFlushCookie } from "@/lib/workspace/cookie";
 import { EditorWorkbench } from "@/components/editor/editor-workbench";
 import { editorToolSchema, languageNameSchema, sessionIdSchema } from "./schema";
 
@@ -27,7 +27,9 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
     redirect(`/editor?${next.toString()}`);
   }
 
-  const [backends, workspace] = await Promise.all([backendStatuses(), loadWorkspace(session.data)]);
+  // The page that was just left may still be sending its last edits: wait for them.
+  const afterSeq = pendingFlushSeq((await cookies()).get(workspaceFlushCookie)?.value, session.data);
+  const [backends, workspace] = await Promise.all([backendStatuses(), loadWorkspace(session.data, { afterSeq })]);
   // The URL wins (a shared link), then what this session was doing, then the defaults.
   const tool = editorToolSchema.catch(workspace?.tool ?? "python").parse(one("tool"));
   const asked = backendNameSchema.safeParse(one("backend") ?? workspace?.backend);

@@ -19,6 +19,7 @@ export async function PUT(req: Request, ctx: Ctx) {
   if (!p.success) return errorResponse({ code: "bad_request:session", message: zodIssuesMessage(p.error.issues) });
   const body = workspacePutSchema.safeParse(await req.json().catch(() => null));
   if (!body.success) return errorResponse({ code: "bad_request:body", message: zodIssuesMessage(body.error.issues) });
-  await patchWorkspace({ sessionId: p.data.sessionId, ...body.data });
+  const { seq, ...patch } = body.data;
+  await patchWorkspace({ sessionId: p.data.sessionId, ...patch }, seq);
   return Response.json({ saved: true });
 }
