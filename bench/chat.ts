@@ -5,13 +5,13 @@
 //  2. With BENCH_CHAT_DIST (a production build dir, e.g. .next-e2e): a 200-turn rollout watched in
 //     Chromium; every new event must render in under 100 ms (long tasks and event-to-paint).
 // Env: BENCH_CHAT_RUNS (40), BENCH_CHAT_TURNS (200), BENCH_CHAT_DIST, BENCH_CHAT_PORT (3390).
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { withPlaygroundInBrowser } from "./browser";
 
 const RUNS = Number(process.env.BENCH_CHAT_RUNS ?? 40);
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 200);
@@ -117,53 +117,40 @@ async function ttft(): Promise<string[][]> {
 async function longTranscript(dist: string): Promise<string[][]> {
   const { startFakeModelServer } = await import("@/e2e/fixtures/fake-model-server");
   const { createChatSession, initialSettings } = await import("@/lib/rollout/chat-session-store");
-  const { chromium } = await import("@playwright/test");
   const fake = await startFakeModelServer({ chunkDelayMs: 0 });
   const port = Number(process.env.BENCH_CHAT_PORT ?? 3390);
-  const server: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...process.env, PORT: String(port), NEXT_DIST_DIR: dist, PLAYGROUND_STATE_DIR: stateDir, PLAYGROUND_TOKEN: "", PLAYGROUND_HOST: "127.0.0.1" },
-    stdio: "ignore",
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.E2E_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
   try {
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${base}/login`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const settings = {
-      ...initialSettings(),
-      prompt: "Keep calling the tool.",
-      label: "1",
-      endpoint: { kind: "openai-chat" as const, url: `${fake.url}/script/loop`, model: "fake-retool-model", timeout_s: 60 },
-      max_turns: TURNS,
-      max_tool_calls: TURNS,
-      max_context_len: 10_000_000,
-      reward_type: "none" as const,
-    };
-    const session = await createChatSession(settings);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${base}/chat?session=${session.id}`);
-    await page.getByTestId("run-button").waitFor();
-    // Long tasks (main thread blocked > 50 ms) and, per DOM change, the time to the next frame.
-    await page.evaluate(() => {
-      const w = window as unknown as { __long: number[]; __frames: number[] };
-      w.__long = [];
-      w.__frames = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: "longtask", buffered: false });
-      let pending: number | null = null;
-      new MutationObserver(() => {
-        if (pending !== null) return;
-        const t = performance.now();
-        pending = t;
-        requestAnimationFrame(() => {
-          w.__frames.push(performance.now() - t);
-          pending = null;
-        });
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    return await withPlaygroundInBrowser({ dist, port, env: { PLAYGROUND_STATE_DIR: stateDir } }, async ({ base, browser }) => {
+      const settings = {
+        ...initialSettings(),
+        prompt: "Keep calling the tool.",
+        label: "1",
+        endpoint: { kind: "openai-chat" as const, url: `${fake.url}/script/loop`, model: "fake-retool-model", timeout_s: 60 },
+        max_turns: TURNS,
+        max_tool_calls: TURNS,
+        max_context_len: 10_000_000,
+        reward_type: "none" as const,
+      };
+      const session = await createChatSession(settings);
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(`${base}/chat?session=${session.id}`);
+      await page.getByTestId("run-button").waitFor();
+      // Long tasks (main thread blocked > 50 ms) and, per DOM change, the time to the next frame.
+      await page.evaluate(() => {
+        const w = window as unknown as { __long: number[]; __frames: number[] };
+        w.__long = [];
+        w.__frames = [];
+        new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: "longtask", buffered: false });
+        let pending: number | null = null;
+        new MutationObserver(() => {
+          if (pending !== null) return;
+          const t = performance.now();
+          pending = t;
+          requestAnimationFrame(() => {
+            w.__frames.push(performance.now() - t);
+            pending = null;
+          });
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     const t0 = performance.now();
     await page.getByTestId("run-button").click();
@@ -179,9 +166,8 @@ async function longTranscript(dist: string): Promise<string[][]> {
       ["DOM change → next frame (per event)", f1(pct(frames, 50)), f1(pct(frames, 95)), pct(frames, 95) < 100 ? "met (< 100 ms)" : "MISSED (goal < 100 ms)"],
       ["long tasks > 100 ms during the run", String(long.filter((d) => d > 100).length), f1(long.length ? Math.max(...long) : 0), "count / longest ms"],
     ];
+    });
   } finally {
-    await browser.close();
-    server.kill();
     await fake.close();
   }
 }

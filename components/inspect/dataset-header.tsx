@@ -30,7 +30,11 @@ export function DatasetHeader({ info, format, query, panel, onFormat, onPanel, o
         </Select>
       </label>
       <span data-testid="dataset-rows" className="text-xs text-zinc-600">
-        {info.rows.toLocaleString()} rows · {info.groups.toLocaleString()} groups
+        {/* While summaries arrive, the scan already knows how many rows the file has. */}
+        {info.indexing && info.rows_found !== null && info.rows_found > info.rows
+          ? `${info.rows.toLocaleString()} of ${info.rows_found.toLocaleString()} rows listed`
+          : `${info.rows.toLocaleString()} rows`}{" "}
+        · {info.groups.toLocaleString()} groups
       </span>
       {info.indexing ? (
         <span data-testid="indexing" className="flex items-center gap-2 text-xs text-indigo-700">

@@ -143,6 +143,12 @@ export class Dataset {
     return this.format;
   }
 
+  /** The lazy index's byte scan is done: the row count is known before the rows are summarized. */
+  scanned(rows: number, scanMs: number): void {
+    this.rowsScanned = rows;
+    this.scanMs = scanMs;
+  }
+
   /** Lets the lazy index flush search text and report progress between batches. */
   async progress(bytesDone: number): Promise<void> {
     this.bytesDone = bytesDone;
@@ -171,8 +177,6 @@ export class Dataset {
       // Large JSON Lines files: a byte scan finds the rows, worker threads summarize them.
       if (this.container === "jsonl" && o.sizeBytes >= lazyIndexMinBytes() && !this.reader.normalize) {
         const r = await indexJsonlInWorkers(this, { path: o.path, maxRecordBytes: o.maxRecordBytes, signal: this.abort.signal });
-        this.scanMs = r.scanMs;
-        this.rowsScanned = r.rows;
         if (r.error) {
           this.addProblems([{ line: 0, row: this.store.length, kind: "read_error", message: r.error }]);
           this.error = r.error;
@@ -234,6 +238,7 @@ export class Dataset {
       detection_reasons: this.reasons,
       size_bytes: this.opts.sizeBytes,
       rows: this.store.length,
+      rows_found: this.scanMs !== null ? this.rowsScanned : this.indexing ? null : this.store.length,
       indexing: this.indexing,
       bytes_done: this.bytesDone,
       index_ms: this.indexMs,

@@ -65,6 +65,29 @@ describe("lazy JSON Lines index", () => {
     for (const row of [0, 4999, lazy.store.length - 1]) expect((await lazy.sample(row)).sample).toEqual((await eager.sample(row)).sample);
   });
 
+  it("the row count from the byte scan is in the info before every row is listed", async () => {
+    const file = path.join(dir, "count.jsonl");
+    fs.writeFileSync(file, toJsonl(Array.from({ length: 4000 }, (_, i) => slimeSample(i))));
+    process.env.PLAYGROUND_INSPECT_WORKERS_MIN_MB = "0";
+    resetServerEnvForTests();
+    const ds = new Dataset({
+      id: "count", name: "count.jsonl", source: "count.jsonl", path: file, sizeBytes: fs.statSync(file).size,
+      maxRecordBytes: 20_000, textCachePath: path.join(dir, "count.txt"), searchTimeoutMs: 10_000,
+    });
+    // What a person polling the info would see at each step the index reports.
+    const seen: { rows: number; found: number | null; indexing: boolean }[] = [];
+    const progress = ds.progress.bind(ds);
+    ds.progress = async (bytes: number) => {
+      const i = ds.info();
+      seen.push({ rows: i.rows, found: i.rows_found, indexing: i.indexing });
+      return progress(bytes);
+    };
+    await ds.ready;
+    expect(seen.some((s) => s.indexing && s.found === 4000 && s.rows < 4000)).toBe(true);
+    expect(seen.every((s) => s.found === null || s.found === 4000)).toBe(true);
+    expect(ds.info()).toMatchObject({ rows: 4000, rows_found: 4000, indexing: false });
+  });
+
   it("the byte scan finds lines across chunk boundaries, skips blank lines and keeps CRs in the length", async () => {
     const file = path.join(dir, "chunks.jsonl");
     const lines = ['{"a":1}', "", "   ", '{"b":"' + "y".repeat(100) + '"}\r', '{"c":3}'];

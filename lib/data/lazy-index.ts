@@ -29,6 +29,8 @@ export interface SummarySink {
   decideFrom(values: unknown[]): DatasetFormat;
   ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void;
   progress(bytesDone: number): Promise<void>;
+  /** The byte scan is over: every row of the file is known (summaries may still be coming). */
+  scanned(rows: number, scanMs: number): void;
 }
 
 /** Tasks the summarize threads have finished in this process. */
@@ -70,6 +72,7 @@ export async function indexJsonlInWorkers(
     } finally {
       scanMs = performance.now() - started;
       scanDone = true;
+      sink.scanned(refs.length, scanMs);
       notify();
     }
   })();

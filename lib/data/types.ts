@@ -153,7 +153,10 @@ export interface DatasetInfo {
   detected: DatasetFormat;
   detection_reasons: string[];
   size_bytes: number;
+  /** Rows listed so far (summarized, filterable). */
   rows: number;
+  /** Rows in the file: known from the byte scan before every row is listed; null until known. */
+  rows_found: number | null;
   indexing: boolean;
   bytes_done: number;
   index_ms: number | null;
