@@ -30,6 +30,14 @@ export async function withPlaygroundInBrowser<T>(
       if (!up) await new Promise((r) => setTimeout(r, 300));
     }
     if (!up) throw new Error(`the playground did not start on ${base} (is ${opts.dist} a production build?)`);
+    // Start-up work (the tokenizer preload) runs on the server's main thread for a few seconds:
+    // measure what a person sees once it is over, when quick answers come quickly.
+    for (let fast = 0, i = 0; fast < 3 && i < 100; i++) {
+      const t = performance.now();
+      await fetch(`${base}/login`).then((r) => r.arrayBuffer());
+      fast = performance.now() - t < 50 ? fast + 1 : 0;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     return await fn({ base, browser });
   } finally {
     await browser.close();

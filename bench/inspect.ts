@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
 /**
  * What a person sees in Chromium: opening the file from the data dir (navigation start → first
- * row painted) on a server that has never indexed it, and uploading it through the file picker
+ * row painted) on a server that has not indexed it before, and uploading it through the file picker
  * (upload finished → first row painted). Each page records the moments in its own clock.
  */
 async function inBrowser(dist: string, size: number): Promise<[string, string][]> {
@@ -165,18 +165,24 @@ async function inBrowser(dist: string, size: number): Promise<[string, string][]
     return await withPlaygroundInBrowser({ dist, port, env }, async ({ base, browser }) => {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       // Marks, in page time: the first row in the list, the scan's row count in the header, the end.
-      await page.addInitScript(() => {
-        const w = window as unknown as { __marks: Record<string, number> };
-        w.__marks = {};
-        const mark = (k: string) => (w.__marks[k] ??= performance.now());
+      // A string, not a function: tsx would wrap named functions in a helper the page lacks.
+      await page.addInitScript(`(() => {
+        window.__marks = {};
+        const mark = (k) => (window.__marks[k] ??= performance.now());
         new MutationObserver(() => {
           if (document.querySelector('[data-testid="sample-row-0"]')) mark("row");
-          if (/ of [\d,]+ rows listed/.test(document.querySelector('[data-testid="dataset-rows"]')?.textContent ?? "")) mark("count");
+          if (/ of [\\d,]+ rows listed/.test(document.querySelector('[data-testid="dataset-rows"]')?.textContent ?? "")) mark("count");
           if (document.querySelector('[data-testid="indexed"]')) mark("indexed");
         }).observe(document, { subtree: true, childList: true, characterData: true });
-      });
+      })();`);
       const marks = () => page.evaluate(() => (window as unknown as { __marks: Record<string, number> }).__marks);
       const load0 = loadavg();
+      // The first page a just-started server renders loads its modules; a person opens Inspect
+      // before picking a file, so that page load is timed on its own.
+      const tCold = performance.now();
+      await page.goto(`${base}/inspect`);
+      await page.getByTestId("upload-input").waitFor({ state: "attached" });
+      const coldMs = performance.now() - tCold;
       await page.goto(`${base}/inspect?file=${encodeURIComponent(path.basename(file))}`);
       await page.getByTestId("sample-row-0").waitFor({ timeout: 120_000 });
       const open = await marks();
@@ -198,7 +204,8 @@ async function inBrowser(dist: string, size: number): Promise<[string, string][]
       const row = (v: number | undefined) => (v === undefined ? "not seen" : ms(v));
       return [
         ["browser: load average before", load0],
-        ["browser: open → first row painted (navigation start, fresh server)", `${row(open.row)} (goal < 1 s)`],
+        ["browser: the server's first page (Inspect, no file)", ms(coldMs)],
+        ["browser: open → first row painted (from navigation start)", `${row(open.row)} (goal < 1 s)`],
         ["browser: open → row count from the scan in the header", openDone.count === undefined ? "not seen (index finished first)" : ms(openDone.count)],
         ["browser: open → index complete", row(openDone.indexed)],
         ["browser: upload through the file picker", `${ms(upMs)} (${(size / 1048576 / (upMs / 1000)).toFixed(0)} MiB/s)`],

@@ -12,7 +12,7 @@ export default function PlaygroundLayout({ children }: { children: ReactNode }) 
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex items-center gap-4 border-b border-zinc-200 bg-white px-4 py-2">
-        <Link href="/" className="text-sm font-semibold tracking-tight text-zinc-900">
+        <Link href="/" prefetch={false} className="text-sm font-semibold tracking-tight text-zinc-900">
           Rollout Playground
         </Link>
         <NavLinks />

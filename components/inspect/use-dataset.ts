@@ -28,12 +28,13 @@ export function useDataset(file: string | null, format: DatasetFormat | undefine
     };
   }, [file, format]);
 
-  // While indexing, poll progress; the list refreshes as rows arrive.
+  // While indexing, poll progress; the list refreshes as rows arrive. Until the first rows are in,
+  // poll often: they are what a person waits for.
   useEffect(() => {
     if (!info?.indexing) return;
     const t = setTimeout(() => {
       void api.info(info.id).then((r) => r.ok && setInfo(r.value));
-    }, 500);
+    }, info.rows === 0 ? 50 : 500);
     return () => clearTimeout(t);
   }, [info]);
 

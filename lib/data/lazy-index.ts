@@ -19,6 +19,7 @@ const FIRST_TASK_ROWS = 200;
 const FIRST_TASK_BYTES = 16 * MiB;
 const TASK_BYTES = 1 * MiB;
 const DETECT_SAMPLE = 50;
+const DETECT_READ_BYTES = 16 * MiB;
 
 export function lazyIndexMinBytes(): number {
   return serverEnv().PLAYGROUND_INSPECT_WORKERS_MIN_MB * MiB;
@@ -154,9 +155,15 @@ export async function indexJsonlInWorkers(
 /** The format from the first records, parsed here (a few KB). */
 async function detect(sink: SummarySink, path: string, sample: RecordRef[], maxRecordBytes: number): Promise<DatasetFormat> {
   const values: unknown[] = [];
+  // The first rows sit together at the head of the file: one read, not one per row (the byte scan
+  // keeps the I/O threads busy, and each small read would queue behind its big ones).
+  const first = sample[0];
+  const last = sample[sample.length - 1];
+  const span = first && last ? last.offset + last.length - first.offset : 0;
+  const head = span > 0 && span <= DETECT_READ_BYTES ? await readRange(path, first!.offset, span) : null;
   for (const [i, r] of sample.entries()) {
     if (r.tooLarge) continue;
-    let bytes = await readRange(path, r.offset, r.length);
+    let bytes = head ? head.subarray(r.offset - first!.offset, r.offset - first!.offset + r.length) : await readRange(path, r.offset, r.length);
     if (bytes.length && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
     const p = parseRecord({ offset: r.offset, length: r.length, line: r.line, bytes }, i, maxRecordBytes, true);
     if (p.value !== undefined) values.push(p.value);

@@ -15,6 +15,8 @@ const MAX_OPEN = 8;
 const open = globalStore("data:open-datasets", () => new Map<string, Dataset>());
 
 /** Open a file of the data dir (or an upload) once; the same file and format give the same id. */
+const FIRST_ROWS_WAIT_MS = 1000;
+
 export async function openDataset(source: string, format?: DatasetFormat): Promise<Result<DatasetInfo>> {
   const resolved = await resolveSource(source);
   if (!resolved.ok) return resolved;
@@ -45,6 +47,9 @@ export async function openDataset(source: string, format?: DatasetFormat): Promi
     open.set(id, ds);
     evict();
   }
+  // The answer carries the first rows' count when they come quickly (a screenful is summarized at
+  // once), so the list paints without waiting for the next progress poll.
+  if (ds.indexing && ds.store.length === 0) await ds.waitForRow(0, AbortSignal.timeout(FIRST_ROWS_WAIT_MS));
   return ok(ds.info());
 }
 

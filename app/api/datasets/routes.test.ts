@@ -57,6 +57,21 @@ afterAll(() => {
 });
 
 describe("/api/datasets", () => {
+  it("the open answer already counts the first rows of a large file that is still indexing", async () => {
+    // The lazy (byte scan + workers) path for any size, and a file that takes a while to index.
+    process.env.PLAYGROUND_INSPECT_WORKERS_MIN_MB = "0";
+    resetServerEnvForTests();
+    try {
+      fs.writeFileSync(path.join(base, "data", "big.jsonl"), toJsonl(Array.from({ length: 6000 }, (_, i) => slimeSample(i))));
+      const info = (await (await open("big.jsonl")).json()) as DatasetInfo;
+      expect(info.rows).toBeGreaterThan(0);
+      expect((await ready(info.id)).rows).toBe(6000);
+    } finally {
+      delete process.env.PLAYGROUND_INSPECT_WORKERS_MIN_MB;
+      resetServerEnvForTests();
+    }
+  });
+
   it("lists the data dir and refuses paths outside it", async () => {
     const list = await (await filesRoute(new Request(u("/api/datasets/files?dir=runs")))).json();
     expect(list.entries).toEqual([{ name: "r.jsonl", path: "runs/r.jsonl", type: "file", size: fs.statSync(path.join(base, "data", "runs", "r.jsonl")).size }]);
