@@ -41,12 +41,22 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
   const parentRun = current?.parent ? (runs.find((r) => r.id === current.parent!.run_id) ?? null) : null;
   const isLive = current !== null && rollouts.streaming === current.id;
 
-  const rerunText = (turn: number, text: string) => {
-    if (current) void rollouts.start({ session_id: session.id, from: { run_id: current.id, turn, text } }, settings);
-  };
-  const rerunCode = (turn: number, callIndex: number, code: string) => {
-    if (current) void rollouts.start({ session_id: session.id, from: { run_id: current.id, turn, code, call_index: callIndex } }, settings);
-  };
+  // Stable while a run streams (they depend on its id, not its record), so finished turns are
+  // not rendered again on every event.
+  const currentId = current?.id ?? null;
+  const { start } = rollouts;
+  const rerunText = useCallback(
+    (turn: number, text: string) => {
+      if (currentId) void start({ session_id: session.id, from: { run_id: currentId, turn, text } }, settings);
+    },
+    [currentId, start, session.id, settings],
+  );
+  const rerunCode = useCallback(
+    (turn: number, callIndex: number, code: string) => {
+      if (currentId) void start({ session_id: session.id, from: { run_id: currentId, turn, code, call_index: callIndex } }, settings);
+    },
+    [currentId, start, session.id, settings],
+  );
 
   const startFresh = useCallback(() => {
     if (busy) return;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { memo, useState } from "react";
 import type { TurnRecord } from "@/lib/rollout/transcript";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,7 +24,8 @@ export interface TurnViewProps {
 
 const actionTone = { code: "blue", answer: "green" } as const;
 
-export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode, recordedAfterEdit }: TurnViewProps) {
+/** Memoized: a long transcript re-renders only the turn an event changed. */
+export const TurnView = memo(function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode, recordedAfterEdit }: TurnViewProps) {
   const editable = mode === "chat" ? turn.raw : turn.text;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(editable);
@@ -130,4 +131,4 @@ export function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, origin
       )}
     </article>
   );
-}
+});
