@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { EditorPage } from "./pages/editor-page";
 
@@ -88,6 +89,57 @@ test.describe("Editor workspace", () => {
       await editor.waitForMonaco();
       await expect.poll(() => editor.visibleCode()).toContain(`print("round ${round}")`);
     }
+  });
+
+  test("the session list: this session, another one, and an ms-enclave sandbox's files, each a click away", async ({ page, request }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const first = editor.sessionId();
+    await editor.setCode('print("from the first session")\n');
+    await editor.run();
+    await editor.expectStatus("success");
+    // An ms-enclave client holds a sandbox and writes a file in it. (With file_operation among its
+    // tools the Editor's file panel can list the files; without it the panel says the tool is missing.)
+    const created = await request.post("/ms-enclave/sandbox/create?sandbox_type=docker", { data: { tools_config: ["python_executor", "file_operation"] } });
+    expect(created.status()).toBe(200);
+    const enclaveId = ((await created.json()) as { sandbox_id: string }).sandbox_id;
+    const marker = `enclave-${randomUUID().slice(0, 8)}.txt`;
+    const wrote = await request.post("/ms-enclave/sandbox/tool/execute", {
+      data: { sandbox_id: enclaveId, tool_name: "python_executor", parameters: { code: `open("${marker}", "w").write("hi")` }, timeout: null },
+    });
+    expect(((await wrote.json()) as { status: string }).status).toBe("success");
+
+    await page.getByTestId("editor-new-session").click();
+    await editor.waitForMonaco();
+    const second = editor.sessionId();
+    expect(second).not.toBe(first);
+    await page.getByTestId("editor-sessions").click();
+    const list = page.getByTestId("editor-session-list");
+    const rowOf = (id: string) => list.locator(`[data-testid="editor-session-row"][data-session-id="${id}"]`);
+    await expect(rowOf(first)).toContainText("live on local");
+    await expect(rowOf(first).getByTestId("editor-session-open")).toBeVisible();
+    await expect(rowOf(enclaveId)).toHaveAttribute("data-kind", "ms-enclave");
+    await expect(rowOf(enclaveId)).toContainText("held by its client");
+    await page.screenshot({ path: test.info().outputPath("session-list-1440.png") });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect(rowOf(enclaveId).getByTestId("editor-session-open")).toBeInViewport();
+    await page.screenshot({ path: test.info().outputPath("session-list-1024.png") });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.keyboard.press("Escape");
+    await expect(list).toBeHidden();
+    await page.getByTestId("editor-sessions").click();
+
+    // The ms-enclave sandbox opens in the Editor on its own files.
+    await rowOf(enclaveId).getByTestId("editor-session-open").click();
+    await expect(page).toHaveURL(new RegExp(`session=${enclaveId}`));
+    await expect(editor.fileItem(marker)).toBeVisible();
+    // And back to the first session, with its buffer.
+    await page.getByTestId("editor-sessions").click();
+    await rowOf(first).getByTestId("editor-session-open").click();
+    await expect(page).toHaveURL(new RegExp(`session=${first}`));
+    await editor.waitForMonaco();
+    await expect.poll(() => editor.visibleCode()).toContain("from the first session");
+    expect((await request.delete(`/ms-enclave/sandbox/${enclaveId}`)).status()).toBe(200);
   });
 
   test("notebook cells and their outputs survive a reload", async ({ page }) => {

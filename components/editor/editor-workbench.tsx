@@ -12,6 +12,7 @@ import { LanguagePicker, monacoLanguage } from "./language-picker";
 import { NotebookPanel } from "./notebook-panel";
 import type { NotebookCell } from "./use-notebook";
 import { RunToolbar } from "./run-toolbar";
+import { SessionList } from "./session-list";
 import { useCodeRun } from "./use-code-run";
 import { useScratchBuffers } from "./use-scratch-buffers";
 import { useSessionFiles } from "./use-session-files";
@@ -202,7 +203,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
               >
                 session {sessionId.slice(0, 8)}
               </span>
-              <a href="/editor?new=1" data-testid="editor-new-session" className="text-zinc-500 underline decoration-dotted hover:text-zinc-800">
+              <SessionList current={sessionId} />
+              <a href="/editor?new=1" data-testid="editor-new-session" className="whitespace-nowrap text-zinc-500 underline decoration-dotted hover:text-zinc-800">
                 New session
               </a>
             </div>

@@ -93,6 +93,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
             datasetId={info.id}
             query={url.query}
             refreshKey={refreshKey}
+            indexing={info.indexing}
             selected={url.sample}
             selectedPosition={sample?.nav.position ?? null}
             onSelect={select}

@@ -78,6 +78,7 @@ export function SampleList({
   datasetId,
   query,
   refreshKey,
+  indexing,
   selected,
   selectedPosition,
   onSelect,
@@ -89,6 +90,8 @@ export function SampleList({
   datasetId: string;
   query: RowQuery;
   refreshKey: string;
+  /** The list is refreshed every few seconds while the file indexes: its count says so. */
+  indexing: boolean;
   selected: number | null;
   selectedPosition: number | null;
   onSelect: (row: number) => void;
@@ -234,7 +237,7 @@ export function SampleList({
         ))}
       </div>
       <div className="border-t border-zinc-200 bg-zinc-50 px-3 py-1 text-xs text-zinc-600" data-testid="list-count">
-        {matched === null ? "loading…" : `${total.toLocaleString()} samples`}
+        {matched === null ? "loading…" : `${total.toLocaleString()} samples${indexing ? " so far (indexing)" : ""}`}
       </div>
     </div>
   );

@@ -206,6 +206,36 @@ export async function closeSession(sessionId: SandboxSessionId, backend?: Backen
   );
 }
 
+/** A live session as the session list shows it. */
+export interface SessionListing {
+  id: SandboxSessionId;
+  backend: BackendName;
+  /** Held by a caller (ms-enclave, a batch job): it does not expire while held. */
+  held: boolean;
+  running: number;
+  last_used_ms: number;
+  /** When the idle sweep closes it, if nothing uses it before; null while held or running. */
+  expires_at_ms: number | null;
+}
+
+/** Every open session, most recently used first. */
+export function listSessions(): SessionListing[] {
+  const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
+  return [...state.sessions.entries()]
+    .map(([k, e]) => {
+      const at = k.indexOf(":");
+      return {
+        id: k.slice(at + 1),
+        backend: k.slice(0, at) as BackendName,
+        held: e.held,
+        running: e.running,
+        last_used_ms: e.lastUsed,
+        expires_at_ms: e.held || e.running > 0 ? null : e.lastUsed + ttlMs,
+      };
+    })
+    .sort((a, b) => b.last_used_ms - a.last_used_ms);
+}
+
 export function sessionCount(): number {
   return state.sessions.size;
 }

@@ -60,3 +60,21 @@ export const workspacePatchSchema = z.object({
   cells: z.array(z.object({ key: z.number().int().nonnegative(), code: z.string().max(1_000_000) })).max(500).optional(),
 });
 export type WorkspacePatch = z.input<typeof workspacePatchSchema>;
+
+/** One row of the Editor's session list (GET /api/editor/sessions). */
+export const editorSessionRowSchema = z.object({
+  id: z.string(),
+  /** Who opened it: the Editor, a Chat session's tool calls, or an ms-enclave client. */
+  kind: z.enum(["editor", "chat", "ms-enclave"]),
+  /** Backends with a live sandbox for this id (its files and processes are there). */
+  live: z.array(backendNameSchema),
+  running: z.number().int().nonnegative(),
+  last_used_ms: z.number(),
+  /** When the idle sweep closes the live sandbox; null while held, running, or not live. */
+  expires_at_ms: z.number().nullable(),
+  /** The saved Editor workspace, if any. */
+  saved: z.object({ tool: editorToolSchema, backend: backendNameSchema, updated_ms: z.number() }).nullable(),
+  url: z.string(),
+});
+export type EditorSessionRow = z.infer<typeof editorSessionRowSchema>;
+export const editorSessionListSchema = z.array(editorSessionRowSchema);

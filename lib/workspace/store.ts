@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
@@ -93,6 +93,23 @@ async function update(sessionId: string, change: (w: Workspace) => Workspace): P
     await rename(tmp, file);
     return next;
   });
+}
+
+/** The saved workspaces, most recently changed first (at most `limit`). */
+export async function listWorkspaces(limit = 200): Promise<{ id: string; updated_ms: number; workspace: Workspace }[]> {
+  const names = await readdir(dir()).catch(() => [] as string[]);
+  const files = await Promise.all(
+    names
+      .filter((n) => n.endsWith(".json"))
+      .map(async (n) => ({ id: n.slice(0, -5), mtime: await stat(path.join(dir(), n)).then((s) => s.mtimeMs, () => 0) })),
+  );
+  files.sort((a, b) => b.mtime - a.mtime);
+  const out: { id: string; updated_ms: number; workspace: Workspace }[] = [];
+  for (const f of files.slice(0, limit)) {
+    const w = await readStored(f.id);
+    if (w) out.push({ id: f.id, updated_ms: f.mtime, workspace: w });
+  }
+  return out;
 }
 
 /** Applies what the person changed (buffers, mode, backend, open file, cell code); `seq` numbers the save. */

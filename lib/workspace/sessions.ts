@@ -1,0 +1,49 @@
+import "server-only";
+import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
+import { listSandboxes } from "@/lib/ms-enclave/manager";
+import { listSessions } from "@/lib/sandbox/sessions";
+import type { BackendName } from "@/lib/sandbox/types";
+import { sessionIdSchema } from "@/app/(playground)/editor/schema";
+import type { EditorSessionRow } from "./schema";
+import { listWorkspaces } from "./store";
+
+// The Editor's session list: saved workspaces, live sandbox sessions (Editor and Chat), and the
+// sandboxes ms-enclave clients hold. Each row opens in the Editor on its own files.
+
+export async function editorSessions(): Promise<EditorSessionRow[]> {
+  const rows = new Map<string, EditorSessionRow>();
+  const row = (id: string, kind: EditorSessionRow["kind"]): EditorSessionRow => {
+    let r = rows.get(id);
+    if (!r) {
+      r = { id, kind, live: [], running: 0, last_used_ms: 0, expires_at_ms: null, saved: null, url: "" };
+      rows.set(id, r);
+    }
+    return r;
+  };
+  const enclave = new Map(listSandboxes().filter((s) => s.status !== "stopped").map((s) => [s.id, s]));
+  // A saved workspace keeps the kind its id was made for (ms-enclave ids carry their label).
+  const kindOf = (id: string): EditorSessionRow["kind"] =>
+    enclave.has(id) || id.startsWith("ms-enclave-") ? "ms-enclave" : chatSessionIdSchema.safeParse(id).success ? "chat" : "editor";
+  for (const s of listSessions()) {
+    // Other held sessions (batch jobs, the service API's one-shot sandboxes) end on their own.
+    if (s.held && !enclave.has(s.id)) continue;
+    if (!sessionIdSchema.safeParse(s.id).success) continue;
+    const r = row(s.id, kindOf(s.id));
+    r.live.push(s.backend);
+    r.running += s.running;
+    r.last_used_ms = Math.max(r.last_used_ms, s.last_used_ms);
+    if (s.expires_at_ms !== null) r.expires_at_ms = Math.max(r.expires_at_ms ?? 0, s.expires_at_ms);
+  }
+  for (const w of await listWorkspaces()) {
+    if (!sessionIdSchema.safeParse(w.id).success) continue;
+    const r = row(w.id, kindOf(w.id));
+    r.saved = { tool: w.workspace.tool, backend: w.workspace.backend, updated_ms: w.updated_ms };
+    r.last_used_ms = Math.max(r.last_used_ms, w.updated_ms);
+  }
+  for (const r of rows.values()) {
+    // Open where its files are: the live sandbox, else the backend the workspace last used.
+    const backend: BackendName = r.live[0] ?? r.saved?.backend ?? "local";
+    r.url = `/editor?session=${encodeURIComponent(r.id)}&backend=${backend}`;
+  }
+  return [...rows.values()].sort((a, b) => b.last_used_ms - a.last_used_ms);
+}
