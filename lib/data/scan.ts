@@ -227,6 +227,18 @@ export async function* scanJsonArray(path: string, opts: ScanOptions): AsyncGene
   }
 }
 
+/** `len` bytes at `pos` of an open file, read synchronously (fewer at the end of the file). */
+export function readRangeSync(fd: number, pos: number, len: number): Buffer {
+  const buf = Buffer.allocUnsafe(len);
+  let done = 0;
+  while (done < len) {
+    const n = fs.readSync(fd, buf, done, len - done, pos + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === len ? buf : buf.subarray(0, done);
+}
+
 /** Read one record's bytes by offset. */
 export async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
   const fh = await fs.promises.open(path, "r");

@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import { readRangeSync } from "./scan";
 import { summarizeJsonRecord, type RecordSummary } from "./summary";
 import type { DatasetFormat } from "./types";
 
@@ -20,17 +21,6 @@ export interface SummarizeTask {
   wantFields: boolean;
 }
 
-function readRange(fd: number, pos: number, len: number): Buffer {
-  const b = Buffer.allocUnsafe(len);
-  let done = 0;
-  while (done < len) {
-    const n = fs.readSync(fd, b, done, len - done, pos + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === len ? b : b.subarray(0, done);
-}
-
 export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
   const n = t.offsets.length;
   const out: RecordSummary[] = new Array<RecordSummary>(n);
@@ -44,7 +34,7 @@ export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
       if (start < 0) start = t.offsets[i]!;
       end = Math.max(end, t.offsets[i]! + t.lengths[i]!);
     }
-    const buf = start >= 0 ? readRange(fd, start, end - start) : Buffer.alloc(0);
+    const buf = start >= 0 ? readRangeSync(fd, start, end - start) : Buffer.alloc(0);
     for (let i = 0; i < n; i++) {
       const off = t.offsets[i]!;
       let bytes: Buffer | null = null;

@@ -1,6 +1,6 @@
 import "server-only";
-import fs from "node:fs";
 import zlib from "node:zlib";
+import { readRangeSync } from "../../scan";
 
 // A zip central-directory reader for torch.save archives. torch writes members stored
 // (uncompressed) and 64-byte aligned, so a tensor's bytes are read straight from the file at an
@@ -24,27 +24,16 @@ const EOCD64_SIG = 0x06064b50;
 const CDH_SIG = 0x02014b50;
 const LFH_SIG = 0x04034b50;
 
-function readAt(fd: number, pos: number, len: number): Buffer {
-  const buf = Buffer.allocUnsafe(len);
-  let done = 0;
-  while (done < len) {
-    const n = fs.readSync(fd, buf, done, len - done, pos + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === len ? buf : buf.subarray(0, done);
-}
-
 /** True when the file starts with a zip local header (what torch.save writes by default). */
 export function isZip(fd: number): boolean {
-  const b = readAt(fd, 0, 4);
+  const b = readRangeSync(fd, 0, 4);
   return b.length === 4 && b.readUInt32LE(0) === LFH_SIG;
 }
 
 export function readZipDirectory(fd: number, fileSize: number): Map<string, ZipMember> {
   // The end-of-central-directory record sits in the last 22 + 65535 bytes (its comment).
   const tailLen = Math.min(fileSize, 22 + 65535 + 20);
-  const tail = readAt(fd, fileSize - tailLen, tailLen);
+  const tail = readRangeSync(fd, fileSize - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD_SIG) {
@@ -58,14 +47,14 @@ export function readZipDirectory(fd: number, fileSize: number): Map<string, ZipM
   let cdOffset = tail.readUInt32LE(eocd + 16);
   if ((count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) && eocd >= 20 && tail.readUInt32LE(eocd - 20) === EOCD64_LOC_SIG) {
     const eocd64At = Number(tail.readBigUInt64LE(eocd - 20 + 8));
-    const rec = readAt(fd, eocd64At, 56);
+    const rec = readRangeSync(fd, eocd64At, 56);
     if (rec.length < 56 || rec.readUInt32LE(0) !== EOCD64_SIG) throw new ZipError("bad zip64 end-of-central-directory record");
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
   if (cdOffset + cdSize > fileSize) throw new ZipError("the zip central directory points past the end of the file (truncated?)");
-  const cd = readAt(fd, cdOffset, cdSize);
+  const cd = readRangeSync(fd, cdOffset, cdSize);
   const members = new Map<string, ZipMember>();
   let p = 0;
   for (let k = 0; k < count; k++) {
@@ -93,7 +82,7 @@ export function readZipDirectory(fd: number, fileSize: number): Map<string, ZipM
       e += 4 + len;
     }
     p = eEnd + commentLen;
-    const lfh = readAt(fd, localOffset, 30);
+    const lfh = readRangeSync(fd, localOffset, 30);
     if (lfh.length < 30 || lfh.readUInt32LE(0) !== LFH_SIG) throw new ZipError(`zip member ${name}: bad local header`);
     const dataOffset = localOffset + 30 + lfh.readUInt16LE(26) + lfh.readUInt16LE(28);
     if (dataOffset + compressedSize > fileSize) throw new ZipError(`zip member ${name} ends past the end of the file (truncated)`);
@@ -105,7 +94,7 @@ export function readZipDirectory(fd: number, fileSize: number): Map<string, ZipM
 /** Bytes [start, start+len) of a member's uncompressed data. */
 export function readMember(fd: number, m: ZipMember, start = 0, len = m.size - start): Buffer {
   if (start < 0 || start + len > m.size) throw new ZipError(`read past the end of zip member ${m.name}`);
-  if (m.method === 0) return readAt(fd, m.dataOffset + start, len);
-  if (m.method === 8) return zlib.inflateRawSync(readAt(fd, m.dataOffset, m.compressedSize)).subarray(start, start + len);
+  if (m.method === 0) return readRangeSync(fd, m.dataOffset + start, len);
+  if (m.method === 8) return zlib.inflateRawSync(readRangeSync(fd, m.dataOffset, m.compressedSize)).subarray(start, start + len);
   throw new ZipError(`zip member ${m.name} uses compression method ${m.method}, which is not supported`);
 }
