@@ -1,10 +1,10 @@
 // Hostile input against the SandboxFusion API over real HTTP: the request is refused with a clear
 // 4xx naming the field, or runs safely; nothing leaks host files and the server keeps serving.
 // SF_BACKENDS=local,docker as in sandbox-fusion.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-sf-hostile-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
@@ -12,22 +12,14 @@ process.env.PLAYGROUND_TRAFFIC_LOG = "memory";
 
 const { dockerGate } = await import("@/lib/sandbox/backends/docker-test-gate");
 const backends = (process.env.SF_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
-const { startRouteServer, sandboxFusionRoutes } = await import("./testing/route-server");
+const { serveSandboxFusionForTests } = await import("./testing/serve-for-tests");
 
-let srv: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  srv = await startRouteServer(await sandboxFusionRoutes());
-});
-afterAll(async () => {
-  await srv.close();
-  await (await import("@/lib/sandbox/sessions")).shutdownSessions();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+const srv = serveSandboxFusionForTests(stateDir);
 
 type Json = Record<string, unknown> & { error?: { code: string; field?: string; message: string } };
 
 async function post(body: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${srv.url}/sandbox-fusion/run_code`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${srv.url()}/sandbox-fusion/run_code`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Json };
 }
 
@@ -112,7 +104,7 @@ describe.each(backends)("hostile SandboxFusion requests on %s", (backend) => {
       expect(r.status).toBe(422);
       expect(r.json.error?.code).toBe("unprocessable:body");
     }
-    const ping = await fetch(`${srv.url}/sandbox-fusion/v1/ping`);
+    const ping = await fetch(`${srv.url()}/sandbox-fusion/v1/ping`);
     expect(await ping.json()).toBe("pong");
   });
 });

@@ -1,10 +1,10 @@
 // Every SandboxFusion language name the sandbox image declares, over HTTP on the Docker backend
 // (skipped without Docker, required under CI): a program that reads stdin and prints, and for the
 // test-runner modes (pytest, go_test, junit, D_ut) one passing and one failing test.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-sf-lang-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
@@ -13,17 +13,9 @@ process.env.PLAYGROUND_API_BACKEND = "docker";
 
 const { dockerGate } = await import("@/lib/sandbox/backends/docker-test-gate");
 const gate = await dockerGate();
-const { startRouteServer, sandboxFusionRoutes } = await import("./testing/route-server");
+const { serveSandboxFusionForTests } = await import("./testing/serve-for-tests");
 
-let srv: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  srv = await startRouteServer(await sandboxFusionRoutes());
-});
-afterAll(async () => {
-  await srv.close();
-  await (await import("@/lib/sandbox/sessions")).shutdownSessions();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+const srv = serveSandboxFusionForTests(stateDir);
 
 interface Resp {
   status: string;
@@ -34,7 +26,7 @@ interface Resp {
 
 async function runCode(language: string, code: string, stdin = "7"): Promise<Resp> {
   // JVM compilers on a busy 2-core machine are slow: generous timeouts.
-  const res = await fetch(`${srv.url}/sandbox-fusion/run_code`, {
+  const res = await fetch(`${srv.url()}/sandbox-fusion/run_code`, {
     method: "POST",
     body: JSON.stringify({ language, code, stdin, compile_timeout: 120, run_timeout: 120 }),
   });

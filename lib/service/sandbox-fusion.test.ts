@@ -1,6 +1,6 @@
 // SandboxFusion-compatible API over real HTTP (a node http server in front of the route handlers),
 // on each backend: SF_BACKENDS=local,docker; by default local, plus docker when it is reachable.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,20 +13,11 @@ process.env.PLAYGROUND_API_MAX_BODY_MB = "4";
 
 const { dockerGate } = await import("@/lib/sandbox/backends/docker-test-gate");
 const backends = (process.env.SF_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
-const { startRouteServer, sandboxFusionRoutes } = await import("./testing/route-server");
+const { serveSandboxFusionForTests } = await import("./testing/serve-for-tests");
 const { apiQueue } = await import("./execute");
 const { recentTraffic } = await import("@/lib/traffic/recorder");
 
-let srv: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  srv = await startRouteServer(await sandboxFusionRoutes());
-});
-afterAll(async () => {
-  await srv.close();
-  const { shutdownSessions } = await import("@/lib/sandbox/sessions");
-  await shutdownSessions();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+const srv = serveSandboxFusionForTests(stateDir);
 
 interface Cmd {
   status: string;
@@ -45,7 +36,7 @@ interface RunCodeResponse {
 }
 
 async function post(route: string, body: unknown, raw = false): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${srv.url}/sandbox-fusion/${route}`, {
+  const res = await fetch(`${srv.url()}/sandbox-fusion/${route}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: raw ? (body as string) : JSON.stringify(body),
@@ -309,7 +300,7 @@ describe("run_code on overload and bad input (local)", () => {
 
 describe("run_jupyter and ping", () => {
   it("GET /v1/ping answers pong", async () => {
-    const res = await fetch(`${srv.url}/sandbox-fusion/v1/ping`);
+    const res = await fetch(`${srv.url()}/sandbox-fusion/v1/ping`);
     expect(res.status).toBe(200);
     expect(await res.json()).toBe("pong");
   });
