@@ -112,7 +112,7 @@ async function main() {
     let url: string;
     let stop: () => Promise<void>;
     if (MODE === "next") {
-      const s = await startNextServer({ port: Number(process.env.BENCH_API_PORT ?? 3140), distDir: process.env.NEXT_DIST_DIR ?? ".next-h4", env: { PLAYGROUND_API_BACKEND: backend } });
+      const s = await startNextServer({ port: Number(process.env.BENCH_API_PORT ?? 3140), distDir: process.env.NEXT_DIST_DIR ?? ".next-api", env: { PLAYGROUND_API_BACKEND: backend } });
       url = s.url;
       stop = s.stop;
     } else {

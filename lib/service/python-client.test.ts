@@ -1,6 +1,6 @@
 // verl's and ROLL's SandboxFusion clients, played by a Python script on Debian's python3-requests,
 // against the real production server (`next start` on the build in NEXT_DIST_DIR, default
-// .next-h4; built first if missing). Cases run concurrently; each verdict must be what verl's
+// .next-api; built first if missing or older than the sources). Cases run concurrently; each verdict must be what verl's
 // stdout comparison gives for that program.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +18,7 @@ let server: NextServer;
 beforeAll(async () => {
   server = await startNextServer({
     port,
-    distDir: process.env.NEXT_DIST_DIR ?? ".next-h4",
+    distDir: process.env.NEXT_DIST_DIR ?? ".next-api",
     env: {
       PLAYGROUND_STATE_DIR: path.join(tmp, "state"),
       PLAYGROUND_API_BACKEND: process.env.SF_BACKEND ?? "local",
