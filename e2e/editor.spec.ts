@@ -91,6 +91,11 @@ test.describe("Editor", () => {
     await expect(page.getByTestId("open-file-path")).toHaveCount(0);
     await page.getByTestId("file-refresh").click();
     await expect(page.getByTestId("file-list-empty")).toBeVisible();
+    // The deleted file is no longer the session's open file: a reload does not try to reopen it.
+    await page.reload();
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("scratch-label")).toBeVisible();
+    await expect(page.getByTestId("file-error")).toHaveCount(0);
   });
 
   test("file panel reports errors from file_operation", async ({ page }) => {

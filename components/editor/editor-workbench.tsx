@@ -121,8 +121,15 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
   const saveFile = async () => {
     if (!openFile) return;
     const path = openFile.path;
-    await files.save();
-    save({ open_file: { path, backend } });
+    // A failed write keeps the stored unsaved text; text typed during the write stays a draft.
+    const written = await files.save();
+    if (written === null) return;
+    const now = files.fileText.current;
+    save({ open_file: { path, backend, ...(now !== written ? { draft: now } : {}) } });
+  };
+  const deleteFile = async (p: string) => {
+    const wasOpen = openFile?.path === p;
+    if ((await files.remove(p)) && wasOpen) save({ open_file: null });
   };
   const onEdit = (v: string) => {
     if (openFile) {
@@ -143,8 +150,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         error={files.error}
         openPath={openFile?.path ?? null}
         onOpen={(p) => void openPath(p)}
-        onDelete={(p) => void files.remove(p)}
-        onCreate={(p) => void files.create(p).then(() => save({ open_file: { path: p, backend } }))}
+        onDelete={(p) => void deleteFile(p)}
+        onCreate={(p) => void files.create(p).then((ok) => ok && save({ open_file: { path: p, backend } }))}
         onRefresh={() => void files.refresh()}
       />
 

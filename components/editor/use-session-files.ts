@@ -79,31 +79,36 @@ export function useSessionFiles(sessionId: string, backend: BackendName) {
     return r !== null;
   };
 
+  /** True when the file was created (and is now open). */
   const create = async (path: string) => {
     const r = await fileOp({ operation: "create", sessionId, backend, file_path: path, content: "" });
     if (r) {
       show(path, "");
       await refresh();
     }
+    return r !== null;
   };
 
-  const save = async () => {
-    if (!openFile) return;
+  /** The text written, or null when nothing was (no file open, or the write failed). */
+  const save = async (): Promise<string | null> => {
+    if (!openFile) return null;
     const snapshot = fileText.current;
     const r = await fileOp({ operation: "write", sessionId, backend, file_path: openFile.path, content: snapshot });
-    if (r) {
-      setOpenFile((f) => (f && f.path === openFile.path ? { ...f, saved: snapshot } : f));
-      setDirty(fileText.current !== snapshot);
-      await refresh();
-    }
+    if (!r) return null;
+    setOpenFile((f) => (f && f.path === openFile.path ? { ...f, saved: snapshot } : f));
+    setDirty(fileText.current !== snapshot);
+    await refresh();
+    return snapshot;
   };
 
+  /** True when the file was deleted. */
   const remove = async (path: string) => {
     const r = await fileOp({ operation: "delete", sessionId, backend, file_path: path });
     if (r) {
       if (openFile?.path === path) setOpenFile(null);
       await refresh();
     }
+    return r !== null;
   };
 
   const edit = (text: string) => {
