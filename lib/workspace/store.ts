@@ -62,13 +62,14 @@ function markApplied(sessionId: string, seq: number): void {
   for (const check of [...(state.waiters.get(sessionId) ?? [])]) check();
 }
 
-async function readStored(sessionId: string): Promise<Workspace | null> {
+/** `keep`: cache what was read (a session in use); the session list reads without keeping. */
+async function readStored(sessionId: string, keep = true): Promise<Workspace | null> {
   const hit = state.cache.get(sessionId);
   if (hit) return hit;
   try {
     const parsed = workspaceSchema.safeParse(JSON.parse(await readFile(fileFor(sessionId), "utf8")));
     if (!parsed.success) return null;
-    state.cache.set(sessionId, parsed.data);
+    if (keep) state.cache.set(sessionId, parsed.data);
     return parsed.data;
   } catch {
     return null;
@@ -106,7 +107,7 @@ export async function listWorkspaces(limit = 200): Promise<{ id: string; updated
   files.sort((a, b) => b.mtime - a.mtime);
   const out: { id: string; updated_ms: number; workspace: Workspace }[] = [];
   for (const f of files.slice(0, limit)) {
-    const w = await readStored(f.id);
+    const w = await readStored(f.id, false);
     if (w) out.push({ id: f.id, updated_ms: f.mtime, workspace: w });
   }
   return out;
