@@ -6,6 +6,7 @@ import { acquireSandbox } from "@/lib/sandbox/sessions";
 import type { BackendName, Sandbox } from "@/lib/sandbox/types";
 import type { Dataset } from "./dataset";
 import { compareOutput, reexecVerdict } from "./compare-output";
+import { rewardInput } from "./rescore-task";
 import { RESCORE_WORKERS_MIN_ROWS, rescoreInWorkers } from "./rescore-workers";
 import { codeCells, segmentResponse } from "./segments";
 import type { DatasetInfo, ReexecEvent, ReexecRecord, RescoreEvent } from "./types";
@@ -123,11 +124,7 @@ export class BatchJobs {
       while (next < total && !opts.signal.aborted) {
         const row = rows[next++]!;
         const { sample } = await this.ds.sample(row);
-        const out = await computeReward(
-          opts.rewardType,
-          { prompt: sample.prompt, response: sample.response, label: sample.label ?? "", tool_call_count: sample.tool_call_count ?? 0, metadata: sample.metadata },
-          { rmUrl: opts.rmUrl, signal: opts.signal },
-        );
+        const out = await computeReward(opts.rewardType, rewardInput(sample), { rmUrl: opts.rmUrl, signal: opts.signal });
         await apply(row, out);
       }
     };

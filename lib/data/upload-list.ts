@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { uploadsDir } from "./paths";
+import { uploadFile } from "./uploads";
 
 // Uploaded files stay on the server (uploads/<id>/<name>); the picker lists them so a person
 // can reopen one after closing it.
@@ -18,12 +19,12 @@ export async function listUploads(limit = 50): Promise<UploadEntry[]> {
   const ids = await fs.promises.readdir(root).catch(() => [] as string[]);
   const out: UploadEntry[] = [];
   for (const id of ids) {
-    if (!/^[0-9a-f]{16}$/.test(id)) continue;
-    const names = await fs.promises.readdir(path.join(root, id)).catch(() => [] as string[]);
-    if (names.length !== 1) continue;
-    const st = await fs.promises.stat(path.join(root, id, names[0]!)).catch(() => null);
+    const file = await uploadFile(id);
+    if (!file) continue;
+    const st = await fs.promises.stat(file).catch(() => null);
     if (!st?.isFile() || st.size === 0) continue;
-    out.push({ source: `upload:${id}/${names[0]}`, name: names[0]!, size: st.size, mtime_ms: st.mtimeMs });
+    const name = path.basename(file);
+    out.push({ source: `upload:${id}/${name}`, name, size: st.size, mtime_ms: st.mtimeMs });
   }
   return out.sort((a, b) => b.mtime_ms - a.mtime_ms).slice(0, limit);
 }

@@ -28,7 +28,8 @@ export async function startUpload(name: string): Promise<{ upload_id: string; so
   return { upload_id: id, source: `upload:${id}/${safe}`, chunk_bytes: UPLOAD_CHUNK_BYTES };
 }
 
-async function uploadFile(id: string): Promise<string | null> {
+/** The one file of upload `id` (uploads/<id>/<name>), or null; upload-list.ts lists with it too. */
+export async function uploadFile(id: string): Promise<string | null> {
   if (!idPattern.test(id)) return null;
   const dir = path.join(uploadsDir(), id);
   const names = await fs.promises.readdir(dir).catch(() => null);

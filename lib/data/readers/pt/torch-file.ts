@@ -1,5 +1,6 @@
 import "server-only";
 import fs from "node:fs";
+import { readRangeSync } from "../../scan";
 import type { PickleHooks, ReadFn } from "./pickle";
 import { PickleError, PickleRefused, Unpickler } from "./pickle";
 import type { LazyTensor, NumArray } from "./torch";
@@ -78,14 +79,7 @@ export class TorchFile {
 
   readonly read: ReadFn = (pos, len) => {
     if (this.inflated) return this.inflated.subarray(pos, pos + len);
-    const buf = Buffer.allocUnsafe(len);
-    let done = 0;
-    while (done < len) {
-      const n = fs.readSync(this.fd, buf, done, len - done, pos + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done === len ? buf : buf.subarray(0, done);
+    return readRangeSync(this.fd, pos, len);
   };
 
   hooks(extra: Partial<PickleHooks> = {}): PickleHooks {
