@@ -1,6 +1,6 @@
 // The reader seam: something that streams records out of a file or folder that is not JSON text
 // (torch .pt dumps, folders of step files), and reads one record again by its row number.
-import type { DatasetFormat, NormalizedSample } from "../types";
+import type { DatasetFormat, NormalizedSample, Problem } from "../types";
 
 /** File layouts the readers know; `auto` detects from the path and the first bytes. */
 export const fileFormats = ["auto", "slime-rollout-dump", "slime-train-dump", "verl-steps"] as const;
@@ -12,10 +12,20 @@ export const fileFormatLabels: Record<Exclude<FileFormat, "auto">, string> = {
   "verl-steps": "verl step files ({step}.jsonl, rollout_data_dir)",
 };
 
+/** A record that did not decode cleanly: its rowFlags bits and problems (as json.ts parseRecord reports them). */
+export interface RecordDefect {
+  flags: number;
+  problems: Problem[];
+  /** Not parsed (malformed, too large): the record is only a placeholder and should index as unparsed. */
+  unparsed: boolean;
+}
+
 export interface ReaderBatch {
   /** Plain, JSON-able records in file order. */
   records: Record<string, unknown>[];
   bytesDone: number;
+  /** Parallel to `records` (null = clean); absent when every record decoded. */
+  defects?: (RecordDefect | null)[];
 }
 
 export interface RecordReader {
