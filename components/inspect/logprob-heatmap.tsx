@@ -32,10 +32,10 @@ function colour(v: number, scale: number, signed: boolean): string {
 
 export function LogprobHeatmap({ sample, pieces }: { sample: NormalizedSample; pieces: string[] | null }) {
   const per = sample.per_token ?? {};
-  const available = metrics.filter((m) => (m === "diff" ? logprobDiff(sample) !== null : Array.isArray(per[m as PerTokenKey])));
+  const diff = useMemo(() => logprobDiff(sample), [sample]);
+  const available = metrics.filter((m) => (m === "diff" ? diff !== null : Array.isArray(per[m as PerTokenKey])));
   const [chosen, setChosen] = useState<Metric | null>(null);
   const metric: Metric | undefined = chosen && available.includes(chosen) ? chosen : available[0];
-  const diff = useMemo(() => logprobDiff(sample), [sample]);
   const values = metric === "diff" ? (diff?.diff ?? []) : ((metric && per[metric as PerTokenKey]) ?? []);
   const n = values.length;
   const tokens = sample.tokens ?? [];

@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import type { PromptSteps } from "@/lib/data/types";
 import { api } from "./api";
+import { verdictOf, verdictStyle } from "./verdict";
 
 /**
  * "Over steps": one prompt across the training steps of a step folder (verl {step}.jsonl files,
@@ -78,7 +79,7 @@ export function StepsView({ datasetId, row, onOpen, onClose }: { datasetId: stri
                         <span className="text-zinc-500">
                           row {s.row} · {s.status ?? "—"}
                         </span>
-                        <Badge tone={s.reward === null ? "zinc" : s.reward > 0 ? "green" : "red"} data-testid="step-score">
+                        <Badge tone={verdictStyle[verdictOf(s)].badge} data-testid="step-score">
                           {s.reward ?? "—"}
                         </Badge>
                       </button>
