@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiKeyState, ChatSession } from "@/lib/rollout/chat-session-schema";
 import { backendFidelity } from "@/lib/rollout/models/types";
 import type { BackendAvailability } from "@/lib/sandbox/types";
@@ -45,24 +45,28 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
   // not rendered again on every event.
   const currentId = current?.id ?? null;
   const { start } = rollouts;
+  // Read through a ref so typing in the settings form does not re-render every turn.
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
   const rerunText = useCallback(
     (turn: number, text: string) => {
-      if (currentId) void start({ session_id: session.id, from: { run_id: currentId, turn, text } }, settings);
+      if (currentId) void start({ session_id: session.id, from: { run_id: currentId, turn, text } }, settingsRef.current);
     },
-    [currentId, start, session.id, settings],
+    [currentId, start, session.id],
   );
   const rerunCode = useCallback(
     (turn: number, callIndex: number, code: string) => {
-      if (currentId) void start({ session_id: session.id, from: { run_id: currentId, turn, code, call_index: callIndex } }, settings);
+      if (currentId)
+        void start({ session_id: session.id, from: { run_id: currentId, turn, code, call_index: callIndex } }, settingsRef.current);
     },
-    [currentId, start, session.id, settings],
+    [currentId, start, session.id],
   );
 
   const startFresh = useCallback(() => {
     if (busy) return;
     setEditing(false);
-    void rollouts.start({ session_id: session.id, settings }, settings);
-  }, [busy, rollouts, session.id, settings]);
+    void start({ session_id: session.id, settings }, settings);
+  }, [busy, start, session.id, settings]);
 
   useEffect(() => rememberChatSession(session.id), [session.id]);
 
