@@ -104,7 +104,7 @@ export const rolloutCommand: CliCommand = {
           },
           {
             model: setup.value,
-            tools: sandboxToolRunner({ sessionId, backend: sandbox, runId: `${sessionId}-${lineNo}` }),
+            tools: sandboxToolRunner({ sessionId, backend: sandbox }),
             tokenizer,
             ...(rm !== "none" ? { reward: rewarder(rm, rmUrl ? { rmUrl } : {}) } : {}),
           },

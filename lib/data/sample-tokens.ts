@@ -1,8 +1,7 @@
 import "server-only";
-import { serverEnv } from "@/lib/env";
 import type { Result } from "@/lib/result";
 import { err, ok } from "@/lib/result";
-import { resolveTokenizer } from "@/lib/rollout/tokens";
+import { configuredTokenizer } from "@/lib/rollout/tokens";
 import type { NormalizedSample } from "./types";
 
 // Token ids for a sample whose file has none (chat SFT rows, verl dumps): prompt and response
@@ -22,7 +21,7 @@ export async function computeSampleTokens(sample: Pick<NormalizedSample, "prompt
   if (sample.prompt.length + sample.response.length > MAX_CHARS) {
     return err({ code: "too_large:tokens", message: `This sample has more than ${MAX_CHARS.toLocaleString()} characters; it is not tokenized in the browser view.` });
   }
-  const { tokenizer, warning } = await resolveTokenizer(serverEnv().PLAYGROUND_TOKENIZER_DIR);
+  const { tokenizer, warning } = await configuredTokenizer();
   if (!tokenizer.encode) {
     return err({ code: "unavailable:tokenizer", message: warning ?? "The server has no tokenizer. Set PLAYGROUND_TOKENIZER_DIR to a model directory with tokenizer.json." });
   }

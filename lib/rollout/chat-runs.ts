@@ -1,5 +1,4 @@
 import "server-only";
-import { serverEnv } from "@/lib/env";
 import { appError } from "@/lib/errors";
 import { err, ok, type Result } from "@/lib/result";
 import { sessionApiKey } from "./api-keys";
@@ -11,7 +10,7 @@ import type { ModelError, TextModel } from "./models/types";
 import { buildResume, type RerunFrom } from "./reruns";
 import { createModel, rewarder, sandboxToolRunner } from "./setup";
 import type { ChatSettings } from "./settings";
-import { resolveTokenizer } from "./tokens";
+import { configuredTokenizer } from "./tokens";
 import { applyEvent, type RolloutEvent } from "./transcript";
 
 // A chat run: the original or an edited re-run of a session. It executes here, publishes its events
@@ -64,7 +63,7 @@ export async function startRun(sessionId: string, from?: RerunFrom, newSettings?
 async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, resume?: ResumeFrom): Promise<void> {
   const s = run.settings;
   const notices: string[] = [];
-  const { tokenizer, warning } = await resolveTokenizer(s.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
+  const { tokenizer, warning } = await configuredTokenizer(s.tokenizer_dir);
   if (warning) notices.push(warning);
   const replay =
     s.endpoint.kind === "replay" && s.endpoint.replay_sample === RECORDED_REPLAY && session.replay
@@ -91,7 +90,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
       },
       {
         model,
-        tools: sandboxToolRunner({ sessionId: session.id, backend: s.sandbox, runId: run.id }),
+        tools: sandboxToolRunner({ sessionId: session.id, backend: s.sandbox }),
         tokenizer,
         ...(s.reward_type !== "none"
           ? { reward: rewarder(s.reward_type, { ...(s.rm_url ? { rmUrl: s.rm_url } : {}), signal: live.signal }) }

@@ -47,7 +47,7 @@ const SIX_BY_SEVEN: RolloutConfig = {
 function deps(model: ModelBackend, extra: Partial<RolloutDeps> = {}): RolloutDeps {
   return {
     model,
-    tools: sandboxToolRunner({ sessionId, backend: "local", runId: `run-${Math.random()}` }),
+    tools: sandboxToolRunner({ sessionId, backend: "local" }),
     tokenizer: tok,
     reward: rewarder("retool"),
     ...extra,

@@ -69,8 +69,6 @@ export function createModel(
 export function sandboxToolRunner(opts: {
   sessionId: string;
   backend: BackendName;
-  /** @deprecated Unused: the rollout's AbortSignal cancels the run. */
-  runId?: string;
 }): ToolRunner {
   return {
     async codeInterpreter(code, signal) {

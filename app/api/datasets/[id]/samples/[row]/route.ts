@@ -1,6 +1,5 @@
-import { serverEnv } from "@/lib/env";
 import { waitForRowOr404, withDataset } from "@/lib/data/http";
-import { resolveTokenizer } from "@/lib/rollout/tokens";
+import { configuredTokenizer } from "@/lib/rollout/tokens";
 import { sampleParamsSchema, sampleQuerySchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +14,7 @@ export const GET = withDataset({ params: sampleParamsSchema, query: sampleQueryS
   let tokenizer_note: string | null = null;
   const tokens = s.sample.tokens;
   if (tokens) {
-    const { tokenizer, warning } = await resolveTokenizer(serverEnv().PLAYGROUND_TOKENIZER_DIR);
+    const { tokenizer, warning } = await configuredTokenizer();
     if (tokenizer.pieces && tokens.length <= MAX_PIECES) {
       try {
         token_pieces = tokenizer.pieces(tokens);
