@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { readErrorEnvelope } from "@/lib/errors";
 import { readNdjson } from "@/lib/http/read-ndjson";
 import type { ChatRun } from "@/lib/rollout/chat-session-schema";
 import type { ChatSettings } from "@/lib/rollout/settings";
@@ -90,9 +91,14 @@ export function useRollouts({ sessionId, initialRuns, initialRunId, liveRunIds }
         setStartError("Could not reach the playground server.");
         return;
       }
-      if (!res.ok || !res.body) {
-        const err = (await res.json().catch(() => null)) as { message?: string; error?: { message?: string } } | null;
-        setStartError(err?.error?.message ?? err?.message ?? `The run could not start (HTTP ${res.status}).`);
+      if (!res.ok) {
+        const e = await readErrorEnvelope(res);
+        // internal:http is readErrorEnvelope's fallback (no envelope): say what failed.
+        setStartError(e.code === "internal:http" ? `The run could not start (${e.message}).` : e.message);
+        return;
+      }
+      if (!res.body) {
+        setStartError(`The run could not start (HTTP ${res.status}).`);
         return;
       }
       const runSettings = body.from ? (runsRef.current.find((r) => r.id === body.from!.run_id)?.settings ?? settings) : settings;
