@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import type { BackendName, FileEntry } from "@/lib/sandbox/types";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { formatBytes } from "@/components/tool-result/format";
 import { isBuildLeftover } from "./file-entries";
 
 export interface FilePanelProps {
@@ -17,12 +18,6 @@ export interface FilePanelProps {
   onDelete(path: string): void;
   onCreate(path: string): void;
   onRefresh(): void;
-}
-
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** The session working directory (`/sandbox`), through the file_operation tool. */
@@ -117,7 +112,7 @@ export function FilePanel({ backend, files, busy, error, openPath, onOpen, onDel
                   {f.type === "dir" ? "/" : ""}
                 </span>
               )}
-              <span className="text-zinc-400">{f.type === "file" ? formatSize(f.size) : f.type}</span>
+              <span className="text-zinc-400">{f.type === "file" ? formatBytes(f.size) : f.type}</span>
               <button
                 type="button"
                 onClick={() => onDelete(f.name)}

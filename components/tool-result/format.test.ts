@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 
 describe("formatDuration", () => {
   it("uses ms below a second, seconds below a minute, then minutes", () => {
@@ -10,5 +10,13 @@ describe("formatDuration", () => {
   it("shows a dash for nonsense", () => {
     expect(formatDuration(-1)).toBe("—");
     expect(formatDuration(Number.NaN)).toBe("—");
+  });
+});
+
+describe("formatBytes", () => {
+  it("formats bytes", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MiB");
   });
 });

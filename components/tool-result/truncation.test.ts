@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ToolResult } from "@/lib/sandbox/types";
-import { formatBytes, truncationNote } from "./truncation";
+import { truncationNote } from "./truncation";
 
 const base: ToolResult = { tool_name: "python_executor", status: "success", output: "", duration_ms: 1 };
 
@@ -19,9 +19,5 @@ describe("truncationNote", () => {
   });
   it("says nothing when nothing was cut", () => {
     expect(truncationNote(base, "stdout", true)).toBeNull();
-  });
-  it("formats bytes", () => {
-    expect(formatBytes(512)).toBe("512 B");
-    expect(formatBytes(1536)).toBe("1.5 KiB");
   });
 });

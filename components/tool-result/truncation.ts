@@ -1,11 +1,5 @@
 import type { ToolResult } from "@/lib/sandbox/types";
-
-/** "512 B", "1.0 MiB" */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
+import { formatBytes } from "./format";
 
 export type Stream = "stdout" | "stderr" | "output";
 
