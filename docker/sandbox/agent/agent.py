@@ -31,7 +31,7 @@ import signal  # noqa: E402
 import stat  # noqa: E402
 import time  # noqa: E402
 
-from pyinline import run_python_inline  # noqa: E402
+from pyinline import inline_env_ok, run_python_inline  # noqa: E402
 
 WORKDIR = "/sandbox"
 PROTOCOL_VERSION = 1
@@ -301,7 +301,7 @@ def start_run(rid, req):
             set_limits(limits)
             oom_prefer(1000)
             os.chdir(cwd)
-            code = inline_python_code(argv, req)
+            code = inline_python_code(argv, req, env)
             if code is not None:
                 os.close(exc_w)
                 run_inline(code, env)  # never returns
@@ -348,11 +348,12 @@ def start_run(rid, req):
 PYTHONS = {"python3", "python", "/usr/bin/python3", "/usr/bin/python", sys.executable}
 
 
-def inline_python_code(argv, req):
+def inline_python_code(argv, req, env):
     """`python3 -c CODE` runs in a fork of this (already initialised) interpreter: a fresh process
     with a fresh __main__, without paying interpreter start-up. Opt out per request with
-    "fresh": true, or per sandbox with the run environment PLAYGROUND_FORKSERVER=0."""
-    if req.get("fresh") or (req.get("env") or {}).get("PLAYGROUND_FORKSERVER") == "0":
+    "fresh": true, or per sandbox with the run environment PLAYGROUND_FORKSERVER=0; start-up-only
+    PYTHON* variables (PYTHONPATH, ...) need a fresh interpreter too."""
+    if req.get("fresh") or not inline_env_ok(env):
         return None
     if len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c":
         return argv[2]

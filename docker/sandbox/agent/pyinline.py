@@ -6,6 +6,19 @@ import os
 import signal
 import sys
 
+# PYTHON* variables a forked interpreter can still honour (run_python_inline applies them); any
+# other one (PYTHONPATH, PYTHONHASHSEED, ...) acts at start-up, so the run needs a fresh python3.
+# The local backend decides the same in TypeScript (canRunInline, local-forkserver.ts).
+INLINE_SAFE_PYTHON_VARS = frozenset({"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"})
+
+
+def inline_env_ok(env):
+    """True when `env` lets a `python3 -c` run inline in a fork (no start-up-only variables, no
+    PLAYGROUND_FORKSERVER=0 opt-out)."""
+    if env.get("PLAYGROUND_FORKSERVER") == "0":
+        return False
+    return all(not k.startswith("PYTHON") or k in INLINE_SAFE_PYTHON_VARS for k in env)
+
 
 def run_python_inline(code, env, fresh_modules):
     """Behaves as `python3 -c code` would: stdio, argv, sys.path, environment, a fresh __main__,

@@ -107,6 +107,19 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
     expect(viaLink.error).toMatch(/outside|symlink/);
   });
 
+  it("start-up-only PYTHON* variables of the sandbox's env are honoured (such runs skip the inline fork)", async () => {
+    const pp = await b.create({ env: { PYTHONPATH: "/sandbox/pp" } }, { sessionId: `pp-${process.pid}` });
+    try {
+      const w = await pp.executeTool("file_operation", { operation: "write", file_path: "pp/ppmod.py", content: "X = 'from PYTHONPATH'\n" });
+      expect(w.status).toBe("success");
+      // Run from elsewhere, so only PYTHONPATH can find the module.
+      const r = await pp.executeTool("python_executor", { code: "import os, sys; os.chdir('/tmp'); import ppmod; print(ppmod.X, sys.path[1])" });
+      expect(r).toMatchObject({ status: "success", output: "from PYTHONPATH /sandbox/pp\n" });
+    } finally {
+      await pp.close();
+    }
+  });
+
   it("a python run behaves like a fresh `python3 -c` (tracebacks, exit codes, no state)", async () => {
     const a = await sb.executeTool("python_executor", { code: "x = 1\nraise ValueError('boom')" });
     expect(a.status).toBe("error");

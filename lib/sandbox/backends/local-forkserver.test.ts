@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { limitsSchema, type RunOutcome, type RunSpec, type Sandbox, type SandboxRuntime } from "../types";
 import { LocalBackend } from "./local";
+import { canRunInline } from "./local-forkserver";
 import { probeLocalHost } from "./local-host";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-forkserver-"));
@@ -67,6 +68,20 @@ print(json.dumps({
   "dont_write_bytecode": sys.dont_write_bytecode,
 }, sort_keys=True))
 `;
+
+describe("which runs may fork from the zygote", () => {
+  it("only a plain `python -c` without start-up-only PYTHON* variables or the opt-out", () => {
+    const py3 = "/usr/bin/python3";
+    expect(canRunInline([py3, "-c", "1"], {}, py3)).toBe(true);
+    expect(canRunInline(["python3", "-c", "1"], { PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" }, py3)).toBe(true);
+    expect(canRunInline([py3, "-c", "1"], { PYTHONPATH: "/x" }, py3)).toBe(false);
+    expect(canRunInline([py3, "-c", "1"], { PYTHONHASHSEED: "0" }, py3)).toBe(false);
+    expect(canRunInline([py3, "-c", "1"], { PLAYGROUND_FORKSERVER: "0" }, py3)).toBe(false);
+    expect(canRunInline([py3, "script.py"], {}, py3)).toBe(false);
+    expect(canRunInline(["/bin/sh", "-c", "1"], {}, py3)).toBe(false);
+    expect(canRunInline([py3, "-c", "1"], {}, null)).toBe(false);
+  });
+});
 
 describe("local fork server", () => {
   runIt("a forked python -c is indistinguishable from a fresh interpreter", async () => {
