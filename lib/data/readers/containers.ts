@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { sniffContainer } from "../scan";
 import type { ContainerKind, DatasetFormat, NormalizedSample } from "../types";
 import type { DatasetReader, ReaderSource } from "./dataset-reader";
+import type { ReaderBatch } from "./types";
 import { openReader } from "./index";
 import { jsonReader } from "./json";
 import { parquetReader } from "./parquet";
@@ -46,7 +47,7 @@ export async function openDatasetReader(src: ReaderSource): Promise<DatasetReade
 export interface RowRecordReader {
   readonly recordFormat: DatasetFormat;
   readonly reasons: string[];
-  scan(signal?: AbortSignal): AsyncIterable<{ records: Record<string, unknown>[]; bytesDone: number }>;
+  scan(signal?: AbortSignal): AsyncIterable<ReaderBatch>;
   read(row: number): Promise<Record<string, unknown>>;
   normalize(record: Record<string, unknown>, ctx: { row: number; line: number }): NormalizedSample;
   close(): void;
@@ -60,9 +61,11 @@ export function fromRecordReader(r: RowRecordReader, container: ContainerKind): 
     async *index(signal) {
       let row = 0;
       for await (const batch of r.scan(signal)) {
-        const records = batch.records.map((value) => {
+        const records = batch.records.map((value, i) => {
           const at = row++;
-          return { offset: at, byteLength: 0, line: at + 1, value, flags: 0, problems: [], raw: null };
+          // A line the reader could not parse indexes like a bad JSON Lines row: problems and flags.
+          const d = batch.defects?.[i];
+          return { offset: at, byteLength: 0, line: at + 1, value: d?.unparsed ? undefined : value, flags: d?.flags ?? 0, problems: d?.problems ?? [], raw: null };
         });
         yield { records, bytesDone: batch.bytesDone };
       }

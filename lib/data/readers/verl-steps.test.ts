@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowFlags } from "../types";
 import type { RecordDefect } from "./types";
 import { VerlStepsReader, verlStepFiles } from "./verl-steps";
+import { Dataset } from "../dataset";
 
 // Step files written here (no PyTorch needed): bad lines must surface as problems, as in JSON Lines.
 let dir: string;
@@ -44,5 +45,19 @@ describe("verl step files", () => {
     const r = new VerlStepsReader(verlStepFiles(dir), [], 10);
     const { defects } = await scanAll(r);
     expect(defects[0]).toMatchObject({ flags: rowFlags.tooLarge, unparsed: true, problems: [{ kind: "line_too_large" }] });
+  });
+
+  it("a dataset opened on the folder counts the bad lines as problems and flags their rows", async () => {
+    const ds = new Dataset({
+      id: "verl-defects", name: path.basename(dir), source: path.basename(dir), path: dir, sizeBytes: 0,
+      maxRecordBytes: 1 << 20, textCachePath: path.join(dir, "text-cache.txt"), searchTimeoutMs: 10_000,
+    });
+    await ds.ready;
+    const info = ds.info();
+    expect(info.rows).toBe(4);
+    expect(info.problem_counts).toMatchObject({ malformed_json: 1, not_object: 1 });
+    expect(ds.store.flags[1]! & rowFlags.malformed).toBeTruthy();
+    expect(ds.store.flags[0]! & rowFlags.malformed).toBeFalsy();
+    ds.close();
   });
 });
