@@ -1,9 +1,9 @@
 import "server-only";
-import { constants as osConstants } from "node:os";
 import { z } from "zod";
 import { registerTool, type ToolContext, type ToolDefinition } from "@/lib/sandbox/tools";
 import { supportedLanguages } from "@/lib/sandbox/tools/multi-code-executor";
 import { resolveLanguage } from "@/lib/sandbox/tools/multi-code-languages";
+import { signalNumber } from "@/lib/sandbox/proc";
 import type { BackendName, Limits, RunOutcome, ToolResult } from "@/lib/sandbox/types";
 import { RECYCLE_TOOL, withCleanSandbox, withFreshSandbox, type Timed } from "./execute";
 import type { Result } from "@/lib/result";
@@ -102,15 +102,10 @@ function toolResult(tool: string, meta: SandboxFusionMeta): ToolResult {
   return { tool_name: tool, status: meta.kind === "sandbox_error" ? "error" : "success", output: "", duration_ms: 0, meta: { sandbox_fusion: meta } };
 }
 
-function signalNumber(name: string | undefined): number | undefined {
-  if (!name) return undefined;
-  return (osConstants.signals as Record<string, number>)[name];
-}
-
 /** A process outcome as SandboxFusion's CommandRunResult (killed by a signal: -signum, as Python reports it). */
 export function commandResult(run: RunOutcome): CommandRunResult {
   const execution_time = Math.round(run.duration_ms) / 1000;
-  const sig = signalNumber(run.signal);
+  const sig = run.signal ? signalNumber(run.signal) : undefined;
   const ended = run.exit_code !== null || sig !== undefined;
   // A process that ran and was stopped by a limit (e.g. the output cap) is the program's failure;
   // one that never started is the sandbox's.

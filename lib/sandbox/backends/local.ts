@@ -24,7 +24,7 @@ import { FORKSERVER_MOUNT, FORKSERVER_SCRIPT, LocalForkServer, PYINLINE_MOUNT, P
 import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
-import { processAlive } from "../proc";
+import { isRoot, processAlive } from "../proc";
 
 const MiB = 1024 * 1024;
 const baseEnvPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -325,8 +325,4 @@ function rlimitPrefix(h: LocalHost, l: Limits): string[] {
   // bash's ulimit works in KiB (-v) and 1024-byte blocks (-f).
   const script = `ulimit -v ${as / 1024} -t ${l.cpu_time_s} -u ${l.max_processes} -f ${fsize / 1024} -c 0 && exec "$@"`;
   return [h.bash ?? "/bin/bash", "-c", script, "limits"];
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === "function" && process.getuid() === 0;
 }
