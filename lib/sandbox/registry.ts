@@ -26,19 +26,37 @@ export function getBackend(name: string): SandboxBackend | null {
   return backend;
 }
 
-/** Availability of every known backend, in a stable order. Never throws. */
+/** One backend's availability, probed now. Never throws. */
+async function probeAvailability(name: BackendName): Promise<BackendAvailability> {
+  const backend = getBackend(name);
+  if (!backend) return { backend: name, available: false, isolated: false, reason: `The ${name} backend is not part of this build.` };
+  try {
+    return await backend.availability();
+  } catch (e) {
+    return { backend: name, available: false, isolated: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+// Probing is not free (Docker: a ping and an image inspect), so per-request callers share one
+// probe per backend for a few seconds; concurrent callers share the one in flight.
+const AVAILABILITY_TTL_MS = 10_000;
+const availabilityCache = globalStore("sandbox-backend-availability", () => new Map<BackendName, { at: number; value: Promise<BackendAvailability> }>());
+
+function remember(name: BackendName, value: Promise<BackendAvailability>): Promise<BackendAvailability> {
+  availabilityCache.set(name, { at: Date.now(), value });
+  return value;
+}
+
+/** A backend's availability, at most AVAILABILITY_TTL_MS old. Never throws. */
+export function backendAvailability(name: BackendName): Promise<BackendAvailability> {
+  const cached = availabilityCache.get(name);
+  if (cached && Date.now() - cached.at < AVAILABILITY_TTL_MS) return cached.value;
+  return remember(name, probeAvailability(name));
+}
+
+/** Availability of every known backend, probed now (it also refreshes the cache), in a stable order. Never throws. */
 export async function backendStatuses(): Promise<BackendAvailability[]> {
-  return Promise.all(
-    backendNames.map(async (name): Promise<BackendAvailability> => {
-      const backend = getBackend(name);
-      if (!backend) return { backend: name, available: false, isolated: false, reason: `The ${name} backend is not part of this build.` };
-      try {
-        return await backend.availability();
-      } catch (e) {
-        return { backend: name, available: false, isolated: false, reason: e instanceof Error ? e.message : String(e) };
-      }
-    }),
-  );
+  return Promise.all(backendNames.map((name) => remember(name, probeAvailability(name))));
 }
 
 /** Instances created so far (for shutdown). */

@@ -4,7 +4,7 @@ import { AppError, appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { serverEnv } from "@/lib/env";
 import { err, ok, type Result } from "@/lib/result";
-import { createdBackends, getBackend } from "./registry";
+import { backendAvailability, createdBackends, getBackend } from "./registry";
 import type { BackendName, ExecuteOptions, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
 
 // The session manager: the one way the app gets a sandbox. Editor and Chat use keyed sessions
@@ -138,7 +138,7 @@ export interface AcquireOptions {
 export async function acquireSandbox(backend: BackendName, config?: SandboxConfigInput, opts: AcquireOptions = {}): Promise<Result<Sandbox>> {
   const b = getBackend(backend);
   if (!b) return err(appError("unavailable:sandbox", `The ${backend} sandbox backend is not available in this build.`));
-  const avail = await b.availability().catch((e: unknown) => ({ available: false, reason: e instanceof Error ? e.message : String(e) }));
+  const avail = await backendAvailability(backend);
   if (!avail.available) return err(appError("unavailable:sandbox", `The ${backend} sandbox cannot run code: ${avail.reason ?? "unavailable"}.`));
   const sessionId = `${opts.label ?? "held"}-${randomUUID()}`.slice(0, 64);
   let entry: Entry;

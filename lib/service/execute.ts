@@ -3,13 +3,13 @@ import { serverEnv } from "@/lib/env";
 import { appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
-import { getBackend } from "@/lib/sandbox/registry";
+import { backendAvailability } from "@/lib/sandbox/registry";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { registerTool, type ToolDefinition } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "@/lib/sandbox/types";
 import { z } from "zod";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
-import { BoundedQueue, type QueueStats } from "./queue";
+import { BoundedQueue } from "./queue";
 
 // The service API's one way to run work in a sandbox (SandboxFusion and ms-enclave routes): pick
 // the backend (PLAYGROUND_API_BACKEND), wait for a slot in that backend's bounded queue, and run.
@@ -33,44 +33,13 @@ export function apiQueue(backend: BackendName): BoundedQueue {
   return q;
 }
 
-export function apiQueueStats(): QueueStats[] {
-  return [...queues.values()].map((q) => q.stats());
-}
-
-interface AvailabilityCache {
-  at: number;
-  available: boolean;
-  reason?: string;
-  languages?: string[];
-}
-const availability = globalStore<Map<BackendName, AvailabilityCache>>("service-availability", () => new Map());
-const AVAILABILITY_TTL_MS = 10_000;
-
-async function backendAvailable(name: BackendName): Promise<AvailabilityCache> {
-  const cached = availability.get(name);
-  if (cached && Date.now() - cached.at < AVAILABILITY_TTL_MS) return cached;
-  const b = getBackend(name);
-  let entry: AvailabilityCache;
-  if (!b) entry = { at: Date.now(), available: false, reason: `The ${name} backend is not part of this build.` };
-  else {
-    try {
-      const a = await b.availability();
-      entry = { at: Date.now(), available: a.available, reason: a.reason, languages: a.languages };
-    } catch (e) {
-      entry = { at: Date.now(), available: false, reason: e instanceof Error ? e.message : String(e) };
-    }
-  }
-  availability.set(name, entry);
-  return entry;
-}
-
 /** The backend service requests run on, per PLAYGROUND_API_BACKEND (auto: Docker when available). */
 export async function resolveApiBackend(choice = serverEnv().PLAYGROUND_API_BACKEND): Promise<Result<BackendName>> {
   if (choice === "auto") {
-    if ((await backendAvailable("docker")).available) return ok("docker");
+    if ((await backendAvailability("docker")).available) return ok("docker");
     choice = "local";
   }
-  const a = await backendAvailable(choice);
+  const a = await backendAvailability(choice);
   if (!a.available) return err(appError("unavailable:sandbox", `The ${choice} sandbox backend is not available: ${a.reason ?? "unknown reason"}.`));
   return ok(choice);
 }
@@ -82,7 +51,7 @@ function requestBackend(asked: BackendName | undefined): Promise<Result<BackendN
 
 /** Languages the backend declares (image label on Docker, host binaries on local). */
 export async function backendLanguages(backend: BackendName): Promise<string[]> {
-  return (await backendAvailable(backend)).languages ?? [];
+  return (await backendAvailability(backend)).languages ?? [];
 }
 
 export interface Timed<T> {
@@ -234,10 +203,4 @@ export async function withCleanSandbox<T>(
   if (!r.ok) return r;
   if (!r.value.value.ok) return r.value.value;
   return ok({ ...r.value, value: r.value.value.value });
-}
-
-/** Tests: forget queues and cached availability so changed env limits apply. */
-export function resetServiceForTests(): void {
-  queues.clear();
-  availability.clear();
 }

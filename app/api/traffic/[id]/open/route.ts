@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, errorResponse } from "@/lib/errors";
-import { getBackend } from "@/lib/sandbox/registry";
+import { backendAvailability } from "@/lib/sandbox/registry";
 import { runTool } from "@/lib/sandbox/sessions";
 import { languageSpecs } from "@/lib/sandbox/tools/multi-code-languages";
 import { backendNames, defaultToolsConfig, type BackendName } from "@/lib/sandbox/types";
@@ -26,10 +26,7 @@ function canonicalLanguage(name: string | undefined): string {
 async function usableBackend(asked: string | undefined): Promise<BackendName> {
   const order: BackendName[] = [...(asked && (backendNames as readonly string[]).includes(asked) ? [asked as BackendName] : []), "local", "docker"];
   for (const b of order) {
-    const a = await getBackend(b)
-      ?.availability()
-      .catch(() => null);
-    if (a?.available) return b;
+    if ((await backendAvailability(b)).available) return b;
   }
   return "local";
 }
