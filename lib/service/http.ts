@@ -56,9 +56,3 @@ export function validationResponse(error: z.ZodError): Response {
 export function refusedResponse(e: AppErrorData): Response {
   return Response.json({ detail: e.message, error: e }, { status: httpStatus(e.code) });
 }
-
-/** Best-effort client address for the Traffic page (Next sets x-forwarded-for from the socket). */
-export function clientAddress(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for");
-  return (fwd?.split(",")[0]?.trim() || "unknown").replace(/^::ffff:/, "");
-}

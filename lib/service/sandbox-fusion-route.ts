@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { clientAddress, readJsonBody, refusedResponse, validationResponse } from "./http";
+import { clientOf } from "@/lib/traffic/client";
+import { readJsonBody, refusedResponse, validationResponse } from "./http";
 import type { ServiceOutcome } from "./sandbox-fusion";
 import { recordSandboxFusionCall, type SandboxFusionCall } from "./sandbox-fusion-traffic";
 
@@ -24,12 +25,12 @@ export async function sandboxFusionRoute<S extends z.ZodType, R extends { status
   },
 ): Promise<Response> {
   const time = Date.now();
-  const client = clientAddress(req);
+  const { ip: client, userAgent: user_agent } = clientOf(req);
   const route = spec.route;
   const body = await readJsonBody(req);
   if (!body.ok) {
     const res = refusedResponse(body.error);
-    recordSandboxFusionCall({ time, client, route, http_status: res.status, status: body.error.code, message: body.error.message });
+    recordSandboxFusionCall({ time, client, user_agent, route, http_status: res.status, status: body.error.code, message: body.error.message });
     return res;
   }
   const parsed = spec.schema.safeParse(body.value);
@@ -37,13 +38,13 @@ export async function sandboxFusionRoute<S extends z.ZodType, R extends { status
     const res = validationResponse(parsed.error);
     const code = (body.value as { code?: unknown } | null)?.code;
     recordSandboxFusionCall({
-      time, client, route, http_status: res.status, status: "unprocessable:body",
+      time, client, user_agent, route, http_status: res.status, status: "unprocessable:body",
       ...(typeof code === "string" ? { code } : {}),
       message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
     });
     return res;
   }
-  const request = { time, client, route, ...spec.describe(parsed.data) };
+  const request = { time, client, user_agent, route, ...spec.describe(parsed.data) };
   try {
     const out = await spec.run(parsed.data, req.signal);
     // Only a queue timeout is an HTTP error; a missing backend is the sandbox's problem (SandboxError).

@@ -8,6 +8,7 @@ import type { CommandRunResult, RunStatus } from "./sandbox-fusion";
 export interface SandboxFusionCall {
   time: number;
   client: string;
+  user_agent?: string;
   route: "/sandbox-fusion/run_code" | "/sandbox-fusion/run_jupyter";
   http_status: number;
   language?: string;
@@ -40,6 +41,7 @@ export function recordSandboxFusionCall(c: SandboxFusionCall): void {
   recordCall({
     time: c.time,
     client: c.client,
+    ...(c.user_agent ? { user_agent: c.user_agent } : {}),
     api: "sandbox-fusion",
     route: c.route,
     method: "POST",

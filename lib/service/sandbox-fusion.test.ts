@@ -35,10 +35,12 @@ interface RunCodeResponse {
   files: Record<string, string>;
 }
 
+const USER_AGENT = "sf-test-client/1.0";
+
 async function post(route: string, body: unknown, raw = false): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${srv.url()}/sandbox-fusion/${route}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "user-agent": USER_AGENT },
     body: raw ? (body as string) : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -226,6 +228,8 @@ describe.each(backends)("run_code on the %s backend", (backend) => {
     const rec = recentTraffic().find((t) => t.code?.includes(marker));
     expect(rec).toMatchObject({ api: "sandbox-fusion", route: "/sandbox-fusion/run_code", http_status: 200, outcome: "success", status: "Success", language: "python", stdin: "in", backend });
     expect(rec!.stdout).toBe(`${marker}\n`);
+    // The Traffic page's client filter matches the user agent too.
+    expect(rec!.user_agent).toBe(USER_AGENT);
   });
 });
 
