@@ -136,6 +136,22 @@ describe("recordCall", () => {
     expect(recentTraffic().map((r) => r.code)).toEqual([0, 1, 2, 3, 4].map((i) => `print(${i})`));
   });
 
+  it("after a restart keeps the newest 10 000 valid records across segments, skipping bad lines", () => {
+    const d = path.join(dir, "traffic");
+    fs.mkdirSync(d, { recursive: true });
+    const line = (i: number) => `${JSON.stringify({ ...input({ code: `print(${i})` }), id: `r${i}` })}\n`;
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => line(from + k)).join("");
+    // Oldest first: traffic.2 (0..99), traffic.1 (100..5999), traffic.ndjson (6000..10049, a bad line, a torn last line).
+    fs.writeFileSync(path.join(d, "traffic.2.ndjson"), range(0, 100));
+    fs.writeFileSync(path.join(d, "traffic.1.ndjson"), range(100, 6000));
+    fs.writeFileSync(path.join(d, "traffic.ndjson"), `${range(6000, 8000)}{"not":"a record"}\n${range(8000, 10050)}{"id":"torn`);
+    resetTrafficForTests();
+    const codes = recentTraffic().map((r) => r.code);
+    expect(codes).toHaveLength(10_000);
+    expect(codes[0]).toBe("print(50)");
+    expect(codes.at(-1)).toBe("print(10049)");
+  });
+
   it("PLAYGROUND_TRAFFIC_LOG=off records nothing anywhere", async () => {
     setEnv({ PLAYGROUND_STATE_DIR: dir, PLAYGROUND_TRAFFIC_LOG: "off" });
     const seen: TrafficRecord[] = [];

@@ -131,8 +131,10 @@ function ensureLoaded(st: State): void {
   st.loaded = true;
   if (trafficMode() !== "on") return;
   const dir = trafficLogDir();
-  const found: Entry[] = [];
-  for (let i = 0; i < segments && found.length < maxRecent; i++) {
+  // Only the newest maxRecent records are kept, so parse from the newest end and stop there:
+  // segment 0 is the newest, and lines in a segment run oldest to newest.
+  const newestFirst: Entry[] = [];
+  for (let i = 0; i < segments && newestFirst.length < maxRecent; i++) {
     let text: string;
     try {
       text = fs.readFileSync(segmentPath(dir, i), "utf8");
@@ -140,21 +142,20 @@ function ensureLoaded(st: State): void {
       continue;
     }
     const lines = text.split("\n");
-    const batch: Entry[] = [];
-    for (const line of lines) {
+    for (let j = lines.length - 1; j >= 0 && newestFirst.length < maxRecent; j--) {
+      const line = lines[j];
       if (!line) continue;
       try {
         const parsed = trafficRecordSchema.safeParse(JSON.parse(line));
         if (!parsed.success) continue;
         const rec = parsed.data;
-        batch.push({ rec, done: rec.time + rec.queue_ms + rec.run_ms, bytes: approxBytes(rec) });
+        newestFirst.push({ rec, done: rec.time + rec.queue_ms + rec.run_ms, bytes: approxBytes(rec) });
       } catch {
         /* a torn last line after a crash */
       }
     }
-    found.unshift(...batch);
   }
-  for (const e of found.slice(-maxRecent)) push(st, e);
+  for (let k = newestFirst.length - 1; k >= 0; k--) push(st, newestFirst[k]!);
 }
 
 /** Record one API call. Never throws. */
