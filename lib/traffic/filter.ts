@@ -19,8 +19,6 @@ export const trafficFilterSchema = z.object({
 });
 export type TrafficFilter = z.infer<typeof trafficFilterSchema>;
 
-export const emptyTrafficFilter: TrafficFilter = { status: [], errors: false };
-
 type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
 
 function get(src: ParamSource, k: string): string | undefined {
@@ -58,10 +56,6 @@ export function trafficFilterParams(f: TrafficFilter): URLSearchParams {
   if (f.errors) p.set("errors", "1");
   if (f.q) p.set("q", f.q);
   return p;
-}
-
-export function isFilterEmpty(f: TrafficFilter): boolean {
-  return trafficFilterParams(f).toString() === "";
 }
 
 export function latencyMs(r: Pick<TrafficRecord, "queue_ms" | "run_ms">): number {
