@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pct } from "./stats";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-bench-api-"));
 process.env.PLAYGROUND_STATE_DIR ??= stateDir;
@@ -60,11 +61,6 @@ async function drive(total: number, concurrency: number, once: () => Promise<str
     }),
   );
   return { latencies, failureKinds, wallMs: performance.now() - t0 };
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN;
 }
 
 async function httpOnce(url: string, body: Record<string, unknown>, want?: string): Promise<string | null> {
@@ -152,7 +148,7 @@ async function main() {
       }
       for (const cell of acc.values()) {
         cells.push(cell);
-        console.log(`  ${backend} ${cell.path} c=${concurrency}: p50 ${pct(cell.latencies, 0.5).toFixed(0)} ms, ${((cell.requests / cell.wallMs) * 1000).toFixed(1)} req/s, ${cell.failures} failures${cell.failures ? ` ${JSON.stringify([...cell.failureKinds])}` : ""}`);
+        console.log(`  ${backend} ${cell.path} c=${concurrency}: p50 ${pct(cell.latencies, 50).toFixed(0)} ms, ${((cell.requests / cell.wallMs) * 1000).toFixed(1)} req/s, ${cell.failures} failures${cell.failures ? ` ${JSON.stringify([...cell.failureKinds])}` : ""}`);
       }
     }
     // Mixed: 100 cases, 4 of them run into a 15 s timeout, all sent at once.
@@ -185,8 +181,8 @@ async function main() {
     String(c.concurrency),
     String(c.requests),
     String(c.failures),
-    pct(c.latencies, 0.5).toFixed(0),
-    pct(c.latencies, 0.95).toFixed(0),
+    pct(c.latencies, 50).toFixed(0),
+    pct(c.latencies, 95).toFixed(0),
     ((c.requests / c.wallMs) * 1000).toFixed(1),
     c.load1.toFixed(1),
   ]);
@@ -205,7 +201,7 @@ async function main() {
     const d1 = get("direct", 1);
     const h1 = get("http", 1);
     if (d1 && h1) {
-      const ratio = pct(h1.latencies, 0.5) / pct(d1.latencies, 0.5);
+      const ratio = pct(h1.latencies, 50) / pct(d1.latencies, 50);
       console.log(`  ${backend}: HTTP p50 / direct p50 at c=1 = ${ratio.toFixed(2)}x  ${ratio <= 1.2 ? "PASS (<= 1.2x)" : "MISS"}`);
     }
     const d64 = get("direct", 64);

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { withPlaygroundInBrowser } from "./browser";
+import { pct } from "./stats";
 
 const RUNS = Number(process.env.BENCH_CHAT_RUNS ?? 40);
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 200);
@@ -19,7 +20,6 @@ const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "rp-bench-chat-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const f1 = (n: number) => n.toFixed(1);
 
 /** The rollout route behind a plain node HTTP server: real sockets, the playground's own handler. */

@@ -8,6 +8,7 @@
 //      BENCH_DOCKER_SESSIONS (new-session samples, default 12).
 import { DockerBackend } from "@/lib/sandbox/backends/docker";
 import type { Sandbox } from "@/lib/sandbox/types";
+import { pct } from "./stats";
 
 const RUNS = Number(process.env.BENCH_DOCKER_RUNS ?? 200);
 const SECONDS = Number(process.env.BENCH_DOCKER_SECONDS ?? 4);
@@ -22,11 +23,6 @@ interface Row {
   lat: number[];
   tput: number[];
   failures: number[];
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
 async function once(sb: Sandbox): Promise<boolean> {

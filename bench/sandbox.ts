@@ -12,6 +12,7 @@ import { backendStatuses, getBackend } from "@/lib/sandbox/registry";
 import { LocalBackend } from "@/lib/sandbox/backends/local";
 import type { Sandbox, SandboxBackend } from "@/lib/sandbox/types";
 import { dockerBench } from "./sandbox-docker";
+import { pct } from "./stats";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -128,10 +129,6 @@ function backendTarget(backend: string, isolated: boolean, label = backend, impl
       await sb.close();
     },
   };
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 // Other work on the machine changes the load minute to minute, so targets are measured interleaved
@@ -256,7 +253,7 @@ async function main() {
 
   if (first.fork.length) {
     console.log("");
-    const med = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
+    const med = (xs: number[]) => pct(xs, 50);
     const f = med(first.fork);
     const b = med(first.bare);
     printTable(
