@@ -9,6 +9,7 @@ import { segmentResponse } from "@/lib/data/segments";
 import type { TurnTags } from "@/lib/data/segments";
 import type { GroupSummary } from "@/lib/data/types";
 import { rowFlags } from "@/lib/data/types";
+import { isTyping } from "./use-inspect-keys";
 import { api } from "./api";
 import { AdvantageChip, GroupAdvantageStats } from "./group-advantages";
 import { MarkdownText, SegmentView } from "./segment-view";
@@ -58,8 +59,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
   // ← → move between cards (the page leaves arrows to this view while it is open).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+      if (isTyping(e)) return;
       if (e.key === "ArrowRight") goRef.current(focusRef.current + 1);
       else if (e.key === "ArrowLeft") goRef.current(focusRef.current - 1);
       else if (e.key === "Home") goRef.current(0);

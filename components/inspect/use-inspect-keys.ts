@@ -3,7 +3,8 @@ import { useEffect, useRef } from "react";
 import type { SampleResponse } from "./api";
 import type { InspectUrlState } from "./use-inspect-url";
 
-function isTyping(e: KeyboardEvent): boolean {
+/** The key went to a text field (or a select): the page's shortcuts leave it alone. */
+export function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
 }

@@ -1,10 +1,10 @@
 "use client";
 import { useEffect, useState } from "react";
+import type { SearchEvent } from "@/app/api/datasets/[id]/search/schema";
 import type { RowQuery } from "@/lib/data/query";
 import { streamEvents } from "./api";
 import type { SearchState } from "./filter-bar";
 
-type SearchEvent = { type: "progress"; done: number; total: number; matches: number } | { type: "done"; matches: number } | { type: "error"; message: string };
 
 /** Text/regex search: streams the server's scan progress while the list waits for the result. */
 export function useSearchProgress(id: string | null, query: RowQuery): SearchState | null {
