@@ -3,12 +3,12 @@
 import { useCallback, useEffect, useRef } from "react";
 import type { WorkspacePut } from "@/app/api/editor/workspaces/[sessionId]/schema";
 import { markWorkspaceFlush, rememberEditorSession } from "@/lib/workspace/cookie";
+import { mergeScratch } from "@/lib/workspace/schema";
 
 /** Merges two patches; scratch buffers merge per buffer, everything else is last-wins. */
 function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
   const out: WorkspacePut = { ...a, ...b };
-  if (a.scratch || b.scratch)
-    out.scratch = { ...a.scratch, ...b.scratch, code: { ...(a.scratch?.code ?? {}), ...(b.scratch?.code ?? {}) } };
+  if (a.scratch || b.scratch) out.scratch = mergeScratch(a.scratch, b.scratch);
   return out;
 }
 

@@ -61,6 +61,13 @@ export const workspacePatchSchema = z.object({
 });
 export type WorkspacePatch = z.input<typeof workspacePatchSchema>;
 
+type ScratchPatch = NonNullable<WorkspacePatch["scratch"]>;
+
+/** Later scratch edits over earlier ones, per buffer (Code mode: per language). Browser and server. */
+export function mergeScratch(a: ScratchPatch | undefined, b: ScratchPatch | undefined): ScratchPatch & { code: Record<string, string> } {
+  return { ...a, ...b, code: { ...(a?.code ?? {}), ...(b?.code ?? {}) } };
+}
+
 /** One row of the Editor's session list (GET /api/editor/sessions). */
 export const editorSessionRowSchema = z.object({
   id: z.string(),

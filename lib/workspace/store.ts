@@ -4,7 +4,7 @@ import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import type { ToolResult } from "@/lib/sandbox/types";
-import { workspaceSchema, type Workspace, type WorkspacePatch } from "./schema";
+import { mergeScratch, workspaceSchema, type Workspace, type WorkspacePatch } from "./schema";
 
 // One JSON file per Editor session under $PLAYGROUND_STATE_DIR/workspaces. Writes for one session
 // run one after another (a patch never loses another's fields) and land by rename (never half a file).
@@ -122,7 +122,7 @@ export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & 
     if (rest.backend !== undefined) next.backend = rest.backend;
     if (rest.language !== undefined) next.language = rest.language;
     if (rest.open_file !== undefined) next.open_file = rest.open_file;
-    if (scratch) next.scratch = { ...w.scratch, ...scratch, code: { ...w.scratch.code, ...(scratch.code ?? {}) } };
+    if (scratch) next.scratch = mergeScratch(w.scratch, scratch);
     if (cells) {
       const results = new Map((w.cells ?? []).map((c) => [c.key, c.result]));
       next.cells = cells.map((c) => ({ key: c.key, code: c.code, result: results.get(c.key) ?? null }));

@@ -14,13 +14,14 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function EditorPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
+  const jar = await cookies();
   const one = (k: string) => (typeof params[k] === "string" ? params[k] : undefined);
 
   const session = sessionIdSchema.safeParse(one("session"));
   if (!session.success) {
     // The session lives in the URL so a reload (or a shared link) finds the same files. Without
     // one (the header link), go back to the last session this browser used, unless asked for a new one.
-    const last = one("new") === undefined ? sessionIdSchema.safeParse((await cookies()).get(editorSessionCookie)?.value) : null;
+    const last = one("new") === undefined ? sessionIdSchema.safeParse(jar.get(editorSessionCookie)?.value) : null;
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (typeof v === "string" && k !== "session" && k !== "new") next.set(k, v);
     next.set("session", last?.success ? last.data : randomUUID().replace(/-/g, ""));
@@ -28,7 +29,7 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
   }
 
   // The page that was just left may still be sending its last edits: wait for them.
-  const afterSeq = pendingFlushSeq((await cookies()).get(workspaceFlushCookie)?.value, session.data);
+  const afterSeq = pendingFlushSeq(jar.get(workspaceFlushCookie)?.value, session.data);
   const [backends, workspace] = await Promise.all([backendStatuses(), loadWorkspace(session.data, { afterSeq })]);
   // The URL wins (a shared link), then what this session was doing, then the defaults.
   const tool = editorToolSchema.catch(workspace?.tool ?? "python").parse(one("tool"));
