@@ -1,6 +1,6 @@
 import "server-only";
 import os from "node:os";
-import { Worker, type ResourceLimits, type TransferListItem } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import { workerBundle } from "./bundle";
 
 // A small pool of worker threads running one bundled entry (see bundle.ts). Tasks are queued and
@@ -10,7 +10,6 @@ import { workerBundle } from "./bundle";
 interface Job {
   id: number;
   task: unknown;
-  transfer: TransferListItem[];
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -77,7 +76,7 @@ export class WorkerPool<Task, Result> {
       if (!job) return;
       slot.busy = job;
       slot.w.ref();
-      slot.w.postMessage({ id: job.id, task: job.task }, job.transfer);
+      slot.w.postMessage({ id: job.id, task: job.task });
     }
     // Idle workers must not keep the process alive (CLI, tests).
     for (const slot of this.workers) if (!slot.busy) slot.w.unref();
@@ -88,11 +87,11 @@ export class WorkerPool<Task, Result> {
     return this.closed ? Promise.resolve() : this.start();
   }
 
-  async run(task: Task, transfer: TransferListItem[] = []): Promise<Result> {
+  async run(task: Task): Promise<Result> {
     if (this.closed) throw new Error("the worker pool is closed");
     await this.start();
     return await new Promise<Result>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, transfer, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ id: this.nextId++, task, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
