@@ -20,8 +20,6 @@ export interface Box {
   id: string;
   container: Docker.Container;
   agent: AgentConnection;
-  uid: number;
-  createdAt: number;
   /** Resolves with the exit status once the container has stopped. */
   exited: Promise<number | null>;
 }
@@ -80,7 +78,7 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
   try {
     const stream = (await client.attach(container)) as unknown as Duplex;
     const agent = new AgentConnection(stream, client.modem, id);
-    box = { id, container, agent, uid, createdAt, exited: client.waitExit(container) };
+    box = { id, container, agent, exited: client.waitExit(container) };
     onAttached?.(box);
     await client.start(container);
     await withTimeout(agent.ready, START_TIMEOUT_MS, `The executor agent in container ${id.slice(0, 12)}`);

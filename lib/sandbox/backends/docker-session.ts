@@ -11,7 +11,7 @@ import type {
 } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { PathRejected } from "../workdir-fs";
-import { AgentConnection, AgentError, AgentUnresponsive, agentHelloSchema, agentRunResponseSchema } from "./docker-agent";
+import { AgentConnection, AgentError, AgentUnresponsive, agentRunResponseSchema } from "./docker-agent";
 import type { Box } from "./docker-box";
 import type { DockerClient } from "./docker-client";
 import { runViaExec } from "./docker-exec";
@@ -214,12 +214,6 @@ export class DockerSession implements SandboxRuntime {
         await agent.request({ op: "nb", msg: { op: "interrupt" } }, { timeoutMs: 5000 }).catch(() => {});
       },
     };
-  }
-
-  /** Pings the agent (tests, health). */
-  async hello(): Promise<{ pid: number; uid: number; languages: string[] }> {
-    const agent = await this.agentFor("hello");
-    return agentHelloSchema.parse(await agent.request({ op: "hello" }, { timeoutMs: 5000 }));
   }
 }
 

@@ -40,11 +40,6 @@ export class JsonLinesRpc {
     return this.gone === null;
   }
 
-  /** Why the peer is gone (null while alive). */
-  get goneError(): Error | null {
-    return this.gone;
-  }
-
   /** Bytes from the peer; lines may arrive split across chunks. */
   feed(chunk: Buffer): void {
     let start = 0;
