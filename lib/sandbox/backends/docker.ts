@@ -44,7 +44,6 @@ export interface DockerBackendOptions {
  */
 export class DockerBackend implements SandboxBackend, SessionHost {
   readonly name = "docker" as const;
-  readonly docker: Docker;
   readonly client: DockerClient;
   readonly ownerId = newOwnerId();
   readonly image: string;
@@ -64,8 +63,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
 
   constructor(opts: DockerBackendOptions = {}) {
     const env = serverEnv();
-    this.docker = opts.docker ?? dockerFromEnv();
-    this.client = new DockerClient(this.docker);
+    this.client = new DockerClient(opts.docker ?? dockerFromEnv());
     this.image = opts.image ?? env.PLAYGROUND_DOCKER_IMAGE;
     this.idleTtlMs = opts.idleTtlMs ?? env.PLAYGROUND_DOCKER_IDLE_TTL_S * 1000;
     this.sweepMs = opts.sweepMs ?? Math.min(60_000, Math.max(1000, this.idleTtlMs / 4));
@@ -156,11 +154,6 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     return { box: await this.startBox(config.image ?? this.image, config.docker, sessionId), fromPool: false };
   }
 
-  /** Starts pool containers in the background until the pool is full. */
-  refill(): void {
-    if (!this.closed) this.pool.refill();
-  }
-
   /** Waits until the pool holds `n` ready containers (tests and benchmarks). */
   async warm(n?: number): Promise<void> {
     await this.start();
@@ -222,7 +215,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
       await this.reapOrphans().catch((e) => console.error(`[docker] reaping orphans failed: ${e instanceof Error ? e.message : String(e)}`));
       this.sweeper = setInterval(() => void this.sweepIdle(), this.sweepMs);
       this.sweeper.unref();
-      this.refill();
+      this.pool.refill();
     })();
     return this.startup;
   }
