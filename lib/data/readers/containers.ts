@@ -9,26 +9,17 @@ import { jsonReader } from "./json";
 import { parquetReader } from "./parquet";
 
 // Which reader opens a file for the Dataset: the extension decides, else the first bytes
-// (scan.ts sniffs). The Record is exhaustive, so a new container kind does not build until it
-// has a reader here. Readers that hand out plain records by row number (the .pt dumps and verl
-// step folders of readers/index.ts) plug in through `fromRecordReader`.
-const readers: Record<ContainerKind, (src: ReaderSource) => DatasetReader> = {
+// (scan.ts sniffs). Dumps and folders never get here: openDatasetReader hands them to
+// readers/index.ts (through `fromRecordReader`) first. The Record is exhaustive over the rest, so a
+// new container kind does not build until it has a reader here.
+type FileContainer = Exclude<ContainerKind, "pt" | "folder">;
+const readers: Record<FileContainer, (src: ReaderSource) => DatasetReader> = {
   jsonl: (src) => jsonReader(src, "jsonl"),
   json_array: (src) => jsonReader(src, "json_array"),
   parquet: parquetReader,
-  pt: recordReader("pt"),
-  folder: recordReader("folder"),
 };
 
-function recordReader(container: "pt" | "folder") {
-  return (src: ReaderSource): DatasetReader => {
-    const r = openReader(src.path);
-    if (!r) throw new Error(`${src.name}: not a torch dump or a folder of dumps`);
-    return fromRecordReader(r, container);
-  };
-}
-
-export function containerFor(file: string): ContainerKind | null {
+export function containerFor(file: string): FileContainer | null {
   const lower = file.toLowerCase();
   if (lower.endsWith(".parquet")) return "parquet";
   if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
