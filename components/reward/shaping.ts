@@ -2,6 +2,8 @@
 // wrong answer's score by the number of tool calls: min(-0.6, -1 + (n - 2) / 2 * 0.1).
 // This explains a score from the reward's own inputs, so a person sees where −1.05 comes from.
 
+import { shapeRetoolScore } from "@/lib/reward/retool-shaping";
+
 function fmt(x: number): string {
   const r = Math.round(x * 1e6) / 1e6;
   return (r < 0 ? "−" : "") + String(Math.abs(r));
@@ -17,9 +19,7 @@ export interface ShapingExplanation {
 /** Null when the score is not a shaped ReTool score (a correct answer, another reward type, or inputs that do not give it). */
 export function explainRetoolScore(type: string, score: number | null, toolCalls: number | undefined): ShapingExplanation | null {
   if (type !== "retool" || score === null || score >= 0 || toolCalls === undefined) return null;
-  const bonus = ((toolCalls - 2) / 2) * 0.1;
-  const raw = -1 + bonus;
-  const shaped = Math.min(-0.6, raw);
+  const { raw, score: shaped } = shapeRetoolScore(-1, toolCalls);
   // Only explain what the inputs really give (a score from elsewhere is left alone).
   if (Math.abs(shaped - score) > 1e-9) return null;
   const steps = `−1 + (${toolCalls} − 2)/2 · 0.1 = ${fmt(raw)}`;

@@ -9,9 +9,11 @@ import { traceDapo } from "./math-dapo";
 import { extractAnswer, gradeAnswerVerl } from "./math-utils";
 import { deepscalerReward } from "./deepscaler";
 import { remoteRm, type RemoteRmOptions } from "./remote-rm";
+import { shapeRetoolScore } from "./retool-shaping";
 
 export { lenientCheck, type LenientVerdict } from "./lenient";
 export { rewardView, type RewardView } from "./view";
+export { shapeRetoolScore } from "./retool-shaping";
 
 export const BASE_REWARD_TYPES = ["retool", "dapo", "math", "deepscaler", "f1", "remote_rm"] as const;
 export type BaseRewardType = (typeof BASE_REWARD_TYPES)[number];
@@ -81,11 +83,7 @@ export function retoolReward(input: { prompt?: string | null; response: string; 
   const gt = input.label === null || input.label === undefined ? "" : input.label;
   const numTurns = input.tool_call_count ?? 0;
   const r = traceDapo(solution, gt, true);
-  let score = r.score;
-  if (score < 0) {
-    const toolCallReward = ((numTurns - 2) / 2) * 0.1;
-    score = Math.min(-0.6, score + toolCallReward);
-  }
+  const score = r.score < 0 ? shapeRetoolScore(r.score, numTurns).score : r.score;
   return { score, acc: r.acc, pred: r.pred ?? "" };
 }
 
