@@ -1,5 +1,6 @@
 import "server-only";
-import { serverEnv } from "@/lib/env";
+import { httpStatus } from "@/lib/errors";
+import { readBodyText } from "@/lib/service/http";
 import { clientOf } from "@/lib/traffic/client";
 import { recordCall } from "@/lib/traffic/recorder";
 import type { TrafficOutcome, TrafficRecordInput } from "@/lib/traffic/types";
@@ -32,26 +33,9 @@ type Body = { ok: true; value: unknown } | { ok: false; answer: Answer };
 
 /** Reads a JSON body under the size cap. Empty body = null (FastAPI's optional body). */
 async function readJson(request: Request): Promise<Body> {
-  const cap = serverEnv().PLAYGROUND_API_MAX_BODY_MB * 1024 * 1024;
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  const tooLarge: Body = { ok: false, answer: { status: 413, body: { detail: `Request body too large (limit ${serverEnv().PLAYGROUND_API_MAX_BODY_MB} MB; PLAYGROUND_API_MAX_BODY_MB).` } } };
-  if (Number.isFinite(declared) && declared > cap) return tooLarge;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > cap) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge;
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const body = await readBodyText(request);
+  if (!body.ok) return { ok: false, answer: { status: httpStatus(body.error.code), body: { detail: body.error.message } } };
+  const text = body.value;
   if (text.trim() === "") return { ok: true, value: null };
   try {
     return { ok: true, value: JSON.parse(text) };

@@ -11,13 +11,16 @@ export function maxBodyBytes(): number {
   return Math.floor(serverEnv().PLAYGROUND_API_MAX_BODY_MB * 1024 * 1024);
 }
 
-/** The body as parsed JSON: `too_large:body` (413) past the cap, `bad_request:body` (400) when it is not JSON. */
-export async function readJsonBody(req: Request, maxBytes = maxBodyBytes()): Promise<Result<unknown>> {
+/**
+ * The body as text (empty when there is none): `too_large:body` (413) past the cap, without
+ * buffering more than cap + one chunk; `bad_request:body` when the connection closes mid-body.
+ */
+export async function readBodyText(req: Request, maxBytes = maxBodyBytes()): Promise<Result<string>> {
   const tooLarge = () =>
     err(appError("too_large:body", `The request body is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (PLAYGROUND_API_MAX_BODY_MB).`));
   const declared = Number(req.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
-  if (!req.body) return err(appError("bad_request:body", "The request has no body; send a JSON object."));
+  if (!req.body) return ok("");
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();
@@ -35,7 +38,15 @@ export async function readJsonBody(req: Request, maxBytes = maxBodyBytes()): Pro
   } catch {
     return err(appError("bad_request:body", "The request body could not be read (the connection closed early?)."));
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return ok(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** The body as parsed JSON: `too_large:body` (413) past the cap, `bad_request:body` (400) when it is not JSON. */
+export async function readJsonBody(req: Request, maxBytes = maxBodyBytes()): Promise<Result<unknown>> {
+  if (!req.body) return err(appError("bad_request:body", "The request has no body; send a JSON object."));
+  const body = await readBodyText(req, maxBytes);
+  if (!body.ok) return body;
+  const text = body.value;
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (e) {
