@@ -26,14 +26,6 @@ export const agentRunResponseSchema = z.object({
 });
 export type AgentRunResponse = z.infer<typeof agentRunResponseSchema>;
 
-export const agentHelloSchema = z.object({
-  ok: z.literal(true),
-  version: z.number(),
-  pid: z.number(),
-  uid: z.number(),
-  languages: z.array(z.string()),
-});
-
 /** The agent answered ok:false. */
 export class AgentError extends Error {
   constructor(
