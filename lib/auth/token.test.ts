@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAuthorized, safeEqual, safeNextPath, sessionCookieValue } from "./token";
+import { apiAuthorization, isAuthorized, safeEqual, safeNextPath, sessionCookieValue } from "./token";
 import { hostnameOf, isLoopbackAddress } from "./loopback";
 
 describe("token checks", () => {
@@ -53,8 +53,7 @@ describe("loopback", () => {
 describe("service API credentials", () => {
   const token = "api-token-xyz";
   const none = { authorization: null, cookie: undefined, apiKey: null, queryKey: null };
-  it("matches Bearer, X-API-Key and ?api_key= as header credentials, the cookie as a cookie", async () => {
-    const { apiAuthorization } = await import("./token");
+  it("matches Bearer, X-API-Key and ?api_key= as header credentials, the cookie as a cookie", () => {
     expect(apiAuthorization(token, { ...none, authorization: `Bearer ${token}` })).toBe("header");
     expect(apiAuthorization(token, { ...none, apiKey: token })).toBe("header");
     expect(apiAuthorization(token, { ...none, queryKey: token })).toBe("header");
