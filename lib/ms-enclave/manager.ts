@@ -5,7 +5,7 @@ import { runQueued, resolveApiBackend } from "@/lib/service/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
-import { applyPolicy, msEnclavePolicy, type AppliedSandbox } from "./policy";
+import { applyPolicy, msEnclavePolicy, recordImage, sandboxImage, type AppliedSandbox } from "./policy";
 import {
   clientSandboxConfigSchema,
   type SandboxInfo,
@@ -127,12 +127,12 @@ export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?
   }
   const backend = await resolveApiBackend();
   if (!backend.ok) return detail(400, `Failed to create sandbox: ${backend.error.message}`);
-  const applied = applyPolicy(type, parsed.data, backend.value, true);
+  const applied = applyPolicy(type, parsed.data, backend.value);
   const held = await acquireSandbox(backend.value, applied.sandboxConfig, { label: "ms-enclave" });
   if (!held.ok) return detail(400, `Failed to create sandbox: ${held.error.message}`);
   const id = held.value.id;
   const isolated = held.value.isolated;
-  if (backend.value === "local") applied.reported.image = `local (${isolated ? "bubblewrap" : "not isolated"})`;
+  recordImage(applied, parsed.data, sandboxImage(backend.value, isolated));
   const now = Date.now();
   const sb: MsSandbox = {
     id,

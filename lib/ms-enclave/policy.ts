@@ -61,7 +61,11 @@ export interface AppliedSandbox {
   skippedTools: string[];
 }
 
-export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, backend: BackendName, isolated: boolean): AppliedSandbox {
+/**
+ * The server's policy for a requested config. The image is left null: for the local backend it
+ * depends on whether bubblewrap was found, known only once the sandbox exists (see recordImage).
+ */
+export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, backend: BackendName): AppliedSandbox {
   const requestedTools = Array.isArray(config.tools_config) ? config.tools_config : Object.keys(config.tools_config ?? {});
   const tools: string[] = [];
   const skippedTools: string[] = [];
@@ -82,13 +86,11 @@ export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, back
   if (config.timeout !== undefined && timeoutS !== config.timeout) overridden.timeout = { requested: config.timeout, applied: timeoutS };
 
   const env = Object.fromEntries(Object.entries(config.env_vars ?? {}).slice(0, msEnclavePolicy.maxEnvVars));
-  const image = backend === "docker" ? serverEnv().PLAYGROUND_DOCKER_IMAGE : `local (${isolated ? "bubblewrap" : "not isolated"})`;
   const cpus = backend === "docker" ? 1 : null;
   const requested = (k: string, fallback: unknown) => (config as Record<string, unknown>)[k] ?? fallback;
   const note = (k: string, asked: unknown, applied: unknown) => {
     if (JSON.stringify(asked) !== JSON.stringify(applied)) overridden[k] = { requested: asked, applied };
   };
-  note("image", requested("image", "python:3.11-slim"), image);
   note("network_enabled", requested("network_enabled", true), false);
   note("network", requested("network", "bridge"), "none");
   note("privileged", requested("privileged", false), false);
@@ -107,7 +109,7 @@ export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, back
     working_dir: "/sandbox",
     env_vars: env,
     resource_limits: { memory_mb: memory, timeout_s_max: msEnclavePolicy.maxTimeoutS },
-    image,
+    image: null,
     volumes: {},
     ports: {},
     network: "none",
@@ -130,4 +132,16 @@ export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, back
     overridden,
     skippedTools,
   };
+}
+
+/** The image a sandbox reports: the Docker image, or how the local backend actually isolated it. */
+export function sandboxImage(backend: BackendName, isolated: boolean): string {
+  return backend === "docker" ? serverEnv().PLAYGROUND_DOCKER_IMAGE : `local (${isolated ? "bubblewrap" : "not isolated"})`;
+}
+
+/** Sets the image in both the reported config and `overridden`, so the two cannot disagree. */
+export function recordImage(applied: AppliedSandbox, config: ClientSandboxConfig, image: string): void {
+  applied.reported.image = image;
+  const asked = (config as Record<string, unknown>).image ?? "python:3.11-slim";
+  if (JSON.stringify(asked) !== JSON.stringify(image)) applied.overridden.image = { requested: asked, applied: image };
 }
