@@ -72,8 +72,11 @@ class RolloutSide {
     const it = this.items?.[pos];
     if (!it || !this.opened) return null;
     const v = toPlain(this.opened.stream.readItem(it), (t) => this.opened!.tf.tensor(t));
-    this.opened.tf.close();
     return isPyDict(v) ? v : null;
+  }
+  /** The fd stays open across get() calls (a scan reads every row); the owner closes it. */
+  close(): void {
+    this.opened?.tf.close();
   }
 }
 
@@ -201,6 +204,7 @@ export class SlimeDumpReader implements RecordReader {
       o.header = o.stream.header;
       before += o.tf.size;
       o.tf.close();
+      side?.close();
     }
   }
 
@@ -219,6 +223,7 @@ export class SlimeDumpReader implements RecordReader {
   close(): void {
     for (const o of this.opened.values()) o.tf.close();
     this.opened.clear();
+    for (const side of this.joins.values()) side?.close();
   }
 }
 
@@ -247,7 +252,8 @@ export function slimeFolder(dir: string): { files: DumpFile[]; kind: DumpKind; r
     reasons.push(`${evals.length} eval_ dump(s) left out: open them on their own`);
   }
   const kind = peekDumpKind(files[0]!.path);
-  const same = files.filter((f) => {
+  const same = files.filter((f, i) => {
+    if (i === 0) return true; // already peeked above
     try {
       return peekDumpKind(f.path) === kind;
     } catch {
