@@ -41,9 +41,8 @@ export interface ForkRunSpec {
   cwd?: string;
   env: Record<string, string>;
   stdin?: string;
+  /** Also the run's timeout and output cap (timeout_s, output_bytes). */
   limits: Limits;
-  timeoutMs: number;
-  outputBytes: number;
   signal?: AbortSignal;
   notices?: string[];
   /** The interpreter path for which `[python, "-c", code]` runs inline in the fork. */
@@ -198,9 +197,11 @@ export class LocalForkServer {
       this.replacedBecause = null;
     }
     const id = this.nextId++;
-    const out = new Capture(spec.outputBytes);
-    const err = new Capture(spec.outputBytes);
-    const limit = drainLimit(spec.outputBytes);
+    const outputBytes = spec.limits.output_bytes;
+    const timeoutMs = spec.limits.timeout_s * 1000;
+    const out = new Capture(outputBytes);
+    const err = new Capture(outputBytes);
+    const limit = drainLimit(outputBytes);
     let timedOut = false;
     let cancelled = false;
     let flooded = false;
@@ -214,7 +215,7 @@ export class LocalForkServer {
       const timer = setTimeout(() => {
         timedOut = true;
         killRun();
-      }, spec.timeoutMs);
+      }, timeoutMs);
       const onAbort = () => {
         cancelled = true;
         killRun();
@@ -251,7 +252,7 @@ export class LocalForkServer {
           }
           resolve(
             capturedOutcome({
-              out, err, outputBytes: spec.outputBytes, exitCode, signal: sig, timedOut, cancelled, flooded,
+              out, err, outputBytes, exitCode, signal: sig, timedOut, cancelled, flooded,
               failure, notices, started, isolated: true,
             }),
           );

@@ -252,8 +252,6 @@ class LocalSession implements SandboxRuntime {
         env: env as Record<string, string>,
         stdin: spec.stdin,
         limits,
-        timeoutMs: limits.timeout_s * 1000,
-        outputBytes: limits.output_bytes,
         signal: spec.signal,
         notices,
         python: h.python?.executable ?? null,
