@@ -57,8 +57,8 @@ export async function fetchModels(input: ListModelsInput): Promise<ActionResult<
   return r.ok ? r : err(appError("unavailable:model", r.error.message));
 }
 
-/** Tokens of a run, coloured by loss mask; decoded with the run's tokenizer when there is one. */
-export async function tokenView(input: TokenViewInput): Promise<ActionResult<TokenView>> {
+// Shared by tokenView and promptTemplates; not exported ("use server" exports only async actions).
+async function runWithTokenizer(input: TokenViewInput) {
   const p = tokenViewSchema.safeParse(input);
   if (!p.success) return bad(p.error);
   const session = await getChatSession(p.data.session_id);
@@ -66,6 +66,14 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
   const rec = run?.record;
   if (!run || !rec) return err(appError("not_found:run", "No such run."));
   const { tokenizer } = await configuredTokenizer(run.settings.tokenizer_dir);
+  return ok({ run, rec, tokenizer });
+}
+
+/** Tokens of a run, coloured by loss mask; decoded with the run's tokenizer when there is one. */
+export async function tokenView(input: TokenViewInput): Promise<ActionResult<TokenView>> {
+  const r = await runWithTokenizer(input);
+  if (!r.ok) return r;
+  const { rec, tokenizer } = r.value;
   const exact = rec.token_counts === "exact" && Boolean(tokenizer.pieces);
   // Exact: every id with its mask, decoded in one pass so a character split across tokens (or
   // across a turn boundary) is cut by offsets. Otherwise: spans of text.
@@ -94,13 +102,10 @@ export async function tokenView(input: TokenViewInput): Promise<ActionResult<Tok
 
 /** The run's prompt two ways: slime's ReTool template (what the recipe trains on) and the model's own chat template. */
 export async function promptTemplates(input: TokenViewInput): Promise<ActionResult<PromptTemplates>> {
-  const p = tokenViewSchema.safeParse(input);
-  if (!p.success) return bad(p.error);
-  const session = await getChatSession(p.data.session_id);
-  const run = session?.runs.find((r) => r.id === p.data.run_id);
-  if (!run?.record) return err(appError("not_found:run", "No such run."));
-  const { tokenizer } = await configuredTokenizer(run.settings.tokenizer_dir);
-  const retool = { label: "slime ReTool template (what the recipe trains on)", text: run.record.prompt_text, token_count: run.record.prompt_token_count };
+  const found = await runWithTokenizer(input);
+  if (!found.ok) return found;
+  const { run, rec, tokenizer } = found.value;
+  const retool = { label: "slime ReTool template (what the recipe trains on)", text: rec.prompt_text, token_count: rec.prompt_token_count };
   if (!tokenizer.chatTemplate)
     return ok({ retool, model: { label: `Model chat template`, error: `${tokenizer.source} has no chat_template.` } });
   const r = renderModelChatTemplate(tokenizer.chatTemplate, { prompt: run.settings.prompt, system: run.settings.system });
