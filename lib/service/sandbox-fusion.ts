@@ -310,8 +310,14 @@ function memoryMb(requested: number): number {
   return requested > 0 ? Math.min(MAX_MEMORY_MB, Math.max(1, Math.floor(requested))) : UNLIMITED_MEMORY_MB;
 }
 
-function sandboxError(message: string): RunCodeResponse {
+/** run_code's SandboxError body; the route answers with it too when a request fails before running. */
+export function runCodeSandboxError(message: string): RunCodeResponse {
   return { status: "SandboxError", message, compile_result: null, run_result: null, executor_pod_name: null, files: {} };
+}
+
+/** run_jupyter's SandboxError body, shared with its route like runCodeSandboxError. */
+export function runJupyterSandboxError(message: string): RunJupyterResponse {
+  return { status: "SandboxError", message, driver: null, cells: [], executor_pod_name: null, files: {} };
 }
 
 function podName(t: Timed<unknown>): string {
@@ -347,12 +353,12 @@ export async function runCode(input: RunCodeInput, opts?: { signal?: AbortSignal
         { signal: opts?.signal },
       ),
   );
-  if (!r.ok) return { response: sandboxError(r.error.message), queue_ms: 0, run_ms: 0, refused: r };
+  if (!r.ok) return { response: runCodeSandboxError(r.error.message), queue_ms: 0, run_ms: 0, refused: r };
   const meta = (r.value.value.meta?.sandbox_fusion ?? null) as SandboxFusionMeta | null;
   const base = { backend: r.value.backend, queue_ms: r.value.queue_ms, run_ms: r.value.run_ms };
-  if (!meta || meta.kind === "sandbox_error" || meta.kind !== "run_code") {
+  if (!meta || meta.kind !== "run_code") {
     const message = meta?.kind === "sandbox_error" ? meta.message : (r.value.value.error ?? "The sandbox failed to run the request.");
-    return { ...base, response: { ...sandboxError(message), executor_pod_name: podName(r.value) } };
+    return { ...base, response: { ...runCodeSandboxError(message), executor_pod_name: podName(r.value) } };
   }
   const { status, message } = topStatus(meta.compile_result, meta.run_result);
   return {
@@ -389,13 +395,12 @@ export async function runJupyter(input: RunJupyterInput, opts?: { signal?: Abort
         { signal: opts?.signal },
       ),
   );
-  const error = (message: string): RunJupyterResponse => ({ status: "SandboxError", message, driver: null, cells: [], executor_pod_name: null, files: {} });
-  if (!r.ok) return { response: error(r.error.message), queue_ms: 0, run_ms: 0, refused: r };
+  if (!r.ok) return { response: runJupyterSandboxError(r.error.message), queue_ms: 0, run_ms: 0, refused: r };
   const meta = (r.value.value.meta?.sandbox_fusion ?? null) as SandboxFusionMeta | null;
   const base = { backend: r.value.backend, queue_ms: r.value.queue_ms, run_ms: r.value.run_ms };
   if (!meta || meta.kind !== "run_jupyter") {
     const message = meta?.kind === "sandbox_error" ? meta.message : (r.value.value.error ?? "The sandbox failed to run the notebook.");
-    return { ...base, response: { ...error(message), executor_pod_name: podName(r.value) } };
+    return { ...base, response: { ...runJupyterSandboxError(message), executor_pod_name: podName(r.value) } };
   }
   return {
     ...base,

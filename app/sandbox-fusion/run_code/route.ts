@@ -1,4 +1,4 @@
-import { runCode, type RunCodeResponse } from "@/lib/service/sandbox-fusion";
+import { runCode, runCodeSandboxError } from "@/lib/service/sandbox-fusion";
 import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion-route";
 import { decodeFiles } from "@/lib/service/schema";
 import { runCodeRequestSchema } from "./schema";
@@ -28,6 +28,6 @@ export function POST(req: Request): Promise<Response> {
         { signal },
       ),
     results: (resp) => ({ compile_result: resp.compile_result, run_result: resp.run_result }),
-    sandboxError: (message): RunCodeResponse => ({ status: "SandboxError", message, compile_result: null, run_result: null, executor_pod_name: null, files: {} }),
+    sandboxError: runCodeSandboxError,
   });
 }

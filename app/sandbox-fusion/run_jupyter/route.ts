@@ -1,4 +1,4 @@
-import { runJupyter, type RunJupyterResponse } from "@/lib/service/sandbox-fusion";
+import { runJupyter, runJupyterSandboxError } from "@/lib/service/sandbox-fusion";
 import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion-route";
 import { decodeFiles } from "@/lib/service/schema";
 import { runJupyterRequestSchema } from "./schema";
@@ -27,6 +27,6 @@ export function POST(req: Request): Promise<Response> {
           }
         : null,
     }),
-    sandboxError: (message): RunJupyterResponse => ({ status: "SandboxError", message, driver: null, cells: [], executor_pod_name: null, files: {} }),
+    sandboxError: runJupyterSandboxError,
   });
 }
