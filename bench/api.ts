@@ -89,8 +89,8 @@ async function main() {
   const registry = await import("@/lib/sandbox/registry");
   getBackend = registry.getBackend;
   const { backendStatuses } = registry;
-  const { startRouteServer, sandboxFusionRoutes } = await import("@/lib/service/testing/route-server");
-  const { startNextServer } = await import("@/lib/service/testing/next-server");
+  const { startRouteServer, sandboxFusionRoutes } = await import("@/lib/service/core/testing/route-server");
+  const { startNextServer } = await import("@/lib/service/core/testing/next-server");
   const { serverEnv } = await import("@/lib/env");
   const { shutdownSessions } = await import("@/lib/sandbox/sessions");
   const statuses = await backendStatuses();

@@ -16,7 +16,7 @@ const { resetServerEnvForTests } = await import("@/lib/env");
 resetServerEnvForTests();
 const sessions = await import("@/lib/sandbox/sessions");
 const store = await import("./store");
-const enclave = await import("@/lib/ms-enclave/manager");
+const enclave = await import("@/lib/service/ms-enclave/manager");
 const { GET } = await import("@/app/api/editor/sessions/route");
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
-import { listSandboxes } from "@/lib/ms-enclave/manager";
+import { listSandboxes } from "@/lib/service/ms-enclave/manager";
 import { listSessions } from "@/lib/sandbox/sessions";
 import type { BackendName } from "@/lib/sandbox/types";
 import { sessionIdSchema } from "@/app/(playground)/editor/schema";

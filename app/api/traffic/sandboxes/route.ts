@@ -1,4 +1,4 @@
-import { listSandboxes } from "@/lib/ms-enclave/manager";
+import { listSandboxes } from "@/lib/service/ms-enclave/manager";
 
 // The open ms-enclave sandboxes (each an Editor session), for the Traffic page's list.
 

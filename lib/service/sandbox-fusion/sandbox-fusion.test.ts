@@ -14,7 +14,7 @@ process.env.PLAYGROUND_API_MAX_BODY_MB = "4";
 const { dockerGate } = await import("@/lib/sandbox/backends/docker-test-gate");
 const backends = (process.env.SF_BACKENDS ?? ((await dockerGate()).run ? "local,docker" : "local")).split(",").filter(Boolean);
 const { serveSandboxFusionForTests } = await import("./testing/serve-for-tests");
-const { apiQueue } = await import("./execute");
+const { apiQueue } = await import("@/lib/service/core/execute");
 const { recentTraffic } = await import("@/lib/traffic/recorder");
 
 const srv = serveSandboxFusionForTests(stateDir);

@@ -1,6 +1,6 @@
 import "server-only";
 import { httpStatus } from "@/lib/errors";
-import { readBodyText } from "@/lib/service/http";
+import { readBodyText } from "@/lib/service/core/http";
 import { clientOf } from "@/lib/traffic/client";
 import { recordCall } from "@/lib/traffic/recorder";
 import type { TrafficOutcome, TrafficRecordInput } from "@/lib/traffic/types";
@@ -219,7 +219,7 @@ function outcomeOf(a: Answer): { outcome: TrafficOutcome; status: string } {
   return { outcome: "rejected", status: `HTTP ${a.status}` };
 }
 
-/** Entry point of app/ms-enclave/[...path]/route.ts. Never throws. */
+/** Entry point of app/(service)/ms-enclave/[...path]/route.ts. Never throws. */
 export async function handleMsEnclave(request: Request, path: string[]): Promise<Response> {
   const arrived = Date.now();
   const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fetchFilesField, filesField, numberOr } from "@/lib/service/schema";
+import { fetchFilesField, filesField, numberOr } from "@/lib/service/core/schema";
 
 /** POST /sandbox-fusion/run_jupyter, SandboxFusion's RunJupyterRequest (unknown fields ignored). */
 export const runJupyterRequestSchema = z.object({

@@ -1,6 +1,6 @@
-import { runJupyter, runJupyterSandboxError } from "@/lib/service/sandbox-fusion";
-import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion-route";
-import { decodeFiles } from "@/lib/service/schema";
+import { runJupyter, runJupyterSandboxError } from "@/lib/service/sandbox-fusion/run";
+import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion/route";
+import { decodeFiles } from "@/lib/service/core/schema";
 import { runJupyterRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";

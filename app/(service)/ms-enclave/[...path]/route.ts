@@ -1,7 +1,7 @@
-import { handleMsEnclave } from "@/lib/ms-enclave/router";
+import { handleMsEnclave } from "@/lib/service/ms-enclave/router";
 
 // ms-enclave's HTTP API (HttpSandboxManager's base_url = http://<host>:<port>/ms-enclave).
-// One catch-all route: the router in lib/ms-enclave answers in ms-enclave's own wire format.
+// One catch-all route: the router in lib/service/ms-enclave answers in ms-enclave's own wire format.
 
 export const dynamic = "force-dynamic";
 

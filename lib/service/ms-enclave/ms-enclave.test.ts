@@ -21,7 +21,7 @@ delete process.env.PLAYGROUND_TOKEN;
 
 const { NextRequest } = await import("next/server");
 const { proxy } = await import("@/proxy");
-const route = await import("@/app/ms-enclave/[...path]/route");
+const route = await import("@/app/(service)/ms-enclave/[...path]/route");
 const { resetServerEnvForTests } = await import("@/lib/env");
 const { recentTraffic, resetTrafficForTests } = await import("@/lib/traffic/recorder");
 const { expireIdle, resetMsEnclaveForTests } = await import("./manager");

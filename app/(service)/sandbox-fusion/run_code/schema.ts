@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fetchFilesField, filesField, numberOr } from "@/lib/service/schema";
+import { fetchFilesField, filesField, numberOr } from "@/lib/service/core/schema";
 
 /**
  * POST /sandbox-fusion/run_code, SandboxFusion's RunCodeRequest. Every field but `code` has

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordCall } from "@/lib/traffic/recorder";
 import type { TrafficOutcome } from "@/lib/traffic/types";
-import type { CommandRunResult, RunStatus } from "./sandbox-fusion";
+import type { CommandRunResult, RunStatus } from "./run";
 
 // One Traffic record per SandboxFusion call, whatever happened to it.
 

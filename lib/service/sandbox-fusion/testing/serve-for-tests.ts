@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll } from "vitest";
-import { sandboxFusionRoutes, startRouteServer } from "./route-server";
+import { sandboxFusionRoutes, startRouteServer } from "@/lib/service/core/testing/route-server";
 
 /**
  * The SandboxFusion routes behind a real HTTP server for one test file. After the file: the server

@@ -1,7 +1,7 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
-import { runQueued, resolveApiBackend } from "@/lib/service/execute";
+import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";

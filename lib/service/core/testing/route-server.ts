@@ -62,9 +62,9 @@ export async function startRouteServer(routes: RouteTable): Promise<{ url: strin
 /** The SandboxFusion routes, imported lazily (after a test has set the environment). */
 export async function sandboxFusionRoutes(): Promise<RouteTable> {
   const [runCode, runJupyter, ping] = await Promise.all([
-    import("@/app/sandbox-fusion/run_code/route"),
-    import("@/app/sandbox-fusion/run_jupyter/route"),
-    import("@/app/sandbox-fusion/v1/ping/route"),
+    import("@/app/(service)/sandbox-fusion/run_code/route"),
+    import("@/app/(service)/sandbox-fusion/run_jupyter/route"),
+    import("@/app/(service)/sandbox-fusion/v1/ping/route"),
   ]);
   return {
     "/sandbox-fusion/run_code": { POST: runCode.POST },

@@ -1,9 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 import { clientOf } from "@/lib/traffic/client";
-import { readJsonBody, refusedResponse, validationResponse } from "./http";
-import type { ServiceOutcome } from "./sandbox-fusion";
-import { recordSandboxFusionCall, type SandboxFusionCall } from "./sandbox-fusion-traffic";
+import { readJsonBody, refusedResponse, validationResponse } from "@/lib/service/core/http";
+import type { ServiceOutcome } from "./run";
+import { recordSandboxFusionCall, type SandboxFusionCall } from "./traffic";
 
 // What every SandboxFusion route does around its own work: read and validate the body, answer a
 // queue timeout with 504, turn anything unexpected into SandboxFusion's SandboxError (nothing may

@@ -6,7 +6,7 @@ import path from "node:path";
 // first when that directory has no build, or one older than the sources: a stale build would test
 // old code). Loopback only, no token, like `npm start`.
 
-const root = path.resolve(__dirname, "../../..");
+const root = path.resolve(__dirname, "../../../..");
 
 export interface NextServer {
   url: string;

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startNextServer, type NextServer } from "./testing/next-server";
+import { startNextServer, type NextServer } from "@/lib/service/core/testing/next-server";
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "rp-sf-py-"));

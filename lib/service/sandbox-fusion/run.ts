@@ -5,7 +5,7 @@ import { supportedLanguages } from "@/lib/sandbox/tools/multi-code-executor";
 import { resolveLanguage } from "@/lib/sandbox/tools/multi-code-languages";
 import { signalNumber } from "@/lib/sandbox/proc";
 import type { BackendName, Limits, RunOutcome, ToolResult } from "@/lib/sandbox/types";
-import { RECYCLE_TOOL, withCleanSandbox, withFreshSandbox, type Timed } from "./execute";
+import { RECYCLE_TOOL, withCleanSandbox, withFreshSandbox, type Timed } from "@/lib/service/core/execute";
 import type { Result } from "@/lib/result";
 
 // SandboxFusion's wire semantics (bytedance/SandboxFusion sandbox/server/sandbox_api.py and
