@@ -3,6 +3,7 @@ import { serverEnv } from "@/lib/env";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback";
 import { loginFormHtml } from "@/lib/auth/login-html";
 import { apiAuthorization, isAuthorized, sessionCookieName } from "@/lib/auth/token";
+import { appError, errorResponse, type ErrorCode } from "@/lib/errors";
 
 // The token gate. This app runs arbitrary code, so nobody reaches it by accident:
 // - without PLAYGROUND_TOKEN the server only listens on loopback (scripts/start.mjs),
@@ -18,8 +19,9 @@ import { apiAuthorization, isAuthorized, sessionCookieName } from "@/lib/auth/to
 const publicPaths = new Set(["/login", "/api/login"]);
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function plain(status: number, code: string, message: string): NextResponse {
-  return NextResponse.json({ error: code, message }, { status, headers: { "cache-control": "no-store" } });
+/** The app's one error envelope (what the client's readErrorEnvelope reads); the status follows the code. */
+function refuse(code: ErrorCode, message: string): Response {
+  return errorResponse(appError(code, message), { headers: { "cache-control": "no-store" } });
 }
 
 /** True when a browser says the request comes from a page on another origin. */
@@ -68,20 +70,20 @@ function apiGate(request: NextRequest, token: string | undefined, host: string):
   return NextResponse.next();
 }
 
-export function proxy(request: NextRequest): NextResponse {
+export function proxy(request: NextRequest): Response {
   const token = serverEnv().PLAYGROUND_TOKEN;
   const host = request.headers.get("host") ?? "";
   const api = isServiceApiPath(request.nextUrl.pathname);
 
   if (!token && !isLoopbackAddress(hostnameOf(host))) {
     const message = "This playground has no token, so it only answers on localhost.";
-    return api ? detail(403, message) : plain(403, "forbidden:host", message);
+    return api ? detail(403, message) : refuse("forbidden:host", message);
   }
   if (api) return apiGate(request, token, host);
 
   // A browser sends Origin on cross-site POSTs; a page elsewhere must not drive this one.
   if (!safeMethods.has(request.method) && crossOrigin(request, host)) {
-    return plain(403, "forbidden:origin", "Cross-origin requests are refused.");
+    return refuse("forbidden:origin", "Cross-origin requests are refused.");
   }
 
   if (!token) return NextResponse.next();
@@ -104,7 +106,7 @@ export function proxy(request: NextRequest): NextResponse {
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
   }
-  return plain(401, "unauthorized", "Sign in at /login or send Authorization: Bearer <PLAYGROUND_TOKEN>.");
+  return refuse("unauthorized:token", "Sign in at /login or send Authorization: Bearer <PLAYGROUND_TOKEN>.");
 }
 
 export const config = {

@@ -20,7 +20,7 @@ test.describe("token gate", () => {
     }
     const cancel = await request.post("/api/runs/abcdefgh1234/cancel");
     expect(cancel.status()).toBe(401);
-    expect(await cancel.json()).toMatchObject({ error: "unauthorized" });
+    expect(await cancel.json()).toMatchObject({ error: { code: "unauthorized:token" } });
 
     const wrong = await request.get("/chat", { headers: { Authorization: "Bearer not-the-token" } });
     expect(wrong.status()).toBe(401);

@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
+import { readErrorEnvelope } from "@/lib/errors";
 import { proxy } from "@/proxy";
 import { sessionCookieValue } from "./token";
 
@@ -31,8 +32,19 @@ describe("proxy with a token", () => {
     expect(await page.text()).toContain('name="next" value="/editor"');
     const action = proxy(req("/editor", { method: "POST", headers: { "next-action": "abc" } }));
     expect(action.status).toBe(401);
-    expect(await action.json()).toMatchObject({ error: "unauthorized" });
+    expect(await action.json()).toMatchObject({ error: { code: "unauthorized:token" } });
     expect(proxy(req("/api/runs/abcdefgh/cancel", { method: "POST" })).status).toBe(401);
+  });
+
+  it("answers refusals in the envelope the client reads, so a person sees the sentence, not \"HTTP 401\"", async () => {
+    withToken(token);
+    const unauthorized = await readErrorEnvelope(proxy(req("/api/runs/abcdefgh/cancel", { method: "POST" })));
+    expect(unauthorized).toEqual({ code: "unauthorized:token", message: expect.stringMatching(/^Sign in at \/login/) });
+    withToken(undefined);
+    const host = await readErrorEnvelope(proxy(req("/editor", { headers: { host: "attacker.example:3000" } })));
+    expect(host).toEqual({ code: "forbidden:host", message: expect.stringMatching(/only answers on localhost/) });
+    const origin = await readErrorEnvelope(proxy(req("/editor", { method: "POST", headers: { origin: "http://evil.example" } })));
+    expect(origin).toEqual({ code: "forbidden:origin", message: "Cross-origin requests are refused." });
   });
 
   it("lets the login page and login endpoint through", () => {

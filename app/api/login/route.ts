@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { serverEnv } from "@/lib/env";
+import { appError, errorResponse } from "@/lib/errors";
 import { safeEqual, safeNextPath, sessionCookieName, sessionCookieValue } from "@/lib/auth/token";
 import { loginSchema } from "./schema";
 
@@ -13,7 +14,7 @@ function seeOther(location: string): NextResponse {
 
 // POST from the login form (urlencoded) or a script (JSON). On success: the
 // session cookie and a 303 to `next`; on failure: a 303 back to the form (JSON callers: 401).
-export async function POST(request: NextRequest) {
+export async function POST(request: NextRequest): Promise<Response> {
   const token = serverEnv().PLAYGROUND_TOKEN;
   const isJson = (request.headers.get("content-type") ?? "").includes("application/json");
   let raw: unknown;
@@ -31,7 +32,7 @@ export async function POST(request: NextRequest) {
   }
   if (!parsed.success || !safeEqual(parsed.data.token, token)) {
     if (isJson) {
-      return NextResponse.json({ error: "unauthorized", message: "Wrong token." }, { status: 401 });
+      return errorResponse(appError("unauthorized:token", "Wrong token."));
     }
     return seeOther(`/login?${new URLSearchParams({ error: "1", next }).toString()}`);
   }
