@@ -31,6 +31,26 @@ async function main(): Promise<number> {
   return command.run(values as Record<string, string | boolean | undefined>, positionals);
 }
 
+/**
+ * Resolves once everything written to `stream` so far has reached the OS. Writes to a pipe are
+ * asynchronous: `process.exit()` drops whatever is still queued, so a slow reader (`cli read | …`)
+ * used to lose the last lines.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+// The reader went away (`cli read x | head`): nothing more can be delivered, so stop like any
+// pipeline member does on SIGPIPE, without a stack trace (and without a command waiting forever
+// for a "drain" that cannot come).
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  void shutdownSessions()
+    .catch(() => {})
+    .then(() => process.exit(0));
+});
+
 // Every sandbox a command opened goes through the session manager, so closing it closes them all
 // (and its exit hook covers a Ctrl-C).
 main()
@@ -40,5 +60,6 @@ main()
   })
   .then(async (code) => {
     await shutdownSessions().catch(() => {});
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     process.exit(code);
   });
