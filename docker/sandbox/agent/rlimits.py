@@ -1,4 +1,12 @@
-"""A run's resource limits, set in the forked child just before it execs or runs inline."""
+"""A run's resource limits, set in the forked child just before it execs or runs inline. One
+meaning on every backend: the Docker agent (runs.py) and the local fork server
+(lib/sandbox/backends/local-forkserver.py) call this; the spawn paths pass the same limits to
+prlimit(1) (lib/sandbox/backends/rlimits.ts).
+
+"Memory" is RLIMIT_DATA (private writable memory: heap, anonymous mappings, thread stacks), not
+RLIMIT_AS (address space): V8, the JVM, Go and glibc's per-thread malloc arenas reserve large
+address ranges they never touch, so an address-space cap refuses them at start-up while a program
+that really allocates is stopped by either."""
 import resource
 
 MiB = 1 << 20
@@ -6,16 +14,19 @@ MiB = 1 << 20
 
 def set_limits(limits):
     def lim(res, v):
-        if v is not None:
-            resource.setrlimit(res, (int(v), int(v)))
+        if v is None:
+            return
+        v = int(v)
+        # Never above the inherited hard limit: an unprivileged process may not raise it.
+        hard = resource.getrlimit(res)[1]
+        if hard != resource.RLIM_INFINITY:
+            v = min(v, hard)
+        resource.setrlimit(res, (v, v))
 
-    cpu = limits.get("cpu_time_s")
-    lim(resource.RLIMIT_CPU, cpu)
-    # RLIMIT_DATA, not RLIMIT_AS: V8, the JVM and Go reserve large address ranges they never touch.
     mem = limits.get("memory_mb")
     lim(resource.RLIMIT_DATA, mem * MiB if mem else None)
-    nproc = limits.get("max_processes")
-    lim(resource.RLIMIT_NPROC, nproc)
+    lim(resource.RLIMIT_CPU, limits.get("cpu_time_s"))
+    lim(resource.RLIMIT_NPROC, limits.get("max_processes"))
     fsize = limits.get("file_size_mb")
     lim(resource.RLIMIT_FSIZE, fsize * MiB if fsize else None)
     lim(resource.RLIMIT_CORE, 0)

@@ -4,8 +4,8 @@ import type Docker from "dockerode";
 import type { RunOutcome, RunSpec } from "../types";
 import type { DockerClient } from "./docker-client";
 import { signalName } from "../proc";
+import { prlimitFlags } from "./rlimits";
 
-const MiB = 1024 * 1024;
 
 /** Collects a stream up to a cap, keeps draining past it, and remembers that it overflowed. */
 function capped(cap: number) {
@@ -38,7 +38,7 @@ export async function runViaExec(client: DockerClient, container: Docker.Contain
   const cwd = ["/sandbox", ...(spec.cwd ?? "").split("/").filter((s) => s && s !== ".")].join("/");
   const cmd = [
     "timeout", "-s", "KILL", `${l.timeout_s}s`,
-    "prlimit", `--data=${l.memory_mb * MiB}`, `--cpu=${l.cpu_time_s}`, `--nproc=${l.max_processes}`, `--fsize=${l.file_size_mb * MiB}`, "--core=0", "--",
+    "prlimit", ...prlimitFlags(l),
     ...spec.argv,
   ];
   const exec = await client.execCreate(container, {

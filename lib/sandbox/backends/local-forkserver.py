@@ -20,14 +20,14 @@ import select  # noqa: E402
 import signal  # noqa: E402
 import struct  # noqa: E402
 
-# Shared with the Docker agent; bound beside this file in the sandbox (docker/sandbox/agent/pyinline.py).
+# Shared with the Docker agent; bound beside this file in the sandbox (docker/sandbox/agent/*.py).
 from pyinline import run_python_inline  # noqa: E402
+from rlimits import set_limits  # noqa: E402
 
 KIND_OUT, KIND_ERR, KIND_EXIT, KIND_READY = 1, 2, 3, 5
 HEADER = struct.Struct("<IIB")
 PIPE_BUF = 4096
 CHUNK = PIPE_BUF - HEADER.size
-MiB = 1 << 20
 PYTHONS = {sys.executable, os.path.realpath(sys.executable), "python3", "python"}
 
 
@@ -92,28 +92,6 @@ def kill_tree(root):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-
-
-def set_limits(limits):
-    import resource
-
-    def lim(res, v):
-        if v is not None:
-            v = int(v)
-            soft, hard = resource.getrlimit(res)
-            if hard != resource.RLIM_INFINITY:
-                v = min(v, hard)
-            resource.setrlimit(res, (v, v))
-
-    # The same limits the spawn path sets with prlimit.
-    mem = limits.get("memory_mb")
-    lim(resource.RLIMIT_AS, mem * MiB if mem else None)
-    lim(resource.RLIMIT_CPU, limits.get("cpu_time_s"))
-    nproc = limits.get("max_processes")
-    lim(resource.RLIMIT_NPROC, nproc)
-    fsize = limits.get("file_size_mb")
-    lim(resource.RLIMIT_FSIZE, fsize * MiB if fsize else None)
-    lim(resource.RLIMIT_CORE, 0)
 
 
 # ---------------------------------------------------------------- the run (grandchild)

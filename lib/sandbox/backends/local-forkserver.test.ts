@@ -61,7 +61,7 @@ print(json.dumps({
   "env": dict(os.environ), "flags": str(sys.flags),
   "pgid_is_self": os.getpgid(0) == os.getpid(), "sid_is_self": os.getsid(0) == os.getpid(),
   "uid": os.getuid(), "ppid_is_1": os.getppid() == 1,
-  "limits": {n: resource.getrlimit(getattr(resource, n)) for n in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CORE")},
+  "limits": {n: resource.getrlimit(getattr(resource, n)) for n in ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_CPU", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CORE")},
   "stdin_tty": sys.stdin.isatty(), "stdout_buffering": sys.stdout.line_buffering, "stdout_enc": sys.stdout.encoding,
   "stdin_kind": os.path.realpath("/proc/self/fd/0").split(":")[0],
   "fds": sorted(int(f) for f in os.listdir("/proc/self/fd")),

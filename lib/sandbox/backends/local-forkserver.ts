@@ -13,9 +13,12 @@ import { Capture, capturedOutcome, drainLimit } from "./local-run";
 export const FORKSERVER_SCRIPT = path.resolve(process.cwd(), "lib/sandbox/backends/local-forkserver.py");
 /** Where the script is bound read-only inside the sandbox. */
 export const FORKSERVER_MOUNT = "/opt/rollout-playground/forkserver.py";
-/** The inline `python -c` runner the Docker agent uses too, bound beside the script. */
-export const PYINLINE_SCRIPT = path.resolve(process.cwd(), "docker/sandbox/agent/pyinline.py");
-export const PYINLINE_MOUNT = "/opt/rollout-playground/pyinline.py";
+/** [host path, sandbox path] read-only binds: the script, and beside it the modules it shares with
+ * the Docker agent (the inline `python -c` runner, the rlimits). */
+export const forkServerBinds: ReadonlyArray<readonly [string, string]> = [
+  [FORKSERVER_SCRIPT, FORKSERVER_MOUNT],
+  ...["pyinline.py", "rlimits.py"].map((f) => [path.resolve(process.cwd(), "docker/sandbox/agent", f), path.posix.join(path.posix.dirname(FORKSERVER_MOUNT), f)] as const),
+];
 
 const KIND_OUT = 1;
 const KIND_ERR = 2;

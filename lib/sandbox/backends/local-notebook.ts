@@ -8,6 +8,7 @@ import { err, ok, type Result } from "@/lib/result";
 import type { Limits, NotebookChannel } from "../types";
 import { JsonLinesRpc, type RpcMessage } from "../rpc/json-lines";
 import type { LocalHost } from "./local-host";
+import { prlimitFlags } from "./rlimits";
 
 // The local backend's notebook: the same driver the Docker image runs
 // (docker/sandbox/agent/nbdriver.py, holding a real ipykernel through jupyter_client), started
@@ -48,8 +49,8 @@ export class LocalNotebook implements NotebookChannel {
     const h = opts.host;
     const l = opts.limits;
     // A kernel is long-lived: no CPU-time limit (the per-cell timeout interrupts instead), and room
-    // for the address space numpy/matplotlib and zmq threads reserve.
-    const rlimits = h.prlimit ? [h.prlimit, `--as=${Math.max(l.memory_mb, 4096) * MiB}`, `--nproc=${l.max_processes}`, `--fsize=${l.file_size_mb * MiB}`, "--core=0", "--"] : [];
+    // for what numpy/matplotlib and the kernel's zmq threads allocate.
+    const rlimits = h.prlimit ? [h.prlimit, ...prlimitFlags(l, { noCpu: true, memoryMb: Math.max(l.memory_mb, 4096) })] : [];
     const args = [
       ...h.bwrapBase,
       "--bind", opts.dir, "/sandbox",

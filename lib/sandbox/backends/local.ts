@@ -20,7 +20,8 @@ import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
 import { runProcess, type LaunchSpec } from "./local-run";
-import { FORKSERVER_MOUNT, FORKSERVER_SCRIPT, LocalForkServer, PYINLINE_MOUNT, PYINLINE_SCRIPT } from "./local-forkserver";
+import { FORKSERVER_MOUNT, forkServerBinds, LocalForkServer } from "./local-forkserver";
+import { prlimitFlags, ulimitLine } from "./rlimits";
 import { hostLanguages } from "../tools/multi-code-languages";
 import { LocalNotebook, localNotebookSupport } from "./local-notebook";
 import { killUidProcesses } from "./procs";
@@ -204,8 +205,7 @@ class LocalSession implements SandboxRuntime {
         "--size", String(Math.min(limits.file_size_mb, 256) * MiB), "--tmpfs", "/tmp",
         // bwrap would create the mount point's parents 0700, out of the run user's reach.
         "--perms", "0755", "--dir", path.posix.dirname(FORKSERVER_MOUNT),
-        "--ro-bind", FORKSERVER_SCRIPT, FORKSERVER_MOUNT,
-        "--ro-bind", PYINLINE_SCRIPT, PYINLINE_MOUNT,
+        ...forkServerBinds.flatMap(([from, to]) => ["--ro-bind", from, to]),
         "--chdir", "/sandbox",
       ];
       if (isRoot()) args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", h.setpriv!, `--reuid=${this.uid}`, `--regid=${this.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all");
@@ -313,14 +313,8 @@ class LocalSession implements SandboxRuntime {
   }
 }
 
-/** rlimits set by prlimit, which execs the command: no extra process stays around. */
+/** The run's rlimits as a command prefix: prlimit, or bash's ulimit where prlimit is missing. */
 function rlimitPrefix(h: LocalHost, l: Limits): string[] {
-  const as = l.memory_mb * MiB;
-  const fsize = l.file_size_mb * MiB;
-  if (h.prlimit) {
-    return [h.prlimit, `--as=${as}`, `--cpu=${l.cpu_time_s}`, `--nproc=${l.max_processes}`, `--fsize=${fsize}`, "--core=0", "--"];
-  }
-  // bash's ulimit works in KiB (-v) and 1024-byte blocks (-f).
-  const script = `ulimit -v ${as / 1024} -t ${l.cpu_time_s} -u ${l.max_processes} -f ${fsize / 1024} -c 0 && exec "$@"`;
-  return [h.bash ?? "/bin/bash", "-c", script, "limits"];
+  if (h.prlimit) return [h.prlimit, ...prlimitFlags(l)];
+  return [h.bash ?? "/bin/bash", "-c", `${ulimitLine(l)} && exec "$@"`, "limits"];
 }
