@@ -8,6 +8,7 @@ import { readCommand } from "./commands/read";
 import { renderCommand } from "./commands/render";
 import { rolloutCommand } from "./commands/rollout";
 import { scoreCommand } from "./commands/score";
+import { trajectoryCommand } from "./commands/trajectory";
 
 const commands: Record<string, CliCommand> = {
   exec: execCommand,
@@ -16,6 +17,7 @@ const commands: Record<string, CliCommand> = {
   render: renderCommand,
   rollout: rolloutCommand,
   score: scoreCommand,
+  trajectory: trajectoryCommand,
 };
 
 async function main(): Promise<number> {
