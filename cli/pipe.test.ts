@@ -52,6 +52,17 @@ describe("the CLI into a slow pipe: nothing is lost at exit", () => {
     expect(JSON.parse(r.lines[N - 1]!).trimmed).toContain(`step ${N - 1} `);
   });
 
+  it("trajectory", async () => {
+    const session = (i: number) => ({
+      turns: [{ prompt_messages: [{ role: "user", content: `q${i}` }], response_message: null, prompt_ids: [1, 2, 3], output_ids: [4, i], finish_reason: "stop" }],
+      base_sample: { index: i },
+    });
+    const r = await pipeThroughSlowReader(["trajectory"], jsonl(times(N, session)), N);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines).toHaveLength(N);
+    expect(JSON.parse(r.lines[N - 1]!).samples[0]).toMatchObject({ index: N - 1, tokens: [1, 2, 3, 4, N - 1], loss_mask: [1, 1] });
+  });
+
   it("render", async () => {
     const r = await pipeThroughSlowReader(["render"], jsonl(times(N, (i) => ({ prompt: `question ${i}` }))), N);
     expect(r.code, r.stderr).toBe(0);

@@ -15,8 +15,6 @@ export const trajectoryCommand: CliCommand = {
       if (!r.ok) throw new Error(`AssertionError: ${r.error.message}`);
       return { samples: r.value };
     });
-    // main exits the process right after; wait until the last line has left for a pipe.
-    await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
     return 0;
   },
 };
