@@ -113,6 +113,6 @@ test.describe("Chat", () => {
     await expect(page.getByTestId("stop-button")).toBeEnabled();
     await page.getByTestId("stop-button").click();
     await chat.expectStatus("aborted");
-    await expect(page.getByTestId("run-error")).toHaveAttribute("data-code", "aborted:user");
+    await expect(page.getByTestId("run-error")).toHaveAttribute("data-code", "cancelled:user");
   });
 });

@@ -10,7 +10,11 @@ export const errorTypes = {
   conflict: 409,
   too_large: 413,
   unprocessable: 422,
+  /** The caller stopped it (nginx's 499 "client closed request"; HTTP has no standard code). */
+  cancelled: 499,
   internal: 500,
+  /** An upstream server (a model endpoint) answered an error or something unreadable. */
+  bad_gateway: 502,
   unavailable: 503,
   timeout: 504,
 } as const;

@@ -114,7 +114,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
     console.error(`[chat] run ${run.id} failed`, e);
     publish({
       type: "error",
-      error: { code: "internal", message: "The rollout stopped on an internal error; the transcript so far is kept." },
+      error: { code: "internal:rollout", message: "The rollout stopped on an internal error; the transcript so far is kept." },
     });
     if (run.record && !run.record.status) run.record = { ...run.record, status: "aborted" };
   } finally {

@@ -118,7 +118,7 @@ export async function getChatSession(id: string): Promise<ChatSession | null> {
         run.record = {
           ...run.record,
           status: "aborted",
-          error: { code: "internal", message: "The server restarted while this run was in progress." },
+          error: { code: "internal:rollout", message: "The server restarted while this run was in progress." },
         };
     }
   store.cache.set(id, session);

@@ -5,14 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeModelServer, type FakeModelServer } from "@/e2e/fixtures/fake-model-server";
+import { httpStatus } from "@/lib/errors";
 import { closeSession } from "@/lib/sandbox/sessions";
 import { collectRollout, type RolloutConfig, type RolloutDeps } from "./loop";
 import { createOpenAiChatModel, createOpenAiCompletionsModel, listModels } from "./models/openai";
 import { createReplayModel } from "./models/replay";
 import { createSglangModel } from "./models/sglang";
-import { samplingParamsSchema, type ModelBackend } from "./models/types";
+import { samplingParamsSchema, stoppedByUser, type ModelBackend } from "./models/types";
 import { findReplaySample } from "./samples";
-import { rewarder, sandboxToolRunner } from "./setup";
+import { createModel, rewarder, sandboxToolRunner } from "./setup";
 import { INVALID_ACTION_TEXT } from "./codec";
 import { formatRetoolPrompt } from "./template";
 import { approximateCounter, loadTokenizer, type TokenCounter } from "./tokens";
@@ -115,7 +116,7 @@ describe("replay backend (the no-server default)", () => {
   it("says clearly when the recording has no more turns", async () => {
     const { events, sample } = await collectRollout(SIX_BY_SEVEN, deps(createReplayModel(["Thinking..."])));
     expect(sample.status).toBe("aborted");
-    expect(sample.metadata.error?.code).toBe("replay:exhausted");
+    expect(sample.metadata.error?.code).toBe("not_found:replay_turn");
     expect(reduce(events).turns[0]!.observation?.text).toBe(INVALID_ACTION_TEXT);
   });
 });
@@ -274,14 +275,15 @@ describe("model server faults end the rollout with a typed error and keep the tr
     expect(sample.response).toBe("");
   });
 
-  it("malformed JSON: bad_response:model (non-streaming and streaming)", async () => {
+  it("malformed JSON: bad_gateway:model (non-streaming and streaming)", async () => {
     const a = await collectRollout(SIX_BY_SEVEN, deps(createSglangModel({ url: at("/fault/malformed"), timeoutMs })));
-    expect(a.sample.metadata.error?.code).toBe("bad_response:model");
+    expect(a.sample.metadata.error?.code).toBe("bad_gateway:model");
+    expect(a.sample.metadata.error?.message).toMatch(/cannot read/);
     const b = await collectRollout(
       SIX_BY_SEVEN,
       deps(createOpenAiChatModel({ url: at("/fault/malformed"), model: "fake", timeoutMs })),
     );
-    expect(b.sample.metadata.error?.code).toBe("bad_response:model");
+    expect(b.sample.metadata.error?.code).toBe("bad_gateway:model");
   });
 
   it("nothing listening: unavailable:model", async () => {
@@ -294,11 +296,11 @@ describe("model server faults end the rollout with a typed error and keep the tr
 
   it("HTTP errors carry the status", async () => {
     const { sample } = await collectRollout(SIX_BY_SEVEN, deps(createSglangModel({ url: at("/fault/http500"), timeoutMs })));
-    expect(sample.metadata.error?.code).toBe("http:model");
+    expect(sample.metadata.error?.code).toBe("bad_gateway:model");
     expect(sample.metadata.error?.message).toMatch(/HTTP 500/);
   });
 
-  it("Stop ends a rollout that is waiting on the model: aborted:user", async () => {
+  it("Stop ends a rollout that is waiting on the model: cancelled:user", async () => {
     const ctl = new AbortController();
     const running = collectRollout(
       SIX_BY_SEVEN,
@@ -310,6 +312,19 @@ describe("model server faults end the rollout with a typed error and keep the tr
     ctl.abort();
     const { sample } = await running;
     expect(sample.status).toBe("aborted");
-    expect(sample.metadata.error?.code).toBe("aborted:user");
+    expect(sample.metadata.error?.code).toBe("cancelled:user");
+  });
+
+  it("every model failure code is an ordinary error code with its HTTP status", async () => {
+    const noUrl = createModel({ kind: "sglang", url: "not a url", model: "", timeout_s: 1 });
+    const codes = {
+      config: noUrl.ok ? undefined : noUrl.error.code,
+      replay: (await collectRollout(SIX_BY_SEVEN, deps(createReplayModel(["Thinking..."])))).sample.metadata.error?.code,
+      http: (await collectRollout(SIX_BY_SEVEN, deps(createSglangModel({ url: at("/fault/http500"), timeoutMs })))).sample.metadata.error?.code,
+      down: (await collectRollout(SIX_BY_SEVEN, deps(createSglangModel({ url: "http://127.0.0.1:9", timeoutMs })))).sample.metadata.error?.code,
+      stopped: stoppedByUser.code,
+    };
+    const statuses = Object.fromEntries(Object.entries(codes).map(([k, c]) => [k, c && httpStatus(c)]));
+    expect(statuses).toEqual({ config: 400, replay: 404, http: 502, down: 503, stopped: 499 });
   });
 });

@@ -3,9 +3,9 @@ import type { ToolResult } from "@/lib/sandbox/types";
 import { DEFAULT_SYSTEM_PROMPT, DEFAULT_TOOLS, RETOOL_DEFAULTS, formatConversationWithTools } from "./template";
 import { TokenLedger } from "./token-ledger";
 import type { TokenCounter } from "./tokens";
-import { backendFidelity, type ChatToolCall, type ModelBackend, type SamplingParams, type ToolSpec } from "./models/types";
+import { backendFidelity, stoppedByUser, type ChatToolCall, type ModelBackend, type SamplingParams, type ToolSpec } from "./models/types";
 import type { RewardRecord, RolloutError, RolloutEvent, RolloutHeader, RolloutSample, RolloutStatus, TurnRecord } from "./transcript";
-import { ABORTED_BY_USER, replayKeptTurn, stepTurn, type RunState } from "./turn";
+import { replayKeptTurn, stepTurn, type RunState } from "./turn";
 
 // slime's ReTool generate() (examples/retool/generate_with_retool.py) as an
 // async iterable of events, shared by the Chat page and the CLI.
@@ -121,7 +121,7 @@ export async function* runRollout(cfg: RolloutConfig, deps: RolloutDeps): AsyncG
   if (!status) {
     if (st.signal.aborted) {
       status = "aborted";
-      error = ABORTED_BY_USER;
+      error = stoppedByUser;
     } else status = st.lastFinish === "length" ? "truncated" : st.lastFinish === "abort" ? "aborted" : "completed";
   }
   if (error) yield { type: "error", error };

@@ -33,20 +33,20 @@ export function createModel(
     if (!sample)
       return {
         ok: false,
-        error: { code: "config:model", message: `There is no shipped sample "${endpoint.replay_sample}" to replay.` },
+        error: { code: "bad_request:model", message: `There is no shipped sample "${endpoint.replay_sample}" to replay.` },
       };
     return ok(createReplayModel(sample.assistant_turns, `sample "${sample.title}"`));
   }
   const url = endpoint.url || serverEnv().PLAYGROUND_MODEL_URL;
   if (!url)
     return err<ModelError>({
-        code: "config:model",
+        code: "bad_request:model",
         message: "No model server URL is set. Enter the endpoint in the settings or set PLAYGROUND_MODEL_URL.",
       });
   try {
     new URL(url);
   } catch {
-    return { ok: false, error: { code: "config:model", message: `"${url}" is not a URL (expected e.g. http://127.0.0.1:30000).` } };
+    return { ok: false, error: { code: "bad_request:model", message: `"${url}" is not a URL (expected e.g. http://127.0.0.1:30000).` } };
   }
   const apiKey = opts.apiKey;
   const model = endpoint.model || serverEnv().PLAYGROUND_MODEL_NAME;
@@ -56,7 +56,7 @@ export function createModel(
     case "openai-completions":
     case "openai-chat":
       if (!model)
-        return err<ModelError>({ code: "config:model", message: "Choose a model name (the server's /v1/models lists them)." });
+        return err<ModelError>({ code: "bad_request:model", message: "Choose a model name (the server's /v1/models lists them)." });
       return ok(
         endpoint.kind === "openai-chat"
           ? createOpenAiChatModel({ url, apiKey, model, timeoutMs })

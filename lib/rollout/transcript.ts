@@ -3,18 +3,13 @@
 // reduces the same stream to render the transcript as it arrives.
 import type { LenientVerdict, RewardView } from "@/lib/reward";
 import type { ToolResult } from "@/lib/sandbox/types";
-import type { FinishReason, ModelBackendKind, ModelErrorCode } from "./models/types";
+import type { FinishReason, ModelBackendKind, ModelError } from "./models/types";
 
 export const rolloutStatuses = ["completed", "truncated", "aborted"] as const;
 export type RolloutStatus = (typeof rolloutStatuses)[number];
 
-export type RolloutErrorCode = ModelErrorCode | "sandbox:unavailable" | "reward:failed" | "internal";
-
-export interface RolloutError {
-  code: RolloutErrorCode;
-  message: string;
-  detail?: string;
-}
+/** Why a rollout stopped early: a model failure, or `internal:rollout`. */
+export type RolloutError = ModelError;
 
 export interface ToolCallRecord {
   id: string;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ToolResult } from "@/lib/sandbox/types";
 import type { RolloutConfig, RolloutDeps } from "./loop";
-import type { ChatMessage, ChatToolCall, FinishReason, ModelBackend, ModelError, SamplingParams, ToolSpec } from "./models/types";
+import { stoppedByUser, type ChatMessage, type ChatToolCall, type FinishReason, type ModelBackend, type SamplingParams, type ToolSpec } from "./models/types";
 import { postprocessPredictions, postprocessResponses } from "./parse";
 import { EMPTY_CODE_OBSERVATION, INVALID_ACTION_TEXT, countObservations, formatObservation, formatToolCall } from "./codec";
 import { encodeOrCount, type TokenLedger } from "./token-ledger";
@@ -45,7 +45,6 @@ export interface RunState {
 /** How a turn ended: carry on, or stop the rollout (with a status when the turn decides it). */
 export type TurnEnd = { stop: false } | { stop: true; status?: RolloutStatus; error?: RolloutError };
 
-export const ABORTED_BY_USER: RolloutError = { code: "aborted:user", message: "Stopped." };
 const CONTINUE: TurnEnd = { stop: false };
 const STOP: TurnEnd = { stop: true };
 
@@ -65,7 +64,7 @@ export function replayKeptTurn(st: RunState, t: TurnRecord): void {
 
 export async function* stepTurn(st: RunState, turn: number): AsyncGenerator<RolloutEvent, TurnEnd> {
   const { cfg, signal } = st;
-  if (signal.aborted) return { stop: true, status: "aborted", error: ABORTED_BY_USER };
+  if (signal.aborted) return { stop: true, status: "aborted", error: stoppedByUser };
   const total = st.ledger.total;
   if (total >= cfg.max_context_len) return { stop: true, status: "truncated" };
   // Clamp this turn's generation to the remaining context budget (slime does the same).
@@ -98,7 +97,7 @@ export async function* stepTurn(st: RunState, turn: number): AsyncGenerator<Roll
   if (rec.action === "answer") return STOP;
 
   const acted = yield* act(st, rec, chatCalls, turn);
-  if (acted.stopped) return { stop: true, status: "aborted", error: ABORTED_BY_USER };
+  if (acted.stopped) return { stop: true, status: "aborted", error: stoppedByUser };
 
   // ---- observe, trimmed to the context budget ----
   const obs = observation(st, acted.kind, acted.text);
@@ -169,7 +168,7 @@ async function* generate(st: RunState, turn: number, sampling: SamplingParams): 
       // Keep what arrived: it is shown, but it never enters the sample.
       yield { type: "model", turn: baseTurn(turn, res.partial, res.partial, "abort", tok.count(res.partial)) };
     }
-    return { end: { stop: true, status: "aborted", error: modelErrorToRollout(res.error) } };
+    return { end: { stop: true, status: "aborted", error: res.error } };
   }
   const out = res.value;
   st.lastFinish = out.finish_reason;
@@ -289,10 +288,6 @@ function trimApprox(text: string, keepTokens: number, tok: TokenCounter): string
     else hi = mid - 1;
   }
   return cps.slice(0, lo).join("");
-}
-
-function modelErrorToRollout(e: ModelError): RolloutError {
-  return { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) };
 }
 
 function chatToolCallText(call: ChatToolCall): string {

@@ -1,6 +1,6 @@
 import type { Result } from "@/lib/result";
 import "server-only";
-import type { ModelError } from "./types";
+import { stoppedByUser, type ModelError } from "./types";
 
 // One place that turns fetch failures into typed model errors, so every
 // backend reports "unreachable", "too slow" and "malformed" the same way.
@@ -44,7 +44,7 @@ function deadline(target: HttpTarget): { signal: AbortSignal; timedOut: () => bo
 
 export function classifyFetchError(err: unknown, target: HttpTarget, timedOut: boolean): ModelError {
   const where = safeUrl(target.url);
-  if (target.signal.aborted) return { code: "aborted:user", message: "Stopped." };
+  if (target.signal.aborted) return stoppedByUser;
   if (timedOut)
     return {
       code: "timeout:model",
@@ -80,7 +80,7 @@ async function httpError(res: Response, target: HttpTarget): Promise<ModelError>
   }
   const auth = res.status === 401 || res.status === 403;
   return {
-    code: "http:model",
+    code: "bad_gateway:model",
     message: auth
       ? `The model server at ${safeUrl(target.url)} refused the request (HTTP ${res.status}). Check the API key.`
       : `The model server at ${safeUrl(target.url)} answered HTTP ${res.status}.`,
@@ -90,7 +90,7 @@ async function httpError(res: Response, target: HttpTarget): Promise<ModelError>
 
 export function malformed(target: HttpTarget, detail: string): ModelError {
   return {
-    code: "bad_response:model",
+    code: "bad_gateway:model",
     message: `The model server at ${safeUrl(target.url)} sent a response this playground cannot read. Is the backend type right for this endpoint?`,
     detail: detail.slice(0, 1000),
   };

@@ -1,5 +1,5 @@
 import "server-only";
-import type { CompletionOutput, CompletionRequest, ModelResult, TextModel } from "./types";
+import { stoppedByUser, type CompletionOutput, type CompletionRequest, type ModelResult, type TextModel } from "./types";
 
 // Replays recorded assistant turns. The code in them runs live in the sandbox,
 // so an edit upstream changes what the observations say.
@@ -17,13 +17,13 @@ export function createReplayModel(turns: readonly string[], name = "recorded tra
     mode: "text",
     kind: "replay",
     async complete(req: CompletionRequest): Promise<ModelResult<CompletionOutput>> {
-      if (req.signal.aborted) return { ok: false, error: { code: "aborted:user", message: "Stopped." } };
+      if (req.signal.aborted) return { ok: false, error: stoppedByUser };
       const text = turns[req.turn];
       if (text === undefined)
         return {
           ok: false,
           error: {
-            code: "replay:exhausted",
+            code: "not_found:replay_turn",
             message: `The ${name} has ${turns.length} assistant turn(s) and the rollout needs turn ${req.turn + 1}. Edit the last turn to give an answer, or use a live model backend.`,
           },
         };
@@ -31,7 +31,7 @@ export function createReplayModel(turns: readonly string[], name = "recorded tra
         req.onDelta?.(c);
         // Yield to the event loop so the stream is observable piece by piece.
         await new Promise((r) => setImmediate(r));
-        if (req.signal.aborted) return { ok: false, error: { code: "aborted:user", message: "Stopped." }, partial: text };
+        if (req.signal.aborted) return { ok: false, error: stoppedByUser, partial: text };
       }
       return { ok: true, value: { text, finish_reason: "stop" } };
     },

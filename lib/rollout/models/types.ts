@@ -1,5 +1,6 @@
 // Model backend shapes. Isomorphic: the client imports the schemas and types
 // (never an API key: keys live only in server memory and env).
+import type { AppErrorData } from "@/lib/errors";
 import type { Err, Ok } from "@/lib/result";
 import { z } from "zod";
 
@@ -49,24 +50,18 @@ export const modelEndpointSchema = z.object({
 export type ModelEndpoint = z.infer<typeof modelEndpointSchema>;
 export type ModelEndpointInput = z.input<typeof modelEndpointSchema>;
 
-export const modelErrorCodes = [
-  "config:model",
-  "unavailable:model",
-  "timeout:model",
-  "http:model",
-  "bad_response:model",
-  "replay:exhausted",
-  "aborted:user",
-] as const;
-export type ModelErrorCode = (typeof modelErrorCodes)[number];
-
-export interface ModelError {
-  code: ModelErrorCode;
-  /** A sentence for a person, with what to do next. */
-  message: string;
+/**
+ * A model call's failure: an ordinary error code (`bad_request:model` for the endpoint settings,
+ * `unavailable:model`, `timeout:model`, `bad_gateway:model` for an error status or an unreadable
+ * answer, `not_found:replay_turn`, `cancelled:user`) and a sentence for a person, with what to do next.
+ */
+export interface ModelError extends AppErrorData {
   /** Internal detail (status code, parser message); safe to show, never a server stack. */
   detail?: string;
 }
+
+/** The user (or the caller's signal) stopped the call. */
+export const stoppedByUser: ModelError = { code: "cancelled:user", message: "Stopped." };
 
 export type FinishReason = "stop" | "length" | "abort";
 
