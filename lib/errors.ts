@@ -73,8 +73,6 @@ export function errorResponse(e: AppError | AppErrorData, init?: { headers?: Hea
 /** Anything thrown, as AppErrorData; unknown errors become `internal:<surface>` with a safe message. */
 export function toAppError(e: unknown, surface: string): AppErrorData {
   if (e instanceof AppError) return e.toData();
-  const tagged = (e as { appError?: AppErrorData } | null)?.appError;
-  if (tagged) return tagged;
   return { code: `internal:${surface}`, message: "The operation failed on the server; see the server log." };
 }
 

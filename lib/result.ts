@@ -1,7 +1,7 @@
 // One Result shape for every operation whose failure is data, not an exception
 // (sandbox runs, model calls, file reads, batch jobs). The failure side is an AppErrorData
 // so every layer can render or serialise it the same way.
-import type { AppErrorData } from "./errors";
+import { AppError, type AppErrorData } from "./errors";
 
 export type Ok<T> = { ok: true; value: T };
 export type Err<E = AppErrorData> = { ok: false; error: E };
@@ -17,5 +17,5 @@ export function isOk<T, E>(r: Result<T, E>): r is Ok<T> {
 /** The value, or throw the failure as an AppError (for callers at a boundary that maps it to HTTP). */
 export function unwrap<T>(r: Result<T>): T {
   if (r.ok) return r.value;
-  throw Object.assign(new Error(r.error.message), { appError: r.error });
+  throw new AppError(r.error.code, r.error.message, r.error.field === undefined ? undefined : { field: r.error.field });
 }

@@ -42,7 +42,7 @@ describe("GET /api/editor/sessions", () => {
     const batch = await sessions.acquireSandbox("local", undefined, { label: "reexec" });
     if (!batch.ok) throw new Error(batch.error.message);
 
-    const res = await GET();
+    const res = await GET(new Request("http://127.0.0.1/api/editor/sessions"));
     expect(res.headers.get("cache-control")).toBe("no-store");
     const rows = editorSessionListSchema.parse(await res.json());
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -63,7 +63,7 @@ describe("GET /api/editor/sessions", () => {
 
     // A stopped ms-enclave sandbox is gone from the list.
     await enclave.deleteSandbox(enclaveId);
-    const after = editorSessionListSchema.parse(await (await GET()).json());
+    const after = editorSessionListSchema.parse(await (await GET(new Request("http://127.0.0.1/api/editor/sessions"))).json());
     expect(after.some((r) => r.id === enclaveId)).toBe(false);
   }, 60_000);
 });

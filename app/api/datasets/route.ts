@@ -1,4 +1,4 @@
-import { withInput } from "@/lib/data/http";
+import { withInput } from "@/lib/http/route";
 import { openDataset } from "@/lib/data/registry";
 import { unwrap } from "@/lib/result";
 import { openDatasetSchema } from "./schema";

@@ -1,6 +1,7 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { serverEnv } from "@/lib/env";
 import { appError, errorResponse } from "@/lib/errors";
+import { withInput } from "@/lib/http/route";
 import { safeEqual, safeNextPath, sessionCookieName, sessionCookieValue } from "@/lib/auth/token";
 import { loginSchema } from "./schema";
 
@@ -14,7 +15,8 @@ function seeOther(location: string): NextResponse {
 
 // POST from the login form (urlencoded) or a script (JSON). On success: the
 // session cookie and a 303 to `next`; on failure: a 303 back to the form (JSON callers: 401).
-export async function POST(request: NextRequest): Promise<Response> {
+// The body is a form or JSON and a bad one is a wrong login, not a 400: it is read here.
+export const POST = withInput({}, async ({ req: request }) => {
   const token = serverEnv().PLAYGROUND_TOKEN;
   const isJson = (request.headers.get("content-type") ?? "").includes("application/json");
   let raw: unknown;
@@ -46,8 +48,8 @@ export async function POST(request: NextRequest): Promise<Response> {
     httpOnly: true,
     sameSite: "strict",
     path: "/",
-    secure: request.nextUrl.protocol === "https:",
+    secure: new URL(request.url).protocol === "https:",
     maxAge: 60 * 60 * 24 * 30,
   });
   return response;
-}
+});

@@ -1,4 +1,4 @@
-import { withInput } from "@/lib/data/http";
+import { withInput } from "@/lib/http/route";
 import { dataDir, listDataDir } from "@/lib/data/paths";
 import { unwrap } from "@/lib/result";
 import { listFilesSchema } from "./schema";

@@ -1,4 +1,4 @@
-import { withInput } from "@/lib/data/http";
+import { withInput } from "@/lib/http/route";
 import { startUpload } from "@/lib/data/uploads";
 import { startUploadSchema } from "./schema";
 

@@ -1,15 +1,16 @@
-import { AppError, errorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { withInput } from "@/lib/http/route";
 import { getTrafficRecord } from "@/lib/traffic/recorder";
+import { trafficParamsSchema } from "./schema";
 
 // One recorded call in full (the Traffic page's detail view).
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await ctx.params;
-  const record = getTrafficRecord(id);
+export const GET = withInput({ params: trafficParamsSchema }, ({ params }) => {
+  const record = getTrafficRecord(params.id);
   if (!record) {
-    return errorResponse(new AppError("not_found:traffic", `Call ${id} is no longer in the recent buffer (the newest 10,000 calls are kept in memory).`));
+    throw new AppError("not_found:traffic", `Call ${params.id} is no longer in the recent buffer (the newest 10,000 calls are kept in memory).`);
   }
   return Response.json(record, { headers: { "cache-control": "no-store" } });
-}
+});

@@ -1,10 +1,11 @@
+import { withInput } from "@/lib/http/route";
 import { listSandboxes } from "@/lib/service/ms-enclave/manager";
 
 // The open ms-enclave sandboxes (each an Editor session), for the Traffic page's list.
 
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
+export const GET = withInput({}, () => {
   const rows = listSandboxes().map((s) => ({
     id: s.id,
     type: s.type,
@@ -15,4 +16,4 @@ export function GET(): Response {
     editor_url: s.status === "stopped" ? null : s.metadata.editor_url,
   }));
   return Response.json(rows, { headers: { "cache-control": "no-store" } });
-}
+});

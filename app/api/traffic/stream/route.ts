@@ -1,3 +1,4 @@
+import { withInput } from "@/lib/http/route";
 import { ndjsonResponse } from "@/lib/http/write-ndjson";
 import { recentTraffic, subscribeTraffic, trafficMode, trafficStats } from "@/lib/traffic/recorder";
 import { matchesTrafficFilter, parseTrafficFilter, toTrafficRow, type TrafficRow, type TrafficStreamEvent } from "@/lib/traffic/filter";
@@ -11,11 +12,11 @@ export const dynamic = "force-dynamic";
 /** Rows in the first snapshot (the table keeps at most this many). */
 const SNAPSHOT_MAX = 5000;
 
-export function GET(request: Request): Response {
-  const url = new URL(request.url);
-  const filter = parseTrafficFilter(url.searchParams);
+// The filter's own parser reads the query (repeated keys, lenient values), so withInput takes no query schema.
+export const GET = withInput({}, ({ req }) => {
+  const filter = parseTrafficFilter(new URL(req.url).searchParams);
   return ndjsonResponse(
-    request.signal,
+    req.signal,
     async (send: (e: TrafficStreamEvent) => void, signal) => {
       const pending: TrafficRow[] = [];
       // Subscribe before the snapshot so nothing falls between the two.
@@ -51,4 +52,4 @@ export function GET(request: Request): Response {
     },
     { surface: "traffic" },
   );
-}
+});

@@ -1,4 +1,4 @@
-import { withInput } from "@/lib/data/http";
+import { withInput } from "@/lib/http/route";
 import { openDataset } from "@/lib/data/registry";
 import { appendChunk, finishUpload } from "@/lib/data/uploads";
 import { unwrap } from "@/lib/result";
