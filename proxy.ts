@@ -12,7 +12,7 @@ import { appError, errorResponse, type ErrorCode } from "@/lib/errors";
 //   session cookie or `Authorization: Bearer <token>`, else 401.
 // Route handlers and actions need no checks of their own: the matcher below covers
 // every path except Next's hashed build assets.
-// The service API (/sandbox-fusion/*, /ms-enclave/*) is called by training jobs, not browsers: it
+// The service API (/sandbox-fusion/*, /ms-enclave/*, /agent/*) is called by training jobs, not browsers: it
 // also takes `X-API-Key` and `?api_key=`, answers in FastAPI's `{detail}` shape, and refuses bodies
 // over PLAYGROUND_API_MAX_BODY_MB with 413 before they are read.
 
@@ -36,7 +36,10 @@ function crossOrigin(request: NextRequest, host: string): boolean {
   }
 }
 
-const apiPrefixes = ["/sandbox-fusion", "/ms-enclave"];
+const apiPrefixes = ["/sandbox-fusion", "/ms-enclave", "/agent"];
+// The agent proxy's model routes read the caller's API key as its session id (as slime does), so
+// there the token travels in `X-Playground-Token` or `?api_key=` instead of Bearer/X-Api-Key.
+const agentModelPrefix = "/agent/v1/";
 function isServiceApiPath(pathname: string): boolean {
   return apiPrefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
@@ -48,9 +51,11 @@ function detail(status: number, message: string): NextResponse {
 function apiGate(request: NextRequest, token: string | undefined, host: string): NextResponse {
   let auth: ReturnType<typeof apiAuthorization> = null;
   if (token) {
+    const agentModel = request.nextUrl.pathname.startsWith(agentModelPrefix);
+    const agentToken = request.headers.get("x-playground-token");
     auth = apiAuthorization(token, {
-      authorization: request.headers.get("authorization"),
-      apiKey: request.headers.get("x-api-key"),
+      authorization: agentModel ? (agentToken === null ? null : `Bearer ${agentToken}`) : request.headers.get("authorization"),
+      apiKey: agentModel ? null : request.headers.get("x-api-key"),
       queryKey: request.nextUrl.searchParams.get("api_key"),
       cookie: request.cookies.get(sessionCookieName)?.value,
     });

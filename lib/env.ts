@@ -82,6 +82,25 @@ const serverEnvSchema = z.object({
   PLAYGROUND_API_QUEUE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Service API: request bodies larger than this get HTTP 413. */
   PLAYGROUND_API_MAX_BODY_MB: z.coerce.number().positive().default(32),
+  /** Agent proxy (/agent/v1/*): upstream base URL, an SGLang server (`http://127.0.0.1:30000`) or, with KIND=openai, an OpenAI-compatible `/v1` base. */
+  PLAYGROUND_AGENT_UPSTREAM: z.string().default(""),
+  /** Agent proxy: `sglang` (`/generate` with input_ids and logprobs: the exact tokens) or `openai` (pass-through; tokens are re-tokenized, not the model's). */
+  PLAYGROUND_AGENT_UPSTREAM_KIND: z.enum(["sglang", "openai"]).default("sglang"),
+  /** Agent proxy: model name reported by /agent/v1/models and sent to an OpenAI upstream. */
+  PLAYGROUND_AGENT_MODEL: z.string().default("slime-actor"),
+  /** Agent proxy: API key for an OpenAI upstream (stays on the server). */
+  PLAYGROUND_AGENT_UPSTREAM_API_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /** Agent proxy: a session's context budget in tokens (slime's max_context_tokens; also max_sample_tokens at finish); 0 = unlimited. */
+  PLAYGROUND_AGENT_MAX_CONTEXT: z.coerce.number().int().min(0).default(32768),
+  /** Agent proxy: turns one session may take before it is answered 429, as slime's max_turns_per_sid; 0 = no cap. */
+  PLAYGROUND_AGENT_MAX_TURNS: z.coerce.number().int().min(0).default(0),
+  /** Agent proxy: slime's fork_threshold_tokens for the trajectory; unset = the manager's default. */
+  PLAYGROUND_AGENT_FORK_THRESHOLD: z.coerce.number().int().positive().optional(),
+  /** Agent proxy: seconds one upstream generation may take. */
+  PLAYGROUND_AGENT_TIMEOUT_S: z.coerce.number().positive().default(900),
   /** Traffic: "on" (disk log + live view), "memory" (live view only), "off" (nothing is recorded). */
   PLAYGROUND_TRAFFIC_LOG: z.enum(["on", "memory", "off"]).default("on"),
   /** Traffic: size cap of the on-disk call log under the state dir; the oldest part is dropped first. */

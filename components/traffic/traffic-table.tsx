@@ -24,7 +24,7 @@ function latency(r: TrafficRow): string {
 }
 
 function shortRoute(r: TrafficRow): string {
-  const path = r.route.replace(/^\/(sandbox-fusion|ms-enclave)\//, "");
+  const path = r.route.replace(/^\/(sandbox-fusion|ms-enclave|agent)\//, "");
   return r.tool_name ? `${path} · ${r.tool_name}` : path;
 }
 

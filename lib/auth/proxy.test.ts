@@ -137,4 +137,15 @@ describe("proxy: the service API (/sandbox-fusion, /ms-enclave)", () => {
       resetServerEnvForTests();
     }
   });
+
+  it("agent proxy with a token: /agent/v1 takes the token in X-Playground-Token or ?api_key= (its Bearer is the session id); /agent/sessions takes Bearer", () => {
+    withToken(token);
+    const post = (path: string, headers: Record<string, string>) => proxy(req(path, { method: "POST", headers }));
+    expect(post("/agent/v1/chat/completions", { authorization: "Bearer sid-1" }).status).toBe(401);
+    expect(post("/agent/v1/messages", { "x-api-key": token }).status).toBe(401);
+    expect(passed(post("/agent/v1/chat/completions", { authorization: "Bearer sid-1", "x-playground-token": token }))).toBe(true);
+    expect(passed(post(`/agent/v1/messages?api_key=${token}`, { "x-api-key": "sid-1" }))).toBe(true);
+    expect(passed(proxy(req("/agent/sessions", { headers: { authorization: `Bearer ${token}` } })))).toBe(true);
+    expect(proxy(req("/agent/sessions")).status).toBe(401);
+  });
 });

@@ -31,6 +31,10 @@ export interface TokenCounter {
   pieces?(ids: number[]): string[];
   /** The model's own chat template (tokenizer_config.json), when it has one. */
   readonly chatTemplate?: string;
+  /** The special added tokens (`<|im_start|>`, `<|im_end|>`, …): text splits at them before BPE. */
+  readonly specialTokens?: readonly string[];
+  /** tokenizer_config.json's eos_token, when it names one. */
+  readonly eosToken?: string;
 }
 
 export type TokenizerLoad = Result<TokenCounter>;
@@ -74,7 +78,12 @@ export function piecesByOffsets(decode: (ids: number[]) => string, ids: number[]
 }
 
 /** Wraps a loaded tokenizer. Exported for tests that build one in memory. */
-export function counterFromTokenizer(tok: Tokenizer, source: string, chatTemplate?: string): TokenCounter {
+export function counterFromTokenizer(
+  tok: Tokenizer,
+  source: string,
+  chatTemplate?: string,
+  extra: { specialTokens?: readonly string[]; eosToken?: string } = {},
+): TokenCounter {
   const encode = (text: string): number[] => tok.encode(text, { add_special_tokens: false }).ids;
   const decode = (ids: number[]): string => tok.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   return {
@@ -85,13 +94,23 @@ export function counterFromTokenizer(tok: Tokenizer, source: string, chatTemplat
     decode,
     pieces: (ids) => piecesByOffsets(decode, ids),
     ...(chatTemplate ? { chatTemplate } : {}),
+    ...(extra.specialTokens ? { specialTokens: extra.specialTokens } : {}),
+    ...(extra.eosToken ? { eosToken: extra.eosToken } : {}),
   };
 }
 
 function parseTokenizer(json: unknown, config: unknown, source: string): TokenCounter {
   const tok = new Tokenizer(json as object, config as object);
-  const template = (config as { chat_template?: unknown } | null)?.chat_template;
-  return counterFromTokenizer(tok, source, typeof template === "string" ? template : undefined);
+  const cfg = config as { chat_template?: unknown; eos_token?: unknown } | null;
+  const template = cfg?.chat_template;
+  const added = (json as { added_tokens?: { content?: unknown; special?: unknown }[] } | null)?.added_tokens ?? [];
+  const specialTokens = added.filter((t) => t.special === true && typeof t.content === "string").map((t) => t.content as string);
+  // eos_token is a string or an AddedToken object ({content: "..."}) in tokenizer_config.json.
+  const eos = typeof cfg?.eos_token === "string" ? cfg.eos_token : (cfg?.eos_token as { content?: unknown } | undefined)?.content;
+  return counterFromTokenizer(tok, source, typeof template === "string" ? template : undefined, {
+    specialTokens,
+    ...(typeof eos === "string" ? { eosToken: eos } : {}),
+  });
 }
 
 const cache = globalStore("tokenizers", () => new Map<string, Promise<TokenizerLoad>>());

@@ -1,8 +1,8 @@
-// One recorded call of the sandbox service API (/sandbox-fusion/*, /ms-enclave/*), as the Traffic page
+// One recorded call of the service API (/sandbox-fusion/*, /ms-enclave/*, /agent/*), as the Traffic page
 // shows it. Client code may import this module (types and schema only).
 import { z } from "zod";
 
-export const trafficApis = ["sandbox-fusion", "ms-enclave"] as const;
+export const trafficApis = ["sandbox-fusion", "ms-enclave", "agent"] as const;
 export type TrafficApi = (typeof trafficApis)[number];
 
 /** The call's outcome in one word, for filters and rates. */
@@ -40,6 +40,8 @@ export const trafficRecordSchema = z.object({
   backend: z.string().optional(),
   sandbox_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** The agent session the call belongs to: the agent proxy's session id, or the one a sandbox call names. */
+  session_id: z.string().optional(),
   /** Fields the recorder cut to keep the log bounded (e.g. ["stdout"]); set by the recorder. */
   truncated: z.array(z.string()).optional(),
   /** Original length (characters) of each field in `truncated`. */

@@ -1,0 +1,75 @@
+// The agent proxy's prompt: Qwen3's template run as code must render exactly what the Jinja template
+// renders, under @huggingface/jinja here and under Python's jinja2 set up as transformers does
+// (Debian's python3-jinja2); and the segment-cached tokenization must give exactly the ids of
+// encoding the whole text.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { Template } from "@huggingface/jinja";
+import { beforeAll, describe, expect, it } from "vitest";
+import { embeddedTokenizer, type TokenCounter } from "@/lib/rollout/tokens";
+import { buildEncoder, segmentedEncoder } from "./prompt";
+import { renderQwen3 } from "./qwen3-template";
+import { bashTool, templateCases } from "./testing/template-cases";
+
+let tok: TokenCounter;
+beforeAll(async () => {
+  const r = await embeddedTokenizer();
+  if (!r.ok) throw new Error(r.error.message);
+  tok = r.value;
+});
+
+describe("Qwen3's chat template as code", () => {
+  it("renders every case exactly as Python's jinja2 renders the shipped template (transformers' environment)", () => {
+    const script = path.join(__dirname, "testing/render_template.py");
+    const out = execFileSync("python3", [script], {
+      input: JSON.stringify({ template: tok.chatTemplate, cases: templateCases }),
+      encoding: "utf8",
+    });
+    const expected = JSON.parse(out) as string[];
+    expect(expected).toHaveLength(templateCases.length);
+    templateCases.forEach((c, i) => {
+      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt), c.name).toBe(expected[i]);
+    });
+  });
+
+  it("agrees with @huggingface/jinja on the same cases (the interpreter used for other models' templates)", () => {
+    const t = new Template(tok.chatTemplate!);
+    for (const c of templateCases) {
+      const viaJinja = t.render({ messages: c.messages as never, ...(c.tools ? { tools: c.tools as never } : {}), add_generation_prompt: c.add_generation_prompt });
+      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt), c.name).toBe(viaJinja);
+    }
+  });
+
+  it("an empty history is an error value, not a crash", () => {
+    const enc = buildEncoder(tok, tok.chatTemplate!, tok.chatTemplate);
+    if (!enc.ok) throw new Error(enc.error.message);
+    expect(enc.value.templateKind).toBe("qwen3");
+    expect(enc.value.render([], [bashTool])).toMatchObject({ ok: false, error: { code: "bad_request:chat_template" } });
+  });
+});
+
+describe("segment-cached tokenization", () => {
+  it("gives the ids of encoding the whole text, turn after turn of a growing history", () => {
+    const encode = segmentedEncoder(tok.encode!, tok.specialTokens ?? []);
+    const c = templateCases[3]!;
+    for (let n = 1; n <= c.messages.length; n++) {
+      const text = renderQwen3(c.messages.slice(0, n), c.tools, true);
+      expect(encode(text)).toEqual(tok.encode!(text));
+      // Second time from the cache: the same ids.
+      expect(encode(text)).toEqual(tok.encode!(text));
+    }
+  });
+
+  it("keeps ids exact where text meets a special token without a newline, and in text holding special-token look-alikes", () => {
+    const encode = segmentedEncoder(tok.encode!, tok.specialTokens ?? []);
+    for (const text of ["abc<|im_end|>def", "<|im_start|>user\n<|im_start|x|> 1<|im_end|><|endoftext|>", "  spaces  <|im_end|>  ", "日本語<|im_start|>テキスト", ""]) {
+      expect(encode(text), text).toEqual(tok.encode!(text));
+    }
+  });
+
+  it("knows Qwen3's special tokens and end-of-turn token", () => {
+    expect(tok.specialTokens).toContain("<|im_start|>");
+    expect(tok.specialTokens).toContain("<|im_end|>");
+    expect(tok.eosToken).toBe("<|im_end|>");
+  });
+});
