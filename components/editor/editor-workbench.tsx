@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { BackendAvailability, BackendName, ToolResult } from "@/lib/sandbox/types";
-import type { EditorTool } from "@/app/(playground)/editor/schema";
+import type { EditorTool } from "@/lib/workspace/schema";
 import type { Workspace } from "@/lib/workspace/schema";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { Button } from "@/components/ui/button";

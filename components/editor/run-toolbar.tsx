@@ -2,7 +2,7 @@
 
 import type { ReactNode } from "react";
 import type { BackendAvailability, BackendName } from "@/lib/sandbox/types";
-import type { EditorTool } from "@/app/(playground)/editor/schema";
+import type { EditorTool } from "@/lib/workspace/schema";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Select } from "@/components/ui/select";

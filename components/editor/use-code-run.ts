@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState } from "react";
 import type { BackendName, ToolResult } from "@/lib/sandbox/types";
 import { runCodeRecorded } from "@/app/(playground)/editor/workspace-actions";
-import type { EditorTool } from "@/app/(playground)/editor/schema";
+import type { EditorTool } from "@/lib/workspace/schema";
 import { newRunId, requestCancel, unreachable } from "./cancel-run";
 
 export interface CodeRunOptions {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef } from "react";
-import type { EditorTool } from "@/app/(playground)/editor/schema";
+import type { EditorTool } from "@/lib/workspace/schema";
 import { languageStarters } from "./language-picker";
 
 export const starterCode: Record<"python" | "shell", string> = {

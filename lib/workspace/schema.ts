@@ -1,9 +1,25 @@
 import { z } from "zod";
-import { backendNameSchema } from "@/lib/sandbox/types";
-import { editorToolSchema, languageNameSchema, sessionIdSchema } from "@/app/(playground)/editor/schema";
+import { backendNameSchema, sandboxSessionIdSchema } from "@/lib/sandbox/types";
 
 // An Editor workspace: what a person was doing in one sandbox session (the session id in the URL),
 // kept on the server so a reload or a trip through the header gives it back. Isomorphic.
+
+/** The Editor's sandbox session: a sandbox session id the client generates, at least 8 characters. */
+export const sessionIdSchema = sandboxSessionIdSchema.min(8, "A session id is 8-64 letters, digits, '-' or '_'.");
+
+/** The Editor's run modes and the sandbox tool each one calls. */
+export const editorTools = ["python", "shell", "code", "notebook"] as const;
+export const editorToolSchema = z.enum(editorTools);
+export type EditorTool = z.infer<typeof editorToolSchema>;
+export const editorToolNames: Record<EditorTool, "python_executor" | "shell_executor" | "multi_code_executor" | "notebook_executor"> = {
+  python: "python_executor",
+  shell: "shell_executor",
+  code: "multi_code_executor",
+  notebook: "notebook_executor",
+};
+
+/** multi_code_executor's language (the backend lists what it supports). */
+export const languageNameSchema = z.string().regex(/^[a-z0-9+#-]{1,20}$/);
 
 /** A ToolResult as stored: checked loosely (the sandbox made it; we only keep and show it). */
 export const storedResultSchema = z

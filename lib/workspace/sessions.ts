@@ -3,7 +3,7 @@ import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { listSandboxes } from "@/lib/service/ms-enclave/manager";
 import { listSessions } from "@/lib/sandbox/sessions";
 import type { BackendName } from "@/lib/sandbox/types";
-import { sessionIdSchema } from "@/app/(playground)/editor/schema";
+import { sessionIdSchema } from "@/lib/workspace/schema";
 import type { EditorSessionRow } from "./schema";
 import { listWorkspaces } from "./store";
 

@@ -3,8 +3,8 @@
 import type { ToolResult } from "@/lib/sandbox/types";
 import { runTool } from "@/lib/sandbox/sessions";
 import { defaultToolsConfig } from "@/lib/sandbox/types";
+import { editorToolNames } from "@/lib/workspace/schema";
 import {
-  editorToolNames,
   fileOpSchema,
   notebookCellSchema,
   runCodeSchema,

@@ -6,7 +6,7 @@ import { backendNameSchema, type BackendName } from "@/lib/sandbox/types";
 import { loadWorkspace } from "@/lib/workspace/store";
 import { editorSessionCookie, pendingFlushSeq, workspaceFlushCookie } from "@/lib/workspace/cookie";
 import { EditorWorkbench } from "@/components/editor/editor-workbench";
-import { editorToolSchema, languageNameSchema, sessionIdSchema } from "./schema";
+import { editorToolSchema, languageNameSchema, sessionIdSchema } from "@/lib/workspace/schema";
 
 export const dynamic = "force-dynamic";
 

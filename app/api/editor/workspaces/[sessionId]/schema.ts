@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sessionIdSchema } from "@/app/(playground)/editor/schema";
+import { sessionIdSchema } from "@/lib/workspace/schema";
 import { workspacePatchSchema } from "@/lib/workspace/schema";
 
 export const workspaceParamsSchema = z.object({ sessionId: sessionIdSchema });
