@@ -287,3 +287,113 @@ describe("OpenAI Chat Completions through the proxy", () => {
     expect(((await notJson.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
   });
 });
+
+describe("Anthropic Messages through the proxy", () => {
+  const anthBash = { name: "bash", description: "Run a shell command.", input_schema: { type: "object" as const, properties: { cmd: { type: "string" } }, required: ["cmd"] } };
+
+  it("runs a tool-using loop (non-streaming): thinking, text and tool_use blocks; tool_result goes back as a tool message", async () => {
+    const sid = "an-loop";
+    const client = anthropic(sid);
+    sglang.push({ text: '<think>\nCheck the dir.\n</think>\n\nLooking.\n<tool_call>\n{"name": "bash", "arguments": {"cmd": "pwd"}}\n</tool_call>' });
+    const first = sglang.calls.length;
+    const r1 = await client.messages.create({ model: "qwen3", max_tokens: 256, system: "You are a coding agent.", tools: [anthBash], messages: [{ role: "user", content: "Where am I?" }] });
+    expect(r1.stop_reason).toBe("tool_use");
+    expect(r1.content.map((b) => b.type)).toEqual(["thinking", "text", "tool_use"]);
+    const use = r1.content[2] as Anthropic.ToolUseBlock;
+    expect(use).toMatchObject({ name: "bash", input: { cmd: "pwd" } });
+    expect(use.id).toMatch(/^toolu_/);
+    expect(sglang.calls[first]!.sampling_params).toMatchObject({ max_new_tokens: 256, no_stop_trim: true, skip_special_tokens: false });
+    const tools = [{ type: "function", function: { name: "bash", description: "Run a shell command.", parameters: anthBash.input_schema } }];
+    expect(sglang.calls[first]!.input_ids).toEqual(
+      expectedPromptIds([{ role: "system", content: "You are a coding agent." }, { role: "user", content: "Where am I?" }], tools),
+    );
+
+    sglang.push({ text: "<think>\nGot it.\n</think>\n\nYou are in /work." });
+    const r2 = await client.messages.create({
+      model: "qwen3",
+      max_tokens: 256,
+      system: "You are a coding agent.",
+      tools: [anthBash],
+      messages: [
+        { role: "user", content: "Where am I?" },
+        { role: "assistant", content: r1.content.filter((b) => b.type !== "thinking") as Anthropic.ContentBlockParam[] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "/work" }] },
+      ],
+    });
+    expect(r2.content.find((b) => b.type === "text")).toMatchObject({ text: "You are in /work." });
+    expect(r2.stop_reason).toBe("end_turn");
+    const s = await session(sid);
+    expect(s.session).toMatchObject({ turns: 2, apis: ["anthropic"] });
+    expect(s.turns[0]!.response_message).toEqual({
+      role: "assistant",
+      content: "Looking.",
+      reasoning_content: "Check the dir.\n",
+      tool_calls: [{ type: "function", function: { name: "bash", arguments: { cmd: "pwd" } } }],
+    });
+    expect(s.turns[1]!.prompt_messages.slice(2)).toEqual([
+      { role: "assistant", content: "Looking.", tool_calls: [{ type: "function", function: { name: "bash", arguments: { cmd: "pwd" } } }] },
+      { role: "tool", content: "/work" },
+    ]);
+  });
+
+  it("streams Anthropic's events: message_start at once, then the blocks, message_stop; the SDK assembles the message", async () => {
+    const sid = "an-stream";
+    const g = gate();
+    sglang.push({ hold: g.hold, then: { text: '<think>\nhm\n</think>\n\nOn it.\n<tool_call>\n{"name": "bash", "arguments": {"cmd": "ls -a"}}\n</tool_call>' } });
+    const events = await anthropic(sid).messages.create({ model: "qwen3", max_tokens: 100, tools: [anthBash], messages: [{ role: "user", content: "ls" }], stream: true });
+    const it = events[Symbol.asyncIterator]();
+    const start = await it.next();
+    expect(start.value.type).toBe("message_start");
+    g.release();
+    const types: string[] = [];
+    let json = "";
+    for (let n = await it.next(); !n.done; n = await it.next()) {
+      types.push(n.value.type);
+      if (n.value.type === "content_block_delta" && n.value.delta.type === "input_json_delta") json += n.value.delta.partial_json;
+    }
+    expect(types.at(-1)).toBe("message_stop");
+    expect(types.filter((t) => t === "content_block_start")).toHaveLength(3);
+    expect(JSON.parse(json)).toEqual({ cmd: "ls -a" });
+
+    sglang.push({ text: "Second." });
+    const msg = await anthropic(sid).messages.stream({ model: "qwen3", max_tokens: 100, messages: [{ role: "user", content: "again" }] }).finalMessage();
+    expect(msg.content).toEqual([{ type: "text", text: "Second." }]);
+    expect(msg.stop_reason).toBe("end_turn");
+    const s = await until("both streamed turns", async () => ((await session(sid)).turns.length === 2 ? session(sid) : undefined));
+    expect(s.turns.every((t) => t.stream)).toBe(true);
+  });
+
+  it("an upstream that dies mid-stream: the SDK gets an error event; earlier turns stay", async () => {
+    const sid = "an-die";
+    sglang.push({ text: "one" });
+    await anthropic(sid).messages.create({ model: "qwen3", max_tokens: 50, messages: [{ role: "user", content: "1" }] });
+    sglang.push({ die: true });
+    const err = await anthropic(sid)
+      .messages.stream({ model: "qwen3", max_tokens: 50, messages: [{ role: "user", content: "2" }] })
+      .finalMessage()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "api_error" } });
+    expect((await session(sid)).turns).toHaveLength(1);
+  });
+
+  it("Bearer wins over X-Api-Key for the session id; count_tokens is the exact prompt length", async () => {
+    // The SDK takes one credential; claude-code-style harnesses may send both headers.
+    const client = new Anthropic({ apiKey: "an-key", defaultHeaders: { authorization: "Bearer an-bearer" }, baseURL: `${base}/agent`, maxRetries: 0 });
+    const messages: Anthropic.MessageParam[] = [{ role: "user", content: "count me" }];
+    const counted = await client.messages.countTokens({ model: "qwen3", messages, tools: [anthBash] });
+    sglang.push({ text: "ok" });
+    await client.messages.create({ model: "qwen3", max_tokens: 10, messages, tools: [anthBash] });
+    const s = await session("an-bearer");
+    expect(s.turns).toHaveLength(1);
+    expect(counted.input_tokens).toBe(s.turns[0]!.prompt_ids.length);
+    const none = await fetch(`${base}/agent/sessions/an-key`);
+    expect(none.status).toBe(404);
+  });
+
+  it("answers bad requests in Anthropic's error shape", async () => {
+    const r = await anthropic("an-bad").messages.create({ model: "qwen3", max_tokens: 10, messages: [] }).catch((e: unknown) => e);
+    expect(r).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((r as InstanceType<typeof Anthropic.BadRequestError>).error).toEqual({ type: "error", error: { type: "invalid_request_error", message: "messages is empty: there is nothing to answer" } });
+  });
+});
