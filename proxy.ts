@@ -116,5 +116,7 @@ export function proxy(request: NextRequest): Response {
 
 export const config = {
   // Everything but the content-hashed build output (public JS/CSS, no data).
-  matcher: ["/((?!_next/static/|favicon.ico$).*)"],
+  // The E2B gateway (/e2b) gates itself (lib/service/e2b/router.ts): the proxy would buffer its
+  // uploads (up to proxyClientMaxBodySize) and it must stream them.
+  matcher: ["/((?!_next/static/|favicon.ico$|e2b/|e2b$).*)"],
 };

@@ -78,6 +78,21 @@ const serverEnvSchema = z.object({
   PLAYGROUND_API_CONCURRENCY_DOCKER: z.coerce.number().int().min(1).max(1024).default(16),
   /** Service API on Docker: reuse a run_code container for the next request after wiping it (processes, /sandbox, /tmp, /dev/shm, IPC) instead of a new container per request. */
   PLAYGROUND_API_DOCKER_RECYCLE: flagOn,
+  /** E2B gateway: sandboxes alive at once; more are refused with 429. */
+  PLAYGROUND_E2B_MAX_SANDBOXES: z.coerce.number().int().min(1).max(4096).default(64),
+  /** E2B gateway: pre-started sandbox containers (default image) kept ready. */
+  PLAYGROUND_E2B_POOL_SIZE: z.coerce.number().int().min(0).max(256).default(2),
+  /** E2B gateway: the metadata key that names a sandbox's image (slime's SLIME_AGENT_SANDBOX_IMAGE_METADATA_KEY). */
+  PLAYGROUND_E2B_IMAGE_KEY: z.string().min(1).default("image"),
+  /** E2B gateway: `1` refuses (400) an image the Docker engine lacks instead of running the sandbox image. */
+  PLAYGROUND_E2B_STRICT_IMAGES: flag,
+  /** E2B gateway: Docker network of a sandbox ("none" = no network). */
+  PLAYGROUND_E2B_NETWORK: z.string().default("none"),
+  PLAYGROUND_E2B_MEMORY_MB: z.coerce.number().int().min(64).max(65536).default(2048),
+  PLAYGROUND_E2B_CPUS: z.coerce.number().positive().max(64).default(1),
+  PLAYGROUND_E2B_PIDS: z.coerce.number().int().min(16).max(32768).default(512),
+  /** E2B gateway: largest file one /files upload may write. */
+  PLAYGROUND_E2B_MAX_FILE_MB: z.coerce.number().int().min(1).max(65536).default(1024),
   /** Service API: a request that waits longer than this for a slot gets HTTP 504 (clients such as verl retry). */
   PLAYGROUND_API_QUEUE_TIMEOUT_S: z.coerce.number().positive().default(60),
   /** Service API: request bodies larger than this get HTTP 413. */

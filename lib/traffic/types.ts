@@ -2,7 +2,7 @@
 // shows it. Client code may import this module (types and schema only).
 import { z } from "zod";
 
-export const trafficApis = ["sandbox-fusion", "ms-enclave", "agent"] as const;
+export const trafficApis = ["sandbox-fusion", "ms-enclave", "agent", "e2b"] as const;
 export type TrafficApi = (typeof trafficApis)[number];
 
 /** The call's outcome in one word, for filters and rates. */

@@ -51,7 +51,11 @@ export class AgentUnresponsive extends Error {
 export class AgentConnection {
   private rpc: JsonLinesRpc;
   private logTail: string[] = [];
+  /** Event frames ({ev: …}, no id) the envd agent sends: process output and exits. */
+  private listeners = new Set<(msg: RpcMessage) => void>();
   readonly ready: Promise<void>;
+  private goneSignal: Promise<void>;
+  private goneResolve!: () => void;
   private readyResolve!: () => void;
   private readyReject!: (e: Error) => void;
 
@@ -65,12 +69,14 @@ export class AgentConnection {
       this.readyReject = rej;
     });
     this.ready.catch(() => {});
+    this.goneSignal = new Promise((res) => (this.goneResolve = res));
     this.rpc = new JsonLinesRpc({
       write: (line) => this.stream.write(line),
       replyError: (msg) => new AgentError(typeof msg.error === "string" ? msg.error : "agent error", typeof msg.code === "string" ? msg.code : undefined),
       timeoutError: (msg, ms) => new AgentUnresponsive(`no answer to ${String(msg.op)} within ${ms} ms`, "timeout"),
       onUnsolicited: (msg) => {
         if (msg.ready === true) this.readyResolve();
+        else if (typeof msg.ev === "string") for (const l of this.listeners) l(msg);
       },
       onBadLine: (line) => this.logTail.push(`(bad frame) ${line.slice(0, 200)}`),
     });
@@ -95,6 +101,17 @@ export class AgentConnection {
     return this.rpc.alive;
   }
 
+  /** Subscribes to event frames; returns the unsubscribe function. */
+  onEvent(fn: (msg: RpcMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves when the connection is gone (container stopped, closed). */
+  get closed(): Promise<void> {
+    return this.goneSignal;
+  }
+
   /** The agent's recent log lines (its stderr). */
   log(): string[] {
     return [...this.logTail];
@@ -104,6 +121,7 @@ export class AgentConnection {
     if (!this.rpc.alive) return;
     this.readyReject(e);
     this.rpc.fail(e);
+    this.goneResolve();
   }
 
   /** Sends one request. timeoutMs: reject with AgentUnresponsive("timeout") if no answer by then. */

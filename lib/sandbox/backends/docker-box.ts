@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import type { DockerOptions } from "../types";
 import { AgentConnection } from "./docker-agent";
 import { withTimeout, type DockerClient } from "./docker-client";
-import { containerLabels } from "./docker-reaper";
+import { LABEL_KIND, containerLabels } from "./docker-reaper";
 
 // One hardened container with its executor agent attached: the unit the pool keeps warm and a
 // session runs in.
@@ -46,9 +46,30 @@ export function hardenedHostConfig(d: DockerOptions, uid: number, gid: number): 
   };
 }
 
+/** The same limits, loosened only where an E2B sandbox needs it (users, a writable root). */
+export function envdHostConfig(h: Docker.HostConfig): Docker.HostConfig {
+  return {
+    ...h,
+    ReadonlyRootfs: false,
+    Tmpfs: {},
+    CapAdd: ENVD_CAPS,
+  };
+}
+
+const ENVD_BOOT = "import os; exec(compile(os.environ.pop('PLAYGROUND_ENVD'), 'envd.py', 'exec'))";
+
+/** setuid/setgid to become the user, chown/fowner/dac_override for files as root, kill for signals. */
+const ENVD_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "SETUID", "SETGID", "KILL", "AUDIT_WRITE"];
+
 export interface BoxSpec {
   image: string;
   docker: DockerOptions;
+  /**
+   * An E2B sandbox (lib/service/e2b): PID 1 is envd.py (its source passed with `python3 -c`, so any
+   * image with python3 can host it) running as root with the few capabilities it needs to run
+   * commands and own files as the user asked for; the root file system is writable like E2B's.
+   */
+  envdSource?: string;
   /** null for a warm-pool container (it gets a session when taken). */
   sessionId: string | null;
   ownerId: string;
@@ -60,18 +81,22 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
   const uid = d.user ? Number(d.user.split(":")[0]) : UID_BASE + Math.floor(Math.random() * UID_SPAN);
   const gid = d.user ? Number(d.user.split(":")[1]) : uid;
   const createdAt = Date.now();
+  const envd = spec.envdSource !== undefined;
+  const host = hardenedHostConfig(d, uid, gid);
   const container = await client.createContainer({
     Image: spec.image,
-    User: `${uid}:${gid}`,
-    WorkingDir: "/sandbox",
-    Labels: containerLabels(spec.ownerId, spec.sessionId, createdAt),
+    User: envd ? "0:0" : `${uid}:${gid}`,
+    WorkingDir: envd ? "/" : "/sandbox",
+    // The source rides in the environment so `ps` in the sandbox shows a short command line.
+    ...(envd ? { Entrypoint: ["python3", "-u", "-c", ENVD_BOOT], Cmd: [], Env: [`PLAYGROUND_ENVD=${spec.envdSource!}`] } : {}),
+    Labels: { ...containerLabels(spec.ownerId, spec.sessionId, createdAt), ...(envd ? { [LABEL_KIND]: "e2b" } : {}) },
     OpenStdin: true,
     StdinOnce: true,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
-    HostConfig: hardenedHostConfig(d, uid, gid),
+    HostConfig: envd ? envdHostConfig(host) : host,
   });
   const id = container.id;
   let box: Box | undefined;

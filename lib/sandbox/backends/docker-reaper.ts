@@ -15,6 +15,8 @@ export const APP = "rollout-playground";
 export const LABEL_SESSION = "rollout-playground.session";
 export const LABEL_CREATED = "rollout-playground.created-at";
 export const LABEL_OWNER = "rollout-playground.owner";
+/** "e2b" on an E2B sandbox's container. */
+export const LABEL_KIND = "rollout-playground.kind";
 
 /** host/pid/random: unique per backend instance, and enough to tell whether its process lives. */
 export function newOwnerId(): string {

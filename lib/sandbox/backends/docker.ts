@@ -1,5 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type Docker from "dockerode";
 import { appError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
@@ -52,6 +54,8 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   private sweepMs: number;
   private sessions = new Map<string, DockerSession>();
   private pool: WarmPool;
+  /** Warm E2B sandbox containers (the default image, envd agent started); created on first use. */
+  private envdPool: WarmPool | null = null;
   /** Every container with an attached agent (shutdownSync closes their streams). */
   private boxes = new Set<Box>();
   /** Container starts in progress (shutdown waits for them so nothing starts after it). */
@@ -154,6 +158,46 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     return { box: await this.startBox(config.image ?? this.image, config.docker, sessionId), fromPool: false };
   }
 
+  // ---------------------------------------------------------------- E2B sandboxes
+
+  /**
+   * A started container whose PID 1 is the envd agent (docker/sandbox/agent/envd.py): an E2B
+   * sandbox. The default image comes from a warm pool of `poolSize` (sized on first call); other
+   * images start fresh. The caller owns the box and gives it back with destroyBox().
+   */
+  async startEnvdBox(opts: { image?: string; docker: DockerOptions; sessionId: string; poolSize: number }): Promise<{ box: Box; fromPool: boolean }> {
+    if (this.closed) throw new Error("The Docker backend has been shut down.");
+    await this.start();
+    const image = opts.image ?? this.image;
+    const poolable = image === this.image && JSON.stringify(opts.docker) === JSON.stringify(this.envdDefaults(opts.docker));
+    if (poolable && opts.poolSize > 0) {
+      this.envdPool ??= new WarmPool(
+        opts.poolSize,
+        () => this.startBox(this.image, opts.docker, null, envdSource()),
+        (box) => this.destroyBox(box),
+      );
+      const box = await this.envdPool.take();
+      if (box) {
+        void this.client.rename(box.container, `rp-e2b-${opts.sessionId}`.slice(0, 60));
+        return { box, fromPool: true };
+      }
+    }
+    return { box: await this.startBox(image, opts.docker, opts.sessionId, envdSource()), fromPool: false };
+  }
+
+  /** The pool only serves the options it was filled with. */
+  private envdPoolOptions: string | null = null;
+  private envdDefaults(d: DockerOptions): DockerOptions {
+    const key = JSON.stringify(d);
+    this.envdPoolOptions ??= key;
+    return JSON.parse(this.envdPoolOptions) as DockerOptions;
+  }
+
+  /** Waits until the E2B pool holds `n` ready containers (benchmarks). */
+  async warmEnvd(n: number): Promise<void> {
+    await this.envdPool?.warm(n);
+  }
+
   /** Waits until the pool holds `n` ready containers (tests and benchmarks). */
   async warm(n?: number): Promise<void> {
     await this.start();
@@ -170,9 +214,9 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   }
 
   /** Starts a container, tracked until destroyed (and, while starting, until shutdown has waited for it). */
-  startBox(image: string, docker: DockerOptions, sessionId: string | null): Promise<Box> {
+  startBox(image: string, docker: DockerOptions, sessionId: string | null, envdSource?: string): Promise<Box> {
     let attached: Box | undefined;
-    const p = startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId }, (box) => {
+    const p = startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId, ...(envdSource !== undefined ? { envdSource } : {}) }, (box) => {
       attached = box;
       this.boxes.add(box);
     }).catch((e: unknown) => {
@@ -241,7 +285,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
 
   async shutdown(): Promise<void> {
     this.closed = true;
-    const pool = this.pool.close();
+    const pool = [...this.pool.close(), ...(this.envdPool?.close() ?? [])];
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
     await Promise.allSettled([...this.inflight]);
@@ -254,6 +298,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   shutdownSync(): void {
     this.closed = true;
     this.pool.close();
+    this.envdPool?.close();
     for (const b of this.boxes) b.agent.close();
   }
 
@@ -261,4 +306,11 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   ownedContainers(): Promise<string[]> {
     return ownedContainers(this.client, this.ownerId);
   }
+}
+
+let envdCache: string | undefined;
+/** The envd agent's source, passed to `python3 -c` (read once; it ships with the app). */
+function envdSource(): string {
+  envdCache ??= readFileSync(path.resolve(process.cwd(), "docker/sandbox/agent/envd.py"), "utf8");
+  return envdCache;
 }

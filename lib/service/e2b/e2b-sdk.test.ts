@@ -1,0 +1,237 @@
+// The E2B gateway driven by the real `e2b` and `@e2b/code-interpreter` npm packages against
+// `next start` and real Docker: slime's E2BSandbox sequence (create with an image in metadata,
+// commands as root and as the default user, write/read files, kill) and its exec_and_wait pattern,
+// files of every byte value, timeouts, expiry, kill, isolation, background commands, signals, stdin,
+// another caller's sandbox, and runCode with a plot.
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dockerGate } from "@/lib/sandbox/backends/docker-test-gate";
+import { startNextServer, type NextServer } from "../testing/next-server";
+
+const port = Number(process.env.E2B_TEST_PORT ?? 3241);
+const gate = await dockerGate();
+const KEY = "e2b_0000000000000000000000000000000000000000";
+const OTHER_KEY = "e2b_1111111111111111111111111111111111111111";
+
+let server: NextServer;
+let e2b: typeof import("e2b");
+
+/** Containers of E2B sandboxes that still exist. */
+function e2bContainers(): string[] {
+  const out = execFileSync("docker", ["ps", "-a", "--filter", "label=rollout-playground.kind=e2b", "--format", "{{.Names}}"], { encoding: "utf8" });
+  return out.split("\n").filter(Boolean);
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
+  beforeAll(async () => {
+    server = await startNextServer({
+      port,
+      distDir: process.env.NEXT_DIST_DIR ?? ".next-e2b",
+      env: { PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_TRAFFIC_LOG: "memory" },
+    });
+    process.env.E2B_API_URL = `${server.url}/e2b`;
+    process.env.E2B_SANDBOX_URL = `${server.url}/e2b/sandbox`;
+    process.env.E2B_API_KEY = KEY;
+    e2b = await import("e2b");
+  }, 600_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("runs slime's E2BSandbox sequence: create with an image in metadata, exec as root and user, files, kill", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000, metadata: { image: "no-such-image:latest", size: "md" } });
+    expect(sb.sandboxId).toMatch(/^[a-z0-9]{20}$/);
+    const info = await e2b.Sandbox.getInfo(sb.sandboxId);
+    expect(info.metadata).toEqual({ image: "no-such-image:latest", size: "md" });
+    expect(info.state).toBe("running");
+    expect(info.endAt.getTime() - info.startedAt.getTime()).toBeGreaterThan(100_000);
+
+    const root = await sb.commands.run("whoami; echo $HOME; id -u", { user: "root" });
+    expect(root.exitCode).toBe(0);
+    expect(root.stdout.split("\n").slice(0, 2)).toEqual(["root", "/root"]);
+    const user = await sb.commands.run("whoami; echo $HOME; pwd");
+    expect(user.stdout).toBe("user\n/home/user\n/home/user\n");
+
+    // slime's exec with check=False: a failing command is an exception carrying its exit code and output.
+    const failed = await sb.commands.run("echo out; echo err >&2; exit 3", { user: "root" }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(e2b.CommandExitError);
+    const f = failed as InstanceType<typeof e2b.CommandExitError>;
+    expect([f.exitCode, f.stdout, f.stderr]).toEqual([3, "out\n", "err\n"]);
+
+    // ensure_agent_user: useradd and chown as root.
+    const agent = await sb.commands.run("id agent >/dev/null 2>&1 || useradd -m -s /bin/bash agent && mkdir -p /workspace && chown -R agent:agent /home/agent /workspace && id -un agent", { user: "root", timeoutMs: 60_000 });
+    expect(agent.stdout.trim()).toBe("agent");
+
+    await sb.files.write("/workspace/task.txt", "solve it\n", { user: "root" });
+    expect(await sb.files.read("/workspace/task.txt", { user: "root" })).toBe("solve it\n");
+    await sb.files.write("notes/a.txt", "hi");
+    const owner = await sb.commands.run("stat -c %U:%a /home/user/notes/a.txt /home/user/notes");
+    expect(owner.stdout).toBe("user:644\nuser:755\n");
+
+    expect(await sb.isRunning()).toBe(true);
+    await sb.kill();
+    expect(await sb.isRunning()).toBe(false);
+    await expect(sb.commands.run("true")).rejects.toThrow();
+    await until("the container to go", async () => !e2bContainers().some((n) => n.includes(sb.sandboxId)));
+  });
+
+  it("runs slime's exec_and_wait: launcher, setsid … &, a polled done marker, the output file", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      const tag = "build";
+      const out = `/tmp/.${tag}.out`;
+      const done = `/tmp/.${tag}.done`;
+      const launcher = `/tmp/.${tag}.sh`;
+      const lock = `/tmp/.${tag}.spawned`;
+      await sb.files.write(launcher, `#!/bin/bash\ncd /tmp\nexport HOME=/home/root\nfor i in 1 2 3; do echo step $i; sleep 0.2; done\necho $? > ${done}\n`, { user: "root" });
+      await sb.commands.run(`rm -rf ${lock}; rm -f ${out} ${done}`, { user: "root", timeoutMs: 30_000 });
+      const spawn = await sb.commands.run(`chmod +x ${launcher}; mkdir ${lock} 2>/dev/null || exit 0; setsid bash ${launcher} < /dev/null > ${out} 2>&1 &`, {
+        user: "root",
+        timeoutMs: 30_000,
+      });
+      expect(spawn.exitCode).toBe(0);
+      const code = await until("the done marker", async () => {
+        const r = await sb.commands.run(`test -f ${done} && cat ${done}`, { user: "root", timeoutMs: 15_000 }).catch(() => null);
+        return r && r.exitCode === 0 && r.stdout.trim() ? { exit: Number(r.stdout.trim()) } : undefined;
+      });
+      expect(code.exit).toBe(0);
+      expect(await sb.files.read(out, { user: "root" })).toBe("step 1\nstep 2\nstep 3\n");
+    } finally {
+      await sb.kill();
+    }
+  });
+
+  it("writes and reads files of every byte value (multipart and octet-stream, gzip too)", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      const bytes = new Uint8Array(256 * 40);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+      await sb.files.write("/tmp/all.bin", bytes.buffer as ArrayBuffer);
+      expect(Buffer.from(await sb.files.read("/tmp/all.bin", { format: "bytes" })).equals(Buffer.from(bytes))).toBe(true);
+      await sb.files.write("/tmp/all-octet.bin", new Blob([bytes]), { useOctetStream: true });
+      expect(Buffer.from(await sb.files.read("/tmp/all-octet.bin", { format: "bytes" })).equals(Buffer.from(bytes))).toBe(true);
+      await sb.files.write("/tmp/all-gz.bin", new Blob([bytes]), { gzip: true });
+      expect(Buffer.from(await sb.files.read("/tmp/all-gz.bin", { format: "bytes" })).equals(Buffer.from(bytes))).toBe(true);
+      const sum = await sb.commands.run("sha256sum /tmp/all.bin /tmp/all-octet.bin | cut -d' ' -f1 | uniq | wc -l");
+      expect(sum.stdout.trim()).toBe("1");
+      // Several files at once, 6 MB (more than one agent chunk), an empty file.
+      const big = Buffer.alloc(6 * 1024 * 1024 + 17, 7);
+      await sb.files.write([
+        { path: "/tmp/big.bin", data: new Blob([big]) },
+        { path: "/tmp/empty.bin", data: "" },
+      ]);
+      expect(Buffer.from(await sb.files.read("/tmp/big.bin", { format: "bytes" })).equals(big)).toBe(true);
+      expect(await sb.files.read("/tmp/empty.bin")).toBe("");
+      await expect(sb.files.read("/tmp/missing.txt")).rejects.toBeInstanceOf(e2b.FileNotFoundError);
+      expect(await sb.files.exists("/tmp/big.bin")).toBe(true);
+      expect(await sb.files.exists("/tmp/nope")).toBe(false);
+      const names = (await sb.files.list("/tmp")).map((e) => e.name);
+      expect(names).toEqual(expect.arrayContaining(["all.bin", "big.bin", "empty.bin"]));
+      await sb.files.makeDir("/tmp/d/e");
+      await sb.files.rename("/tmp/empty.bin", "/tmp/d/e/moved.bin");
+      await sb.files.remove("/tmp/d");
+      expect(await sb.files.exists("/tmp/d")).toBe(false);
+    } finally {
+      await sb.kill();
+    }
+  });
+
+  it("kills a command past its timeout, and keeps a background command running with stdin and signals", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      const t = await sb.commands.run("echo started; sleep 30", { timeoutMs: 1500 }).catch((e: unknown) => e);
+      expect(t).toBeInstanceOf(e2b.TimeoutError);
+      await until("the sleep to be killed", async () => (await sb.commands.run("pgrep -x sleep || echo none")).stdout.trim() === "none");
+
+      const cat = await sb.commands.run("cat", { background: true, stdin: true });
+      await sb.commands.sendStdin(cat.pid, "hello ");
+      await sb.commands.sendStdin(cat.pid, "world");
+      const listed = await sb.commands.list();
+      expect(listed.map((p) => p.pid)).toContain(cat.pid);
+      await sb.commands.closeStdin(cat.pid);
+      const r = await cat.wait();
+      expect(r.stdout).toBe("hello world");
+
+      const sleeper = await sb.commands.run("trap '' TERM; sleep 60", { background: true, timeoutMs: 0 });
+      expect(await sb.commands.kill(sleeper.pid)).toBe(true);
+      const end = await sleeper.wait().catch((e: unknown) => e);
+      expect(end).toBeInstanceOf(e2b.CommandExitError);
+      expect(await sb.commands.kill(999_999)).toBe(false);
+
+      // Reconnect to a running background command.
+      const ticker = await sb.commands.run("for i in $(seq 1 50); do echo tick $i; sleep 0.1; done", { background: true, timeoutMs: 0 });
+      await ticker.disconnect();
+      const again = await sb.commands.connect(ticker.pid);
+      const res = await again.wait();
+      expect(res.stdout).toContain("tick 50");
+    } finally {
+      await sb.kill();
+    }
+  });
+
+  it("expires a sandbox at its timeout unless extended, and leaves no container behind", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 3_000 });
+    await sb.setTimeout(5_000);
+    await sb.commands.run("sleep 1000 > /dev/null 2>&1 &", { background: false });
+    await until("the sandbox to expire", async () => !(await sb.isRunning()), 20_000);
+    await expect(e2b.Sandbox.getInfo(sb.sandboxId)).rejects.toBeInstanceOf(e2b.SandboxNotFoundError);
+    await until("the container to go", async () => !e2bContainers().some((n) => n.includes(sb.sandboxId)));
+  });
+
+  it("keeps sandboxes apart, and another caller's sandbox is not found", async () => {
+    const [a, b] = await Promise.all([e2b.Sandbox.create({ timeoutMs: 60_000, metadata: { job: "a" } }), e2b.Sandbox.create({ timeoutMs: 60_000, metadata: { job: "b w/ & =" } })]);
+    try {
+      await a.files.write("/tmp/secret", "a's");
+      expect(await b.files.exists("/tmp/secret")).toBe(false);
+      expect((await b.commands.run("ps -e -o comm= | grep -c sleep || true")).stdout.trim()).toBe("0");
+      const listed = await e2b.Sandbox.list({ query: { metadata: { job: "b w/ & =" } } }).nextItems();
+      expect(listed.map((s) => s.sandboxId)).toEqual([b.sandboxId]);
+      await expect(e2b.Sandbox.getInfo(a.sandboxId, { apiKey: OTHER_KEY })).rejects.toBeInstanceOf(e2b.SandboxNotFoundError);
+      expect(await e2b.Sandbox.kill(a.sandboxId, { apiKey: OTHER_KEY })).toBe(false);
+      expect((await e2b.Sandbox.list({ apiKey: OTHER_KEY }).nextItems()).length).toBe(0);
+      const page = e2b.Sandbox.list({ limit: 1 });
+      const first = await page.nextItems();
+      expect(first.length).toBe(1);
+      expect(page.hasNext).toBe(true);
+      const connected = await e2b.Sandbox.connect(a.sandboxId);
+      expect((await connected.commands.run("cat /tmp/secret")).stdout).toBe("a's");
+    } finally {
+      await Promise.all([a.kill(), b.kill()]);
+    }
+  });
+
+  it("runs code with @e2b/code-interpreter: state per context, errors, a matplotlib plot", async () => {
+    const ci = await import("@e2b/code-interpreter");
+    const sb = await ci.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      const a = await sb.runCode("x = 40\nprint('hi')\nx + 2");
+      expect(a.text).toBe("42");
+      expect(a.logs.stdout).toEqual(["hi\n"]);
+      const b = await sb.runCode("x * 2");
+      expect(b.text).toBe("80");
+      const e = await sb.runCode("1/0");
+      expect(e.error?.name).toBe("ZeroDivisionError");
+      const ctx = await sb.createCodeContext();
+      const c = await sb.runCode("'x' in globals()", { context: ctx });
+      expect(c.text).toBe("False");
+      const plot = await sb.runCode("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.show()");
+      const png = plot.results.find((r) => r.png);
+      expect(Buffer.from(png!.png!, "base64").subarray(1, 4).toString()).toBe("PNG");
+      expect((await sb.listCodeContexts()).map((x) => x.id)).toContain(ctx.id);
+      await sb.removeCodeContext(ctx);
+    } finally {
+      await sb.kill();
+    }
+  });
+});

@@ -1,0 +1,255 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { serverEnv } from "@/lib/env";
+import { globalStore } from "@/lib/global-store";
+import { DockerBackend } from "@/lib/sandbox/backends/docker";
+import type { Box } from "@/lib/sandbox/backends/docker-box";
+import { AgentError, AgentUnresponsive } from "@/lib/sandbox/backends/docker-agent";
+import { backendAvailability, getBackend } from "@/lib/sandbox/registry";
+import { dockerOptionsSchema, type DockerOptions } from "@/lib/sandbox/types";
+import type { RpcMessage } from "@/lib/sandbox/rpc/json-lines";
+import { ProcessHub } from "./processes";
+import type { NewSandbox } from "./schema";
+
+// The E2B sandboxes this server runs: one hardened container per sandbox (the Docker backend
+// starts it, from its warm pool when it can), a lifetime that ends at `endAt` unless extended,
+// and the owner (a hash of the API key that created it) every control-plane call is checked
+// against. Killing or expiring a sandbox removes its container, so its processes and files go too.
+
+export const ENVD_VERSION = "0.5.7";
+export const ENVD_PORT = 49983;
+export const INTERPRETER_PORT = 49999;
+export const MAX_TIMEOUT_S = 24 * 3600;
+
+export interface E2BSandbox {
+  id: string;
+  owner: string;
+  templateID: string;
+  metadata: Record<string, string>;
+  envVars: Record<string, string>;
+  startedAt: number;
+  endAt: number;
+  /** The image the caller asked for through metadata, if any. */
+  imageAsked?: string;
+  imageUsed: string;
+  /** Why the image used differs from the one asked for. */
+  imageNote?: string;
+  cpuCount: number;
+  memoryMB: number;
+  envdAccessToken: string;
+  box: Box;
+  hub: ProcessHub;
+  timer?: NodeJS.Timeout;
+}
+
+export type GoneReason = "killed" | "expired" | "crashed";
+
+interface State {
+  sandboxes: Map<string, E2BSandbox>;
+  /** Sandboxes that existed: why they are gone (so a late call can say so). Bounded. */
+  gone: Map<string, { reason: GoneReason; at: number }>;
+  creating: number;
+  listeners: Set<(event: SandboxEvent) => void>;
+}
+const state = globalStore<State>("e2b-sandboxes", () => ({ sandboxes: new Map(), gone: new Map(), creating: 0, listeners: new Set() }));
+
+export type SandboxEvent = { type: "created"; sandbox: E2BSandbox } | { type: "gone"; id: string; reason: GoneReason };
+
+/** Sessions list, Editor attach: told when a sandbox appears or goes. */
+export function subscribeSandboxes(fn: (e: SandboxEvent) => void): () => void {
+  state.listeners.add(fn);
+  return () => state.listeners.delete(fn);
+}
+
+function emit(e: SandboxEvent) {
+  for (const fn of state.listeners) {
+    try {
+      fn(e);
+    } catch {
+      /* a listener must not break the registry */
+    }
+  }
+}
+
+/** Who owns a sandbox: a hash of the API key (no key = the anonymous caller). */
+export function ownerOf(apiKey: string | null): string {
+  return createHash("sha256").update(apiKey ?? "").digest("hex").slice(0, 16);
+}
+
+export function newSandboxId(): string {
+  // E2B's ids are 20 lowercase letters and digits.
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = randomBytes(20);
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+export type CreateFailure = { status: number; message: string };
+
+function dockerBackend(): DockerBackend | null {
+  const b = getBackend("docker");
+  return b instanceof DockerBackend ? b : null;
+}
+
+export function e2bDockerOptions(): DockerOptions {
+  const env = serverEnv();
+  return dockerOptionsSchema.parse({
+    network_mode: env.PLAYGROUND_E2B_NETWORK,
+    memory_mb: env.PLAYGROUND_E2B_MEMORY_MB,
+    cpus: env.PLAYGROUND_E2B_CPUS,
+    pids_limit: env.PLAYGROUND_E2B_PIDS,
+    read_only_rootfs: false,
+  });
+}
+
+const templates = new Set(["base", "code-interpreter-v1", "code-interpreter", "code-interpreter-beta"]);
+
+/** Creates a sandbox; a refusal is a value with E2B's status. */
+export async function createSandbox(input: NewSandbox, owner: string): Promise<{ ok: true; sandbox: E2BSandbox } | { ok: false; error: CreateFailure }> {
+  const env = serverEnv();
+  if (!templates.has(input.templateID)) {
+    return { ok: false, error: { status: 404, message: `template '${input.templateID}' not found (this playground serves: ${[...templates].join(", ")})` } };
+  }
+  const backend = dockerBackend();
+  const avail = await backendAvailability("docker");
+  if (!backend || !avail.available) {
+    return {
+      ok: false,
+      error: {
+        status: 503,
+        message: `E2B sandboxes need the Docker backend, which is unavailable here: ${avail.reason ?? "not configured"}. The local (bwrap) backend cannot host them: it has no users, no root and no long-lived processes.`,
+      },
+    };
+  }
+  if (state.sandboxes.size + state.creating >= env.PLAYGROUND_E2B_MAX_SANDBOXES) {
+    return {
+      ok: false,
+      error: { status: 429, message: `This playground runs at most ${env.PLAYGROUND_E2B_MAX_SANDBOXES} E2B sandboxes at once (PLAYGROUND_E2B_MAX_SANDBOXES); kill one or wait for one to expire.` },
+    };
+  }
+  const metadata = input.metadata ?? {};
+  const imageAsked = metadata[env.PLAYGROUND_E2B_IMAGE_KEY] || undefined;
+  let imageUsed = backend.image;
+  let imageNote: string | undefined;
+  state.creating++;
+  try {
+    if (imageAsked && imageAsked !== backend.image) {
+      const img = await backend.client.inspectImage(imageAsked).then(
+        () => true,
+        () => false,
+      );
+      if (img) imageUsed = imageAsked;
+      else if (env.PLAYGROUND_E2B_STRICT_IMAGES) {
+        return {
+          ok: false,
+          error: { status: 400, message: `The Docker engine has no image '${imageAsked}' (metadata '${env.PLAYGROUND_E2B_IMAGE_KEY}'); PLAYGROUND_E2B_STRICT_IMAGES=1 refuses to run it on the sandbox image. Load it with docker load first.` },
+        };
+      } else imageNote = `image '${imageAsked}' is not in the Docker engine; running on ${backend.image}`;
+    }
+    const id = newSandboxId();
+    const started = Date.now();
+    let box: Box;
+    try {
+      ({ box } = await backend.startEnvdBox({
+        ...(imageUsed !== backend.image ? { image: imageUsed } : {}),
+        docker: e2bDockerOptions(),
+        sessionId: `e2b-${id}`,
+        poolSize: env.PLAYGROUND_E2B_POOL_SIZE,
+      }));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: { status: 500, message: `Could not start the sandbox container (image ${imageUsed}; the image needs python3 on PATH): ${why}` } };
+    }
+    const timeoutS = Math.min(input.timeout ?? 15, MAX_TIMEOUT_S);
+    const sb: E2BSandbox = {
+      id,
+      owner,
+      templateID: input.templateID,
+      metadata,
+      envVars: input.envVars ?? {},
+      startedAt: started,
+      endAt: started + timeoutS * 1000,
+      ...(imageAsked ? { imageAsked } : {}),
+      imageUsed,
+      ...(imageNote ? { imageNote } : {}),
+      cpuCount: e2bDockerOptions().cpus,
+      memoryMB: e2bDockerOptions().memory_mb,
+      envdAccessToken: randomBytes(16).toString("hex"),
+      box,
+      hub: new ProcessHub(box.agent),
+    };
+    if (Object.keys(sb.envVars).length) await box.agent.request({ op: "env", envs: sb.envVars }, { timeoutMs: 10_000 });
+    state.sandboxes.set(id, sb);
+    armTimer(sb);
+    // A container that dies on its own (OOM, docker rm) takes the sandbox with it.
+    void box.agent.closed.then(() => {
+      if (state.sandboxes.get(id) === sb) void killSandbox(id, "crashed");
+    });
+    emit({ type: "created", sandbox: sb });
+    return { ok: true, sandbox: sb };
+  } finally {
+    state.creating--;
+  }
+}
+
+function armTimer(sb: E2BSandbox) {
+  clearTimeout(sb.timer);
+  sb.timer = setTimeout(() => void killSandbox(sb.id, "expired"), Math.max(0, sb.endAt - Date.now()));
+  sb.timer.unref?.();
+}
+
+/** The sandbox if it is running and this owner's (another owner's sandbox is "not found"). */
+export function getSandbox(id: string, owner?: string): E2BSandbox | undefined {
+  const sb = state.sandboxes.get(id);
+  if (!sb) return undefined;
+  if (owner !== undefined && sb.owner !== owner) return undefined;
+  return sb;
+}
+
+export function goneReason(id: string): GoneReason | undefined {
+  return state.gone.get(id)?.reason;
+}
+
+export function listSandboxes(owner?: string): E2BSandbox[] {
+  return [...state.sandboxes.values()].filter((s) => owner === undefined || s.owner === owner).sort((a, b) => b.startedAt - a.startedAt);
+}
+
+/** Sets the end to now + seconds ("set timeout"), or only extends it ("connect"). */
+export function setSandboxTimeout(sb: E2BSandbox, seconds: number, mode: "set" | "extend"): void {
+  const end = Date.now() + Math.min(seconds, MAX_TIMEOUT_S) * 1000;
+  sb.endAt = mode === "set" ? end : Math.max(sb.endAt, end);
+  armTimer(sb);
+}
+
+/** Kills a sandbox: its streams end, its container (every process and file in it) is removed. */
+export async function killSandbox(id: string, reason: GoneReason): Promise<boolean> {
+  const sb = state.sandboxes.get(id);
+  if (!sb) return false;
+  state.sandboxes.delete(id);
+  clearTimeout(sb.timer);
+  state.gone.set(id, { reason, at: Date.now() });
+  if (state.gone.size > 10_000) state.gone.delete(state.gone.keys().next().value!);
+  sb.hub.closeAll(reason);
+  emit({ type: "gone", id, reason });
+  const backend = dockerBackend();
+  if (backend) await backend.destroyBox(sb.box);
+  else sb.box.agent.close();
+  return true;
+}
+
+/** Kills every sandbox (tests, shutdown). */
+export async function killAllSandboxes(): Promise<void> {
+  await Promise.all([...state.sandboxes.keys()].map((id) => killSandbox(id, "killed")));
+}
+
+export type AgentResult = { ok: true; value: RpcMessage } | { ok: false; code: string; message: string; gone?: boolean };
+
+/** One request to the sandbox's envd agent; failures are values (errno-like code + message). */
+export async function agentCall(sb: E2BSandbox, msg: RpcMessage, timeoutMs = 60_000): Promise<AgentResult> {
+  try {
+    return { ok: true, value: await sb.box.agent.request(msg, { timeoutMs }) };
+  } catch (e) {
+    if (e instanceof AgentError) return { ok: false, code: e.code ?? "EIO", message: e.message };
+    if (e instanceof AgentUnresponsive) return { ok: false, code: "EGONE", message: `the sandbox stopped answering (${e.message})`, gone: true };
+    return { ok: false, code: "EIO", message: e instanceof Error ? e.message : String(e) };
+  }
+}
