@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerGate } from "@/lib/sandbox/backends/docker-test-gate";
-import { startNextServer, type NextServer } from "../testing/next-server";
+import { startNextServer, type NextServer } from "../core/testing/next-server";
 
 const port = Number(process.env.E2B_TEST_PORT ?? 3241);
 const gate = await dockerGate();
