@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { serverEnv } from "@/lib/env";
-import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback";
+import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { loginFormHtml } from "@/lib/auth/login-html";
 import { apiAuthorization, isAuthorized, sessionCookieName } from "@/lib/auth/token";
 import { appError, errorResponse, type ErrorCode } from "@/lib/errors";

@@ -5,19 +5,9 @@
 // variables as lib/env.ts with the same defaults.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { isIP } from "node:net";
+import { isLoopbackAddress } from "../lib/auth/loopback.mjs";
 
 const require = createRequire(import.meta.url);
-
-/** Mirrors lib/auth/loopback.ts: 0.0.0.0 and :: mean every interface, so they are not loopback. */
-export function isLoopbackAddress(host) {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  const kind = isIP(h);
-  if (kind === 4) return h.startsWith("127.");
-  if (kind === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(h);
-  return false;
-}
 
 const env = process.env;
 const host = env.PLAYGROUND_HOST || "127.0.0.1";

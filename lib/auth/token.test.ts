@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { apiAuthorization, isAuthorized, safeEqual, safeNextPath, sessionCookieValue } from "./token";
-import { hostnameOf, isLoopbackAddress } from "./loopback";
+import { hostnameOf, isLoopbackAddress } from "./loopback.mjs";
 
 describe("token checks", () => {
   const token = "s3cret-token";
