@@ -1,5 +1,6 @@
-/** The p-th percentile (p in 0–100) of xs: the value at index ⌊p/100 · n⌋ of the sorted samples; NaN for none. */
+import { percentile } from "@/lib/percentile";
+
+/** The p-th percentile (p in 0–100) of xs by nearest rank (lib/percentile.ts, as the Traffic page computes it); NaN for none. */
 export function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+  return percentile([...xs].sort((a, b) => a - b), p / 100) ?? NaN;
 }

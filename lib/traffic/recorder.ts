@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
+import { percentile } from "@/lib/percentile";
 import {
   isErrorOutcome,
   trafficRecordSchema,
@@ -329,12 +330,6 @@ function sampleDepth(st: State, now: number): number {
     for (const k of st.depthSamples.keys()) if (k < minSec) st.depthSamples.delete(k);
   }
   return depth;
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[idx]!;
 }
 
 const byNumber = (a: number, b: number) => a - b;
