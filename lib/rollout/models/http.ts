@@ -1,5 +1,6 @@
 import type { Result } from "@/lib/result";
 import "server-only";
+import { readLines } from "@/lib/http/read-lines";
 import { stoppedByUser, type ModelError } from "./types";
 
 // One place that turns fetch failures into typed model errors, so every
@@ -148,33 +149,18 @@ export async function postSse(
     });
     if (!res.ok) return { ok: false, error: await httpError(res, target) };
     if (!res.body) return { ok: false, error: malformed(target, "empty body") };
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = "";
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        let nl: number;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, "");
-          buf = buf.slice(nl + 1);
-          if (!line.startsWith("data:")) continue;
-          const data = line.slice(5).trim();
-          if (data === "[DONE]") return { ok: true, value: { done: true } };
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(data);
-          } catch (e) {
-            return { ok: false, error: malformed(target, `invalid JSON in stream: ${(e as Error).message}; data: ${data.slice(0, 200)}`) };
-          }
-          const err = onData(parsed);
-          if (err) return { ok: false, error: err };
-        }
+    for await (const line of readLines(res.body, { complete: true })) {
+      if (!line.startsWith("data:")) continue;
+      const data = line.slice(5).trim();
+      if (data === "[DONE]") return { ok: true, value: { done: true } };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch (e) {
+        return { ok: false, error: malformed(target, `invalid JSON in stream: ${(e as Error).message}; data: ${data.slice(0, 200)}`) };
       }
-    } finally {
-      // Closes the connection when we stop early; harmless after the end.
-      void reader.cancel().catch(() => {});
+      const err = onData(parsed);
+      if (err) return { ok: false, error: err };
     }
     return {
       ok: false,
