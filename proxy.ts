@@ -2,8 +2,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { serverEnv } from "@/lib/env";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { loginFormHtml } from "@/lib/auth/login-html";
-import { apiAuthorization, isAuthorized, sessionCookieName } from "@/lib/auth/token";
+import { isAuthorized, sessionCookieName } from "@/lib/auth/token";
 import { appError, errorResponse, type ErrorCode } from "@/lib/errors";
+import { serviceApiFor } from "@/lib/service/apis";
+import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
 
 // The token gate. This app runs arbitrary code, so nobody reaches it by accident:
 // - without PLAYGROUND_TOKEN the server only listens on loopback (scripts/start.mjs),
@@ -12,9 +14,9 @@ import { appError, errorResponse, type ErrorCode } from "@/lib/errors";
 //   session cookie or `Authorization: Bearer <token>`, else 401.
 // Route handlers and actions need no checks of their own: the matcher below covers
 // every path except Next's hashed build assets.
-// The service API (/sandbox-fusion/*, /ms-enclave/*, /agent/*) is called by training jobs, not browsers: it
-// also takes `X-API-Key` and `?api_key=`, answers in FastAPI's `{detail}` shape, and refuses bodies
-// over PLAYGROUND_API_MAX_BODY_MB with 413 before they are read.
+// The service APIs (lib/service/apis.ts: /sandbox-fusion/*, /ms-enclave/*, /agent/*, …) are called
+// by programs, not browsers: serviceGate takes the token where each API's clients send it, answers
+// in each API's own error shape, and refuses bodies over the cap with 413 before they are read.
 
 const publicPaths = new Set(["/login", "/api/login"]);
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -24,67 +26,17 @@ function refuse(code: ErrorCode, message: string): Response {
   return errorResponse(appError(code, message), { headers: { "cache-control": "no-store" } });
 }
 
-/** True when a browser says the request comes from a page on another origin. */
-function crossOrigin(request: NextRequest, host: string): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  if (origin === "null") return true;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
-const apiPrefixes = ["/sandbox-fusion", "/ms-enclave", "/agent"];
-// The agent proxy's model routes read the caller's API key as its session id (as slime does), so
-// there the token travels in `X-Playground-Token` or `?api_key=` instead of Bearer/X-Api-Key.
-const agentModelPrefix = "/agent/v1/";
-function isServiceApiPath(pathname: string): boolean {
-  return apiPrefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
-}
-
-function detail(status: number, message: string): NextResponse {
-  return NextResponse.json({ detail: message }, { status, headers: { "cache-control": "no-store" } });
-}
-
-function apiGate(request: NextRequest, token: string | undefined, host: string): NextResponse {
-  let auth: ReturnType<typeof apiAuthorization> = null;
-  if (token) {
-    const agentModel = request.nextUrl.pathname.startsWith(agentModelPrefix);
-    const agentToken = request.headers.get("x-playground-token");
-    auth = apiAuthorization(token, {
-      authorization: agentModel ? (agentToken === null ? null : `Bearer ${agentToken}`) : request.headers.get("authorization"),
-      apiKey: agentModel ? null : request.headers.get("x-api-key"),
-      queryKey: request.nextUrl.searchParams.get("api_key"),
-      cookie: request.cookies.get(sessionCookieName)?.value,
-    });
-    // ms-enclave's server answers exactly this.
-    if (!auth) return detail(401, "Unauthorized");
-  }
-  // Only a browser sends Origin, and only a cookie (or nothing, on loopback) rides along on a
-  // cross-site request; a header or URL key proves the caller holds the token.
-  if (!safeMethods.has(request.method) && auth !== "header" && crossOrigin(request, host)) {
-    return detail(403, "Cross-origin requests are refused.");
-  }
-  const capMb = serverEnv().PLAYGROUND_API_MAX_BODY_MB;
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(length) && length > capMb * 1024 * 1024) {
-    return detail(413, `Request body too large: ${length} bytes; the limit is ${capMb} MB (PLAYGROUND_API_MAX_BODY_MB).`);
-  }
-  return NextResponse.next();
-}
-
 export function proxy(request: NextRequest): Response {
   const token = serverEnv().PLAYGROUND_TOKEN;
   const host = request.headers.get("host") ?? "";
-  const api = isServiceApiPath(request.nextUrl.pathname);
+  const api = serviceApiFor(request.nextUrl.pathname);
 
   if (!token && !isLoopbackAddress(hostnameOf(host))) {
     const message = "This playground has no token, so it only answers on localhost.";
-    return api ? detail(403, message) : refuse("forbidden:host", message);
+    return api ? api.errorResponse({ code: "forbidden:host", message }) : refuse("forbidden:host", message);
   }
-  if (api) return apiGate(request, token, host);
+  // The programs' APIs: their own token channels and error shapes (lib/service/core/auth.ts).
+  if (api) return serviceGate(request, api, { token, host }) ?? NextResponse.next();
 
   // A browser sends Origin on cross-site POSTs; a page elsewhere must not drive this one.
   if (!safeMethods.has(request.method) && crossOrigin(request, host)) {

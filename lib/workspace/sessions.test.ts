@@ -37,8 +37,8 @@ describe("GET /api/editor/sessions", () => {
     expect(run.status).toBe("success");
     await sessions.getSession(chat, "local");
     const created = await enclave.createSandbox("docker", {});
-    expect(created.status).toBe(200);
-    const enclaveId = (created.body as { sandbox_id: string }).sandbox_id;
+    if (!created.ok) throw new Error(created.error.message);
+    const enclaveId = created.value.body.sandbox_id;
     const batch = await sessions.acquireSandbox("local", undefined, { label: "reexec" });
     if (!batch.ok) throw new Error(batch.error.message);
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import { httpStatus } from "@/lib/errors";
-import { readJsonBody } from "@/lib/service/core/http";
+import { readJsonBody } from "@/lib/service/core/body";
 import { anthropicWire } from "./anthropic";
 import { isRecord } from "./messages";
 import { promptEncoder } from "./prompt";

@@ -3,7 +3,7 @@ import { serverEnv } from "@/lib/env";
 import { httpStatus } from "@/lib/errors";
 import type { Result } from "@/lib/result";
 import type { ModelError } from "@/lib/rollout/models/types";
-import { readJsonBody } from "@/lib/service/core/http";
+import { readJsonBody } from "@/lib/service/core/body";
 import { isRecord, type TemplateMessage, type TemplateTool } from "./messages";
 import { parseModelOutput, type ParsedModelOutput } from "./parse-output";
 import { promptEncoder, type PromptEncoder } from "./prompt";

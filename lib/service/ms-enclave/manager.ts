@@ -1,6 +1,10 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
+import { err, ok, type Result } from "@/lib/result";
+import type { ServiceError } from "@/lib/service/core/errors";
+import type { JsonReply } from "@/lib/service/core/route";
+import type { TrafficFields } from "@/lib/service/core/traffic";
 import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
@@ -56,18 +60,12 @@ const state = globalStore<State>("ms-enclave", () => ({
   startedAt: Date.now(),
 }));
 
-/** An ms-enclave answer: HTTP status and JSON body (errors are `{detail}` as FastAPI sends them). */
-export interface Answer {
-  status: number;
-  body: unknown;
-  /** For the traffic log. */
-  result?: OurToolResult;
-  queue_ms?: number;
-  run_ms?: number;
-  backend?: BackendName;
-}
+/** An ms-enclave answer: a JSON body, or a refusal (answered as FastAPI's `{detail}` by the routes). */
+export type Answer<T = unknown> = Result<JsonReply<T>, ServiceError>;
 
-const detail = (status: number, message: string): Answer => ({ status, body: { detail: message } });
+const errorCodes: Record<number, ServiceError["code"]> = { 400: "bad_request:sandbox", 404: "not_found:sandbox", 408: "timeout:pool", 500: "internal:sandbox", 504: "timeout:queue" };
+const detail = (status: number, message: string): Answer<never> => err({ code: errorCodes[status] ?? "internal:sandbox", message, status });
+const answer = <T>(body: T, record?: TrafficFields): Answer<T> => ok({ body, ...(record ? { record } : {}) });
 
 /** Stopped sandboxes are forgotten after an hour, as ms-enclave's cleanup does. */
 const STOPPED_KEEP_MS = 60 * 60 * 1000;
@@ -113,7 +111,7 @@ export function sandboxInfo(sb: MsSandbox): SandboxInfo {
 }
 
 /** POST /sandbox/create (and each sandbox of /pool/initialize). */
-export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?: { inPool?: boolean }): Promise<Answer> {
+export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?: { inPool?: boolean }): Promise<Answer<{ sandbox_id: string }>> {
   prune();
   if (type === "dummy") return detail(400, "Failed to create sandbox: Sandbox type dummy is not registered");
   const parsed = clientSandboxConfigSchema.safeParse(rawConfig ?? {});
@@ -149,7 +147,7 @@ export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?
     running: 0,
   };
   state.sandboxes.set(id, sb);
-  return { status: 200, body: { sandbox_id: id }, backend: backend.value };
+  return answer({ sandbox_id: id }, { backend: backend.value, sandbox_id: id, message: `created ${type} sandbox` });
 }
 
 export function getSandbox(id: string): MsSandbox | undefined {
@@ -170,7 +168,7 @@ export async function stopSandbox(id: string): Promise<Answer> {
   sb.status = "stopped";
   sb.updatedAt = Date.now();
   removeFromPool(id);
-  return { status: 200, body: { message: "Sandbox stopped successfully" }, backend: sb.backend };
+  return answer({ message: "Sandbox stopped successfully" }, { backend: sb.backend });
 }
 
 export async function deleteSandbox(id: string): Promise<Answer> {
@@ -180,7 +178,7 @@ export async function deleteSandbox(id: string): Promise<Answer> {
   sb.sandbox = null;
   state.sandboxes.delete(id);
   removeFromPool(id);
-  return { status: 200, body: { message: "Sandbox deleted successfully" }, backend: sb.backend };
+  return answer({ message: "Sandbox deleted successfully" }, { backend: sb.backend });
 }
 
 function removeFromPool(id: string): void {
@@ -191,7 +189,7 @@ function removeFromPool(id: string): void {
 export function sandboxTools(id: string): Answer {
   const sb = getSandbox(id);
   if (!sb) return detail(404, `Sandbox ${id} not found`);
-  return { status: 200, body: sandboxInfo(sb).available_tools };
+  return answer(sandboxInfo(sb).available_tools);
 }
 
 /** ms-enclave's tools default their timeout to 30 s; ours default to the sandbox limit. */
@@ -238,17 +236,21 @@ async function runIn(sb: MsSandbox, tool: string, params: Record<string, unknown
     sb.running--;
     sb.lastUsed = Date.now();
   }
-  if (!q.ok) return { ...detail(504, q.error.message), backend: sb.backend };
+  if (!q.ok) return err({ ...q.error, status: 504 });
   sb.updatedAt = Date.now();
   const r = q.value.value;
-  return {
-    status: 200,
-    body: toWireResult(r, { sandbox_id: sb.id, backend: sb.backend, queue_ms: q.value.queue_ms }),
-    result: r,
+  return answer(toWireResult(r, { sandbox_id: sb.id, backend: sb.backend, queue_ms: q.value.queue_ms }), {
+    outcome: r.status === "success" ? "success" : r.status === "timeout" ? "timeout" : "failed",
+    status: r.status,
+    stdout: r.stdout ?? r.output,
+    ...(r.stderr !== undefined ? { stderr: r.stderr } : {}),
+    return_code: r.exit_code ?? null,
+    ...(r.error !== undefined ? { message: r.error } : {}),
     queue_ms: q.value.queue_ms,
     run_ms: q.value.run_ms,
     backend: sb.backend,
-  };
+    sandbox_id: sb.id,
+  });
 }
 
 /** POST /sandbox/tool/execute. */
@@ -265,21 +267,21 @@ export async function executeTool(id: string, tool: string, params: Record<strin
 /** POST /pool/initialize: creates `size` idle sandboxes that /pool/execute takes turns on. */
 export async function initializePool(size: number | undefined, type: SandboxType | undefined, config: unknown): Promise<Answer> {
   const n = Math.min(size ?? 0, msEnclavePolicy.maxPool);
-  if (n <= 0) return { status: 200, body: { message: "Pool initialized successfully", pool_size: 0, sandbox_ids: [] } };
+  if (n <= 0) return answer({ message: "Pool initialized successfully", pool_size: 0, sandbox_ids: [] }, { message: "pool of 0" });
   const ids: string[] = [];
   const errors: string[] = [];
   for (let i = 0; i < n; i++) {
     const a = await createSandbox(type ?? "docker", config, { inPool: true });
-    if (a.status === 200) {
-      const id = (a.body as { sandbox_id: string }).sandbox_id;
+    if (a.ok) {
+      const id = a.value.body.sandbox_id;
       ids.push(id);
       state.pool.push(id);
       grantWaiter();
-    } else errors.push(String((a.body as { detail?: unknown }).detail));
+    } else errors.push(a.error.message);
   }
   if (ids.length === 0 && errors.length > 0) return detail(500, errors[0]!);
   if (ids.length > 0) state.poolInitialized = true;
-  return { status: 200, body: { message: "Pool initialized successfully", pool_size: ids.length, sandbox_ids: ids } };
+  return answer({ message: "Pool initialized successfully", pool_size: ids.length, sandbox_ids: ids }, { message: `pool of ${ids.length}` });
 }
 
 function takeIdle(): MsSandbox | null {

@@ -292,7 +292,7 @@ describe("run_code on overload and bad input (local)", () => {
   it("a body that is not JSON is 400", async () => {
     const r = await post("run_code", "{not json", true);
     expect(r.status).toBe(400);
-    expect((r.json.error as { code: string }).code).toBe("bad_request:body");
+    expect((r.json.error as { code: string }).code).toBe("bad_request:json");
   });
 
   it("a body over PLAYGROUND_API_MAX_BODY_MB is 413", async () => {

@@ -1,19 +1,12 @@
-import { handleMsEnclave } from "@/lib/service/ms-enclave/router";
+import { handleMsEnclave } from "@/lib/service/ms-enclave/routes";
 
-// ms-enclave's HTTP API (HttpSandboxManager's base_url = http://<host>:<port>/ms-enclave).
-// One catch-all route: the router in lib/service/ms-enclave answers in ms-enclave's own wire format.
+// ms-enclave's HTTP API (HttpSandboxManager's base_url = http://<host>:<port>/ms-enclave). One
+// catch-all route; lib/service/ms-enclave/routes.ts declares the routes on the service layer.
 
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ path: string[] }> };
-
-async function handle(request: Request, ctx: Ctx): Promise<Response> {
-  const { path } = await ctx.params;
-  return handleMsEnclave(request, path);
-}
-
-export const GET = handle;
-export const POST = handle;
-export const DELETE = handle;
-export const PUT = handle;
-export const PATCH = handle;
+export const GET = handleMsEnclave;
+export const POST = handleMsEnclave;
+export const DELETE = handleMsEnclave;
+export const PUT = handleMsEnclave;
+export const PATCH = handleMsEnclave;

@@ -8,26 +8,24 @@ export const dynamic = "force-dynamic";
 // SandboxFusion's POST /run_code. Handled failures (compile errors, timeouts, a language we lack,
 // a sandbox that broke) are HTTP 200 with the status in the body; bad input is 400/413/422; a
 // request that waited too long for a sandbox slot is 504, which clients retry.
-export function POST(req: Request): Promise<Response> {
-  return sandboxFusionRoute(req, {
-    route: "/sandbox-fusion/run_code",
-    schema: runCodeRequestSchema,
-    describe: (r) => ({ language: r.language, code: r.code, stdin: r.stdin, files: r.files }),
-    run: (r, signal) =>
-      runCode(
-        {
-          language: r.language,
-          code: r.code,
-          ...(typeof r.stdin === "string" ? { stdin: r.stdin } : {}),
-          files: decodeFiles(r.files),
-          fetch_files: r.fetch_files,
-          compile_timeout: r.compile_timeout,
-          run_timeout: r.run_timeout,
-          memory_limit_MB: r.memory_limit_MB,
-        },
-        { signal },
-      ),
-    results: (resp) => ({ compile_result: resp.compile_result, run_result: resp.run_result }),
-    sandboxError: runCodeSandboxError,
-  });
-}
+export const POST = sandboxFusionRoute({
+  route: "/sandbox-fusion/run_code",
+  schema: runCodeRequestSchema,
+  describe: (r) => ({ language: r.language, code: r.code, stdin: r.stdin, files: r.files }),
+  run: (r, signal) =>
+    runCode(
+      {
+        language: r.language,
+        code: r.code,
+        ...(typeof r.stdin === "string" ? { stdin: r.stdin } : {}),
+        files: decodeFiles(r.files),
+        fetch_files: r.fetch_files,
+        compile_timeout: r.compile_timeout,
+        run_timeout: r.run_timeout,
+        memory_limit_MB: r.memory_limit_MB,
+      },
+      { signal },
+    ),
+  view: (resp) => resp,
+  sandboxError: runCodeSandboxError,
+});

@@ -7,26 +7,25 @@ export const dynamic = "force-dynamic";
 
 // SandboxFusion's POST /run_jupyter: the cells in a fresh kernel (a fresh sandbox per request);
 // per cell stdout, stderr, display MIME bundles and errors.
-export function POST(req: Request): Promise<Response> {
-  return sandboxFusionRoute(req, {
-    route: "/sandbox-fusion/run_jupyter",
-    schema: runJupyterRequestSchema,
-    describe: (r) => ({ language: "python", code: r.cells.join("\n\n# ---- next cell ----\n\n"), files: r.files }),
-    run: (r, signal) =>
-      runJupyter(
-        { cells: r.cells, cell_timeout: r.cell_timeout, total_timeout: r.total_timeout, memory_limit_MB: r.memory_limit_MB, files: decodeFiles(r.files), fetch_files: r.fetch_files },
-        { signal },
-      ),
-    // The Traffic page shows one run: the cells' output together, errors after their stderr.
-    results: (resp) => ({
-      run_result: resp.driver
-        ? {
-            ...resp.driver,
-            stdout: resp.cells.map((c) => c.stdout).join(""),
-            stderr: resp.cells.map((c) => c.stderr + c.error.map((e) => `${String(e.ename)}: ${String(e.evalue)}\n`).join("")).join(""),
-          }
-        : null,
-    }),
-    sandboxError: runJupyterSandboxError,
-  });
-}
+export const POST = sandboxFusionRoute({
+  route: "/sandbox-fusion/run_jupyter",
+  schema: runJupyterRequestSchema,
+  describe: (r) => ({ language: "python", code: r.cells.join("\n\n# ---- next cell ----\n\n"), files: r.files }),
+  run: (r, signal) =>
+    runJupyter(
+      { cells: r.cells, cell_timeout: r.cell_timeout, total_timeout: r.total_timeout, memory_limit_MB: r.memory_limit_MB, files: decodeFiles(r.files), fetch_files: r.fetch_files },
+      { signal },
+    ),
+  // The Traffic page shows one run: the cells' output together, errors after their stderr.
+  view: (resp) => ({
+    ...resp,
+    run_result: resp.driver
+      ? {
+          ...resp.driver,
+          stdout: resp.cells.map((c) => c.stdout).join(""),
+          stderr: resp.cells.map((c) => c.stderr + c.error.map((e) => `${String(e.ename)}: ${String(e.evalue)}\n`).join("")).join(""),
+        }
+      : null,
+  }),
+  sandboxError: runJupyterSandboxError,
+});

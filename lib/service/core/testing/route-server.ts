@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 // the interface Next gives them, without a production build.
 
 type Handler = (req: Request) => Response | Promise<Response>;
+/** Exact paths; a key ending in `/*` serves everything under it (a catch-all route). */
 export type RouteTable = Record<string, Partial<Record<"GET" | "POST" | "DELETE", Handler>>>;
 
 function toRequest(req: IncomingMessage, base: string): Request {
@@ -33,16 +34,28 @@ export async function startRouteServer(routes: RouteTable): Promise<{ url: strin
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
-      const handler = routes[url.pathname]?.[req.method as "GET" | "POST" | "DELETE"];
+      const method = req.method as "GET" | "POST" | "DELETE";
+      const prefix = Object.keys(routes).find((k) => k.endsWith("/*") && url.pathname.startsWith(k.slice(0, -1)));
+      const handler = routes[url.pathname]?.[method] ?? (prefix ? routes[prefix]?.[method] : undefined);
       if (!handler) {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ detail: "Not Found" }));
         return;
       }
       const response = await handler(toRequest(req, `http://${req.headers.host ?? "localhost"}`));
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      // Streamed as it is produced (SSE, Connect streams), like Next does; a client that goes away cancels it.
+      const reader = response.body?.getReader();
+      if (!reader) return void res.end();
+      res.on("close", () => void reader.cancel().catch(() => {}));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+      res.end();
     } catch (e) {
-      res.writeHead(500).end(String(e));
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
     }
   });
   server.keepAliveTimeout = 60_000;

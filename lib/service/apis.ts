@@ -1,0 +1,11 @@
+import { agentProxyApi } from "./agent-proxy/api";
+import { apiForPath, type ServiceApi } from "./core/api";
+import { msEnclaveApi } from "./ms-enclave/api";
+import { sandboxFusionApi } from "./sandbox-fusion/api";
+
+// Every programs' API the playground serves. The proxy (token gate) finds a request's API here
+// by URL prefix, so a refusal is answered in that API's own shape. Add a new API here.
+
+export const serviceApis: readonly ServiceApi[] = [sandboxFusionApi, msEnclaveApi, agentProxyApi];
+
+export const serviceApiFor = (pathname: string): ServiceApi | undefined => apiForPath(serviceApis, pathname);

@@ -1,0 +1,46 @@
+import "server-only";
+import { clientOf } from "@/lib/traffic/client";
+import { recordCall } from "@/lib/traffic/recorder";
+import type { TrafficApi, TrafficOutcome, TrafficRecordInput } from "@/lib/traffic/types";
+
+// The one way a service call reaches the Traffic page: who called what (from the request), plus
+// the fields the API's translation fills in (what ran, what came back).
+
+/** What an API says about one call; the rest of the record comes from the request. */
+export type TrafficFields = Partial<Omit<TrafficRecordInput, "time" | "client" | "user_agent" | "api" | "route" | "method">>;
+
+export interface CallOrigin {
+  api: TrafficApi;
+  route: string;
+  request: Request;
+  /** ms since epoch when the request arrived. */
+  time: number;
+}
+
+/** A refusal's outcome: the request never ran (a timeout or gateway error still counts as rejected). */
+export function refusalOutcome(status: number): TrafficOutcome {
+  return status >= 500 && status !== 503 && status !== 504 ? "sandbox_error" : "rejected";
+}
+
+/** Records one call. Never throws (the recorder swallows its own failures). */
+export function recordServiceCall(origin: CallOrigin, fields: TrafficFields & Pick<TrafficRecordInput, "http_status">): void {
+  const { ip, userAgent } = clientOf(origin.request);
+  const status = fields.status ?? String(fields.http_status);
+  recordCall({
+    time: origin.time,
+    client: ip,
+    ...(userAgent ? { user_agent: userAgent } : {}),
+    api: origin.api,
+    route: origin.route,
+    method: origin.request.method.toUpperCase(),
+    outcome: fields.outcome ?? (fields.http_status < 400 ? "success" : refusalOutcome(fields.http_status)),
+    queue_ms: 0,
+    run_ms: 0,
+    ...dropUndefined(fields),
+    status,
+  });
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
