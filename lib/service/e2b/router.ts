@@ -1,6 +1,6 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
-import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback";
+import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { apiAuthorization, safeEqual } from "@/lib/auth/token";
 import { envdStream, envdUnary, filesGet, filesPost } from "./envd";
 import { interpreter } from "./interpreter";
