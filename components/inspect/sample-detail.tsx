@@ -11,6 +11,7 @@ import type { TurnTags } from "@/lib/data/segments";
 import type { Turn } from "@/lib/data/types";
 import { rowFlagNames, rowFlags } from "@/lib/data/types";
 import type { SampleResponse } from "./api";
+import { AgentTrajectoryPanel } from "./agent-trajectory-panel";
 import { LongText } from "./long-text";
 import { MarkdownText, SegmentView } from "./segment-view";
 import { samplePieces } from "@/components/tokens/pieces";
@@ -79,7 +80,8 @@ export function SampleDetail({
   const fileTokens = s.tokens && s.loss_mask ? { tokens: s.tokens, loss_mask: s.loss_mask, pieces: data.token_pieces, note: data.tokenizer_note } : null;
   const tokens = fileTokens ?? computed.value;
   // A tab chosen on another file falls back to the trajectory when this sample has no tokens.
-  const shownTab: DetailTab = tab === "tokens" && !tokens ? "trajectory" : tab;
+  const shownTab: DetailTab = (tab === "tokens" && !tokens) || (tab === "agent" && !s.agent_trajectory) ? "trajectory" : tab;
+  const tabs: DetailTab[] = s.agent_trajectory ? ["trajectory", "tokens", "agent", "raw"] : ["trajectory", "tokens", "raw"];
   const handoff = chatHandoff(s, current, source);
   const hasAnswer = turns.some((t) => t.segments.some((x) => x.kind === "answer"));
   const verdict = verdictOf(s, turns.length ? hasAnswer : undefined);
@@ -171,7 +173,7 @@ export function SampleDetail({
       {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}
       {s.per_token && <LogprobHeatmap sample={s} pieces={data.token_pieces} />}
       <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
-        {(["trajectory", "tokens", "raw"] as DetailTab[]).map((t) => (
+        {tabs.map((t) => (
           <button
             key={t}
             data-testid={`tab-${t}`}
@@ -219,7 +221,16 @@ export function SampleDetail({
                 </div>
               )}
             </div>
-            {turns.length === 0 && <p className="text-sm text-zinc-500">This sample has no response.</p>}
+            {turns.length === 0 && !s.agent_trajectory && <p className="text-sm text-zinc-500">This sample has no response.</p>}
+            {turns.length === 0 && s.agent_trajectory && (
+              <p className="text-sm text-zinc-500">
+                This agent Sample carries token ids, not decoded text: the{" "}
+                <button type="button" data-testid="open-agent-tab" className="text-indigo-700 underline" onClick={() => onTab("agent")}>
+                  agent
+                </button>{" "}
+                tab shows its session&apos;s tree and why each token is masked, the tokens tab the tokens.
+              </p>
+            )}
             {turns.map((t) => (
               <div
                 key={t.index}
@@ -261,6 +272,7 @@ export function SampleDetail({
         {shownTab === "tokens" && tokens && (
           <TokenView {...samplePieces({ tokens: tokens.tokens, lossMask: tokens.loss_mask, logprobs: fileTokens ? s.rollout_log_probs : undefined, texts: tokens.pieces })} source={tokens.note ?? ""} />
         )}
+        {shownTab === "agent" && <AgentTrajectoryPanel sample={s} pieces={data.token_pieces} />}
         {shownTab === "raw" && (
           <div data-testid="raw-panel">
             {data.raw_truncated && <p className="mb-1 text-xs text-amber-800">Showing the first MiB of this record.</p>}

@@ -11,7 +11,7 @@ import { datasetFormats } from "@/lib/data/types";
 
 export const detailViews = ["sample", "group", "diff", "steps"] as const;
 export type DetailView = (typeof detailViews)[number];
-export const detailTabs = ["trajectory", "tokens", "raw"] as const;
+export const detailTabs = ["trajectory", "tokens", "agent", "raw"] as const;
 export type DetailTab = (typeof detailTabs)[number];
 export const sidePanels = ["detail", "actions", "problems"] as const;
 export type SidePanel = (typeof sidePanels)[number];

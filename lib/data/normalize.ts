@@ -3,6 +3,7 @@
 import type { ChatMessage, DatasetFormat, NormalizedSample, Problem } from "./types";
 import { rowFlags } from "./types";
 import { countObservations, formatObservation, formatToolCall } from "@/lib/rollout/codec";
+import { AGENT_TRAJECTORY_KEY, agentTrajectoryInfoSchema } from "@/lib/agent/trajectory/export";
 
 type Obj = Record<string, unknown>;
 
@@ -29,6 +30,9 @@ export function classifyRecord(o: Obj): { format: DatasetFormat; reason: string 
     return { format: "verl", reason: "`input` and `output` fields (verl generation dump)" };
   if ("response" in o && ("prompt" in o || "tokens" in o) && slimeHints.some((k) => k in o))
     return { format: "slime", reason: "`prompt`/`response` with slime sample fields" };
+  // get_trajectory's Samples (and the Agents export) carry token ids but no decoded response.
+  if (AGENT_TRAJECTORY_KEY in o || ("tokens" in o && "loss_mask" in o && "response_length" in o))
+    return { format: "slime", reason: "slime Samples with token ids and a loss mask (an agent trajectory)" };
   if ("prompt" in o && !("response" in o) && labelKeys.some((k) => k in o))
     return { format: "prompt_label", reason: "`prompt` with a label and no response" };
   if ("response" in o && "prompt" in o) return { format: "slime", reason: "`prompt` and `response` fields" };
@@ -309,6 +313,13 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
         }
       }
       s.extra = extraOf(o, slimeFields);
+      if (o[AGENT_TRAJECTORY_KEY] !== undefined) {
+        const info = agentTrajectoryInfoSchema.safeParse(o[AGENT_TRAJECTORY_KEY]);
+        if (info.success) {
+          s.agent_trajectory = info.data;
+          delete s.extra[AGENT_TRAJECTORY_KEY];
+        } else ck.bad(AGENT_TRAJECTORY_KEY, "an agent trajectory record (lib/agent/trajectory/export.ts)", o[AGENT_TRAJECTORY_KEY]);
+      }
       break;
     }
     case "chat": {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ToolResult } from "@/lib/sandbox/types";
 import type { GroupAdvantages } from "./grpo";
+import type { AgentTrajectoryInfo } from "@/lib/agent/trajectory/export";
 
 export const datasetFormats = ["slime", "chat", "verl", "prompt_label", "raw"] as const;
 export const datasetFormatSchema = z.enum(datasetFormats);
@@ -110,6 +111,8 @@ export interface NormalizedSample {
   rollout_log_probs?: number[];
   /** Train-dump values per response token (slime --save-debug-train-data), where present. */
   per_token?: PerTokenValues;
+  /** An agent session's Sample (lib/agent/trajectory/export.ts): its provenance and the session's tree. */
+  agent_trajectory?: AgentTrajectoryInfo;
   /** The training step: slime's dump rollout_id, verl's step. */
   step?: number | null;
   metadata?: unknown;

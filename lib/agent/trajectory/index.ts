@@ -10,3 +10,13 @@ export type { BranchKind, BranchPoint, TreeNodeView, TrajectoryTreeView } from "
 export type { MergedRewrite } from "./tree";
 export * from "./schema";
 export { runTrajectorySession } from "./session";
+export {
+  AGENT_TRAJECTORY_KEY,
+  agentTrajectoryInfoSchema,
+  compactTree,
+  compactTreeSchema,
+  exportTrajectory,
+  messagePreview,
+  trajectoryExportLineSchema,
+} from "./export";
+export type { AgentTrajectoryInfo, CompactNode, CompactTree, TrajectoryExportLine } from "./export";

@@ -1,7 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TrajectoryManager, trajectorySessionSchema, type ExplainedSample, type TrajectorySession } from ".";
+import {
+  AGENT_TRAJECTORY_KEY,
+  exportTrajectory,
+  TrajectoryManager,
+  trajectoryExportLineSchema,
+  trajectorySessionSchema,
+  type ExplainedSample,
+  type TrajectorySession,
+} from ".";
 
 const sessions = fs
   .readFileSync(path.join(__dirname, "fixtures", "sessions.jsonl"), "utf8")
@@ -119,5 +127,34 @@ describe("recordTurn", () => {
     expect([mgr.turnCount("s"), mgr.turnCount("other"), mgr.sessionIds()]).toEqual([1, 1, ["s", "other"]]);
     mgr.dropSession("s");
     expect(mgr.hasSession("s")).toBe(false);
+  });
+});
+
+describe("export", () => {
+  it("writes each Sample as get_trajectory returns it, plus its provenance, and reads back through the schema", () => {
+    let lines = 0;
+    for (const s of sessions) {
+      const want = load(s).getTrajectory("s", opts(s));
+      const mgr = load(s);
+      const done = mgr.finishWithTree("s", opts(s));
+      expect(mgr.hasSession("s")).toBe(false);
+      if (!done) continue;
+      const out = exportTrajectory("sess-1", done).map((l) => JSON.parse(JSON.stringify(l)) as Record<string, unknown>);
+      expect(out.map(({ [AGENT_TRAJECTORY_KEY]: _, ...sample }) => sample)).toStrictEqual(JSON.parse(JSON.stringify(want)));
+      for (const l of out) {
+        const parsed = trajectoryExportLineSchema.parse(l);
+        expect(parsed.agent_trajectory.tree.nodes.length).toBe(done.tree.nodes.length);
+        lines++;
+      }
+    }
+    expect(lines).toBeGreaterThan(200);
+  });
+
+  it("keeps message previews short and names tool calls", () => {
+    const s = byName("clean multi-turn");
+    const [first] = exportTrajectory("x", load(s).finishWithTree("s", opts(s))!);
+    const previews = first!.agent_trajectory.tree.nodes.map((n) => n.preview);
+    expect(previews).toContain("→ python()");
+    expect(previews).toContain("compute six times seven");
   });
 });

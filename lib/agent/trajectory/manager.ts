@@ -78,6 +78,13 @@ export class TrajectoryManager {
     return linearize(tree, opts).samples;
   }
 
+  /** finish, with the tree as it was (for the export, `exportTrajectory`); consumes. */
+  finishWithTree(sid: string, opts: LinearizeOptions): TrajectoryPreview | undefined {
+    const preview = this.preview(sid, opts);
+    this.trees.delete(sid);
+    return preview;
+  }
+
   /** What get_trajectory would return now, and the tree; changes nothing. */
   preview(sid: string, opts: LinearizeOptions): TrajectoryPreview | undefined {
     const tree = this.trees.get(sid);
