@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -25,9 +25,13 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
   const [error, setError] = useState<string | null>(null);
   const [focus, setFocus] = useState(0);
   const strip = useRef<HTMLDivElement>(null);
+  // A key pressed while the group is still loading (End right after opening the view) is kept and
+  // applied once the cards exist; clamped against an empty strip it used to be lost.
+  const pending = useRef<number | null>(null);
   useEffect(() => {
     let live = true;
     setData(null);
+    pending.current = null;
     void api.group(datasetId, group).then((r) => {
       if (!live) return;
       if (r.ok) setData(r.value);
@@ -40,6 +44,10 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
 
   const count = data?.samples.length ?? 0;
   const go = (i: number) => {
+    if (!data) {
+      pending.current = i;
+      return;
+    }
     const k = Math.max(0, Math.min(count - 1, i));
     setFocus(k);
     const el = strip.current;
@@ -56,8 +64,17 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
   const focusRef = useRef(focus);
   focusRef.current = focus;
 
-  // ← → move between cards (the page leaves arrows to this view while it is open).
-  useEffect(() => {
+  useLayoutEffect(() => {
+    if (!data || pending.current === null) return;
+    const i = pending.current;
+    pending.current = null;
+    goRef.current(i);
+  }, [data]);
+
+  // ← → move between cards (the page leaves arrows to this view while it is open). Attached in a
+  // layout effect: the view's buttons can be on screen, and clicked or keyed, before a passive
+  // effect has run.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e)) return;
       if (e.key === "ArrowRight") goRef.current(focusRef.current + 1);

@@ -8,7 +8,12 @@ import { badInputFile, chatSample, slimePrompt, toJsonl, writeBigJsonl } from ".
 export const dataRoot = path.resolve(process.env.PLAYGROUND_DATA_DIR ?? ".data/datasets");
 
 export class InspectData {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  // One directory per Playwright worker: with --repeat-each two workers run the same spec, and one
+  // worker's afterAll must not delete the files the other is still reading.
+  constructor(name: string) {
+    this.dir = `${name}-w${process.env.TEST_WORKER_INDEX ?? "0"}`;
+  }
 
   private abs(name: string): string {
     return path.join(dataRoot, this.dir, name);
