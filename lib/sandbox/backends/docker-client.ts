@@ -157,9 +157,26 @@ export class DockerClient {
     await dcall("container rename", container.id, () => container.rename({ name })).catch(() => {});
   }
 
-  /** Force-removes a container; one already gone or being removed counts as removed. */
-  remove(id: string, what = "container remove"): Promise<void> {
-    return dcallIdempotent(what, id, () => this.docker.getContainer(id).remove({ force: true }));
+  /**
+   * Force-removes a container and resolves once it is gone. One already gone counts as removed; one
+   * whose removal is already under way (AutoRemove after its agent exits: 409) is waited for, or a
+   * caller that closed a session could still see its container listed.
+   */
+  async remove(id: string, what = "container remove"): Promise<void> {
+    const container = this.docker.getContainer(id);
+    try {
+      await container.remove({ force: true });
+    } catch (e) {
+      const code = (e as { statusCode?: number }).statusCode;
+      if (code === 404 || code === 304) return;
+      if (code === 409) {
+        await dcallIdempotent(`${what} (wait for the removal under way)`, id, () => container.wait({ condition: "removed" }));
+        return;
+      }
+      const err = new DockerCallError(what, id, e);
+      console.error(`[docker] ${err.message}`);
+      throw err;
+    }
   }
 
   execCreate(container: Docker.Container, opts: Docker.ExecCreateOptions): Promise<Docker.Exec> {
