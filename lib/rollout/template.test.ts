@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { requireUnderCi } from "@/lib/testing/ci";
 import {
   DEFAULT_SYSTEM_PROMPT,
   DEFAULT_TOOLS,
@@ -74,17 +75,13 @@ describe("formatConversationWithTools", () => {
 // Byte-for-byte against Python's jinja2. Mandatory under CI (.ci/run installs python3-jinja2);
 // elsewhere it is skipped, loudly, when jinja2 is missing.
 const py = spawnSync("python3", ["-c", "import jinja2"], { encoding: "utf8" });
-const hasJinja = py.status === 0;
-const underCi = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
-if (!hasJinja && !underCi) {
-  console.warn("\n*** SKIPPING the Python jinja2 cross-check: `python3 -c 'import jinja2'` failed. ***\n");
-}
-
-it.runIf(underCi)("CI has Python's jinja2 for the cross-check (apt python3-jinja2)", () => {
-  expect(py.status, `python3 -c 'import jinja2' failed: ${py.stderr || py.error?.message}`).toBe(0);
+const hasJinja = requireUnderCi("Python's jinja2 for the cross-check", {
+  ok: py.status === 0,
+  why: `python3 -c 'import jinja2' failed: ${py.stderr || py.error?.message}`,
+  install: "apt-get install python3-jinja2",
 });
 
-describe.skipIf(!hasJinja)("cross-check with Python jinja2", () => {
+describe.runIf(hasJinja)("cross-check with Python jinja2", () => {
   const cases: FormatConversationOptions[] = [
     { prompt: "What is 1+1?", tools: DEFAULT_TOOLS },
     { prompt: "Solve x^2=4 😀 \u2028 é", system: "Custom\nsystem  ", tools: DEFAULT_TOOLS },

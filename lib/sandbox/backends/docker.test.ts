@@ -197,10 +197,15 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
   });
 
   it("a timeout kills the whole process tree inside the container", async () => {
-    const r = await sb.executeTool("shell_executor", { command: "sleep 100 & sleep 100 & setsid sleep 100 & wait", timeout: 1 });
-    expect(r.status).toBe("timeout");
-    const ps = await sb.executeTool("shell_executor", { command: "ps -eo comm | grep -c '^sleep' || true" });
-    expect(ps.output.trim()).toBe("0");
+    // All three sleeps are seen running (in /proc, no procps needed) before the timeout hits.
+    const sleeps = "n=0; for c in /proc/[0-9]*/comm; do [ \"$(cat $c 2>/dev/null)\" = sleep ] && n=$((n+1)); done; echo $n";
+    const r = await sb.executeTool("shell_executor", {
+      command: `sleep 100 & sleep 100 & setsid sleep 100 &\nuntil [ "$(${sleeps})" = 3 ]; do sleep 0.05; done; echo started; wait`,
+      timeout: 4,
+    });
+    expect(r).toMatchObject({ status: "timeout", stdout: "started\n" });
+    const ps = await sb.executeTool("shell_executor", { command: sleeps });
+    expect(ps.output).toBe("0\n");
   });
 
   it("cancelling a run kills it and answers cancelled", async () => {

@@ -39,13 +39,19 @@ describe("local backend without bwrap", () => {
       expect(r.notices?.join(" ")).toMatch(/Not isolated/);
       // Background children are still reaped (by the session's uid, there is no pid namespace).
       const m = `m${randomUUID().slice(0, 8)}`;
+      // The child must be seen running before the run ends: poll /proc (within the run's 3 s) for a
+      // process whose argv[0] is the marker (this script's own command line only contains it).
       const bg = await sb.executeTool("shell_executor", {
-        command: `setsid bash -c "exec -a ${m} sleep 1000" & disown; sleep 0.3; echo running $(grep -l ${m} /proc/[0-9]*/cmdline 2>/dev/null | wc -l)`,
+        command: [
+          `setsid bash -c "exec -a ${m} sleep 1000" & disown`,
+          `argv0() { { tr '\\0' '\\n' < "$1" | head -n 1; } 2>/dev/null; }`,
+          `seen=no; for i in $(seq 60); do for f in /proc/[0-9]*/cmdline; do [ "$(argv0 "$f")" = ${m} ] && seen=yes; done; [ $seen = yes ] && break; sleep 0.05; done`,
+          "echo running $seen",
+        ].join("\n"),
       });
       expect(bg.status).toBe("success");
-      expect(Number(/running (\d+)/.exec(bg.output)?.[1])).toBeGreaterThanOrEqual(1);
-      for (let i = 0; i < 30 && pidsWithMarker(m).length; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(pidsWithMarker(m)).toEqual([]);
+      expect(bg.output).toBe("running yes\n");
+      await expect.poll(() => pidsWithMarker(m), { timeout: 10_000, interval: 100 }).toEqual([]);
       const t = await sb.executeTool("python_executor", { code: "while True: pass", timeout: 1 });
       expect(t.status).toBe("timeout");
     } finally {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { underCi } from "@/lib/testing/ci";
 import { limitsSchema, type RunOutcome, type RunSpec, type Sandbox, type SandboxRuntime } from "../types";
 import { LocalBackend } from "./local";
 import { canRunInline } from "./local-forkserver";
@@ -16,9 +17,8 @@ const { resetServerEnvForTests } = await import("@/lib/env");
 resetServerEnvForTests();
 
 const host = probeLocalHost();
-const ci = Boolean(process.env.CI);
 // Under CI bwrap is installed by .ci/run: the fork server must be exercised, never skipped.
-const runIt = host.bwrap || ci ? it : it.skip;
+const runIt = host.bwrap || underCi ? it : it.skip;
 
 const fork = new LocalBackend({ forkServer: true });
 const spawnBackend = new LocalBackend({ forkServer: false });
@@ -28,6 +28,14 @@ let frt: SandboxRuntime;
 let srt: SandboxRuntime;
 const limits = limitsSchema.parse({ timeout_s: 5, max_processes: 32, memory_mb: 512 });
 const python = host.python?.executable ?? "python3";
+/** Python that prints how many `sleep` processes it sees in /proc. */
+const countSleeps = `import os
+def comm(p):
+    try:
+        return open(f"/proc/{p}/comm").read().strip()
+    except OSError:
+        return ""
+print(sum(1 for p in os.listdir("/proc") if p.isdigit() and comm(p) == "sleep"))`;
 
 beforeAll(async () => {
   fsb = await fork.create({ limits });
@@ -135,11 +143,13 @@ describe("local fork server", () => {
 
   runIt("a timeout kills the whole tree, including a daemonized grandchild", async () => {
     const marker = `rp-fs-${Date.now()}`;
+    // Popen returns once the grandchild has exec'd, so "started" means it runs. 4 s leaves a loaded
+    // machine time to get there (1 s did not always: no output, and nothing proven about the kill).
     const code = `import os, subprocess, time
 subprocess.Popen(["python3", "-c", "import os,time; os.setsid(); time.sleep(600)", "${marker}"], start_new_session=True)
 print("started", flush=True)
 time.sleep(600)`;
-    const r = await frt.run(py(code, { limits: { ...limits, timeout_s: 1 } }));
+    const r = await frt.run(py(code, { limits: { ...limits, timeout_s: 4 } }));
     expect(r.timed_out).toBe(true);
     expect(r.stdout).toBe("started\n");
     const check = await frt.run(py(`import os\nprint(sum(1 for p in os.listdir('/proc') if p.isdigit() and b'${marker}' in open(f'/proc/{p}/cmdline','rb').read()))`));
@@ -147,11 +157,13 @@ time.sleep(600)`;
   });
 
   runIt("background leftovers die when the run ends, as with a spawn", async () => {
+    // Popen returns once `sleep` has exec'd: it runs when the run ends.
     const code = "import subprocess; subprocess.Popen(['sleep', '300']); print('bye')";
     const r = await frt.run(py(code));
     expect(r.stdout).toBe("bye\n");
-    const check = await frt.run({ argv: ["/bin/sh", "-c", "ps -eo comm | grep -c '^sleep$' || true"], env, limits });
-    expect(check.stdout.trim()).toBe("0");
+    // Scans /proc itself (no procps needed, and no `|| true` that would pass without it).
+    const check = await frt.run(py(countSleeps));
+    expect(check.stdout).toBe("0\n");
   });
 
   runIt("the memory limit binds in a fork", async () => {

@@ -6,6 +6,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { requireUnderCi } from "@/lib/testing/ci";
 
 const repo = path.resolve(__dirname, "../../..");
 const isRoot = process.getuid?.() === 0;
@@ -20,7 +21,13 @@ const NOBODY = 65534;
 const dir = mkdtempSync(path.join(os.tmpdir(), "rp-nonroot-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(!isRoot || !setpriv)("local backend as a non-root user", () => {
+const canDropPrivileges = requireUnderCi("root and setpriv, to start the server as uid 65534", {
+  ok: isRoot && setpriv !== null,
+  why: !isRoot ? "the tests do not run as root" : "setpriv is not on PATH",
+  install: "run as root; apt-get install util-linux",
+});
+
+describe.runIf(canDropPrivileges)("local backend as a non-root user", () => {
   it("is isolated by bwrap and runs code as the server's own uid", () => {
     const state = path.join(dir, "state");
     const home = path.join(dir, "home");

@@ -9,6 +9,7 @@ import { localNotebookSupport } from "../backends/local-notebook";
 import { dockerGate } from "../backends/docker-test-gate";
 import type { Sandbox } from "../types";
 import { renderOutputs } from "./notebook-executor";
+import { requireUnderCi } from "@/lib/testing/ci";
 
 // Local sessions live in a throwaway state dir (set before anything reads the environment).
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-nb-"));
@@ -103,9 +104,13 @@ describe.runIf(gate.run)("notebook_executor on docker", () => {
 
 const local = new LocalBackend();
 const localSupport = localNotebookSupport(local.host());
-if (!localSupport.ok) console.warn(`\n!!! SKIPPING LOCAL NOTEBOOK TESTS: ${localSupport.error.message}\n`);
+const localNotebook = requireUnderCi("the local notebook (bwrap and a host Python with ipykernel)", {
+  ok: localSupport.ok,
+  ...(localSupport.ok ? {} : { why: localSupport.error.message }),
+  install: "apt-get install bubblewrap python3-ipykernel python3-jupyter-client python3-matplotlib",
+});
 
-describe.runIf(localSupport.ok)("notebook_executor on the local backend (bwrap + host ipykernel)", () => {
+describe.runIf(localNotebook)("notebook_executor on the local backend (bwrap + host ipykernel)", () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await local.create({ tools_config: { notebook_executor: {} }, limits: { timeout_s: 60 } });

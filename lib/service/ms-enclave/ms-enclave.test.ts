@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { requireUnderCi } from "@/lib/testing/ci";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-me-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
@@ -277,9 +278,10 @@ describe("HttpSandboxManager's call sequence", () => {
     expect(results.map((r) => r.json.output)).toEqual(["0\n", "1\n", "2\n", "3\n"]);
     expect(new Set(results.map((r) => r.json.metadata.sandbox_id))).toEqual(new Set(ids));
 
-    // Both busy with a long call: a third waits 1 s and gets 408.
+    // Both busy with a long call (seen busy, not assumed after a pause): a third waits 1 s and gets 408.
     const long = ids.map(() => call("POST", "/pool/execute", { params: { tool_name: "python_executor", timeout: 60 }, json: { code: "import time; time.sleep(4)" } }));
-    await new Promise((r) => setTimeout(r, 500));
+    const statuses = async () => Promise.all(ids.map(async (id) => (await call("GET", `/sandbox/${id}`)).json.status as string));
+    await expect.poll(statuses, { timeout: 20_000, interval: 50 }).toEqual(["busy", "busy"]);
     const late = await call("POST", "/pool/execute", { params: { tool_name: "python_executor", timeout: 1 }, json: { code: "print(1)" } });
     expect(late.status).toBe(408);
     expect(late.json.detail).toMatch(/Timeout waiting for available sandbox from pool after 1s/);
@@ -373,8 +375,13 @@ function aiohttpPython(): string | null {
   return null;
 }
 const py = aiohttpPython();
+const hasAiohttp = requireUnderCi("Python's aiohttp for the HttpSandboxManager replay", {
+  ok: py !== null,
+  why: "`python3 -c 'import aiohttp'` failed",
+  install: "apt-get install python3-aiohttp",
+});
 
-describe.skipIf(!py)("HttpSandboxManager's requests from Python (aiohttp)", () => {
+describe.runIf(hasAiohttp)("HttpSandboxManager's requests from Python (aiohttp)", () => {
   it("health, create, tools, execute, list, stop, delete, pool, cleanup, with X-API-Key", async () => {
     process.env.PLAYGROUND_TOKEN = "aiohttp-key";
     resetServerEnvForTests();
