@@ -397,3 +397,91 @@ describe("Anthropic Messages through the proxy", () => {
     expect((r as InstanceType<typeof Anthropic.BadRequestError>).error).toEqual({ type: "error", error: { type: "invalid_request_error", message: "messages is empty: there is nothing to answer" } });
   });
 });
+
+describe("sessions: list, finish, export", () => {
+  it("finish answers the Samples slime trains on (the trajectory of the recorded turns), closes the session and exports JSONL", async () => {
+    const sid = "fin-1";
+    const client = openai(sid);
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: "user", content: "Count files." }];
+    sglang.push({ text: '<tool_call>\n{"name": "bash", "arguments": {"cmd": "ls | wc -l"}}\n</tool_call>', logprob: -0.5 });
+    const r1 = await client.chat.completions.create({ model: "qwen3", messages, tools: [bashTool] });
+    const call = r1.choices[0]!.message.tool_calls![0]!;
+    messages.push({ role: "assistant", content: null, tool_calls: [call] }, { role: "tool", tool_call_id: call.id, content: "2" });
+    sglang.push({ text: "Two.", logprob: -0.1 });
+    await client.chat.completions.create({ model: "qwen3", messages, tools: [bashTool] });
+    const recorded = await session(sid);
+
+    const list = (await (await fetch(`${base}/agent/sessions`)).json()) as { sessions: AgentSessionSummary[] };
+    expect(list.sessions[0]!.sid).toBe(sid); // newest first
+    expect(list.sessions.map((s) => s.created)).toEqual([...list.sessions.map((s) => s.created)].sort((a, b) => b - a));
+
+    const res = await fetch(`${base}/agent/sessions/${sid}/finish`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reward: 1.0, base_sample: { index: 7, group_index: 2, prompt: "Count files.", label: "2" } }),
+    });
+    expect(res.status).toBe(200);
+    const { samples } = (await res.json()) as { samples: (import("@/lib/agent/trajectory").TrajectorySample & { response: string })[] };
+    // The same Samples the trajectory CLI computes from the recorded turns.
+    const { runTrajectorySession, trajectorySessionSchema } = await import("@/lib/agent/trajectory");
+    const cli = runTrajectorySession(
+      trajectorySessionSchema.parse({
+        turns: recorded.turns.map((t) => ({ prompt_messages: t.prompt_messages, response_message: t.response_message, prompt_ids: t.prompt_ids, output_ids: t.output_ids, output_log_probs: t.output_log_probs, finish_reason: t.finish_reason, ill_formed: t.ill_formed, metadata: t.metadata })),
+        base_sample: { index: 7, group_index: 2, rollout_id: null, prompt: "Count files.", label: "2" },
+        reward: 1.0,
+        max_sample_tokens: MAX_CONTEXT,
+      }),
+    );
+    if (!cli.ok) throw new Error(cli.error.message);
+    expect(samples.map(({ response: _, ...s }) => s)).toEqual(cli.value);
+    expect(samples.length).toBeGreaterThan(0);
+    for (const s of samples) {
+      expect(s).toMatchObject({ index: 7, group_index: 2, rollout_id: 7, reward: 1, status: "completed", label: "2" });
+      expect(s.loss_mask).toHaveLength(s.response_length);
+      expect(s.response).toBe(tok.decode!(s.tokens.slice(-s.response_length)));
+    }
+    // The first turn's prompt is stripped; its output is trained with the model's logprobs.
+    const t1 = recorded.turns[0]!;
+    expect(samples[0]!.tokens.slice(0, t1.prompt_ids.length)).toEqual(t1.prompt_ids);
+    expect(samples[0]!.loss_mask.slice(0, t1.output_ids.length)).toEqual(t1.output_ids.map(() => 1));
+    expect(samples[0]!.rollout_log_probs.slice(0, t1.output_ids.length)).toEqual(t1.output_log_probs);
+    expect(samples[0]!.metadata).toMatchObject({ use_tool: true, ill_formed: false });
+
+    // Closed: stragglers refused, a second finish gives nothing (slime's), the export has the Samples.
+    const late = await client.chat.completions.create({ model: "qwen3", messages }).catch((e: unknown) => e);
+    expect((late as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    const again = (await (await fetch(`${base}/agent/sessions/${sid}/finish`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { samples: unknown[] };
+    expect(again.samples).toEqual([]);
+    const jsonl = await fetch(`${base}/agent/sessions/${sid}/samples.jsonl`);
+    expect(jsonl.headers.get("content-type")).toMatch(/ndjson/);
+    const lines = (await jsonl.text()).trim().split("\n").map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual(samples);
+    expect((await session(sid)).session.state).toBe("finished");
+  });
+
+  it("finish waits for a turn in flight and includes it, as slime's drain does", async () => {
+    const sid = "fin-drain";
+    const g = gate();
+    sglang.push({ hold: g.hold, then: { text: "made it" } });
+    const before = sglang.calls.length;
+    const reply = openai(sid).chat.completions.create({ model: "qwen3", messages: [{ role: "user", content: "slow one" }] });
+    await until("the upstream call", () => sglang.calls.length > before || undefined);
+    const finishing = fetch(`${base}/agent/sessions/${sid}/finish`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reward": 0.5}' });
+    await until("the session to close", async () => ((await session(sid)).session.state === "finished" ? true : undefined));
+    g.release();
+    expect((await reply).choices[0]!.message.content).toBe("made it");
+    const { samples } = (await (await finishing).json()) as { samples: { reward: number }[] };
+    expect(samples).toHaveLength(1);
+    expect(samples[0]!.reward).toBe(0.5);
+  });
+
+  it("finishing an unknown session answers no samples and closes the id; finish validates its body", async () => {
+    const r = await fetch(`${base}/agent/sessions/never-seen/finish`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reward": 1}' });
+    expect(await r.json()).toEqual({ samples: [] });
+    const late = await openai("never-seen").chat.completions.create({ model: "qwen3", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect((late as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    const bad = await fetch(`${base}/agent/sessions/x/finish`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reward": "high"}' });
+    expect(bad.status).toBe(422);
+    expect((await fetch(`${base}/agent/sessions/nope`)).status).toBe(404);
+  });
+});

@@ -1,5 +1,6 @@
 // The agent proxy's sessions as the Agents page and /agent/sessions see them. Isomorphic (zod + types).
 import { z } from "zod";
+import { rewardSchema } from "@/lib/agent/trajectory/schema";
 
 const templateToolCallSchema = z.object({
   type: z.literal("function"),
@@ -60,7 +61,8 @@ export type AgentSessionSummary = z.infer<typeof agentSessionSummarySchema>;
 
 /** POST /agent/sessions/{sid}/finish body. */
 export const finishBodySchema = z.object({
-  reward: z.number().default(0),
+  /** slime's reward: a float, or a dict of named rewards. */
+  reward: rewardSchema.default(0),
   base_sample: z
     .object({
       index: z.number().int().nullish(),

@@ -1,4 +1,6 @@
 import "server-only";
+import { TrajectoryManager, type BaseSample, type ExplainedSample, type Reward, type TrajectoryPreview } from "@/lib/agent/trajectory";
+import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import type { AgentApiName } from "./wire";
 import type { AgentSessionState, AgentSessionSummary, AgentTurn } from "./session-types";
@@ -20,12 +22,23 @@ export interface AgentSession {
   /** Turns in flight: their stop switch and a promise that settles when they are done. */
   inflight: Map<AbortController, Promise<unknown>>;
   /** Samples from finish, kept so the page can show and export them. */
-  finished?: { reward: number; samples: unknown[]; at: number };
+  finished?: { reward: Reward; samples: ExplainedSample[]; at: number };
+  /** The live preview, computed once per recorded turn. */
+  preview?: { turns: number; value: TrajectoryPreview | undefined };
 }
 
 type Listener = (sid: string) => void;
 
-const store = globalStore("agent-proxy-sessions", () => ({ sessions: new Map<string, AgentSession>(), listeners: new Set<Listener>() }));
+// One TrajectoryManager for every session, as slime's adapter holds one: the per-session trees live in it.
+const store = globalStore("agent-proxy-sessions", () => ({
+  sessions: new Map<string, AgentSession>(),
+  listeners: new Set<Listener>(),
+  manager: new TrajectoryManager({ forkThresholdTokens: serverEnv().PLAYGROUND_AGENT_FORK_THRESHOLD ?? null }),
+}));
+
+export function trajectoryManager(): TrajectoryManager {
+  return store.manager;
+}
 
 function changed(sid: string): void {
   for (const l of store.listeners) {
@@ -57,8 +70,16 @@ export function openSession(sid: string, api: AgentApiName): AgentSession {
   return s;
 }
 
+/** Records an answered turn in the session and in the trajectory (slime's record_turn). */
 export function recordTurn(s: AgentSession, turn: Omit<AgentTurn, "index">): AgentTurn {
   const t: AgentTurn = { ...turn, index: s.turns.length };
+  const r = store.manager.recordTurn(s.sid, {
+    turn: { prompt_ids: t.prompt_ids, output_ids: t.output_ids, finish_reason: t.finish_reason, output_log_probs: t.output_log_probs, ill_formed: t.ill_formed },
+    promptMessages: t.prompt_messages as never,
+    responseMessage: t.response_message as never,
+    metadata: t.metadata as never,
+  });
+  if (!r.ok) noteError(s, r.error.message);
   s.turns.push(t);
   s.updated = Date.now();
   changed(s.sid);
@@ -98,9 +119,49 @@ export async function closeSession(s: AgentSession, state: "finished" | "dropped
 /** Drops a session's turns; its id stays closed so stragglers are refused, as slime keeps it in `closed`. */
 export async function dropSession(s: AgentSession): Promise<void> {
   await closeSession(s, "dropped");
+  store.manager.dropSession(s.sid);
   s.turns = [];
   delete s.finished;
+  delete s.preview;
   touch(s);
+}
+
+/**
+ * slime's finish_session: close the session (in-flight turns get their grace period), then
+ * get_trajectory. A session finished before (or never seen) answers no samples, as slime's does,
+ * and stays closed.
+ */
+export async function finishSession(
+  sid: string,
+  opts: { baseSample: BaseSample; reward: Reward; extraMetadata: Record<string, unknown> },
+): Promise<{ session: AgentSession; samples: ExplainedSample[] }> {
+  let s = store.sessions.get(sid);
+  if (!s) {
+    const now = Date.now();
+    s = { sid, state: "live", created: now, updated: now, turns: [], requests: 0, errors: 0, apis: new Set(), inflight: new Map() };
+    store.sessions.set(sid, s);
+  }
+  const wasLive = s.state === "live";
+  await closeSession(s, "finished");
+  if (!wasLive) return { session: s, samples: [] };
+  sessionPreview(s); // keep the tree for the page: finish consumes it
+  const samples = store.manager.finish(sid, {
+    baseSample: opts.baseSample,
+    reward: opts.reward,
+    extraMetadata: opts.extraMetadata,
+    maxSampleTokens: serverEnv().PLAYGROUND_AGENT_MAX_CONTEXT,
+  });
+  s.finished = { reward: opts.reward, samples, at: Date.now() };
+  touch(s);
+  return { session: s, samples };
+}
+
+/** The tree and the Samples get_trajectory would give now (or gave, once finished). */
+export function sessionPreview(s: AgentSession): TrajectoryPreview | undefined {
+  if (s.preview?.turns === s.turns.length) return s.preview.value;
+  const value = store.manager.preview(s.sid, { baseSample: { index: null, group_index: null, rollout_id: null, prompt: "", label: null }, reward: 0 });
+  s.preview = { turns: s.turns.length, value };
+  return value;
 }
 
 export function summary(s: AgentSession): AgentSessionSummary {

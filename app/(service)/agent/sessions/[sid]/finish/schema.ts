@@ -1,0 +1,1 @@
+export { finishBodySchema, type FinishBody } from "@/lib/service/agent-proxy/session-types";
