@@ -1,4 +1,4 @@
-import { agentProxyApi } from "./agent-proxy/api";
+import { agentAnthropicApi, agentOpenAiApi, agentProxyApi } from "./agent-proxy/api";
 import { apiForPath, type ServiceApi } from "./core/api";
 import { msEnclaveApi } from "./ms-enclave/api";
 import { sandboxFusionApi } from "./sandbox-fusion/api";
@@ -6,6 +6,6 @@ import { sandboxFusionApi } from "./sandbox-fusion/api";
 // Every programs' API the playground serves. The proxy (token gate) finds a request's API here
 // by URL prefix, so a refusal is answered in that API's own shape. Add a new API here.
 
-export const serviceApis: readonly ServiceApi[] = [sandboxFusionApi, msEnclaveApi, agentProxyApi];
+export const serviceApis: readonly ServiceApi[] = [sandboxFusionApi, msEnclaveApi, agentOpenAiApi, agentAnthropicApi, agentProxyApi];
 
 export const serviceApiFor = (pathname: string): ServiceApi | undefined => apiForPath(serviceApis, pathname);

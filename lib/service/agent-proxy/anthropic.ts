@@ -1,8 +1,9 @@
 // Anthropic Messages on the agent proxy, as slime's adapters/anthropic.py translates it.
 // Isomorphic (no server state).
+import type { ServiceError } from "@/lib/service/core/errors";
 import { flattenContent, isRecord, managerFinishReason, toolCallDict, type TemplateMessage, type TemplateTool, type TemplateToolCall } from "./messages";
 import type { ParsedModelOutput } from "./parse-output";
-import { randomHex, sidFromBearer, sseEvent, type AgentWire, type Reply, type WireErrorKind } from "./wire";
+import { randomHex, sidFromBearer, sseEvent, type AgentWire, type Reply, type WireErrorKind, wireErrorKind } from "./wire";
 
 type Block =
   | { type: "thinking"; thinking: string; signature?: string }
@@ -107,12 +108,18 @@ export function buildAnthropicReply(parsed: ParsedModelOutput, rawFinish: string
 
 const errorTypes: Record<WireErrorKind, string> = {
   invalid_request: "invalid_request_error",
+  authentication: "authentication_error",
+  permission: "permission_error",
   not_found: "not_found_error",
   rate_limit: "rate_limit_error",
   upstream: "api_error",
   unavailable: "overloaded_error",
   internal: "api_error",
 };
+
+function anthropicErrorBody(e: ServiceError): unknown {
+  return { type: "error", error: { type: errorTypes[wireErrorKind(e)], message: e.message } };
+}
 
 export const anthropicWire: AgentWire<AnthropicReply> = {
   name: "anthropic",
@@ -163,8 +170,8 @@ export const anthropicWire: AgentWire<AnthropicReply> = {
         frames.push(sseEvent("message_stop", { type: "message_stop" }));
         return frames;
       },
-      error: (e) => sseEvent("error", { type: "error", error: { type: errorTypes[e.kind], message: e.message } }),
+      error: (e) => sseEvent("error", anthropicErrorBody(e)),
     };
   },
-  errorBody: (e) => ({ type: "error", error: { type: errorTypes[e.kind], message: e.message } }),
+  errorBody: anthropicErrorBody,
 };

@@ -281,7 +281,7 @@ describe("OpenAI Chat Completions through the proxy", () => {
     expect(models.data.map((m) => m.id)).toEqual(["slime-actor"]);
     const res = await fetch(`${base}/agent/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"messages": "nope"}' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { message: "messages must be a list", type: "invalid_request_error", param: null, code: null } });
+    expect(await res.json()).toEqual({ error: { message: "messages must be a list", type: "invalid_request_error", param: "messages", code: null } });
     const notJson = await fetch(`${base}/agent/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");

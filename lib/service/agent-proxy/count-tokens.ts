@@ -1,28 +1,34 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
-import { httpStatus } from "@/lib/errors";
+import { err, ok } from "@/lib/result";
 import { readJsonBody } from "@/lib/service/core/body";
+import type { ServiceError } from "@/lib/service/core/errors";
+import type { Reply } from "@/lib/service/core/route";
+import type { Result } from "@/lib/result";
 import { anthropicWire } from "./anthropic";
 import { isRecord } from "./messages";
 import { promptEncoder } from "./prompt";
 
 // The proxy's small endpoints: Anthropic's count_tokens and the model list.
 
-export async function countTokens(req: Request): Promise<Response> {
-  const fail = (status: number, message: string) => Response.json(anthropicWire.errorBody({ kind: "invalid_request", status, message }), { status });
-  const read = await readJsonBody(req);
-  if (!read.ok) return fail(httpStatus(read.error.code), read.error.message);
-  if (!isRecord(read.value)) return fail(400, "The request body must be a JSON object.");
-  const body = read.value;
+export async function parseObjectBody(request: Request): Promise<Result<Record<string, unknown>, ServiceError>> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body;
+  if (!isRecord(body.value)) return err({ code: "bad_request:body", message: "The request body must be a JSON object." });
+  return ok(body.value);
+}
+
+/** The exact prompt length of the history as the proxy would render it (slime answers 0). */
+export async function countTokens(body: Record<string, unknown>): Promise<Result<Reply<{ input_tokens: number }>, ServiceError>> {
   anthropicWire.preprocess(body);
   const tr = anthropicWire.translate(body);
-  if ("kind" in tr) return fail(tr.status, tr.message);
-  if (!tr.messages.length) return Response.json({ input_tokens: 0 });
+  if ("code" in tr) return err(tr);
+  if (!tr.messages.length) return ok({ body: { input_tokens: 0 } });
   const enc = await promptEncoder();
-  if (!enc.ok) return Response.json(anthropicWire.errorBody({ kind: "unavailable", status: 503, message: enc.error.message }), { status: 503 });
+  if (!enc.ok) return err({ code: "unavailable:tokenizer", message: enc.error.message });
   const text = enc.value.render(tr.messages, tr.tools, true);
-  if (!text.ok) return fail(400, text.error.message);
-  return Response.json({ input_tokens: enc.value.encode(text.value).length });
+  if (!text.ok) return err({ code: "bad_request:chat_template", message: text.error.message });
+  return ok({ body: { input_tokens: enc.value.encode(text.value).length } });
 }
 
 export function modelsList(): unknown {

@@ -1,9 +1,10 @@
 // OpenAI Chat Completions on the agent proxy, as slime's adapters/openai.py translates it.
 // Isomorphic (no server state).
+import type { ServiceError } from "@/lib/service/core/errors";
 import { argumentsAsDict, flattenContent, isRecord, managerFinishReason, type TemplateMessage, type TemplateTool, type TemplateToolCall } from "./messages";
 import type { ParsedModelOutput } from "./parse-output";
 import { pyJsonDumps } from "./py-json";
-import { randomHex as hex, sidFromBearer, sseData, type AgentWire, type Reply, type WireError, type WireErrorKind } from "./wire";
+import { randomHex as hex, sidFromBearer, sseData, type AgentWire, type Reply, type WireErrorKind, wireErrorKind } from "./wire";
 
 interface OpenAiWireMessage {
   role: "assistant";
@@ -86,12 +87,18 @@ const usage = (i: number, o: number) => ({ prompt_tokens: i, completion_tokens: 
 
 const errorTypes: Record<WireErrorKind, string> = {
   invalid_request: "invalid_request_error",
+  authentication: "authentication_error",
+  permission: "permission_error",
   not_found: "not_found_error",
   rate_limit: "rate_limit_error",
   upstream: "api_error",
   unavailable: "api_error",
   internal: "server_error",
 };
+
+function openAiErrorBody(e: ServiceError): unknown {
+  return { error: { message: e.message, type: errorTypes[wireErrorKind(e)], param: e.field ?? null, code: null } };
+}
 
 export const openAiWire: AgentWire<OpenAiReply> = {
   name: "openai",
@@ -104,7 +111,7 @@ export const openAiWire: AgentWire<OpenAiReply> = {
     return sidFromBearer(headers) ?? fromBody ?? "default";
   },
   translate(body) {
-    if (!Array.isArray(body.messages)) return { kind: "invalid_request", status: 400, message: "messages must be a list" } satisfies WireError;
+    if (!Array.isArray(body.messages)) return { code: "bad_request:messages", message: "messages must be a list", field: "messages" };
     return { messages: translateOpenAiMessages(body.messages), tools: openAiTools(body.tools) };
   },
   buildReply: buildOpenAiReply,
@@ -139,8 +146,8 @@ export const openAiWire: AgentWire<OpenAiReply> = {
         frames.push("data: [DONE]\n\n");
         return frames;
       },
-      error: (e) => sseData({ error: { message: e.message, type: errorTypes[e.kind], param: null, code: null } }) + "data: [DONE]\n\n",
+      error: (e) => sseData(openAiErrorBody(e)) + "data: [DONE]\n\n",
     };
   },
-  errorBody: (e) => ({ error: { message: e.message, type: errorTypes[e.kind], param: null, code: null } }),
+  errorBody: openAiErrorBody,
 };

@@ -1,16 +1,18 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
-import { httpStatus } from "@/lib/errors";
-import type { Result } from "@/lib/result";
+import { err, ok, type Result } from "@/lib/result";
 import type { ModelError } from "@/lib/rollout/models/types";
+import type { ServiceApi } from "@/lib/service/core/api";
 import { readJsonBody } from "@/lib/service/core/body";
+import type { ServiceError } from "@/lib/service/core/errors";
+import { serviceRoute, type CallContext, type Reply } from "@/lib/service/core/route";
+import type { TrafficFields } from "@/lib/service/core/traffic";
 import { isRecord, type TemplateMessage, type TemplateTool } from "./messages";
 import { parseModelOutput, type ParsedModelOutput } from "./parse-output";
 import { promptEncoder, type PromptEncoder } from "./prompt";
-import { noteError, openSession, getSession, recordTurn, type AgentSession } from "./sessions";
-import { recordAgentCall } from "./traffic";
+import { noteError, openSession, getSession, recordTurn } from "./sessions";
 import { openaiChat, samplingParams, sglangGenerate, type Generation } from "./upstream";
-import type { AgentWire, WireError } from "./wire";
+import { TURN_CAP_CODE, type AgentWire } from "./wire";
 
 // One agent turn, as slime's BaseAdapter._run_turn: translate the wire body → render the history
 // with the chat template → SGLang /generate with the token ids → parse reasoning and tool calls →
@@ -28,9 +30,9 @@ interface TurnOutcome {
   tokens_exact: boolean;
 }
 
-function wireErrorOf(e: ModelError): WireError {
+function upstreamError(e: ModelError): ServiceError {
   const status = e.code.startsWith("timeout:") ? 504 : e.code.startsWith("cancelled:") ? 499 : e.code === "unavailable:agent_upstream" ? 503 : 502;
-  return { kind: "upstream", status, message: `${e.message}${e.detail ? ` (${e.detail.slice(0, 300)})` : ""}` };
+  return { code: e.code, status, message: `${e.message}${e.detail ? ` (${e.detail.slice(0, 300)})` : ""}` };
 }
 
 /** The turn's output from the model, or slime's empty "length" turn when the prompt fills the context. */
@@ -97,59 +99,79 @@ async function generate(
   return { ok: true, value: { parsed: parseModelOutput(raw, tools, enc.endTokens), gen: r.value, raw, upstream_ms, tokens_exact: true } };
 }
 
-export async function runAgentTurn(wire: AgentWire, req: Request, route: string): Promise<Response> {
+/** What Traffic shows of a turn, set as it goes (a stream's record is read when it ends). */
+type TurnTraffic = TrafficFields & { session_id: string };
+
+const gone = (sid: string): TurnTraffic => ({
+  session_id: sid,
+  outcome: "rejected",
+  status: "client_disconnected",
+  message: "The agent went away before the answer; the turn is not recorded.",
+});
+
+/** The route of one agent API: the service layer parses, answers errors in the API's shape and records Traffic. */
+export function agentTurnRoute(wire: AgentWire, api: ServiceApi, route: string) {
+  return serviceRoute<Record<string, unknown>, unknown>({
+    api,
+    route,
+    async parse({ request }) {
+      const body = await readJsonBody(request);
+      if (!body.ok) return body;
+      if (!isRecord(body.value)) return err({ code: "bad_request:body", message: "The request body must be a JSON object." });
+      return ok(body.value);
+    },
+    run: (body, ctx) => runAgentTurn(wire, body, ctx),
+    toTraffic(call) {
+      // A refusal before the turn ran still names its session when the body was readable.
+      if (call.error && call.input) return { session_id: wire.sessionId(call.request.headers, call.input) };
+      return {};
+    },
+  });
+}
+
+export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown>, ctx: CallContext): Promise<Result<Reply<unknown>, ServiceError>> {
   const t0 = performance.now();
   const time = Date.now();
-  const traffic = (s: { http_status: number; outcome: "success" | "failed" | "rejected" | "timeout"; status: string; message?: string; sid?: string }) =>
-    recordAgentCall(req, { time, route, run_ms: performance.now() - t0, ...s });
-  const fail = (e: WireError, sid?: string, session?: AgentSession): Response => {
-    if (session) noteError(session, e.message);
-    traffic({ http_status: e.status, outcome: e.status === 504 ? "timeout" : e.status >= 500 ? "failed" : "rejected", status: e.kind, message: e.message, ...(sid ? { sid } : {}) });
-    return Response.json(wire.errorBody(e), { status: e.status });
-  };
-
-  const read = await readJsonBody(req);
-  if (!read.ok) return fail({ kind: "invalid_request", status: httpStatus(read.error.code), message: read.error.message });
-  const body = read.value;
-  if (!isRecord(body)) return fail({ kind: "invalid_request", status: 400, message: "The request body must be a JSON object." });
+  const req = ctx.request;
   wire.preprocess(body);
   const sid = wire.sessionId(req.headers, body);
   const existing = getSession(sid);
   if (existing && existing.state !== "live") {
-    return fail({ kind: "unavailable", status: 503, message: `session ${JSON.stringify(sid)} is closed (${existing.state}); a new rollout needs a new key` }, sid);
+    return err({ code: "unavailable:agent_session", message: `session ${JSON.stringify(sid)} is closed (${existing.state}); a new rollout needs a new key` });
   }
   const session = openSession(sid, wire.name);
+  const fail = (e: ServiceError): Result<never, ServiceError> => {
+    noteError(session, e.message);
+    return err(e);
+  };
   const cap = serverEnv().PLAYGROUND_AGENT_MAX_TURNS;
   if (cap > 0 && session.requests >= cap) {
-    // slime's exact answer (same body for both APIs), meant to kill the run.
-    const message = `adapter: sid ${JSON.stringify(sid)} exceeded max_turns_per_sid=${cap}; killing run`;
-    noteError(session, message);
-    traffic({ http_status: 429, outcome: "rejected", status: "turn_cap", message, sid });
-    return Response.json({ error: { type: "rate_limit_error", message } }, { status: 429 });
+    // slime's answer, meant to kill the run (wireErrorResponse writes its exact body).
+    return fail({ code: TURN_CAP_CODE, status: 429, message: `adapter: sid ${JSON.stringify(sid)} exceeded max_turns_per_sid=${cap}; killing run` });
   }
   session.requests++;
 
   const tr = wire.translate(body);
-  if ("kind" in tr) return fail(tr, sid, session);
+  if ("code" in tr) return fail(tr);
   const { messages, tools } = tr;
-  if (!messages.length) return fail({ kind: "invalid_request", status: 400, message: "messages is empty: there is nothing to answer" }, sid, session);
+  if (!messages.length) return fail({ code: "bad_request:messages", message: "messages is empty: there is nothing to answer", field: "messages" });
   const encR = await promptEncoder();
-  if (!encR.ok) return fail({ kind: "unavailable", status: 503, message: encR.error.message }, sid, session);
+  if (!encR.ok) return fail({ code: "unavailable:tokenizer", message: encR.error.message });
   const enc = encR.value;
   const rendered = enc.render(messages, tools, true);
-  if (!rendered.ok) return fail({ kind: "invalid_request", status: 400, message: rendered.error.message }, sid, session);
+  if (!rendered.ok) return fail({ code: "bad_request:chat_template", message: rendered.error.message });
   const promptIds = enc.encode(rendered.value);
   const prepare_ms = performance.now() - t0;
 
   const stream = body.stream === true || (req.headers.get("accept") ?? "").includes("text/event-stream");
   const ctrl = new AbortController();
   const onClientGone = () => ctrl.abort(new Error("client disconnected"));
-  req.signal.addEventListener("abort", onClientGone, { once: true });
+  ctx.signal.addEventListener("abort", onClientGone, { once: true });
   let settle!: () => void;
   session.inflight.set(ctrl, new Promise<void>((r) => (settle = r)));
   const done = () => {
     session.inflight.delete(ctrl);
-    req.signal.removeEventListener("abort", onClientGone);
+    ctx.signal.removeEventListener("abort", onClientGone);
     settle();
   };
 
@@ -173,28 +195,24 @@ export async function runAgentTurn(wire: AgentWire, req: Request, route: string)
       duration_ms: performance.now() - t0,
       upstream_ms: o.upstream_ms,
     });
-  const successTraffic = (o: TurnOutcome) =>
-    traffic({
-      http_status: 200,
-      outcome: "success",
-      status: o.parsed.ill_formed ? "ill_formed" : o.gen.finish_reason,
-      message: `${promptIds.length} prompt + ${o.gen.output_ids.length} output tokens; ${Math.round(prepare_ms * 10) / 10} ms to render`,
-      sid,
-    });
+  const answered = (o: TurnOutcome): TurnTraffic => ({
+    session_id: sid,
+    outcome: "success",
+    status: o.parsed.ill_formed ? "ill_formed" : o.gen.finish_reason,
+    message: `${promptIds.length} prompt + ${o.gen.output_ids.length} output tokens; ${Math.round(prepare_ms * 10) / 10} ms to render and tokenize`,
+  });
 
   if (!stream) {
     try {
       const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal);
       if (ctrl.signal.aborted) {
-        traffic({ http_status: 499, outcome: "rejected", status: "client_disconnected", message: "The agent went away before the answer; the turn is not recorded.", sid });
-        return new Response(null, { status: 499 });
+        return ok({ response: new Response(null, { status: 499 }), record: () => gone(sid) });
       }
-      if (!g.ok) return fail(wireErrorOf(g.error), sid, session);
+      if (!g.ok) return fail(upstreamError(g.error));
       const reply = wire.buildReply(g.value.parsed, g.value.gen.finish_reason);
-      const res = Response.json(wire.json(body, reply, promptIds.length, g.value.gen.output_ids.length));
+      const out = wire.json(body, reply, promptIds.length, g.value.gen.output_ids.length);
       record(g.value);
-      successTraffic(g.value);
-      return res;
+      return ok({ body: out, record: answered(g.value) });
     } finally {
       done();
     }
@@ -203,6 +221,7 @@ export async function runAgentTurn(wire: AgentWire, req: Request, route: string)
   const writer = wire.stream(body);
   const encoder = new TextEncoder();
   let cancelled = false;
+  let traffic: TurnTraffic = gone(sid);
   const sse = new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (s: string) => {
@@ -215,18 +234,18 @@ export async function runAgentTurn(wire: AgentWire, req: Request, route: string)
           const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal);
           clearInterval(ping);
           if (cancelled || ctrl.signal.aborted) {
-            traffic({ http_status: 499, outcome: "rejected", status: "client_disconnected", message: "The agent went away before the answer; the turn is not recorded.", sid });
             if (!cancelled) {
               // Stopped by finish/drop: the agent still gets a terminated stream.
-              send(writer.error({ kind: "unavailable", status: 503, message: `session ${JSON.stringify(sid)} was closed during the turn` }));
+              traffic = { session_id: sid, outcome: "rejected", status: "session_closed", message: "The session was closed during the turn; not recorded." };
+              send(writer.error({ code: "unavailable:agent_session", message: `session ${JSON.stringify(sid)} was closed during the turn` }));
               controller.close();
             }
             return;
           }
           if (!g.ok) {
-            const e = wireErrorOf(g.error);
+            const e = upstreamError(g.error);
             noteError(session, e.message);
-            traffic({ http_status: 200, outcome: e.status === 504 ? "timeout" : "failed", status: "upstream_error", message: e.message, sid });
+            traffic = { session_id: sid, outcome: e.status === 504 ? "timeout" : "failed", status: e.code, message: e.message };
             send(writer.error(e));
             controller.close();
             return;
@@ -236,11 +255,12 @@ export async function runAgentTurn(wire: AgentWire, req: Request, route: string)
           if (cancelled) return;
           controller.close();
           record(g.value);
-          successTraffic(g.value);
+          traffic = answered(g.value);
         } catch (e) {
           clearInterval(ping);
           console.error("[agent-proxy] turn failed", e);
-          send(writer.error({ kind: "internal", status: 500, message: "The proxy failed during the turn; see the server log." }));
+          traffic = { session_id: sid, outcome: "failed", status: "internal:agent_proxy", message: "The proxy failed during the turn." };
+          send(writer.error({ code: "internal:agent_proxy", message: "The proxy failed during the turn; see the server log." }));
           if (!cancelled) controller.close();
         } finally {
           done();
@@ -252,7 +272,9 @@ export async function runAgentTurn(wire: AgentWire, req: Request, route: string)
       ctrl.abort(new Error("client disconnected"));
     },
   });
-  return new Response(sse, {
+  const response = new Response(sse, {
     headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
   });
+  // Read when the stream has ended: by then the turn's task has said how it went.
+  return ok({ response, record: (end) => (end.cancelled && traffic.outcome === "success" ? traffic : end.cancelled ? gone(sid) : traffic) });
 }

@@ -2,18 +2,29 @@
 // pipeline in turn.ts: how to read the session id and translate the body, how to pack a parsed
 // output, and how to write answers, stream frames and errors in its own wire format. The rest is
 // shared, as slime's BaseAdapter shares it. Isomorphic.
+import { statusOf, type ServiceError } from "@/lib/service/core/errors";
 import type { TemplateMessage, TemplateTool } from "./messages";
 import type { ParsedModelOutput } from "./parse-output";
 
 export type AgentApiName = "openai" | "anthropic";
 
 /** Error kinds both APIs have a word for. */
-export type WireErrorKind = "invalid_request" | "not_found" | "rate_limit" | "upstream" | "unavailable" | "internal";
+export type WireErrorKind = "invalid_request" | "authentication" | "permission" | "not_found" | "rate_limit" | "upstream" | "unavailable" | "internal";
 
-export interface WireError {
-  kind: WireErrorKind;
-  status: number;
-  message: string;
+/** The turn cap's code: answered with slime's exact body, status 429. */
+export const TURN_CAP_CODE = "unavailable:turn_cap";
+
+/** Which of the APIs' error words a ServiceError is, by its status. */
+export function wireErrorKind(e: ServiceError): WireErrorKind {
+  const status = statusOf(e);
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission";
+  if (status === 404) return "not_found";
+  if (status === 429) return "rate_limit";
+  if (status === 502 || status === 504) return "upstream";
+  if (status === 503) return "unavailable";
+  if (status >= 500) return "internal";
+  return "invalid_request";
 }
 
 export interface HeaderSource {
@@ -33,7 +44,7 @@ export interface StreamWriter<W> {
   ping(): string;
   finish(reply: Reply<W>, inputTokens: number, outputTokens: number): string[];
   /** The API's in-stream error, then its end marker when it has one. */
-  error(e: WireError): string;
+  error(e: ServiceError): string;
 }
 
 export interface AgentWire<W = unknown> {
@@ -43,11 +54,11 @@ export interface AgentWire<W = unknown> {
   /** Mutates the body before anything reads it (Anthropic folds mid-list system messages). */
   preprocess(body: Record<string, unknown>): void;
   sessionId(headers: HeaderSource, body: Record<string, unknown>): string;
-  translate(body: Record<string, unknown>): { messages: TemplateMessage[]; tools: TemplateTool[] | null } | WireError;
+  translate(body: Record<string, unknown>): { messages: TemplateMessage[]; tools: TemplateTool[] | null } | ServiceError;
   buildReply(parsed: ParsedModelOutput, rawFinish: string): Reply<W>;
   json(body: Record<string, unknown>, reply: Reply<W>, inputTokens: number, outputTokens: number): unknown;
   stream(body: Record<string, unknown>): StreamWriter<W>;
-  errorBody(e: WireError): unknown;
+  errorBody(e: ServiceError): unknown;
 }
 
 export function sseData(data: unknown): string {
@@ -67,4 +78,10 @@ export function sidFromBearer(headers: HeaderSource): string | null {
 
 export function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A ServiceError as an API's error response; the turn cap gets slime's own body. */
+export function wireErrorResponse(wire: Pick<AgentWire, "errorBody">, e: ServiceError, headers?: HeadersInit): Response {
+  const body = e.code === TURN_CAP_CODE ? { error: { type: "rate_limit_error", message: e.message } } : wire.errorBody(e);
+  return Response.json(body, { status: statusOf(e), ...(headers ? { headers } : {}) });
 }

@@ -1,23 +1,35 @@
-import { appError, errorResponse } from "@/lib/errors";
+import { ok, err } from "@/lib/result";
+import { agentProxyApi } from "@/lib/service/agent-proxy/api";
 import { dropSession, getSession, summary } from "@/lib/service/agent-proxy/sessions";
+import { serviceRoute } from "@/lib/service/core/route";
 
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ sid: string }> };
+const sidOf = ({ params }: { params: Record<string, string> }) => ok(params.sid ?? "");
+const missing = (sid: string) => err({ code: "not_found:agent_session" as const, message: `No agent session ${JSON.stringify(sid)}.` });
 
 // One session: its summary and recorded turns.
-export async function GET(_req: Request, ctx: Ctx): Promise<Response> {
-  const { sid } = await ctx.params;
-  const s = getSession(sid);
-  if (!s) return errorResponse(appError("not_found:agent_session", `No agent session ${JSON.stringify(sid)}.`));
-  return Response.json({ session: summary(s), turns: s.turns, ...(s.finished ? { finished: s.finished } : {}) });
-}
+export const GET = serviceRoute({
+  api: agentProxyApi,
+  route: "/agent/sessions/{sid}",
+  parse: sidOf,
+  run: async (sid) => {
+    const s = getSession(sid);
+    if (!s) return missing(sid);
+    return ok({ body: { session: summary(s), turns: s.turns } });
+  },
+});
 
 // Drops a session's turns; the id stays closed, so an agent still running with it is refused.
-export async function DELETE(_req: Request, ctx: Ctx): Promise<Response> {
-  const { sid } = await ctx.params;
-  const s = getSession(sid);
-  if (!s) return errorResponse(appError("not_found:agent_session", `No agent session ${JSON.stringify(sid)}.`));
-  await dropSession(s);
-  return Response.json({ session: summary(s) });
-}
+export const DELETE = serviceRoute({
+  api: agentProxyApi,
+  route: "/agent/sessions/{sid}",
+  parse: sidOf,
+  run: async (sid) => {
+    const s = getSession(sid);
+    if (!s) return missing(sid);
+    await dropSession(s);
+    return ok({ body: { session: summary(s) } });
+  },
+  toTraffic: (call) => ({ ...(call.input ? { session_id: call.input } : {}), ...(call.error ? {} : { status: "dropped" }) }),
+});

@@ -1,9 +1,13 @@
-import { countTokens } from "@/lib/service/agent-proxy/count-tokens";
+import { agentAnthropicApi } from "@/lib/service/agent-proxy/api";
+import { countTokens, parseObjectBody } from "@/lib/service/agent-proxy/count-tokens";
+import { serviceRoute } from "@/lib/service/core/route";
 
 export const dynamic = "force-dynamic";
 
-// Anthropic's count_tokens: the exact prompt length of the history as the proxy would render it
-// (slime answers 0; the count is a hint to the agent either way, and recording nothing).
-export function POST(req: Request): Promise<Response> {
-  return countTokens(req);
-}
+// Anthropic's count_tokens: a hint the agent asks for every turn; not recorded in Traffic.
+export const POST = serviceRoute({
+  api: agentAnthropicApi,
+  route: "/agent/v1/messages/count_tokens",
+  parse: ({ request }) => parseObjectBody(request),
+  run: (body) => countTokens(body),
+});
