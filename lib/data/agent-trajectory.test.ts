@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportTrajectory, TrajectoryManager, trajectorySessionSchema } from "@/lib/agent/trajectory";
 import { Dataset } from "./dataset";
+import { rowQuerySchema } from "./query";
 
 let dir: string;
 beforeAll(() => {
@@ -33,7 +34,7 @@ function exported() {
     const mgr = new TrajectoryManager({ forkThresholdTokens: s.fork_threshold_tokens });
     for (const t of s.turns) mgr.recordTurn("s", { turn: t, promptMessages: t.prompt_messages, responseMessage: t.response_message, metadata: t.metadata });
     const done = mgr.finishWithTree("s", { baseSample: s.base_sample, reward: s.reward, extraMetadata: s.extra_metadata, maxSampleTokens: s.max_sample_tokens })!;
-    return exportTrajectory(`session-${k}`, done);
+    return exportTrajectory(s.name!.split(":")[0]!, done);
   });
 }
 
@@ -44,6 +45,8 @@ describe("Inspect reads agent trajectories", () => {
     const text = lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
     const ds = await load("agent.jsonl", text);
     expect(ds.info()).toMatchObject({ detected: "slime", rows: lines.length, problems: 0, has_tokens: true });
+    const page = await ds.view.page(rowQuerySchema.parse({}), 0, 3);
+    expect(page.rows.map((r) => r.preview)).toEqual(["[sub-agent #1/2] task", "[sub-agent #2/2] task", "[tool fork #1/2] task"]);
     for (let i = 0; i < lines.length; i++) {
       const { sample } = await ds.sample(i);
       const want = lines[i]!;

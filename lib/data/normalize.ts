@@ -392,5 +392,8 @@ export function groupKey(s: NormalizedSample): string {
 export function previewOf(s: NormalizedSample): string {
   const lastUser = s.prompt_messages?.filter((m) => m.role === "user").at(-1)?.content;
   const text = (lastUser ?? s.prompt).replace(/\s+/g, " ").trim();
-  return text.length > 140 ? `${text.slice(0, 140)}…` : text;
+  const cut = text.length > 140 ? `${text.slice(0, 140)}…` : text;
+  // An agent session's Samples share one prompt: say whose and which they are.
+  const a = s.agent_trajectory;
+  return a ? `[${a.session_id.length > 40 ? `${a.session_id.slice(0, 40)}…` : a.session_id} #${a.sample + 1}/${a.samples}] ${cut}` : cut;
 }

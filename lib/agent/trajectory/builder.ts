@@ -39,6 +39,13 @@ export interface DriftEvent {
   response_start?: number;
 }
 
+/** One kind per token (`undefined` past the spans), for a per-token view. */
+export function tokenKindsOf(spans: readonly TokenSpan[], n: number): (TokenKind | undefined)[] {
+  const out = new Array<TokenKind | undefined>(n).fill(undefined);
+  for (const s of spans) for (let i = s.start; i < Math.min(s.end, n); i++) out[i] = s.kind;
+  return out;
+}
+
 export function commonPrefixLen(a: readonly number[], b: readonly number[]): number {
   const limit = Math.min(a.length, b.length);
   let i = 0;

@@ -3,7 +3,7 @@ export { TrajectoryManager, DEFAULT_FORK_THRESHOLD } from "./manager";
 export type { RecordTurnInput, RecordTurnOutcome, TrajectoryPreview } from "./manager";
 export { linearize } from "./linearize";
 export type { ExplainedSample, LinearizeOptions, LinearizeResult } from "./linearize";
-export { tokenKinds, tokenKindLabel, driftKinds, commonPrefixLen } from "./builder";
+export { tokenKinds, tokenKindLabel, tokenKindsOf, driftKinds, commonPrefixLen } from "./builder";
 export type { TokenKind, TokenSpan, DriftKind, DriftEvent } from "./builder";
 export { branchKinds, branchKindLabel, buildTreeView, classifyBranch } from "./view";
 export type { BranchKind, BranchPoint, TreeNodeView, TrajectoryTreeView } from "./view";

@@ -7,6 +7,7 @@ import {
   TrajectoryManager,
   trajectoryExportLineSchema,
   trajectorySessionSchema,
+  tokenKindsOf,
   type ExplainedSample,
   type TrajectorySession,
 } from ".";
@@ -24,7 +25,7 @@ function load(s: TrajectorySession, sid = "s"): TrajectoryManager {
   return mgr;
 }
 const opts = (s: TrajectorySession) => ({ baseSample: s.base_sample, reward: s.reward, extraMetadata: s.extra_metadata, maxSampleTokens: s.max_sample_tokens });
-const kindsAt = (e: ExplainedSample) => e.sample.tokens.map((_, i) => e.spans.find((sp) => sp.start <= i && i < sp.end)?.kind);
+const kindsAt = (e: ExplainedSample) => tokenKindsOf(e.spans, e.sample.tokens.length);
 
 describe("preview and finish", () => {
   it("preview is what finish returns, and changes nothing", () => {
