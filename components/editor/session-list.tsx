@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { editorSessionListSchema, type EditorSessionRow } from "@/lib/workspace/schema";
 
-const kindLabel: Record<EditorSessionRow["kind"], string> = { editor: "Editor", chat: "Chat", "ms-enclave": "ms-enclave" };
+const kindLabel: Record<EditorSessionRow["kind"], string> = { editor: "Editor", chat: "Chat", "ms-enclave": "ms-enclave", e2b: "E2B" };
 
 function ago(ms: number, now: number): string {
   const s = Math.max(0, Math.round((now - ms) / 1000));
@@ -14,6 +14,12 @@ function ago(ms: number, now: number): string {
 }
 
 function state(r: EditorSessionRow, now: number): string {
+  if (r.e2b) {
+    const left = Math.max(0, Math.round((r.e2b.end_at_ms - now) / 1000));
+    const image = r.e2b.image_asked && r.e2b.image_asked !== r.e2b.image_used ? `${r.e2b.image_asked} → ${r.e2b.image_used}` : r.e2b.image_used;
+    const md = Object.entries(r.e2b.metadata).map(([k, v]) => `${k}=${v}`).join(" ");
+    return `E2B · ${image} · ends in ${left < 120 ? `${left} s` : `${Math.round(left / 60)} min`}${md ? ` · ${md}` : ""}`;
+  }
   if (r.running > 0) return `running on ${r.live.join(", ")}`;
   if (r.live.length) {
     const left = r.expires_at_ms === null ? null : Math.max(0, Math.round((r.expires_at_ms - now) / 60_000));
@@ -120,7 +126,7 @@ export function SessionList({ current }: { current: string }) {
                 <li key={r.id} data-testid="editor-session-row" data-session-id={r.id} data-kind={r.kind} className="flex min-w-0 items-center gap-2 py-1">
                   <span className="w-20 shrink-0 rounded bg-zinc-100 px-1 text-center text-[10px] text-zinc-700">{kindLabel[r.kind]}</span>
                   <span className="w-28 shrink-0 truncate font-mono" title={r.id}>
-                    {r.id.replace(/^ms-enclave-/, "").slice(0, 12)}
+                    {r.id.replace(/^(ms-enclave|e2b)-/, "").slice(0, 12)}
                   </span>
                   <span className="min-w-0 flex-1 truncate text-zinc-600" title={stateTitle(r, now)}>
                     {state(r, now)}

@@ -103,6 +103,16 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
             sandbox session
           </a>
         )}
+        {record?.api === "e2b" && record.sandbox_id && (
+          <a
+            data-testid="open-e2b-sandbox"
+            className="text-xs text-indigo-700 underline"
+            href={`/editor?session=e2b-${encodeURIComponent(record.sandbox_id)}&backend=docker`}
+            title="Attach: the live E2B sandbox opens in the Editor beside the job that uses it"
+          >
+            attach
+          </a>
+        )}
         <Button size="sm" variant="ghost" data-testid="traffic-detail-close" onClick={onClose} aria-label="Close">
           ✕
         </Button>

@@ -24,7 +24,7 @@ function latency(r: TrafficRow): string {
 }
 
 function shortRoute(r: TrafficRow): string {
-  const path = r.route.replace(/^\/(sandbox-fusion|ms-enclave|agent)\//, "");
+  const path = r.route.replace(/^\/(sandbox-fusion|ms-enclave|agent|e2b)\//, "");
   return r.tool_name ? `${path} · ${r.tool_name}` : path;
 }
 
@@ -72,7 +72,7 @@ export function TrafficTable({ rows, selected, onSelect, height }: { rows: Traff
         {rows.length === 0 && (
           <div data-testid="traffic-empty" className="p-6 text-sm text-zinc-600">
             No calls yet. Point a client at <code className="rounded bg-zinc-100 px-1">/sandbox-fusion/run_code</code> or{" "}
-            <code className="rounded bg-zinc-100 px-1">/ms-enclave</code>; calls show up here as they arrive.
+            <code className="rounded bg-zinc-100 px-1">/ms-enclave</code> (or E2B's SDK at <code className="rounded bg-zinc-100 px-1">/e2b</code>); calls show up here as they arrive.
           </div>
         )}
         <div style={{ height: rows.length * ROW }} className="relative">

@@ -190,6 +190,21 @@ export async function withSandbox<T>(
   return await fn(sandbox, signal);
 }
 
+/**
+ * Puts a sandbox made elsewhere (a live E2B sandbox, lib/service/e2b/attach.ts) under the manager as
+ * a held session, so the Editor and the session list find it by id while its owner keeps it.
+ * Returns the function that takes it out again.
+ */
+export function adoptSandbox(sessionId: SandboxSessionId, backend: BackendName, sandbox: Sandbox): () => void {
+  installHooks();
+  const k = key(backend, sessionId);
+  const entry: Entry = { sandbox: Promise.resolve(sandbox), lastUsed: Date.now(), running: 0, held: true };
+  state.sessions.set(k, entry);
+  return () => {
+    if (state.sessions.get(k) === entry) state.sessions.delete(k);
+  };
+}
+
 /** Closes a session (on every backend when none is given). Never throws. */
 export async function closeSession(sessionId: SandboxSessionId, backend?: BackendName): Promise<void> {
   const keys = [...state.sessions.keys()].filter((k) => (backend ? k === key(backend, sessionId) : k.endsWith(`:${sessionId}`)));

@@ -88,7 +88,11 @@ export function mergeScratch(a: ScratchPatch | undefined, b: ScratchPatch | unde
 export const editorSessionRowSchema = z.object({
   id: z.string(),
   /** Who opened it: the Editor, a Chat session's tool calls, or an ms-enclave client. */
-  kind: z.enum(["editor", "chat", "ms-enclave"]),
+  kind: z.enum(["editor", "chat", "ms-enclave", "e2b"]),
+  /** E2B sandboxes: image asked for and used, metadata, when it ends. */
+  e2b: z
+    .object({ image_asked: z.string().nullable(), image_used: z.string(), metadata: z.record(z.string(), z.string()), end_at_ms: z.number(), note: z.string().nullable() })
+    .optional(),
   /** Backends with a live sandbox for this id (its files and processes are there). */
   live: z.array(backendNameSchema),
   running: z.number().int().nonnegative(),

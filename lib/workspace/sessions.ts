@@ -2,6 +2,8 @@ import "server-only";
 import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { listSandboxes } from "@/lib/service/ms-enclave/manager";
 import { listSessions } from "@/lib/sandbox/sessions";
+import { ATTACH_PREFIX } from "@/lib/service/e2b/attach";
+import { getSandbox as getE2BSandbox } from "@/lib/service/e2b/sandboxes";
 import type { BackendName } from "@/lib/sandbox/types";
 import { sessionIdSchema } from "@/lib/workspace/schema";
 import type { EditorSessionRow } from "./schema";
@@ -25,6 +27,18 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
   const kindOf = (id: string): EditorSessionRow["kind"] =>
     enclave.has(id) || id.startsWith("ms-enclave-") ? "ms-enclave" : chatSessionIdSchema.safeParse(id).success ? "chat" : "editor";
   for (const s of listSessions()) {
+    // A live E2B sandbox (attached: the Editor opens it beside the job that owns it).
+    if (s.id.startsWith(ATTACH_PREFIX)) {
+      const sb = getE2BSandbox(s.id.slice(ATTACH_PREFIX.length));
+      if (!sb) continue;
+      const r = row(s.id, "e2b");
+      r.live.push(s.backend);
+      r.running += s.running;
+      r.last_used_ms = Math.max(sb.startedAt, s.last_used_ms);
+      r.expires_at_ms = sb.endAt;
+      r.e2b = { image_asked: sb.imageAsked ?? null, image_used: sb.imageUsed, metadata: sb.metadata, end_at_ms: sb.endAt, note: sb.imageNote ?? null };
+      continue;
+    }
     // Other held sessions (batch jobs, the service API's one-shot sandboxes) end on their own.
     if (s.held && !enclave.has(s.id)) continue;
     if (!sessionIdSchema.safeParse(s.id).success) continue;

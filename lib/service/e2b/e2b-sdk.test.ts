@@ -37,7 +37,7 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     server = await startNextServer({
       port,
       distDir: process.env.NEXT_DIST_DIR ?? ".next-e2b",
-      env: { PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_TRAFFIC_LOG: "memory" },
+      env: { PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_E2B_MAX_FILE_MB: "64", PLAYGROUND_TRAFFIC_LOG: "memory" },
     });
     process.env.E2B_API_URL = `${server.url}/e2b`;
     process.env.E2B_SANDBOX_URL = `${server.url}/e2b/sandbox`;
@@ -233,5 +233,182 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     } finally {
       await sb.kill();
     }
+  });
+
+  it("shows E2B calls on Traffic and live E2B sandboxes in the Sessions list (attach url), until killed", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 60_000, metadata: { image: "no-such-image:2", job: "traffic" } });
+    await sb.commands.run("echo traffic-marker", { user: "root" });
+    await sb.files.write("/tmp/t.bin", new Blob([new Uint8Array(1234)]));
+    const snapshot = async () => {
+      const res = await fetch(`${server.url}/api/traffic/stream`);
+      const reader = res.body!.getReader();
+      let text = "";
+      while (!text.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      return JSON.parse(text.split("\n")[0]!) as { rows: { api: string; status: string; code_head?: string; return_code?: number; out_head?: string; files: number }[] };
+    };
+    const rows = await until("the command on Traffic", async () => {
+      const r = (await snapshot()).rows.filter((x) => x.api === "e2b");
+      return r.some((x) => x.code_head?.includes("echo traffic-marker")) ? r : undefined;
+    });
+    const cmd = rows.find((x) => x.code_head?.includes("echo traffic-marker"))!;
+    expect(cmd).toMatchObject({ status: "command", return_code: 0 });
+    expect(cmd.out_head).toContain("traffic-marker");
+    expect(rows.find((x) => x.status === "files.write")).toMatchObject({ files: 1 });
+    expect(rows.filter((x) => x.status === "create").some((x) => x.out_head?.includes("image 'no-such-image:2' is not in the Docker engine"))).toBe(true);
+
+    type Row = { id: string; kind: string; url: string; e2b?: { image_asked: string | null; image_used: string; metadata: Record<string, string>; end_at_ms: number } };
+    const sessions = async () => (await (await fetch(`${server.url}/api/editor/sessions`)).json()) as Row[];
+    const row = (await sessions()).find((r) => r.id === `e2b-${sb.sandboxId}`);
+    expect(row).toMatchObject({ kind: "e2b", url: `/editor?session=e2b-${sb.sandboxId}&backend=docker` });
+    expect(row!.e2b).toMatchObject({ image_asked: "no-such-image:2", image_used: "rollout-playground-sandbox:1", metadata: { image: "no-such-image:2", job: "traffic" } });
+    await sb.kill();
+    expect((await sessions()).some((r) => r.id === `e2b-${sb.sandboxId}`)).toBe(false);
+  });
+
+  describe("hostile callers", () => {
+    it("confines `..` and symlink paths in /files to the sandbox, and files to the user's permissions", async () => {
+      const sb = await e2b.Sandbox.create({ timeoutMs: 60_000 });
+      try {
+        const inside = (await sb.commands.run("cat /etc/passwd", { user: "root" })).stdout;
+        expect(await sb.files.read("../../../../../../etc/passwd")).toBe(inside);
+        await sb.commands.run("ln -s / /home/user/rootlink && ln -s /proc/1/root/etc /home/user/pid1etc");
+        expect(await sb.files.read("/home/user/rootlink/etc/passwd")).toBe(inside);
+        expect(inside).toContain("user:x:");
+        await expect(sb.files.read("/etc/shadow")).rejects.toThrow();
+        await expect(sb.files.write("/etc/evil", "x")).rejects.toThrow();
+        expect(await sb.files.exists("/etc/evil")).toBe(false);
+        await sb.files.write("/etc/ok-as-root", "x", { user: "root" });
+        expect((await sb.commands.run("stat -c %U /etc/ok-as-root")).stdout.trim()).toBe("root");
+      } finally {
+        await sb.kill();
+      }
+    });
+
+    it("refuses an upload past the file cap while it streams (a 2 GB body), keeping nothing", async () => {
+      const sb = await e2b.Sandbox.create({ timeoutMs: 60_000 });
+      try {
+        let sent = 0;
+        const chunk = new Uint8Array(1024 * 1024);
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (sent >= 2048 * 1024 * 1024) return c.close();
+            sent += chunk.length;
+            c.enqueue(chunk);
+          },
+        });
+        const res = await fetch(`${server.url}/e2b/sandbox/files?path=/tmp/huge.bin`, {
+          method: "POST",
+          headers: { "content-type": "application/octet-stream", "e2b-sandbox-id": sb.sandboxId, "e2b-sandbox-port": "49983" },
+          body,
+          duplex: "half",
+        } as RequestInit).catch((e: unknown) => e);
+        if (res instanceof Response) {
+          expect(res.status).toBe(413);
+          expect(((await res.json()) as { code: number; message: string }).code).toBe(413);
+        }
+        expect(sent).toBeLessThan(1024 * 1024 * 1024);
+        expect(await sb.files.exists("/tmp/huge.bin")).toBe(false);
+      } finally {
+        await sb.kill();
+      }
+    });
+
+    it("survives a fork bomb (pids limit, killed at the deadline) and answers again", async () => {
+      const [sb, other] = await Promise.all([e2b.Sandbox.create({ timeoutMs: 120_000 }), e2b.Sandbox.create({ timeoutMs: 120_000 })]);
+      try {
+        await sb.commands.run(":(){ :|:& };:", { timeoutMs: 4000 }).catch(() => null);
+        expect((await other.commands.run("echo other fine")).stdout).toBe("other fine\n");
+        const alive = await until(
+          "the bombed sandbox to answer",
+          async () => {
+            await sb.commands.run("pkill -9 -u user bash; true", { user: "root", timeoutMs: 5000 }).catch(() => null);
+            const r = await sb.commands.run("echo alive", { user: "root", timeoutMs: 5000 }).catch(() => null);
+            return r?.stdout === "alive\n" ? r : undefined;
+          },
+          60_000,
+        );
+        expect(alive.exitCode).toBe(0);
+      } finally {
+        await Promise.all([sb.kill(), other.kill()]);
+      }
+    });
+
+    it("answers malformed Connect frames with Connect errors and unknown sandboxes with 502", async () => {
+      const sb = await e2b.Sandbox.create({ timeoutMs: 60_000 });
+      try {
+        const call = (body: Uint8Array<ArrayBuffer>, id = sb.sandboxId) =>
+          fetch(`${server.url}/e2b/sandbox/process.Process/Start`, {
+            method: "POST",
+            headers: { "content-type": "application/connect+json", "connect-protocol-version": "1", "e2b-sandbox-id": id, "e2b-sandbox-port": "49983" },
+            body,
+          });
+        const endFrame = async (res: Response) => {
+          const buf = new Uint8Array(await res.arrayBuffer());
+          expect(buf[0]).toBe(2);
+          return JSON.parse(new TextDecoder().decode(buf.subarray(5))) as { error?: { code: string; message: string } };
+        };
+        const frame = (flags: number, json: string, declared?: number) => {
+          const b = new TextEncoder().encode(json);
+          const out = new Uint8Array(5 + b.length);
+          out[0] = flags;
+          new DataView(out.buffer).setUint32(1, declared ?? b.length);
+          out.set(b, 5);
+          return out;
+        };
+        for (const bad of [new Uint8Array([0, 0, 0]), frame(0, "{not json"), frame(0, "{}", 999), frame(1, "{}"), frame(0, JSON.stringify({ process: { cmd: 5 } }))]) {
+          const res = await call(bad);
+          expect(res.status).toBe(200);
+          expect((await endFrame(res)).error?.code).toBe("invalid_argument");
+        }
+        const unknown = await call(frame(0, JSON.stringify({ process: { cmd: "true" } })), "nosuchsandbox0000000");
+        expect(unknown.status).toBe(502);
+        const unary = await fetch(`${server.url}/e2b/sandbox/filesystem.Filesystem/Stat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "e2b-sandbox-id": sb.sandboxId },
+          body: "{oops",
+        });
+        expect(unary.status).toBe(400);
+        expect(((await unary.json()) as { code: string }).code).toBe("invalid_argument");
+        const missing = await fetch(`${server.url}/e2b/sandbox/filesystem.Filesystem/Stat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "e2b-sandbox-id": sb.sandboxId },
+          body: JSON.stringify({ path: "/nope" }),
+        });
+        expect([missing.status, ((await missing.json()) as { code: string }).code]).toEqual([404, "not_found"]);
+        const control = await fetch(`${server.url}/e2b/sandboxes/nosuchsandbox0000000`, { headers: { "x-api-key": KEY } });
+        expect(control.status).toBe(404);
+        expect(await control.json()).toMatchObject({ code: 404 });
+      } finally {
+        await sb.kill();
+      }
+    });
+
+    it("refuses sandboxes past the cap when 1,000 are asked at once, and leaks nothing", async () => {
+      const before = e2bContainers().length;
+      const asks = await Promise.all(
+        Array.from({ length: 1000 }, () =>
+          fetch(`${server.url}/e2b/v2/sandboxes`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-api-key": KEY },
+            body: JSON.stringify({ templateID: "base", timeout: 60 }),
+          }).then(async (r) => ({ status: r.status, body: (await r.json()) as { sandboxID?: string; code?: number; message?: string } })),
+        ),
+      );
+      const made = asks.filter((a) => a.status === 201);
+      const refused = asks.filter((a) => a.status === 429);
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.length).toBeLessThanOrEqual(12);
+      const others = asks.filter((a) => a.status !== 201 && a.status !== 429);
+      expect(others.slice(0, 3)).toEqual([]);
+      expect(refused[0]!.body).toMatchObject({ code: 429 });
+      expect(refused[0]!.body.message).toContain("PLAYGROUND_E2B_MAX_SANDBOXES");
+      await Promise.all(made.map((m) => fetch(`${server.url}/e2b/sandboxes/${m.body.sandboxID}`, { method: "DELETE", headers: { "x-api-key": KEY } })));
+      await until("the containers to go", async () => e2bContainers().length <= Math.max(before, 2), 60_000);
+    });
   });
 });

@@ -228,22 +228,27 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
   const cap = 1024 * 1024;
   let stdout = "";
   let stderr = "";
-  const encoder = (frame: Uint8Array) => frame;
   let unsubscribe: () => void = () => {};
-  const timers: NodeJS.Timeout[] = [];
+  let deadline: NodeJS.Timeout | undefined;
+  let keepalive: NodeJS.Timeout | undefined;
   let finished = false;
+  /** The client went away: nothing more is sent, but a Start's deadline still applies to its process. */
+  let detached = false;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       const finish = (error?: ConnectErrorBody) => {
         if (finished) return;
         finished = true;
-        for (const t of timers) clearTimeout(t), clearInterval(t);
+        clearTimeout(deadline);
+        clearInterval(keepalive);
         unsubscribe();
-        try {
-          controller.enqueue(encoder(endStream(error)));
-          controller.close();
-        } catch {
-          /* the client is gone */
+        if (!detached) {
+          try {
+            controller.enqueue(endStream(error));
+            controller.close();
+          } catch {
+            /* the client is gone */
+          }
         }
         log.stdout = stdout;
         log.stderr = stderr;
@@ -252,9 +257,9 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
         log.done();
       };
       const send = (msg: unknown) => {
-        if (finished) return;
+        if (finished || detached) return;
         try {
-          controller.enqueue(encoder(envelope(msg)));
+          controller.enqueue(envelope(msg));
         } catch {
           /* the client is gone */
         }
@@ -290,25 +295,25 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
         method === "process.Process/Start",
       );
       if (!finished && timeoutMs !== undefined && timeoutMs > 0) {
-        timers.push(
-          setTimeout(() => {
-            // Past the deadline the process tree goes (a `setsid` child has left it on purpose).
-            void agentCall(sb, { op: "proc.signal", pid, signal: 9 }, 10_000);
-            log.outcome = "timeout";
-            finish({ code: "deadline_exceeded", message: `the command ran longer than ${timeoutMs} ms (Connect-Timeout-Ms); it was killed` });
-          }, timeoutMs),
-        );
+        deadline = setTimeout(() => {
+          // A Start's deadline ends its process tree (a `setsid` child has left it on purpose), even
+          // when the client has already gone; a Connect's deadline only ends the stream.
+          if (method === "process.Process/Start") void agentCall(sb, { op: "proc.signal", pid, signal: 9 }, 10_000);
+          log.outcome = "timeout";
+          finish({ code: "deadline_exceeded", message: `the ${method === "process.Process/Start" ? "command ran" : "stream was open"} longer than ${timeoutMs} ms (Connect-Timeout-Ms)${method === "process.Process/Start" ? "; it was killed" : ""}` });
+        }, timeoutMs);
       }
-      if (!finished) {
-        const ka = setInterval(() => send({ event: { keepalive: {} } }), keepaliveS * 1000);
-        timers.push(ka);
-      }
+      if (!finished) keepalive = setInterval(() => send({ event: { keepalive: {} } }), keepaliveS * 1000);
     },
     cancel() {
-      // The client went away: the process keeps running (a background command may reconnect).
-      finished = true;
-      for (const t of timers) clearTimeout(t), clearInterval(t);
-      unsubscribe();
+      // The client went away: the process keeps running (a background command may reconnect) until
+      // its deadline; the Traffic record says so now.
+      detached = true;
+      clearInterval(keepalive);
+      if (deadline === undefined) {
+        finished = true;
+        unsubscribe();
+      }
       log.stdout = stdout;
       log.stderr = stderr;
       log.run_ms = performance.now() - started;

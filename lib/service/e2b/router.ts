@@ -2,6 +2,7 @@ import "server-only";
 import { serverEnv } from "@/lib/env";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { apiAuthorization, safeEqual } from "@/lib/auth/token";
+import { installAttach } from "./attach";
 import { envdStream, envdUnary, filesGet, filesPost } from "./envd";
 import { interpreter } from "./interpreter";
 import {
@@ -245,6 +246,7 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
 
 /** Entry point of app/(service)/e2b/[[...path]]/route.ts. */
 export async function handleE2B(req: Request, path: string[]): Promise<Response> {
+  installAttach();
   const plane = path[0] === "sandbox" ? "sandbox" : "control";
   const refused = gate(req, plane);
   if (refused) return refused;

@@ -109,29 +109,30 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
   if (!templates.has(input.templateID)) {
     return { ok: false, error: { status: 404, message: `template '${input.templateID}' not found (this playground serves: ${[...templates].join(", ")})` } };
   }
-  const backend = dockerBackend();
-  const avail = await backendAvailability("docker");
-  if (!backend || !avail.available) {
-    return {
-      ok: false,
-      error: {
-        status: 503,
-        message: `E2B sandboxes need the Docker backend, which is unavailable here: ${avail.reason ?? "not configured"}. The local (bwrap) backend cannot host them: it has no users, no root and no long-lived processes.`,
-      },
-    };
-  }
+  // The cap first, with no await before the slot is taken: a swarm is refused at once and exactly.
   if (state.sandboxes.size + state.creating >= env.PLAYGROUND_E2B_MAX_SANDBOXES) {
     return {
       ok: false,
       error: { status: 429, message: `This playground runs at most ${env.PLAYGROUND_E2B_MAX_SANDBOXES} E2B sandboxes at once (PLAYGROUND_E2B_MAX_SANDBOXES); kill one or wait for one to expire.` },
     };
   }
-  const metadata = input.metadata ?? {};
-  const imageAsked = metadata[env.PLAYGROUND_E2B_IMAGE_KEY] || undefined;
-  let imageUsed = backend.image;
-  let imageNote: string | undefined;
   state.creating++;
   try {
+    const backend = dockerBackend();
+    const avail = await backendAvailability("docker");
+    if (!backend || !avail.available) {
+      return {
+        ok: false,
+        error: {
+          status: 503,
+          message: `E2B sandboxes need the Docker backend, which is unavailable here: ${avail.reason ?? "not configured"}. The local (bwrap) backend cannot host them: it has no users, no root and no long-lived processes.`,
+        },
+      };
+    }
+    const metadata = input.metadata ?? {};
+    const imageAsked = metadata[env.PLAYGROUND_E2B_IMAGE_KEY] || undefined;
+    let imageUsed = backend.image;
+    let imageNote: string | undefined;
     if (imageAsked && imageAsked !== backend.image) {
       const img = await backend.client.inspectImage(imageAsked).then(
         () => true,
