@@ -202,11 +202,17 @@ export interface FileEntry {
   size: number;
 }
 
-/** File access confined to the session working directory. Paths are relative or `/sandbox/...`. */
+/**
+ * File access confined to the sandbox's own storage. Paths are relative or `/sandbox/...`; on Docker
+ * also `/tmp/...` and `/mnt/...` (the container's other writable mounts). Anything else is refused.
+ */
 export interface WorkdirFs {
   /** max_bytes: read at most this many bytes (callers ask for cap+1 to detect truncation). */
   read(path: string, opts?: { max_bytes?: number }): Promise<Buffer>;
-  write(path: string, data: Buffer, opts?: { create_only?: boolean }): Promise<void>;
+  /** mode: permission bits for the file (masked to 0o777); default 0o644. */
+  write(path: string, data: Buffer, opts?: { create_only?: boolean; mode?: number }): Promise<void>;
+  /** Creates the directory and its parents (no error when it exists). */
+  mkdir(path: string): Promise<void>;
   remove(path: string): Promise<void>;
   list(path: string): Promise<FileEntry[]>;
   exists(path: string): Promise<boolean>;

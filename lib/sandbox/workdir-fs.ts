@@ -113,10 +113,18 @@ export function createWorkdirFs(root: string, opts: WorkdirFsOptions = {}): Work
       const fh = await fs.open(abs, flags, 0o644);
       try {
         await fh.writeFile(data);
+        // Permission bits only: no setuid, setgid or sticky bit from a caller.
+        if (o?.mode !== undefined) await fh.chmod(o.mode & 0o777);
         if (opts.owner) await fh.chown(opts.owner.uid, opts.owner.gid);
       } finally {
         await fh.close();
       }
+    },
+    async mkdir(p) {
+      const abs = await resolve(p);
+      await mkdirs(abs);
+      const st = await fs.lstat(abs);
+      if (!st.isDirectory()) throw new PathRejected(`${JSON.stringify(p)} exists and is not a directory.`);
     },
     async remove(p) {
       const abs = await resolve(p);

@@ -9,7 +9,7 @@ Requests carry an "id"; every request gets exactly one response with the same id
   {"op": "run", "argv", "stdin"?, "cwd"?, "env"?, "timeout_ms", "limits": {...}}
                                                    -> stdout, stderr, exit_code, signal, timed_out, ...
   {"op": "cancel", "target": <run id>}             -> the run answers "cancelled"; cancel answers ok
-  {"op": "fs.read"|"fs.write"|"fs.list"|"fs.remove"|"fs.exists", "path", ...}
+  {"op": "fs.read"|"fs.write"|"fs.mkdir"|"fs.list"|"fs.remove"|"fs.exists", "path", ...}
   {"op": "nb", "msg": {...}}                       -> relayed to the notebook driver (nbdriver.py)
 
 Modules: wire (frames to the host, the selector), runs (the run op), procs (reaping and sweeping),

@@ -1,11 +1,15 @@
-"""The fs.* ops: read, write, list, remove and test paths inside the session directory. Every path
-is resolved against WORKDIR and refused if it (or a symlink on its way) leads outside."""
+"""The fs.* ops: read, write, mkdir, list, remove and test paths inside the sandbox's own storage.
+A relative path is in the session directory (WORKDIR); an absolute one must be inside one of
+ROOTS, the container's writable mounts (read-only image files are not the sandbox's to hand out).
+Every path is refused if it (or a symlink on its way) leads out of its root."""
 import base64
 import json
 import os
 import stat
 
 WORKDIR = "/sandbox"
+# The container's writable tmpfs mounts (lib/sandbox/backends/docker-box.ts).
+ROOTS = (WORKDIR, "/tmp", "/mnt")
 
 
 class FsError(Exception):
@@ -14,34 +18,44 @@ class FsError(Exception):
         self.code = code
 
 
+def root_of(p):
+    for r in ROOTS:
+        if p == r or p.startswith(r + "/"):
+            return r
+    return None
+
+
 def resolve(p):
+    """(absolute path, its root)."""
     if not isinstance(p, str) or "\0" in p:
         raise FsError("EREJECTED", "invalid path")
-    if p == WORKDIR or p.startswith(WORKDIR + "/"):
-        p = p[len(WORKDIR):]
-    elif p.startswith("/"):
-        raise FsError("EREJECTED", f"Path {json.dumps(p)} is outside the session directory.")
+    root = WORKDIR
+    if p.startswith("/"):
+        root = root_of(p)
+        if root is None:
+            raise FsError("EREJECTED", f"Path {json.dumps(p)} is outside the sandbox's storage ({', '.join(ROOTS)}).")
+        p = p[len(root):]
     segs = [s for s in p.split("/") if s and s != "."]
     if ".." in segs:
         raise FsError("EREJECTED", f'Path {json.dumps(p)} contains "..", which is not allowed.')
-    abs_path = os.path.join(WORKDIR, *segs)
-    # The deepest existing ancestor, symlinks resolved, must stay inside the workdir.
+    abs_path = os.path.join(root, *segs)
+    # The deepest existing ancestor, symlinks resolved, must stay inside the root.
     probe = abs_path
     while True:
         if os.path.lexists(probe):
             real = os.path.realpath(probe)
-            if real != WORKDIR and not real.startswith(WORKDIR + "/"):
-                raise FsError("EREJECTED", f"Path {json.dumps(p)} leads outside the session directory (symlink).")
+            if real != root and not real.startswith(root + "/"):
+                raise FsError("EREJECTED", f"Path {json.dumps(p)} leads outside {root} (symlink).")
             break
         parent = os.path.dirname(probe)
         if parent == probe:
             break
         probe = parent
-    return abs_path
+    return abs_path, root
 
 
 def fs_op(op, req):
-    path = resolve(req.get("path", ""))
+    path, root = resolve(req.get("path", ""))
     if op == "fs.read":
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         try:
@@ -57,13 +71,16 @@ def fs_op(op, req):
             os.close(fd)
         return {"data": base64.b64encode(b"".join(chunks)).decode()}
     if op == "fs.write":
-        if path == WORKDIR:
-            raise FsError("EREJECTED", "Cannot write to the session directory itself.")
+        if path == root:
+            raise FsError("EREJECTED", f"Cannot write to {root} itself.")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         resolve(req.get("path", ""))
         flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_EXCL if req.get("create_only") else os.O_TRUNC)
         fd = os.open(path, flags, 0o644)
         try:
+            if req.get("mode") is not None:
+                # Permission bits only: no setuid, setgid or sticky bit from a caller.
+                os.fchmod(fd, int(req["mode"]) & 0o777)
             view = memoryview(base64.b64decode(req.get("data", "")))
             while view:
                 n = os.write(fd, view)
@@ -71,9 +88,15 @@ def fs_op(op, req):
         finally:
             os.close(fd)
         return {}
+    if op == "fs.mkdir":
+        os.makedirs(path, exist_ok=True)
+        resolve(req.get("path", ""))
+        if not os.path.isdir(path) or os.path.islink(path):
+            raise FsError("ENOTDIR", f"{json.dumps(req.get('path'))} exists and is not a directory.")
+        return {}
     if op == "fs.remove":
-        if path == WORKDIR:
-            raise FsError("EREJECTED", "Cannot delete the session directory itself.")
+        if path == root:
+            raise FsError("EREJECTED", f"Cannot delete {root} itself.")
         st = os.lstat(path)
         if stat.S_ISDIR(st.st_mode):
             import shutil

@@ -241,7 +241,10 @@ function makeAgentFs(agent: () => Promise<AgentConnection>): WorkdirFs {
       return Buffer.from(String(r.data ?? ""), "base64");
     },
     async write(path, data, opts) {
-      await call({ op: "fs.write", path, data: data.toString("base64"), create_only: !!opts?.create_only });
+      await call({ op: "fs.write", path, data: data.toString("base64"), create_only: !!opts?.create_only, ...(opts?.mode !== undefined ? { mode: opts.mode } : {}) });
+    },
+    async mkdir(path) {
+      await call({ op: "fs.mkdir", path });
     },
     async remove(path) {
       await call({ op: "fs.remove", path });
