@@ -4,8 +4,11 @@
 // HTTP = a real HTTP server in front of the route handlers (BENCH_API_SERVER=inproc, default) or the
 // production server `next start` on the build in NEXT_DIST_DIR (BENCH_API_SERVER=next).
 // Direct = backend.create() + the multi_code_executor tool + close, no HTTP, no queue.
+// Then, on Docker, compile steps per language: the first compile of a program and a warm one (the
+// same program again with other stdin, as verl sends one request per test case), p50 of each.
 // Env: BENCH_API_BACKENDS (default: local, plus docker when available), BENCH_API_MIN_REQUESTS
-// (per cell, default 32), PLAYGROUND_API_CONCURRENCY_* (the queue), PLAYGROUND_DOCKER_POOL_SIZE.
+// (per cell, default 32), PLAYGROUND_API_CONCURRENCY_* (the queue), PLAYGROUND_DOCKER_POOL_SIZE,
+// BENCH_API_SECTIONS (default "load,compile"), BENCH_API_COMPILE_RUNS (per language, default 3).
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +28,61 @@ const CONCURRENCY = [1, 16, 64, 256];
 const MIN_REQUESTS = Number(process.env.BENCH_API_MIN_REQUESTS ?? 32);
 const HELLO = "print('hello world')";
 const MODE = process.env.BENCH_API_SERVER ?? "inproc";
+const SECTIONS = new Set((process.env.BENCH_API_SECTIONS ?? "load,compile").split(","));
+const COMPILE_RUNS = Number(process.env.BENCH_API_COMPILE_RUNS ?? 3);
+
+/** [language, program printing stdin; `@` is replaced by a marker in a comment, so each marker is new source]. */
+const COMPILED: [string, string][] = [
+  ["c", "#include <stdio.h>\n/* @ */\nint main(void) { int x; scanf(\"%d\", &x); printf(\"%d\\n\", x); return 0; }"],
+  ["cpp", "#include <iostream>\n// @\nint main() { int x; std::cin >> x; std::cout << x << std::endl; }"],
+  ["go", "package main\n// @\nimport \"fmt\"\nfunc main() { var x int; fmt.Scan(&x); fmt.Println(x) }"],
+  ["rust", "// @\nuse std::io::Read;\nfn main() { let mut s = String::new(); std::io::stdin().read_to_string(&mut s).unwrap(); println!(\"{}\", s.trim()); }"],
+  ["java", "// @\nimport java.util.*;\npublic class Main { public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt()); } }"],
+  ["csharp", "// @\nclass P { static void Main() { Console.WriteLine(int.Parse(Console.ReadLine().Trim())); } }"],
+  ["scala", "// @\nobject Main { def main(args: Array[String]): Unit = { println(scala.io.StdIn.readLine().trim.toInt) } }"],
+  ["D_ut", "// @\nimport std.stdio, std.string, std.conv;\nvoid main() { writeln(readln().strip().to!int); }"],
+  ["verilog", "// @\nmodule tb;\n  initial begin\n    $display(\"%0d\", 7);\n    $finish;\n  end\nendmodule"],
+  ["typescript", "// @\nconst s: string = require('fs').readFileSync(0, 'utf8').trim();\nconsole.log(Number(s));"],
+];
+
+interface CompileRow {
+  language: string;
+  first: number[];
+  warm: number[];
+  firstReq: number[];
+  warmReq: number[];
+  failures: number;
+}
+
+/** First and warm compile of each language over HTTP (compile_result.execution_time; TypeScript has no compile step: its run). */
+async function compileBench(url: string): Promise<CompileRow[]> {
+  const rows: CompileRow[] = [];
+  for (const [language, template] of COMPILED) {
+    const row: CompileRow = { language, first: [], warm: [], firstReq: [], warmReq: [], failures: 0 };
+    const once = async (code: string, stdin: string, into: number[], req: number[]) => {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/sandbox-fusion/run_code`, { method: "POST", body: JSON.stringify({ language, code, stdin, compile_timeout: 60, run_timeout: 30 }) });
+      const ms = performance.now() - t0;
+      const j = (await res.json()) as { status: string; compile_result: { execution_time: number | null } | null; run_result: { stdout: string | null; execution_time: number | null } | null };
+      const want = language === "verilog" ? "7\n" : `${stdin}\n`;
+      if (j.status !== "Success" || j.run_result?.stdout !== want) {
+        row.failures++;
+        return;
+      }
+      const step = language === "typescript" ? j.run_result : j.compile_result;
+      into.push((step?.execution_time ?? 0) * 1000);
+      req.push(ms);
+    };
+    for (let i = 0; i < COMPILE_RUNS; i++) {
+      const code = template.replace("@", `bench ${process.pid} ${Date.now()} ${i}`);
+      await once(code, String(100 + i), row.first, row.firstReq);
+      await once(code, String(200 + i), row.warm, row.warmReq);
+    }
+    console.log(`  ${language}: first ${pct(row.first, 50).toFixed(0)} ms, warm ${pct(row.warm, 50).toFixed(0)} ms, ${row.failures} failures`);
+    rows.push(row);
+  }
+  return rows;
+}
 
 interface Cell {
   backend: BackendName;
@@ -103,6 +161,7 @@ async function main() {
 
   const cells: Cell[] = [];
   const mixed: { backend: BackendName; wallMs: number; ok: number; timeouts: number; failures: number }[] = [];
+  let compileRows: CompileRow[] = [];
   for (const backend of wanted) {
     process.env.PLAYGROUND_API_BACKEND = backend;
     let url: string;
@@ -121,6 +180,14 @@ async function main() {
     if (backend === "docker") {
       const d = getBackend("docker") as unknown as { warm?: (n?: number) => Promise<void> };
       await d.warm?.();
+    }
+    if (backend === "docker" && SECTIONS.has("compile")) {
+      console.log("compile steps (docker):");
+      compileRows = await compileBench(url);
+    }
+    if (!SECTIONS.has("load")) {
+      await stop();
+      continue;
     }
     // Warm-up: first runs pay one-time costs (interpreter caches, pool fill).
     await drive(4, 2, () => httpOnce(url, { code: HELLO }, "hello world\n"));
@@ -188,11 +255,24 @@ async function main() {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
-  console.log("\n" + line(header));
-  console.log("|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
-  for (const r of rows) console.log(line(r));
+  if (rows.length) {
+    console.log("\n" + line(header));
+    console.log("|" + widths.map((w, i) => (i < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+    for (const r of rows) console.log(line(r));
+  }
 
-  console.log("\nmixed load: 100 run_code calls sent at once, 4 of them sleep into a 15 s run_timeout");
+  if (compileRows.length) {
+    const ch = ["language", "runs", "fail", "first compile p50 ms", "warm compile p50 ms", "first request p50 ms", "warm request p50 ms"];
+    const cr = compileRows.map((r) => [r.language + (r.language === "typescript" ? " (run)" : ""), String(r.first.length), String(r.failures), ...[r.first, r.warm, r.firstReq, r.warmReq].map((xs) => (xs.length ? pct(xs, 50).toFixed(0) : "-"))]);
+    const cw = ch.map((h, i) => Math.max(h.length, ...cr.map((r) => r[i]!.length)));
+    const cline = (cells: string[]) => "| " + cells.map((c, i) => (i < 1 ? c.padEnd(cw[i]!) : c.padStart(cw[i]!))).join(" | ") + " |";
+    console.log("\ncompile steps on Docker (warm = the same program again with other stdin; its compile is reused from the compile cache)");
+    console.log(cline(ch));
+    console.log("|" + cw.map((w, i) => (i < 1 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+    for (const r of cr) console.log(cline(r));
+  }
+
+  if (SECTIONS.has("load")) console.log("\nmixed load: 100 run_code calls sent at once, 4 of them sleep into a 15 s run_timeout");
   for (const m of mixed) console.log(`  ${m.backend}: ${(m.wallMs / 1000).toFixed(1)} s wall, ${m.ok} ok, ${m.timeouts} TimeLimitExceeded, ${m.failures} other  ${m.wallMs < 25_000 && m.timeouts === 4 && m.failures === 0 ? "PASS (< 25 s)" : "MISS"}`);
 
   console.log("\ngoals:");

@@ -7,7 +7,7 @@
 #   - base image  <repo>-base:<h>   h = sha256(packages.txt, BASE_RECIPE_VERSION, suite, mirror)
 #     is reused whenever an image with that tag exists locally.
 #   - final image $PLAYGROUND_DOCKER_IMAGE carries label org.rollout-playground.inputs-hash =
-#     sha256(base hash, docker/sandbox/agent/*, docker/sandbox/languages.json, this script).
+#     sha256(base hash, docker/sandbox/{agent,runtime}/*, docker/sandbox/languages.json, this script).
 #     When the local image already carries the same hash, nothing is rebuilt.
 #   Set SANDBOX_IMAGE_FORCE=1 to rebuild both anyway. Downloaded .debs are kept in
 #   $SANDBOX_BUILD_CACHE (default /var/cache/rollout-playground) so a rebuild is mostly offline.
@@ -40,7 +40,7 @@ base_hash() {
 final_hash() {
   {
     base_hash
-    (cd "$SRC" && find agent languages.json -type f | LC_ALL=C sort | xargs sha256sum)
+    (cd "$SRC" && find agent runtime languages.json -type f | LC_ALL=C sort | xargs sha256sum)
     sha256sum "$ROOT_DIR/scripts/build-sandbox-image.sh" | cut -d' ' -f1
   } | sha256sum | cut -c1-32
 }
@@ -129,24 +129,40 @@ if [[ "${SANDBOX_BASE_ONLY:-0}" == "1" ]]; then exit 0; fi
 
 # Every declared language must be runnable in the base, or the build fails here rather than at run time.
 langs="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.languages.map(x=>x.name).join(","))' "$SRC/languages.json")"
-checks="$(node -e 'const l=require(process.argv[1]);process.stdout.write(l.languages.map(x=>"command -v "+x.binary+" >/dev/null || { echo missing "+x.binary+"; exit 1; }").join("\n"))' "$SRC/languages.json")"
+# Runners from runtime/bin are added below; what they call (esbuild, mcs, mono) must be in the base.
+checks="$(node -e 'const fs=require("fs"),l=require(process.argv[1]),own=new Set(fs.readdirSync(process.argv[2]));const bins=[...l.languages.map(x=>x.binary).filter(b=>!own.has(b)),"esbuild","mcs","mono"];process.stdout.write(bins.map(b=>"command -v "+b+" >/dev/null || { echo missing "+b+"; exit 1; }").join("\n"))' "$SRC/languages.json" "$SRC/runtime/bin")"
 log "checking languages: $langs"
 docker run --rm --network none --entrypoint /bin/sh "$BASE_IMAGE" -c "$checks
-python3 -c 'import numpy, sympy, scipy, pandas, matplotlib, ipykernel, jupyter_client'" >&2
+python3 -c 'import numpy, sympy, scipy, pandas, matplotlib, ipykernel, jupyter_client, requests, flask, django, bs4, lxml, PIL, openpyxl, sklearn, statsmodels, seaborn, networkx, nltk, cryptography, Cryptodome, yaml, sortedcontainers, pydantic, psutil'" >&2
 
 log "adding the executor agent -> $IMAGE"
 # Warm a Go build cache (the standard library is not precompiled in Debian's Go): each run copies it
 # into its writable GOCACHE instead of compiling the runtime from scratch.
+# The warm-up builds in GOPATH mode over Debian's Go sources, as the go/go_test languages do, and
+# compiles testify too. The C# launcher (runtime/csharp/Launcher.cs) is compiled here as well, and
+# the JVM compilers' class-data archives are dumped (runtime/jvm-cds.sh).
 cid="$(docker create --network none --entrypoint /bin/sh "$BASE_IMAGE" -c 'set -e
 mkdir -p /opt/sandbox/gocache /tmp/w && cd /tmp/w
+printf "package main\nimport (\n\"fmt\"\n\"testing\"\n\"github.com/stretchr/testify/assert\"\n)\nfunc TestW(t *testing.T) { assert.Equal(t, 1, 1) }\nfunc main() { fmt.Println(1) }\n" > main_test.go
+export GOCACHE=/opt/sandbox/gocache GOPATH=/tmp/gopath:/usr/share/gocode GO111MODULE=off GOFLAGS=
+go test main_test.go >/dev/null
 printf "package main\nimport \"fmt\"\nfunc main() { fmt.Println(1) }\n" > main.go
-GOCACHE=/opt/sandbox/gocache GOPATH=/tmp/gopath go build -o main main.go
-chmod -R a+rX /opt/sandbox/gocache && rm -rf /tmp/w /tmp/gopath')"
+go build -o main main.go
+chmod -R a+rX /opt/sandbox/gocache && cd / && rm -rf /tmp/w /tmp/gopath
+mkdir -p /opt/sandbox/runtime/csharp
+mcs -nologo -optimize -out:/opt/sandbox/runtime/csharp/launcher.exe /tmp/Launcher.cs
+chmod a+r /opt/sandbox/runtime/csharp/launcher.exe
+sh /tmp/jvm-cds.sh /opt/sandbox/cds')"
 trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
+docker cp "$SRC/runtime/csharp/Launcher.cs" "$cid:/tmp/Launcher.cs"
+docker cp "$SRC/runtime/jvm-cds.sh" "$cid:/tmp/jvm-cds.sh"
 docker start -a "$cid" >&2
 stage="$(mktemp -d /var/tmp/sandbox-stage.XXXXXX)"
-mkdir -p "$stage/opt/sandbox" "$stage/etc/sandbox" "$stage/sandbox" "$stage/etc/matplotlib" "$stage/home/sandbox"
+mkdir -p "$stage/opt/sandbox/runtime" "$stage/etc/sandbox" "$stage/sandbox" "$stage/etc/matplotlib" "$stage/home/sandbox" "$stage/usr/local/bin"
 cp -r "$SRC/agent/." "$stage/opt/sandbox/"
+cp -r "$SRC/runtime/." "$stage/opt/sandbox/runtime/"
+# Language runners (tsrun, csharp-compile, csharp-run) on every run's PATH.
+install -m 0755 "$SRC"/runtime/bin/* "$stage/usr/local/bin/"
 cp "$SRC/languages.json" "$stage/etc/sandbox/languages.json"
 # A non-root user that owns the working directory.
 docker cp "$cid:/etc/passwd" "$stage/passwd"
@@ -159,7 +175,7 @@ echo "sandbox:x:$SANDBOX_UID:" >>"$stage/etc/group"
 # Headless plotting; notebooks display PNGs inline.
 echo 'backend: Agg' >"$stage/etc/matplotlib/matplotlibrc"
 chown -R "$SANDBOX_UID:$SANDBOX_UID" "$stage/sandbox" "$stage/home/sandbox"
-chmod 0755 "$stage/opt/sandbox"
+chmod 0755 "$stage/opt/sandbox" "$stage/opt/sandbox/runtime"
 tar --numeric-owner -C "$stage" -c . | docker cp - "$cid:/"
 rm -rf "$stage"
 

@@ -239,6 +239,8 @@ export interface SandboxRuntime {
   fs: WorkdirFs;
   /** Languages multi_code_executor may run here (names from docker/sandbox/languages.json). */
   languages?(): Promise<string[]>;
+  /** Names the build of the compilers (Docker: the image id); compile outputs are only reused within one. */
+  readonly toolchainId?: string;
   /** The session's notebook driver, or a sentence saying why there is none. */
   notebook?(): Promise<NotebookChannel | { unavailable: string }>;
 }

@@ -36,6 +36,9 @@ export function hardenedHostConfig(d: DockerOptions, uid: number, gid: number): 
     Tmpfs: {
       "/sandbox": `rw,exec,nosuid,nodev,size=${d.workdir_mb}m,uid=${uid},gid=${gid},mode=0755`,
       "/tmp": `rw,exec,nosuid,nodev,size=${d.tmp_mb}m,mode=1777`,
+      // SandboxFusion's programs may write anywhere (its sandbox is an overlay of /); /mnt is where
+      // its users' code puts outputs that fetch_files returns by absolute path.
+      "/mnt": `rw,exec,nosuid,nodev,size=${d.tmp_mb}m,uid=${uid},gid=${gid},mode=0755`,
     },
     CapDrop: d.cap_drop,
     SecurityOpt: d.no_new_privileges ? ["no-new-privileges"] : [],

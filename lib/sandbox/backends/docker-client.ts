@@ -98,6 +98,8 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 }
 
 export interface ImageInfo {
+  /** The image id (sha256:…): changes with every build. */
+  id: string;
   languages: string[];
   hash?: string;
   agent: boolean;
@@ -123,6 +125,7 @@ export class DockerClient {
     });
     const labels = info.Config?.Labels ?? {};
     return {
+      id: info.Id,
       languages: (labels[IMAGE_LABEL_LANGUAGES] ?? "").split(",").filter(Boolean),
       hash: labels[IMAGE_LABEL_HASH],
       agent: !!labels[IMAGE_LABEL_AGENT],

@@ -52,6 +52,7 @@ export class DockerSession implements SandboxRuntime {
     readonly id: string,
     readonly config: SandboxConfig,
     private imageLanguages: string[],
+    readonly toolchainId?: string,
   ) {
     this.fs = makeAgentFs(() => this.agentFor("file operation"));
   }

@@ -83,7 +83,7 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
     expect(hc.PidsLimit).toBe(256);
     expect(hc.Memory).toBe(2048 * 1024 * 1024);
     expect(hc.NanoCpus).toBe(1e9);
-    expect(Object.keys(hc.Tmpfs ?? {}).sort()).toEqual(["/sandbox", "/tmp"]);
+    expect(Object.keys(hc.Tmpfs ?? {}).sort()).toEqual(["/mnt", "/sandbox", "/tmp"]);
     expect(info.Config.User).toMatch(/^[1-9]\d+:\d+$/);
     expect(info.Config.Labels[LABEL_APP]).toBe(APP);
     expect(info.Config.Labels[LABEL_SESSION]).toBe(sb.id);

@@ -127,7 +127,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     if (!img.value.agent && this.transport === "agent") {
       throw new Error(`The image ${image} has no executor agent (label ${IMAGE_LABEL_AGENT}); build it with ${BUILD_IMAGE_COMMAND}.`);
     }
-    const session = new DockerSession(this, id, config, img.value.languages);
+    const session = new DockerSession(this, id, config, img.value.languages, img.value.id);
     this.sessions.set(id, session);
     try {
       await session.init();

@@ -51,7 +51,7 @@ const programs: Record<string, { code: string; output?: RegExp }> = {
   go_test: { code: 'package main\nimport "testing"\nfunc TestSum(t *testing.T) { if 40+5 != 45 { t.Fatal("sum") } }', output: /^ok\b/m },
   junit: {
     code: "import org.junit.Test;\nimport static org.junit.Assert.assertEquals;\npublic class SumTest { @Test public void sum() { assertEquals(45, 40 + 5); } }",
-    output: /OK \(1 test\)/,
+    output: /1 tests successful/,
   },
   d_ut: { code: "unittest { assert(40 + 5 == 45); }", output: /^1 modules passed unittests$/m },
 };

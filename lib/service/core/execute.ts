@@ -116,7 +116,7 @@ export async function withFreshSandbox<T>(
 // they are empty; a container that fails the check (or errs) is closed, never reused.
 
 export const RECYCLE_TOOL = "service_recycle";
-const WRITABLE = "/sandbox /tmp /dev/shm /dev/mqueue";
+const WRITABLE = "/sandbox /tmp /mnt /dev/shm /dev/mqueue";
 const WIPE = [
   `chmod -R u+rwX ${WRITABLE} 2>/dev/null`,
   `find ${WRITABLE} -mindepth 1 -delete 2>/dev/null`,

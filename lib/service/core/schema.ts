@@ -36,7 +36,28 @@ export const filesField = z
     }
   });
 
-export const fetchFilesField = z.array(sandboxRelativePath).max(MAX_REQUEST_FILES, `at most ${MAX_REQUEST_FILES} files may be fetched`);
+/**
+ * The sandbox's own storage, where an absolute path may point: the session directory and the
+ * container's other writable mounts (docker/sandbox/agent/fsops.py ROOTS). SandboxFusion's users
+ * fetch outputs by absolute path (`/mnt/out.txt`); the image's own files (/etc/...) are not theirs.
+ */
+export const SANDBOX_STORAGE_ROOTS = ["/sandbox", "/tmp", "/mnt"] as const;
+
+/** A path to fetch: relative to the working directory, or absolute inside SANDBOX_STORAGE_ROOTS. */
+export const fetchPath = z
+  .string()
+  .min(1, "must not be empty")
+  .max(1024, "is longer than 1024 characters")
+  .refine((p) => !p.includes("\0"), "must not contain NUL")
+  .refine((p) => !p.split(/[\\/]/).includes(".."), 'must not contain ".."')
+  .refine(
+    (p) => !p.startsWith("/") || SANDBOX_STORAGE_ROOTS.some((r) => p.startsWith(`${r}/`)),
+    `must be relative to the working directory or inside the sandbox's storage (${SANDBOX_STORAGE_ROOTS.join(", ")})`,
+  )
+  .refine((p) => p.split("/").some((s) => s !== "" && s !== "."), "must name a file");
+
+/** Response keys are the paths exactly as asked (SandboxFusion's `files[filename]`). */
+export const fetchFilesField = z.array(fetchPath).max(MAX_REQUEST_FILES, `at most ${MAX_REQUEST_FILES} files may be fetched`);
 
 /** A number field that also takes null (some clients send null for "default"). */
 export const numberOr = (fallback: number) =>

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { registerTool, type ToolContext, type ToolDefinition } from "@/lib/sandbox/tools";
+import { compileCached } from "@/lib/sandbox/tools/compile-cache";
 import { supportedLanguages } from "@/lib/sandbox/tools/multi-code-executor";
 import { resolveLanguage } from "@/lib/sandbox/tools/multi-code-languages";
 import { signalNumber } from "@/lib/sandbox/proc";
@@ -183,7 +184,14 @@ const runCodeTool: ToolDefinition<typeof runCodeArgs> = {
     let compile_result: CommandRunResult | null = null;
     let run_result: CommandRunResult | null = null;
     if (spec.compile) {
-      const run = await ctx.runtime.run({ argv: spec.compile, env, limits: limitsFor(ctx, args.compile_timeout_s, args.memory_mb), signal: ctx.signal });
+      // The sandbox is fresh or wiped: it holds exactly these files, so they are the compile's inputs.
+      const inputs = new Map(args.files.map((f) => [f.path, f.data]));
+      inputs.set(spec.file, Buffer.from(args.code, "utf8"));
+      const { run } = await compileCached(
+        ctx.runtime,
+        { argv: spec.compile, env, limits: limitsFor(ctx, args.compile_timeout_s, args.memory_mb), signal: ctx.signal },
+        { files: [...inputs].map(([path, data]) => ({ path, data })) },
+      );
       compile_result = commandResult(run);
     }
     if (!compile_result || (compile_result.status === "Finished" && compile_result.return_code === 0)) {
