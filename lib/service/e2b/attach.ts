@@ -43,6 +43,14 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
       if (opts?.create_only && (await fs.exists(path))) throw Object.assign(new Error(`${path} exists`), { code: "EEXIST" });
       await fsCall({ op: "fs.write", path: abs(path), data: data.toString("base64") });
     },
+    async mkdir(path) {
+      try {
+        await fsCall({ op: "fs.mkdir", path: abs(path) });
+      } catch (e) {
+        // envd refuses an existing path; WorkdirFs.mkdir is "make sure it exists".
+        if ((e as { code?: string }).code !== "EEXIST") throw e;
+      }
+    },
     async remove(path) {
       await fsCall({ op: "fs.remove", path: abs(path) });
     },
