@@ -1,25 +1,25 @@
 "use client";
+import { appError, readErrorEnvelope } from "@/lib/errors";
 import { readNdjson } from "@/lib/http/read-ndjson";
+import { err, ok, type Result } from "@/lib/result";
 import type { RowQuery } from "@/lib/data/query";
 import { writeRowQuery } from "@/lib/data/query";
 import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, PromptSteps, ReexecRecord, RowsPage } from "@/lib/data/types";
 
-// Browser-side calls to /api/datasets. Failures come back as values, never thrown into React.
+// Browser-side calls to /api/datasets. Failures come back as values (lib/result.ts, with the
+// server's error envelope), never thrown into React. An aborted call is `cancelled:request`.
 
-export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+const cancelled = () => err(appError("cancelled:request", "Cancelled."));
+const unreachable = (message: string) => err(appError("unavailable:server", message));
 
 async function call<T>(url: string, init?: RequestInit): Promise<Result<T>> {
   try {
     const res = await fetch(url, { cache: "no-store", ...init });
-    const body = (await res.json().catch(() => null)) as unknown;
-    if (!res.ok) {
-      const msg = (body as { error?: { message?: string } } | null)?.error?.message;
-      return { ok: false, message: msg ?? `The server answered ${res.status}.` };
-    }
-    return { ok: true, value: body as T };
+    if (!res.ok) return err(await readErrorEnvelope(res));
+    return ok((await res.json().catch(() => null)) as T);
   } catch (e) {
-    if ((e as Error).name === "AbortError") return { ok: false, message: "cancelled" };
-    return { ok: false, message: "The server could not be reached." };
+    if ((e as Error).name === "AbortError") return cancelled();
+    return unreachable("The server could not be reached.");
   }
 }
 
@@ -84,14 +84,11 @@ export const api = {
 export async function streamEvents<E>(url: string, init: RequestInit, onEvent: (e: E) => void): Promise<Result<null>> {
   try {
     const res = await fetch(url, init);
-    if (!res.ok || !res.body) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      return { ok: false, message: body?.error?.message ?? `The server answered ${res.status}.` };
-    }
+    if (!res.ok || !res.body) return err(await readErrorEnvelope(res));
     for await (const event of readNdjson(res)) onEvent(event as E);
-    return { ok: true, value: null };
+    return ok(null);
   } catch (e) {
-    if ((e as Error).name === "AbortError") return { ok: false, message: "cancelled" };
-    return { ok: false, message: "The connection to the server was lost." };
+    if ((e as Error).name === "AbortError") return cancelled();
+    return unreachable("The connection to the server was lost.");
   }
 }

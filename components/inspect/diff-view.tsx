@@ -22,7 +22,7 @@ export function DiffView({ datasetId, query, left, right, onPickRight, onClose }
       if (r.ok) {
         setOther(r.value.sample);
         setError(null);
-      } else setError(r.message);
+      } else setError(r.error.message);
     });
     return () => {
       live = false;

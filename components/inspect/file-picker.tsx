@@ -42,7 +42,7 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
       if (r.ok) {
         setListing(r.value);
         setError(null);
-      } else setError(r.message);
+      } else setError(r.error.message);
     });
     return () => {
       live = false;
@@ -54,7 +54,7 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
     const r = await api.upload(file, (sent) => setUploading({ sent, total: file.size }), format);
     setUploading(null);
     if (r.ok) onUploaded(r.value);
-    else setError(r.message);
+    else setError(r.error.message);
   }
 
   return (

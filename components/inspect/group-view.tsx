@@ -35,7 +35,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
     void api.group(datasetId, group).then((r) => {
       if (!live) return;
       if (r.ok) setData(r.value);
-      else setError(r.message);
+      else setError(r.error.message);
     });
     return () => {
       live = false;

@@ -137,7 +137,7 @@ export function SampleList({
       const r = await api.rows(datasetId, query, page * PAGE, PAGE);
       if (gen !== generation.current) return;
       if (!r.ok) {
-        setError(r.message);
+        setError(r.error.message);
         return;
       }
       if (r.value.error) setError(r.value.error);

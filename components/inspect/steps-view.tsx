@@ -23,7 +23,7 @@ export function StepsView({ datasetId, row, onOpen, onClose }: { datasetId: stri
     void api.steps(datasetId, row).then((r) => {
       if (!live) return;
       if (r.ok) setData(r.value);
-      else setError(r.message);
+      else setError(r.error.message);
     });
     return () => {
       live = false;

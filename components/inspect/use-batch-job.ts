@@ -30,7 +30,7 @@ export function useBatchJob<P extends Progress, D extends Done>(url: string): { 
         else if (e.type === "error") setJob((s) => ({ ...s, error: (e as { message: string }).message }));
       },
     );
-    setJob((s) => ({ ...s, running: false, error: r.ok ? s.error : r.message === "cancelled" ? "Cancelled." : r.message }));
+    setJob((s) => ({ ...s, running: false, error: r.ok ? s.error : r.error.message }));
   }
   return { job, start, cancel: () => abort.current?.abort() };
 }

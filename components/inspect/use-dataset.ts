@@ -20,7 +20,7 @@ export function useDataset(file: string | null, format: DatasetFormat | undefine
       if (r.ok) setInfo(r.value);
       else {
         setInfo(null);
-        setOpenError(r.message);
+        setOpenError(r.error.message);
       }
     });
     return () => {

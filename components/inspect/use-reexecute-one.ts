@@ -16,7 +16,7 @@ export function useReexecuteOne(id: string | null, row: number | null, onDone: (
         if (e.type === "error") setState({ running: true, error: e.message });
       },
     );
-    setState((s) => ({ running: false, error: r.ok ? s.error : r.message }));
+    setState((s) => ({ running: false, error: r.ok ? s.error : r.error.message }));
     onDone();
   }
   return { ...state, run };

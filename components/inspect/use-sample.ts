@@ -21,7 +21,7 @@ export function useSample(id: string | null, row: number | null, query: RowQuery
       if (r.ok) {
         setSample(r.value);
         setError(null);
-      } else setError(r.message);
+      } else setError(r.error.message);
     });
     return () => ctrl.abort();
   }, [id, row, queryKey, version]);
