@@ -1,6 +1,7 @@
 // Shared sandbox shapes. Safe to import from client code with `import type`,
 // and the zod schemas are isomorphic (no Node APIs here).
 import { z } from "zod";
+import type { Result } from "@/lib/result";
 
 export const toolStatus = ["success", "error", "timeout", "cancelled"] as const;
 export type ToolStatus = (typeof toolStatus)[number];
@@ -241,6 +242,6 @@ export interface SandboxRuntime {
   languages?(): Promise<string[]>;
   /** Names the build of the compilers (Docker: the image id); compile outputs are only reused within one. */
   readonly toolchainId?: string;
-  /** The session's notebook driver, or a sentence saying why there is none. */
-  notebook?(): Promise<NotebookChannel | { unavailable: string }>;
+  /** The session's notebook driver, or why there is none (`unavailable:notebook`, `unavailable:python`). */
+  notebook?(): Promise<Result<NotebookChannel>>;
 }

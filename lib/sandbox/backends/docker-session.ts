@@ -1,4 +1,6 @@
 import "server-only";
+import { appError } from "@/lib/errors";
+import { err, ok, type Result } from "@/lib/result";
 import type {
   FileEntry,
   NotebookChannel,
@@ -190,10 +192,10 @@ export class DockerSession implements SandboxRuntime {
     }
   }
 
-  async notebook(): Promise<NotebookChannel | { unavailable: string }> {
-    if (!this.imageLanguages.includes("python")) return { unavailable: "The sandbox image has no Python." };
+  async notebook(): Promise<Result<NotebookChannel>> {
+    if (!this.imageLanguages.includes("python")) return err(appError("unavailable:python", "The sandbox image has no Python."));
     const session = this;
-    return {
+    return ok({
       async request(msg, opts) {
         const agent = await session.agentFor("notebook request");
         session.running++;
@@ -214,7 +216,7 @@ export class DockerSession implements SandboxRuntime {
         const agent = await session.agentFor("notebook interrupt");
         await agent.request({ op: "nb", msg: { op: "interrupt" } }, { timeoutMs: 5000 }).catch(() => {});
       },
-    };
+    });
   }
 }
 

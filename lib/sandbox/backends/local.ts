@@ -1,4 +1,5 @@
 import "server-only";
+import { ok, type Result } from "@/lib/result";
 import { randomUUID } from "node:crypto";
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { promises as fs } from "node:fs";
@@ -184,12 +185,12 @@ class LocalSession implements SandboxRuntime {
 
   /** notebook_executor's kernel: one Jupyter driver per session, under the same isolation as runs. */
   private nb: LocalNotebook | null = null;
-  async notebook(): Promise<NotebookChannel | { unavailable: string }> {
+  async notebook(): Promise<Result<NotebookChannel>> {
     const h = this.owner.host();
     const support = localNotebookSupport(h);
-    if (!support.ok) return { unavailable: support.error.message };
+    if (!support.ok) return support;
     if (!this.nb?.alive) this.nb = new LocalNotebook({ host: h, python: support.value, dir: this.dir, uid: isRoot() ? this.uid : null, limits: limitsSchema.parse({}) });
-    return this.nb;
+    return ok(this.nb);
   }
 
   /** The session's fork server (isolated runs only; PLAYGROUND_LOCAL_FORKSERVER=0 keeps a bwrap spawn per run). */

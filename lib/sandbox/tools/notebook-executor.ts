@@ -66,8 +66,9 @@ export const notebookExecutor: ToolDefinition<typeof notebookExecutorArgs> = {
     if (!ctx.runtime.notebook) {
       return done({ status: "error", output: "", error: `The ${ctx.runtime.backend} backend has no Jupyter kernel support; use the docker backend.` });
     }
-    const nb = await ctx.runtime.notebook();
-    if ("unavailable" in nb) return done({ status: "error", output: "", error: nb.unavailable });
+    const channel = await ctx.runtime.notebook();
+    if (!channel.ok) return done({ status: "error", output: "", error: channel.error.message });
+    const nb = channel.value;
 
     const notices: string[] = [];
     try {

@@ -223,8 +223,9 @@ const runJupyterTool: ToolDefinition<typeof runJupyterArgs> = {
   async execute(args, ctx) {
     const fail = (message: string) => toolResult(RUN_JUPYTER_TOOL, { kind: "sandbox_error", message });
     if (!ctx.runtime.notebook) return fail(`The ${ctx.runtime.backend} backend has no Jupyter kernel.`);
-    const nb = await ctx.runtime.notebook();
-    if ("unavailable" in nb) return fail(nb.unavailable);
+    const channel = await ctx.runtime.notebook();
+    if (!channel.ok) return fail(channel.error.message);
+    const nb = channel.value;
     try {
       await writeFiles(ctx, args.files);
     } catch (e) {
