@@ -9,6 +9,7 @@ import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
+import { ARCHIVE_TOOL } from "./archive";
 import { applyPolicy, msEnclavePolicy, recordImage, sandboxImage, type AppliedSandbox } from "./policy";
 import {
   clientSandboxConfigSchema,
@@ -262,6 +263,36 @@ export async function executeTool(id: string, tool: string, params: Record<strin
   }
   if (!sb.applied.tools.includes(tool)) return detail(404, `Tool ${tool} is not available`);
   return runIn(sb, tool, params, timeout, signal);
+}
+
+/**
+ * POST /sandbox/{id}/archive: extracts a tar body under target_dir (relative to /sandbox, or absolute
+ * inside the sandbox's storage), confined as lib/sandbox/tar-extract.ts says. {ok: true} as
+ * ms-enclave answers; a refused archive or target is 400 {detail} (the client raises ValueError).
+ */
+export async function putArchive(id: string, targetDir: string, data: Buffer, signal?: AbortSignal): Promise<Answer> {
+  const sb = getSandbox(id);
+  if (!sb) return detail(404, `Sandbox ${id} not found`);
+  const sandbox = sb.sandbox;
+  if (!sandbox || (sb.status !== "running" && sb.status !== "idle" && sb.status !== "busy")) {
+    return detail(404, `Sandbox ${id} is not active (status: ${sb.status})`);
+  }
+  if (data.length === 0) return detail(400, "Archive body must not be empty");
+  sb.running++;
+  let q: Awaited<ReturnType<typeof runQueued<OurToolResult>>>;
+  try {
+    q = await runQueued(sb.backend, () => sandbox.executeTool(ARCHIVE_TOOL, { target_dir: targetDir, archive: data }, { signal }), { signal });
+  } finally {
+    sb.running--;
+    sb.lastUsed = Date.now();
+  }
+  if (!q.ok) return err({ ...q.error, status: 504 });
+  sb.updatedAt = Date.now();
+  const r = q.value.value;
+  const record: TrafficFields = { sandbox_id: id, backend: sb.backend, tool_name: "put_archive", code: `# put_archive ${targetDir} (${data.length} bytes)`, queue_ms: q.value.queue_ms, run_ms: q.value.run_ms };
+  if (r.status !== "success") return err({ code: "bad_request:archive", message: r.error ?? "The archive could not be extracted.", status: 400 });
+  const counts = r.meta?.archive as { files: number; dirs: number; bytes: number } | undefined;
+  return answer({ ok: true }, { ...record, outcome: "success", status: "ok", message: counts ? `${counts.files} files, ${counts.dirs} directories, ${counts.bytes} bytes` : undefined });
 }
 
 /** POST /pool/initialize: creates `size` idle sandboxes that /pool/execute takes turns on. */

@@ -12,6 +12,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireUnderCi } from "@/lib/testing/ci";
+import { tar, tarEntry } from "@/lib/sandbox/testing/tar-fixture";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-me-"));
 process.env.PLAYGROUND_STATE_DIR = stateDir;
@@ -27,6 +28,7 @@ const { resetServerEnvForTests } = await import("@/lib/env");
 const { recentTraffic, resetTrafficForTests } = await import("@/lib/traffic/recorder");
 const { expireIdle, resetMsEnclaveForTests } = await import("./manager");
 const sessions = await import("@/lib/sandbox/sessions");
+const dockerGateResult = await (await import("@/lib/sandbox/backends/docker-test-gate")).dockerGate();
 
 let server: Server;
 let base: string;
@@ -340,6 +342,101 @@ describe("HttpSandboxManager's call sequence", () => {
   });
 });
 
+/** HttpSandboxManager.put_archive: POST /sandbox/{id}/archive?target_dir=… with the tar as the body. */
+async function putArchive(id: string, targetDir: string | null, body: Buffer) {
+  const q = targetDir === null ? "" : `?${new URLSearchParams({ target_dir: targetDir })}`;
+  const res = await fetch(`${base}/sandbox/${id}/archive${q}`, { method: "POST", headers: { "content-type": "application/x-tar" }, body: new Uint8Array(body) });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+async function shellSandbox(call: ReturnType<typeof client>) {
+  const created = await call("POST", "/sandbox/create", { params: { sandbox_type: "docker" }, json: dockerConfig({ shell_executor: {} }) });
+  expect(created.status).toBe(200);
+  const id = created.json.sandbox_id as string;
+  const sh = async (command: string) => (await call("POST", "/sandbox/tool/execute", { json: { sandbox_id: id, tool_name: "shell_executor", parameters: { command }, timeout: null } })).json;
+  return { id, sh };
+}
+
+/** Hostile archives: each is refused with 400 {detail}, and nothing of it lands anywhere. */
+const hostileArchives: [string, Buffer, RegExp][] = [
+  ["an absolute name", tar(tarEntry("good.txt", { data: "g" }), tarEntry("/tmp/abs-escape.txt", { data: "x" })), /absolute path/],
+  ["a .. name", tar(tarEntry("good.txt", { data: "g" }), tarEntry("../../dots-escape.txt", { data: "x" })), /"\.\."/],
+  ["a symlink out", tar(tarEntry("good.txt", { data: "g" }), tarEntry("pw", { type: "2", linkname: "/etc/passwd" })), /symbolic link/],
+  ["a hard link", tar(tarEntry("good.txt", { data: "g" }), tarEntry("hl", { type: "1", linkname: "/etc/passwd" })), /hard link/],
+  ["a device", tar(tarEntry("good.txt", { data: "g" }), tarEntry("mem", { type: "3" })), /character device/],
+];
+
+describe("put_archive (HttpSandboxManager.put_archive / put_dir)", () => {
+  it("extracts files and directories under target_dir with their exec bits; the sandbox's programs see them", async () => {
+    const call = client();
+    const { id, sh } = await shellSandbox(call);
+    const archive = tar(tarEntry("demo/", { type: "5", mode: 0o755 }), tarEntry("demo/SKILL.md", { data: "skill" }), tarEntry("demo/run.sh", { data: "#!/bin/sh\necho ran\n", mode: 0o755 }));
+    const r = await putArchive(id, "skills", archive);
+    expect(r).toEqual({ status: 200, json: { ok: true } });
+    expect((await sh("cat skills/demo/SKILL.md; echo; ./skills/demo/run.sh; stat -c '%a %u' skills/demo/run.sh skills/demo/SKILL.md; id -u")).output).toMatch(/^skill\nran\n755 (\d+)\n644 \1\n\1\n$/);
+    // Recorded for Traffic like a tool call.
+    expect(recentTraffic().some((t) => t.tool_name === "put_archive" && t.sandbox_id === id)).toBe(true);
+  });
+
+  it.each(hostileArchives)("%s is refused (400) and nothing is written", async (_what, archive, message) => {
+    const call = client();
+    const { id, sh } = await shellSandbox(call);
+    const r = await putArchive(id, "up", archive);
+    expect(r.status).toBe(400);
+    expect(r.json.detail).toMatch(message);
+    expect((await sh("ls -A; ls /tmp/abs-escape.txt ../dots-escape.txt 2>&1 | grep -c 'No such file'")).output).toBe("2\n");
+  });
+
+  it("a target outside the sandbox's storage, a symlinked target, a missing target_dir, an empty body, an unknown sandbox, a body over the cap", async () => {
+    const call = client();
+    const { id, sh } = await shellSandbox(call);
+    const one = tar(tarEntry("a.txt", { data: "a" }));
+    expect((await putArchive(id, "/etc", one)).status).toBe(400);
+    await sh("ln -s /etc out");
+    const viaLink = await putArchive(id, "out", one);
+    expect(viaLink.status).toBe(400);
+    expect(viaLink.json.detail).toMatch(/outside|symlink/);
+    const missing = await putArchive(id, null, one);
+    expect(missing.status).toBe(422);
+    expect(missing.json.detail[0]).toMatchObject({ type: "missing", loc: ["query", "target_dir"] });
+    expect(await putArchive(id, "x", Buffer.alloc(0))).toMatchObject({ status: 400, json: { detail: "Archive body must not be empty" } });
+    expect((await putArchive("no-such-sandbox", "x", one)).status).toBe(404);
+    // PLAYGROUND_API_MAX_BODY_MB is 2 in this file.
+    expect((await putArchive(id, "x", tar(tarEntry("big", { data: Buffer.alloc(3 * 1024 * 1024) })))).status).toBe(413);
+    expect((await sh("ls -A")).output).toBe("out\n");
+  });
+});
+
+describe.skipIf(!dockerGateResult.run)("put_archive on the Docker backend (the real image)", () => {
+  it("put_dir into /tmp as ms-enclave's own test does: owned by the sandbox user, exec bits kept; hostile archives write nothing", async () => {
+    process.env.PLAYGROUND_API_BACKEND = "docker";
+    resetServerEnvForTests();
+    try {
+      const call = client();
+      const { id, sh } = await shellSandbox(call);
+      expect((await call("GET", `/sandbox/${id}`)).json.metadata.backend).toBe("docker");
+      const archive = tar(tarEntry("demo/SKILL.md", { data: "skill from docker" }), tarEntry("demo/bin/tool", { data: "#!/bin/sh\necho tool\n", mode: 0o755 }));
+      expect(await putArchive(id, "/tmp/eval-skills", archive)).toEqual({ status: 200, json: { ok: true } });
+      const seen = await sh("cat /tmp/eval-skills/demo/SKILL.md; echo; /tmp/eval-skills/demo/bin/tool; stat -c '%u %a' /tmp/eval-skills/demo/bin/tool /tmp/eval-skills/demo; id -u");
+      expect(seen.output).toMatch(/^skill from docker\ntool\n(\d+) 755\n\1 755\n\1\n$/);
+      expect(await putArchive(id, "/mnt/data", tar(tarEntry("d.txt", { data: "mnt" })))).toEqual({ status: 200, json: { ok: true } });
+      expect((await sh("cat /mnt/data/d.txt")).output).toBe("mnt");
+      for (const [, hostile, message] of hostileArchives) {
+        const r = await putArchive(id, "/tmp/up", hostile);
+        expect(r.status).toBe(400);
+        expect(r.json.detail).toMatch(message);
+      }
+      expect((await putArchive(id, "/etc/evil", tar(tarEntry("a", { data: "a" })))).status).toBe(400);
+      await sh("ln -s /etc /tmp/etc-link");
+      expect((await putArchive(id, "/tmp/etc-link", tar(tarEntry("a", { data: "a" })))).status).toBe(400);
+      expect((await sh("ls /tmp/up /tmp/abs-escape.txt /dots-escape.txt /tmp/dots-escape.txt /etc/evil /etc/a 2>&1 | grep -c 'No such file'")).output).toBe("6\n");
+    } finally {
+      process.env.PLAYGROUND_API_BACKEND = process.env.ME_BACKEND ?? "local";
+      resetServerEnvForTests();
+    }
+  }, 120_000);
+});
+
 describe("auth", () => {
   it("with PLAYGROUND_TOKEN: X-API-Key (HttpSandboxManager's api_key), Bearer and ?api_key= work; nothing else", async () => {
     process.env.PLAYGROUND_TOKEN = "tok-for-ms-enclave";
@@ -382,11 +479,11 @@ const hasAiohttp = requireUnderCi("Python's aiohttp for the HttpSandboxManager r
 });
 
 describe.runIf(hasAiohttp)("HttpSandboxManager's requests from Python (aiohttp)", () => {
-  it("health, create, tools, execute, list, stop, delete, pool, cleanup, with X-API-Key", async () => {
+  it("health, create, tools, execute, put_dir, list, stop, delete, pool, cleanup, with X-API-Key", async () => {
     process.env.PLAYGROUND_TOKEN = "aiohttp-key";
     resetServerEnvForTests();
     const script = path.join(import.meta.dirname, "testing", "http_manager_replay.py");
     const { stdout } = await promisify(execFile)(py!, [script, base, "aiohttp-key"], { timeout: 120_000 });
-    expect(JSON.parse(stdout)).toEqual({ ok: true, steps: ["health", "create", "tools", "execute", "list", "stop+delete", "pool", "cleanup"] });
+    expect(JSON.parse(stdout)).toEqual({ ok: true, steps: ["health", "create", "tools", "execute", "put_dir", "list", "stop+delete", "pool", "cleanup"] });
   });
 });

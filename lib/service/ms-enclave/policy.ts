@@ -1,6 +1,7 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import type { BackendName, SandboxConfigInput } from "@/lib/sandbox/types";
+import { ARCHIVE_TOOL } from "./archive";
 import type { ClientSandboxConfig, SandboxType } from "./wire";
 
 // What an ms-enclave client asks for versus what this server applies. The client's defaults
@@ -122,7 +123,8 @@ export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, back
   };
   return {
     sandboxConfig: {
-      tools_config: toolsConfig,
+      // put_archive runs as an internal tool of the session (./archive.ts); clients cannot name it.
+      tools_config: { ...toolsConfig, [ARCHIVE_TOOL]: {} },
       limits: { timeout_s: msEnclavePolicy.maxTimeoutS, memory_mb: memory },
       env,
     },

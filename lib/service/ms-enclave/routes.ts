@@ -1,6 +1,6 @@
 import "server-only";
 import { err, ok, type Result } from "@/lib/result";
-import { readJsonBody } from "@/lib/service/core/body";
+import { readBodyBytes, readJsonBody } from "@/lib/service/core/body";
 import { invalidInput, invalidItems, type ServiceError, type ValidationItem } from "@/lib/service/core/errors";
 import { noInput, serviceRoute, serviceRouter, type CallContext, type RouteEntry, type ServiceCall, type ServiceRouteSpec } from "@/lib/service/core/route";
 import type { TrafficFields } from "@/lib/service/core/traffic";
@@ -15,6 +15,7 @@ import {
   initializePool,
   listSandboxes,
   msEnclaveStats,
+  putArchive,
   sandboxInfo,
   sandboxTools,
   stopSandbox,
@@ -146,13 +147,15 @@ export const msEnclaveRoutes: RouteEntry[] = [
   route("DELETE", "/sandbox/:id", { parse: (ctx) => ok(ctx.params.id!), run: (id) => deleteSandbox(id), toTraffic: recorded((id) => ({ sandbox_id: id })) }),
   route("POST", "/sandbox/:id/stop", { parse: (ctx) => ok(ctx.params.id!), run: (id) => stopSandbox(id), toTraffic: recorded((id) => ({ sandbox_id: id })) }),
   route("GET", "/sandbox/:id/tools", { parse: (ctx) => ok(ctx.params.id!), run: (id) => sandboxTools(id) }),
-  route("POST", "/sandbox/:id/archive", {
-    parse: (ctx) => (query(ctx, "target_dir") === null ? err(invalidItems([missing(["query", "target_dir"])])) : ok(ctx.params.id!)),
-    run: (id) =>
-      getSandbox(id)
-        ? err({ code: "bad_request:archive", status: 501, message: "put_archive is not supported by this server; write files with the file_operation tool." })
-        : err({ code: "not_found:sandbox", message: `Sandbox ${id} not found` }),
-    toTraffic: recorded((id) => ({ sandbox_id: id })),
+  route<{ id: string; target_dir: string; data: Buffer }>("POST", "/sandbox/:id/archive", {
+    async parse(ctx) {
+      const target_dir = query(ctx, "target_dir");
+      if (target_dir === null) return err(invalidItems([missing(["query", "target_dir"])]));
+      const body = await readBodyBytes(ctx.request);
+      return body.ok ? ok({ id: ctx.params.id!, target_dir, data: body.value }) : body;
+    },
+    run: ({ id, target_dir, data }, ctx) => putArchive(id, target_dir, data, ctx.signal),
+    toTraffic: recorded(({ id, target_dir, data }) => ({ sandbox_id: id, tool_name: "put_archive", code: `# put_archive ${target_dir} (${data.length} bytes)` })),
   }),
   route<{ size?: number; type?: SandboxType; config: Record<string, unknown> | null }>("POST", "/pool/initialize", {
     async parse(ctx) {

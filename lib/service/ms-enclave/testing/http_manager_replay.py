@@ -4,9 +4,13 @@ and checks each answer the way the manager reads it. Usage: python3 http_manager
 Prints one JSON object: {"ok": true, "steps": [...]} or raises.
 """
 import asyncio
+import io
 import json
 import sys
+import tarfile
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 
@@ -21,6 +25,17 @@ def docker_config(tools):
         "memory_limit": "4g", "cpu_limit": 2.0, "network_enabled": True, "privileged": False,
         "remove_on_exit": True, "pull_progress": False, "pull_progress_interval": 3.0, "docker_executor_workers": 8,
     }
+
+
+def tar_of(source):
+    """put_dir's archive (ms_enclave/sandbox/utils/archive.py tar_directory): every entry under
+    source in sorted order, relative names, symlinks left out."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for p in sorted(source.rglob("*")):
+            if not p.is_symlink():
+                tar.add(p, arcname=p.relative_to(source).as_posix(), recursive=False)
+    return buf.getvalue()
 
 
 def parse_time(v):
@@ -75,6 +90,33 @@ async def main(base_url, api_key):
             res = tool_result(await r.json())
             assert res["status"] == "success" and res["output"] == "Hello remote\n", res
         steps.append("execute")
+
+        # put_dir(sandbox_id, source, target_dir) -> put_archive: the tar as the body, target_dir in the query.
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "skills"
+            (source / "demo").mkdir(parents=True)
+            (source / "demo" / "SKILL.md").write_text("skill from http", encoding="utf-8")
+            (source / "demo" / "run.sh").write_text("#!/bin/sh\necho ran\n", encoding="utf-8")
+            (source / "demo" / "run.sh").chmod(0o755)
+            data = tar_of(source)
+        target = "/sandbox/eval-skills"
+        async with s.post(f"{base_url}/sandbox/{sid}/archive", params={"target_dir": target}, data=data, headers={"Content-Type": "application/x-tar"}) as r:
+            assert r.status == 200, (r.status, await r.text())
+            assert bool((await r.json()).get("ok", True))
+        req = {"sandbox_id": sid, "tool_name": "shell_executor", "parameters": {"command": f"cat {target}/demo/SKILL.md; echo; {target}/demo/run.sh"}, "timeout": None}
+        async with s.post(f"{base_url}/sandbox/tool/execute", json=req) as r:
+            res = tool_result(await r.json())
+            assert res["status"] == "success" and res["output"] == "skill from http\nran\n", res
+        # A refused archive: HttpSandboxManager raises ValueError(detail) on 400.
+        bad = io.BytesIO()
+        with tarfile.open(fileobj=bad, mode="w") as tar:
+            info = tarfile.TarInfo("../escape.txt")
+            info.size = 1
+            tar.addfile(info, io.BytesIO(b"x"))
+        async with s.post(f"{base_url}/sandbox/{sid}/archive", params={"target_dir": target}, data=bad.getvalue(), headers={"Content-Type": "application/x-tar"}) as r:
+            assert r.status == 400, r.status
+            assert ".." in (await r.json())["detail"]
+        steps.append("put_dir")
 
         async with s.get(f"{base_url}/sandboxes", params={"status": "running"}) as r:
             listed = [sandbox_info(x) for x in await r.json()]
