@@ -454,8 +454,14 @@ describe("sessions: list, finish, export", () => {
     expect(again.samples).toEqual([]);
     const jsonl = await fetch(`${base}/agent/sessions/${sid}/samples.jsonl`);
     expect(jsonl.headers.get("content-type")).toMatch(/ndjson/);
-    const lines = (await jsonl.text()).trim().split("\n").map((l) => JSON.parse(l) as unknown);
-    expect(lines).toEqual(samples);
+    const lines = (await jsonl.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map(({ agent_trajectory: _, ...sample }) => sample)).toEqual(samples);
+    // Each line also says where it sits in the session's tree (what Inspect's agent tab shows).
+    const { trajectoryExportLineSchema } = await import("@/lib/agent/trajectory");
+    const info = lines.map((l) => trajectoryExportLineSchema.parse(l).agent_trajectory);
+    expect(info.map((a) => [a.session_id, a.sample, a.samples])).toEqual(samples.map((_, i) => [sid, i, samples.length]));
+    expect(info[0]!.tree.turn_count).toBe(2);
+    expect(info[0]!.spans.some((sp) => sp.kind === "tool_output")).toBe(true);
     expect((await session(sid)).session.state).toBe("finished");
   });
 

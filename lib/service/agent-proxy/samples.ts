@@ -1,5 +1,5 @@
 import "server-only";
-import type { ExplainedSample, TrajectorySample } from "@/lib/agent/trajectory";
+import { exportTrajectory, type ExplainedSample, type TrajectorySample, type TrajectoryTreeView } from "@/lib/agent/trajectory";
 import type { PromptEncoder } from "./prompt";
 
 // A Sample as the proxy hands it out: get_trajectory's fields (the CLI's shape) plus `response`,
@@ -13,7 +13,11 @@ export function withResponse(e: ExplainedSample, enc: PromptEncoder | null): Fin
   return { ...s, response: n && s.tokens.length && enc ? enc.decode(s.tokens.slice(-n)) : "" };
 }
 
-/** JSON Lines, one Sample a line, for Inspect. */
-export function samplesJsonl(samples: readonly ExplainedSample[], enc: PromptEncoder | null): string {
-  return samples.map((e) => JSON.stringify(withResponse(e, enc))).join("\n") + (samples.length ? "\n" : "");
+/** JSON Lines, one Sample a line, for Inspect. With the session's tree, each line also carries its
+ *  provenance (`agent_trajectory`, lib/agent/trajectory/export.ts), so Inspect shows the tree. */
+export function samplesJsonl(samples: ExplainedSample[], enc: PromptEncoder | null, provenance?: { sid: string; tree: TrajectoryTreeView }): string {
+  const rows = provenance
+    ? exportTrajectory(provenance.sid, { tree: provenance.tree, samples }, (e) => withResponse(e, enc).response)
+    : samples.map((e) => withResponse(e, enc));
+  return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
 }

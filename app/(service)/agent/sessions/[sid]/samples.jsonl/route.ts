@@ -18,7 +18,8 @@ export const GET = serviceRoute({
     if (!s.finished) return err({ code: "conflict:agent_session", message: "The session is not finished: finish it first (its Samples exist only then)." });
     const enc = await promptEncoder();
     const file = `agent-${sid.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 64)}.jsonl`;
-    const response = new Response(samplesJsonl(s.finished.samples, enc.ok ? enc.value : null), {
+    const tree = s.preview?.value?.tree; // kept when the session finished
+    const response = new Response(samplesJsonl(s.finished.samples, enc.ok ? enc.value : null, tree && { sid, tree }), {
       headers: { "content-type": "application/x-ndjson; charset=utf-8", "content-disposition": `attachment; filename="${file}"` },
     });
     return ok({ response });
