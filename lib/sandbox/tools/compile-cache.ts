@@ -16,7 +16,7 @@ import type { RunOutcome, RunSpec, SandboxRuntime } from "../types";
 // cut) are kept; the artifacts are the files the compile step created in the working directory.
 
 /** Per entry and for the whole cache (in memory; least recently used out first). */
-const ENTRY_MAX_BYTES = 64 * 1024 * 1024;
+const ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 /** Walking the working directory for artifacts: stop (and do not cache) past this many entries. */
 const MAX_ARTIFACT_FILES = 2000;
