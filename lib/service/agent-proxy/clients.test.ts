@@ -14,7 +14,6 @@ import { startNextServer, type NextServer } from "@/lib/service/core/testing/nex
 import type { AgentSessionSummary, AgentTurn } from "./session-types";
 import { startScriptedSglang, type ScriptedSglang } from "./testing/scripted-sglang";
 
-const port = Number(process.env.AGENT_TEST_PORT ?? process.env.PORT ?? 3150);
 const MAX_CONTEXT = 4096;
 const MAX_TURNS = 6;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "rp-agent-"));
@@ -34,8 +33,6 @@ beforeAll(async () => {
   tok = t.value;
   sglang = await startScriptedSglang(tok);
   server = await startNextServer({
-    port,
-    distDir: process.env.NEXT_DIST_DIR ?? ".next-agent",
     env: {
       PLAYGROUND_STATE_DIR: path.join(tmp, "state"),
       PLAYGROUND_TRAFFIC_LOG: "memory",

@@ -35,8 +35,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
   beforeAll(async () => {
     server = await startNextServer({
-      port,
-      distDir: process.env.NEXT_DIST_DIR ?? ".next-e2b",
       env: { PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_E2B_MAX_FILE_MB: "64", PLAYGROUND_TRAFFIC_LOG: "memory" },
     });
     process.env.E2B_API_URL = `${server.url}/e2b`;

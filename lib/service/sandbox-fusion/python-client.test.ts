@@ -12,13 +12,10 @@ import { startNextServer, type NextServer } from "@/lib/service/core/testing/nex
 
 const run = promisify(execFile);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "rp-sf-py-"));
-const port = Number(process.env.SF_PORT ?? 3140);
 let server: NextServer;
 
 beforeAll(async () => {
   server = await startNextServer({
-    port,
-    distDir: process.env.NEXT_DIST_DIR ?? ".next-api",
     env: {
       PLAYGROUND_STATE_DIR: path.join(tmp, "state"),
       PLAYGROUND_API_BACKEND: process.env.SF_BACKEND ?? "local",
