@@ -149,7 +149,7 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
         </p>
       )}
       {first && (
-        <div className="max-h-28 shrink-0 overflow-auto border-b border-zinc-200 bg-zinc-50 px-4 py-2">
+        <div data-testid="group-prompt" className="max-h-28 shrink-0 overflow-auto border-b border-zinc-200 bg-zinc-50 px-4 py-2">
           <MarkdownText text={promptParts(first).user} />
         </div>
       )}

@@ -68,7 +68,7 @@ export function SampleDetail({
 }) {
   const s = data.sample;
   const turns: Turn[] = useMemo(() => segmentResponse(s.response, tags), [s.response, tags]);
-  const { user, system } = useMemo(() => promptParts(s), [s]);
+  const { user } = useMemo(() => promptParts(s), [s]);
   const [showPrompt, setShowPrompt] = useState(false);
   const turnRefs = useRef<(HTMLDivElement | null)[]>([]);
   const current = Math.min(turn, Math.max(0, turns.length - 1));
@@ -217,7 +217,7 @@ export function SampleDetail({
               </div>
               {showPrompt && (
                 <div className="mt-2 max-h-72 overflow-auto rounded bg-white p-2">
-                  <LongText text={system !== null ? `${s.prompt}` : s.prompt} />
+                  <LongText testId="detail-full-prompt" text={s.prompt} />
                 </div>
               )}
             </div>

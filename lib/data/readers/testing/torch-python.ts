@@ -12,3 +12,6 @@ export function torchPython(): string | null {
 }
 
 export const makeDumpsScript = path.join(__dirname, "make_dumps.py");
+
+/** write_dump.py: a slime rollout dump (torch.save) from samples given as JSON. */
+export const writeDumpScript = path.join(__dirname, "write_dump.py");
