@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { recentUploads } from "@/app/(playground)/inspect/actions";
 import type { DatasetFormat, DatasetInfo } from "@/lib/data/types";
+import { datasetExtensions } from "@/lib/data/types";
 import type { UploadEntry } from "@/lib/data/upload-list";
 import type { DirListing } from "./api";
 import { api } from "./api";
@@ -130,7 +131,7 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
               </button>
             </li>
           ))}
-          {listing && listing.entries.length === 0 && <li className="px-2 py-1.5 text-zinc-500">No .jsonl, .json or .parquet files here.</li>}
+          {listing && listing.entries.length === 0 && <li className="px-2 py-1.5 text-zinc-500">No {datasetExtensions.join(", ")} files here.</li>}
         </ul>
       </div>
       {uploads.length > 0 && (
@@ -155,7 +156,7 @@ export function FilePicker({ onOpen, onUploaded }: { onOpen: (source: string) =>
           ref={input}
           data-testid="upload-input"
           type="file"
-          accept=".jsonl,.ndjson,.json,.parquet"
+          accept={datasetExtensions.join(",")}
           className="hidden"
           onChange={(e) => {
             const f = e.target.files?.[0];

@@ -5,6 +5,7 @@ import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import type { Result } from "@/lib/result";
 import { err, ok } from "@/lib/result";
+import { hasDatasetExtension } from "./types";
 
 /** A user-given path resolved inside a root: the real path, and the path relative to the root. */
 export type PathResult = Result<{ path: string; source: string }>;
@@ -56,8 +57,6 @@ export async function resolveSource(source: string): Promise<PathResult> {
   return resolveInside(dataDir(), source);
 }
 
-export const datasetExtensions = [".jsonl", ".ndjson", ".json", ".parquet", ".pt", ".pth", ".pkl", ".pickle"];
-
 export interface DirEntry {
   name: string;
   path: string;
@@ -82,7 +81,7 @@ export async function listDataDir(rel: string): Promise<Result<{ entries: DirEnt
     const s = await fs.promises.stat(sub.value.path).catch(() => null);
     if (!s) continue;
     if (s.isDirectory()) entries.push({ name: d.name, path: path.relative(await fs.promises.realpath(dataDir()), full), type: "dir", size: 0 });
-    else if (s.isFile() && datasetExtensions.some((e) => d.name.toLowerCase().endsWith(e)))
+    else if (s.isFile() && hasDatasetExtension(d.name))
       entries.push({ name: d.name, path: path.relative(await fs.promises.realpath(dataDir()), full), type: "file", size: s.size });
   }
   entries.sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === "dir" ? -1 : 1));

@@ -16,6 +16,12 @@ export const formatLabels: Record<DatasetFormat, string> = {
   raw: "unknown (raw fields)",
 };
 
+/** slime's torch.save dumps (and plain pickles of its samples). */
+export const dumpExtensions = [".pt", ".pth", ".pkl", ".pickle"] as const;
+/** What Inspect opens, by upload or from the data dir: JSON Lines, JSON, Parquet and dumps. */
+export const datasetExtensions = [".jsonl", ".ndjson", ".json", ".parquet", ...dumpExtensions] as const;
+export const hasDatasetExtension = (name: string) => datasetExtensions.some((e) => name.toLowerCase().endsWith(e));
+
 // "pt": a torch.save dump (slime); "folder": a folder of dumps or of verl {step}.jsonl files.
 export const containerKinds = ["jsonl", "json_array", "parquet", "pt", "folder"] as const;
 export type ContainerKind = (typeof containerKinds)[number];

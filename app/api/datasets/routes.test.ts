@@ -189,6 +189,9 @@ describe("/api/datasets", () => {
     expect(info.source).toBe(start.source);
     expect((await ready(info.id)).rows).toBe(3);
     expect((await uploadStart(new Request(u("/api/datasets/upload"), { method: "POST", body: JSON.stringify({ name: "x.exe" }) }))).status).toBe(400);
+    // slime's dumps upload like any dataset (the README and the page say they open by upload).
+    for (const name of ["rollout_3.pt", "train.PTH", "samples.pkl"])
+      expect((await uploadStart(new Request(u("/api/datasets/upload"), { method: "POST", body: JSON.stringify({ name }) }))).status).toBe(200);
     expect((await put(0, new Uint8Array(9 * 1024 * 1024))).status).toBe(400);
     expect((await uploadChunk(new Request(u("/x?offset=0"), { method: "PUT", body: "x" }), up("0000000000000000"))).status).toBe(404);
     // The upload namespace is confined too.

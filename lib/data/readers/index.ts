@@ -12,8 +12,7 @@ import { VerlStepsReader, verlStepFiles } from "./verl-steps";
 export type { FileFormat, RecordReader } from "./types";
 export { fileFormats, fileFormatLabels, ReaderError } from "./types";
 
-/** Extensions the readers open (beside the JSON and Parquet files the Dataset scans itself). */
-export const readerExtensions = [".pt", ".pth", ".pkl", ".pickle"];
+import { dumpExtensions } from "../types";
 
 function looksLikePickleOrZip(p: string): boolean {
   const fd = fs.openSync(p, "r");
@@ -59,7 +58,7 @@ export function openReader(p: string, format: FileFormat = "auto"): RecordReader
       const m = /(\d+)\.jsonl$/.exec(path.basename(p));
       return new VerlStepsReader([{ path: p, step: m ? Number(m[1]) : 0 }], ["verl step file"]);
     }
-    const isDump = format === "slime-rollout-dump" || format === "slime-train-dump" || readerExtensions.some((e) => lower.endsWith(e)) || (!/\.(jsonl|ndjson|json|parquet)$/.test(lower) && looksLikePickleOrZip(p));
+    const isDump = format === "slime-rollout-dump" || format === "slime-train-dump" || dumpExtensions.some((e) => lower.endsWith(e)) || (!/\.(jsonl|ndjson|json|parquet)$/.test(lower) && looksLikePickleOrZip(p));
     if (!isDump) return null;
     const kind: DumpKind = format === "slime-train-dump" ? "train" : format === "slime-rollout-dump" ? "rollout" : peekDumpKind(p);
     const f = dumpFile(p);

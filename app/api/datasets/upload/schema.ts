@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { datasetFormatSchema } from "@/lib/data/types";
+import { datasetExtensions, datasetFormatSchema, hasDatasetExtension } from "@/lib/data/types";
 
 /**
  * Uploads go in chunks (Next's proxy caps request bodies at 10 MB):
@@ -8,7 +8,7 @@ import { datasetFormatSchema } from "@/lib/data/types";
  * POST /api/datasets/upload/:uploadId {size, format?} -> the opened dataset.
  */
 export const startUploadSchema = z.object({
-  name: z.string().min(1).max(255).regex(/\.(jsonl|ndjson|json|parquet)$/i, "use a .jsonl, .ndjson, .json or .parquet file"),
+  name: z.string().min(1).max(255).refine(hasDatasetExtension, `use a ${datasetExtensions.join(", ")} file`),
 });
 export type StartUploadInput = z.infer<typeof startUploadSchema>;
 
