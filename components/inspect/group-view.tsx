@@ -12,6 +12,7 @@ import { rowFlags } from "@/lib/data/types";
 import { isTyping } from "./use-inspect-keys";
 import { api } from "./api";
 import { AdvantageChip, GroupAdvantageStats } from "./group-advantages";
+import { RewardValue } from "./reward-value";
 import { MarkdownText, SegmentView } from "./segment-view";
 import { verdictOf, verdictStyle } from "./verdict";
 
@@ -190,8 +191,10 @@ export function GroupView({ datasetId, group, selected, onOpen, onClose, onFilte
                   <span className="flex shrink-0 items-center gap-1">
                     {s.flags & rowFlags.toolError ? <Badge tone="amber">tool error</Badge> : null}
                     <Badge tone={vs.badge}>{vs.label}</Badge>
-                    <span className={cn("font-mono font-semibold", vs.text)}>{s.reward ?? "—"}</span>
-                    <AdvantageChip value={data.grpo?.advantages[k]} />
+                    <span className={cn("font-mono font-semibold", vs.text)}>
+                      <RewardValue reward={s.reward} special={s.reward_nonfinite} />
+                    </span>
+                    <AdvantageChip value={data.grpo?.advantages[k]} nan={Boolean(data.grpo?.all_nan) && (s.reward !== null || s.reward_nonfinite !== undefined)} />
                   </span>
                 </button>
                 {answer && (

@@ -13,6 +13,7 @@ import { rowFlagNames, rowFlags } from "@/lib/data/types";
 import type { SampleResponse } from "./api";
 import { AgentTrajectoryPanel } from "./agent-trajectory-panel";
 import { LongText } from "./long-text";
+import { RewardValue } from "./reward-value";
 import { MarkdownText, SegmentView } from "./segment-view";
 import { samplePieces } from "@/components/tokens/pieces";
 import { TokenView } from "@/components/tokens/token-view";
@@ -97,7 +98,7 @@ export function SampleDetail({
         <Field label="group">{s.group_index ?? "—"}</Field>
         <Field label="status">{s.status ?? "—"}</Field>
         <Field label="reward" testId="detail-reward">
-          {s.reward ?? "—"}
+          <RewardValue reward={s.reward} special={s.reward_nonfinite} />
         </Field>
         <Field label="acc">{s.acc === null ? "—" : String(s.acc)}</Field>
         <Field label="tool calls">{s.tool_call_count ?? "—"}</Field>

@@ -5,6 +5,7 @@ import type { RowQuery, SortKey } from "@/lib/data/query";
 import type { RowSummary, RowsPage } from "@/lib/data/types";
 import { errorFlagMask, rowFlagNames, rowFlags } from "@/lib/data/types";
 import { api } from "./api";
+import { RewardValue } from "./reward-value";
 import { verdictOf, verdictStyle } from "./verdict";
 
 // A virtualized list: only the visible rows are in the DOM, and rows are fetched from
@@ -50,7 +51,7 @@ const columns: Column[] = [
   { key: "index", label: "index", width: "w-14", render: (r) => r.index ?? "—" },
   { key: "group", label: "group", width: "w-14", render: (r) => (r.group < 0 ? "—" : r.group) },
   { key: "status", label: "status", width: "w-20", render: (r) => <span className={statusTone[r.status ?? ""] ?? ""}>{r.status ?? "—"}</span> },
-  { key: "reward", label: "reward", width: "w-16", render: (r) => fmtNum(r.reward) },
+  { key: "reward", label: "reward", width: "w-16", render: (r) => <RewardValue reward={r.reward} special={r.reward_nonfinite} format={fmtNum} /> },
   {
     key: "acc",
     label: "acc",

@@ -18,7 +18,11 @@ const groups: number[][] = [
   Array.from({ length: 64 }, (_, i) => (i * 37) % 5 === 0 ? 1 : (i % 3) * 0.25),
   [2.5, -3],
   [0.5],
+  [1, Number.NaN, 1, 1], // Python's json writes NaN: one NaN reward makes the whole group NaN
+  [1, Number.POSITIVE_INFINITY, 0, 1],
 ];
+// Python's json dialect on the way in (NaN, Infinity), as a trainer's file would have it.
+const pyJson = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "number" && !Number.isFinite(x) ? `__${x}__` : x)).replace(/"__(NaN|-?Infinity)__"/g, "$1");
 
 const script = `
 import json, sys, torch
@@ -42,7 +46,7 @@ let ref: { slime: number[]; verl: number[]; std: number | null }[] = [];
 
 beforeAll(() => {
   if (!python) throw new Error("these tests need PyTorch: apt-get install python3-torch");
-  const r = spawnSync(python, ["-c", script.replace(/NaN/g, "NaN")], { input: JSON.stringify(groups), encoding: "utf8" });
+  const r = spawnSync(python, ["-c", script.replace(/NaN/g, "NaN")], { input: pyJson(groups), encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   ref = JSON.parse(r.stdout.replace(/NaN/g, "null")) as typeof ref;
 }, 60_000);
@@ -68,6 +72,17 @@ describe("grpoAdvantages", () => {
       const ours = grpoAdvantages(g, "verl");
       expect(ours.advantages.every((a, k) => close(a, ref[i]!.verl[k]!)), `group ${i}`).toBe(true);
     });
+  });
+
+  it("a NaN or infinite reward makes every advantage NaN, and the group is not 'all same'", () => {
+    for (const g of [grpoAdvantages([1, Number.NaN, 1, 1]), grpoAdvantages([1, Number.POSITIVE_INFINITY, 0, 1], "verl")]) {
+      expect(g.all_same).toBe(false);
+      expect(g.all_nan).toBe(true);
+      expect(g.nonfinite).toBe(1);
+      expect(g.advantages.every((a) => a !== null && Number.isNaN(a))).toBe(true);
+    }
+    expect(grpoAdvantages([1, null, 1]).all_same).toBe(true); // a missing reward is left out, not NaN
+    expect(grpoAdvantages([0.5]).all_nan).toBe(true); // one sample: torch.std is NaN
   });
 
   it("reproduces the float32 artifact of an all-same group exactly and flags it", () => {

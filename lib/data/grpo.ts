@@ -30,6 +30,13 @@ export interface GroupAdvantages {
   all_same: boolean;
   /** Per input reward; null where the reward is missing; NaN where torch gives NaN. */
   advantages: (number | null)[];
+  /**
+   * Every advantage is NaN (JSON carries NaN as null, so this says it): a one-sample group under
+   * slime, or a group with a NaN / ±Infinity reward (the mean is then NaN or infinite).
+   */
+  all_nan: boolean;
+  /** Rewards that are NaN or ±Infinity. */
+  nonfinite: number;
   /** One sentence on how the numbers were obtained, shown in the view. */
   note: string;
 }
@@ -59,9 +66,19 @@ function std32(xs: number[]): number {
 
 export function grpoAdvantages(rewards: (number | null)[], convention: GrpoConvention = "slime", normalizeStd = true): GroupAdvantages {
   const present = rewards.filter((r): r is number => r !== null && Number.isFinite(r)).map(f);
+  const nonfinite = rewards.filter((r) => r !== null && !Number.isFinite(r)).length;
+  if (nonfinite > 0) {
+    // torch: mean over a NaN (or ±Infinity) is NaN (or infinite), so r − mean and std are NaN for every sample.
+    const names = [...new Set(rewards.filter((r): r is number => r !== null && !Number.isFinite(r)).map(String))].join(" / ");
+    return {
+      convention, n: present.length + nonfinite, mean: Number.NaN, std: Number.NaN, epsilon: GRPO_EPSILON, all_same: false,
+      advantages: rewards.map((r) => (r === null ? null : Number.NaN)), all_nan: true, nonfinite,
+      note: `${nonfinite} reward(s) ${names}: the group mean is not finite, so ${convention} gives every advantage in this group NaN`,
+    };
+  }
   const n = present.length;
   const all_same = n > 0 && present.every((r) => r === present[0]);
-  if (n === 0) return { convention, n, mean: null, std: null, epsilon: GRPO_EPSILON, all_same: false, advantages: rewards.map(() => null), note: "no rewards in this group" };
+  if (n === 0) return { convention, n, mean: null, std: null, epsilon: GRPO_EPSILON, all_same: false, advantages: rewards.map(() => null), all_nan: false, nonfinite, note: "no rewards in this group" };
   const eps = f(GRPO_EPSILON);
   let mean: number;
   let std: number;
@@ -80,7 +97,7 @@ export function grpoAdvantages(rewards: (number | null)[], convention: GrpoConve
     const c = f(f(r) - mean);
     return normalizeStd ? f(c / f(std + eps)) : c;
   });
-  return { convention, n, mean, std, epsilon: GRPO_EPSILON, all_same, advantages, note };
+  return { convention, n, mean, std, epsilon: GRPO_EPSILON, all_same, advantages, all_nan: advantages.some((a) => a !== null && Number.isNaN(a)), nonfinite, note };
 }
 
 /**

@@ -72,4 +72,15 @@ describe("normalizeRecord", () => {
     expect(s.problems[0]!.kind).toBe("not_object");
     expect(s.flags).toBe(rowFlags.notObject);
   });
+
+  it("keeps NaN and Infinity rewards by name, flags them and says why", () => {
+    const nan = normalizeRecord("slime", { prompt: "p", response: "r", reward: Number.NaN }, ctx);
+    expect(nan).toMatchObject({ reward: null, reward_nonfinite: "NaN" });
+    expect(nan.flags & rowFlags.nonFiniteReward).toBeTruthy();
+    expect(nan.flags & rowFlags.wrongTypes).toBe(0);
+    expect(nan.problems).toEqual([expect.objectContaining({ kind: "nonfinite_reward", message: expect.stringContaining("reward is NaN") })]);
+    expect(normalizeRecord("slime", { prompt: "p", response: "r", reward: { score: Number.NEGATIVE_INFINITY, acc: false } }, ctx).reward_nonfinite).toBe("-Infinity");
+    expect(normalizeRecord("verl", { input: "p", output: "r", score: Number.POSITIVE_INFINITY }, ctx).reward_nonfinite).toBe("Infinity");
+    expect(normalizeRecord("slime", { prompt: "p", response: "r", reward: 0.5 }, ctx).reward_nonfinite).toBeUndefined();
+  });
 });

@@ -1,7 +1,7 @@
 // Turn one parsed record of any supported format into a NormalizedSample, reporting
 // wrong types as problems instead of failing. Isomorphic (no Node APIs).
 import type { ChatMessage, DatasetFormat, NormalizedSample, Problem } from "./types";
-import { rowFlags } from "./types";
+import { nonFiniteName, rowFlags } from "./types";
 import { countObservations, formatObservation, formatToolCall } from "@/lib/rollout/codec";
 import { AGENT_TRAJECTORY_KEY, agentTrajectoryInfoSchema } from "@/lib/agent/trajectory/export";
 
@@ -203,7 +203,7 @@ const toolErrorRe = /<interpreter>\s*Error|Traceback \(most recent call last\)|\
 
 function rewardFrom(v: unknown, ck: Checker): { reward: number | null; acc: boolean | null; pred?: string | null } {
   if (v === undefined || v === null) return { reward: null, acc: null };
-  if (typeof v === "number") return { reward: Number.isFinite(v) ? v : null, acc: null };
+  if (typeof v === "number") return { reward: v, acc: null };
   if (typeof v === "boolean") return { reward: v ? 1 : 0, acc: v };
   if (isObject(v)) {
     const key = ["score", "reward", "acc"].find((k) => typeof v[k] === "number" || typeof v[k] === "boolean");
@@ -332,7 +332,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
       s.response = conversationResponse(firstReply === -1 ? [] : msgs.slice(firstReply));
       s.label = labelFrom(o, ck);
       if ("reward" in o) Object.assign(s, rewardFrom(o.reward, ck));
-      else if ("score" in o) s.reward = ck.num(o, "score");
+      else if ("score" in o) s.reward = scoreOf(o, "score", ck);
       s.tool_call_count = msgs.reduce((n, m) => n + (m.tool_calls?.length ?? 0), 0);
       if (s.tool_call_count === 0) s.tool_call_count = null;
       s.index = ck.int(o, "index");
@@ -345,7 +345,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
       s.prompt = ck.str(o, "input") ?? "";
       s.response = ck.str(o, "output", true) ?? "";
       s.label = "gts" in o ? labelFrom({ gts: o.gts }, ck) : labelFrom(o, ck);
-      s.reward = ck.num(o, "score");
+      s.reward = scoreOf(o, "score", ck);
       s.acc = accFrom(o.acc);
       if (typeof o.pred === "string") s.pred = o.pred;
       s.index = ck.int(o, "index");
@@ -377,9 +377,24 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
     if (n > 0) s.tool_call_count = n;
   }
   if (toolErrorRe.test(s.response)) s.flags |= rowFlags.toolError;
+  // NaN / ±Infinity rewards (Python's json and torch write them) are shown by name and flagged:
+  // in slime, one NaN reward makes its group's mean, and so every advantage of the group, NaN.
+  const special = s.reward === null ? null : nonFiniteName(s.reward);
+  if (special) {
+    s.reward = null;
+    s.reward_nonfinite = special;
+    s.flags |= rowFlags.nonFiniteReward;
+    ck.problems.push({ line: ctx.line, row: ctx.row, kind: "nonfinite_reward", field: "reward", message: `reward is ${special}: GRPO advantages of its whole group become NaN` });
+  }
   s.problems = ck.problems;
-  if (ck.problems.length) s.flags |= rowFlags.wrongTypes;
+  if (ck.problems.some((p) => p.kind === "wrong_type")) s.flags |= rowFlags.wrongTypes;
   return s;
+}
+
+/** A score field: any number (NaN and ±Infinity included, flagged later), else a checked number. */
+function scoreOf(o: Obj, key: string, ck: Checker): number | null {
+  const v = o[key];
+  return typeof v === "number" ? v : ck.num(o, key);
 }
 
 /** Group key when the file has no group_index: samples of one prompt belong together. */

@@ -1,7 +1,7 @@
 // Compact per-row summary kept in typed arrays (~60 bytes a row), so 100k rows cost a few MB
 // and filtering/sorting never touches the file. Isomorphic.
-import type { ReexecState, RowSummary } from "./types";
-import { reexecStates } from "./types";
+import type { NonFiniteName, ReexecState, RowSummary } from "./types";
+import { nonFiniteName, reexecStates } from "./types";
 
 const NONE = -2147483648; // int32 sentinel for "absent"
 
@@ -28,6 +28,8 @@ export class RowStore {
   lpMax: Float64Array;
   lpMean: Float64Array;
   previews: string[] = [];
+  /** Rows whose reward is NaN or ±Infinity (rare): `reward` holds NaN for them, like an absent one. */
+  readonly nonFiniteRewards = new Map<number, NonFiniteName>();
   readonly statuses: string[] = [];
   private statusIds = new Map<string, number>();
 
@@ -106,7 +108,9 @@ export class RowStore {
     this.index[i] = r.index ?? NONE;
     this.group[i] = r.group;
     this.status[i] = this.statusId(r.status);
-    this.reward[i] = r.reward ?? NaN;
+    const special = r.reward === null ? null : nonFiniteName(r.reward);
+    if (special) this.nonFiniteRewards.set(i, special);
+    this.reward[i] = r.reward === null || special ? NaN : r.reward;
     this.acc[i] = r.acc === null ? -1 : r.acc ? 1 : 0;
     this.toolCalls[i] = r.toolCalls ?? NONE;
     // Negative lengths mark character counts (no token count recorded).
@@ -134,6 +138,11 @@ export class RowStore {
   rewardOf(i: number): number | null {
     const v = this.reward[i]!;
     return Number.isNaN(v) ? null : v;
+  }
+  /** The reward as the trainer sees it: a number, NaN or ±Infinity, null when absent. */
+  trainerRewardOf(i: number): number | null {
+    const special = this.nonFiniteRewards.get(i);
+    return special ? Number(special) : this.rewardOf(i);
   }
   rescoredOf(i: number): number | null {
     const v = this.rescored[i]!;
@@ -173,6 +182,7 @@ export class RowStore {
       group: this.group[i]!,
       status: this.statusOf(i),
       reward: this.rewardOf(i),
+      ...(this.nonFiniteRewards.has(i) ? { reward_nonfinite: this.nonFiniteRewards.get(i)! } : {}),
       acc: acc < 0 ? null : acc === 1,
       tool_calls: this.toolCallsOf(i),
       response_length: this.respLenOf(i),

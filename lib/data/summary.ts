@@ -54,7 +54,8 @@ export function summaryOf(p: ParsedRecord, s: NormalizedSample | null, wantField
     index: s.index,
     groupKey: groupKey(s),
     status: s.status,
-    reward: s.reward,
+    // NaN / ±Infinity by value: the row store keeps their names.
+    reward: s.reward_nonfinite ? Number(s.reward_nonfinite) : s.reward,
     acc: s.acc,
     toolCalls: s.tool_call_count,
     respLen: tokenLen ?? (s.response ? [...s.response].length : null),

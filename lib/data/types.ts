@@ -26,6 +26,12 @@ export const hasDatasetExtension = (name: string) => datasetExtensions.some((e) 
 export const containerKinds = ["jsonl", "json_array", "parquet", "pt", "folder"] as const;
 export type ContainerKind = (typeof containerKinds)[number];
 
+/** A non-finite number by the name Python's json writes it (JSON itself has none, so they travel as names). */
+export type NonFiniteName = "NaN" | "Infinity" | "-Infinity";
+export function nonFiniteName(x: number): NonFiniteName | null {
+  return Number.isNaN(x) ? "NaN" : x === Infinity ? "Infinity" : x === -Infinity ? "-Infinity" : null;
+}
+
 /** Per-row error bits kept in the compact summary. */
 export const rowFlags = {
   malformed: 1, // not valid JSON
@@ -34,12 +40,13 @@ export const rowFlags = {
   wrongTypes: 8, // a known field has the wrong type
   toolError: 16, // an interpreter/tool observation reports an error
   notObject: 32, // a JSON value that is not an object
+  nonFiniteReward: 64, // reward NaN or ±Infinity (Python's json writes them): slime's group advantages all go NaN
 } as const;
 export type RowFlagName = keyof typeof rowFlags;
 export const rowFlagNames = Object.keys(rowFlags) as RowFlagName[];
 export const errorFlagMask = Object.values(rowFlags).reduce((a, b) => a | b, 0);
 
-export const problemKinds = ["malformed_json", "invalid_utf8", "line_too_large", "wrong_type", "not_object", "read_error"] as const;
+export const problemKinds = ["malformed_json", "invalid_utf8", "line_too_large", "wrong_type", "not_object", "read_error", "nonfinite_reward"] as const;
 export type ProblemKind = (typeof problemKinds)[number];
 
 /** A reportable defect in the input, always with its 1-based line number. */
@@ -59,6 +66,8 @@ export interface RowSummary {
   group: number;
   status: string | null;
   reward: number | null;
+  /** The reward when it is not a finite number (JSON has no NaN; Python's json writes it). */
+  reward_nonfinite?: NonFiniteName;
   acc: boolean | null;
   tool_calls: number | null;
   response_length: number | null;
@@ -105,7 +114,9 @@ export interface NormalizedSample {
   /** Chat-format conversations keep their messages. */
   messages?: ChatMessage[];
   label: string | null;
+  /** null when absent or not finite (then `reward_nonfinite` names it). */
   reward: number | null;
+  reward_nonfinite?: NonFiniteName;
   reward_raw?: unknown;
   acc: boolean | null;
   pred?: string | null;

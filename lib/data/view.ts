@@ -233,7 +233,8 @@ export class DatasetView {
       delete sample.rollout_log_probs;
       samples.push(sample);
     }
-    const rewards = rows.map((i) => (Number.isNaN(s.reward[i]!) ? null : s.reward[i]!));
+    // NaN rewards count: in slime one makes every advantage of the group NaN.
+    const rewards = rows.map((i) => s.trainerRewardOf(i));
     const grpo = grpoAdvantages(rewards, this.ds.format === "verl" ? "verl" : "slime");
     return { group: groupId, rows, mean_reward: n ? sum / n : null, pass_rate: judged ? pass / judged : null, samples, grpo };
   }

@@ -3,6 +3,7 @@ import type { RawRecord } from "../scan";
 import { readRange, scanJsonArray, scanJsonl } from "../scan";
 import type { Problem } from "../types";
 import { rowFlags } from "../types";
+import { pyJsonLoads } from "@/lib/pycompat/json";
 import type { DatasetReader, IndexedRecord, ReaderSource, RowRead } from "./dataset-reader";
 
 // JSON Lines and JSON arrays: scan.ts splits the file into byte ranges; this reader decodes and
@@ -42,6 +43,23 @@ function parseForIndex(text: string, lens: Map<string, number>): unknown {
   return JSON.parse(slim);
 }
 
+/**
+ * JSON, else Python's json dialect: `json.dumps` writes NaN, Infinity and -Infinity by default and
+ * Python reads them back, so a file of RL rewards often has them. The error is JSON.parse's.
+ */
+function parseJsonOrPython(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (!/NaN|Infinity/.test(text)) throw e;
+    try {
+      return pyJsonLoads(text);
+    } catch {
+      throw e;
+    }
+  }
+}
+
 /** Decode and parse one record, turning every defect into a problem with its line. */
 export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number, forIndex = false): IndexedRecord {
   const at = { offset: rec.offset, byteLength: rec.length, line: rec.line };
@@ -68,7 +86,7 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number,
       value = forIndex ? parseForIndex(text, lens) : JSON.parse(text);
     } catch {
       lens.clear();
-      value = JSON.parse(text); // the full parse gives the exact error (or succeeds)
+      value = parseJsonOrPython(text); // the full parse gives the exact error (or succeeds)
     }
     return { ...at, value, flags, problems, raw: text, ...(lens.size ? { lens } : {}) };
   } catch (e) {
@@ -103,7 +121,10 @@ export function jsonReader(src: ReaderSource, container: "jsonl" | "json_array")
       if (ref.flags & (rowFlags.tooLarge | rowFlags.malformed)) return null;
       const text = (await readRange(src.path, ref.offset, ref.byteLength)).toString("utf8").trim();
       // JSON array elements may span lines: re-serialize so the output stays one record per line.
-      return container === "json_array" ? JSON.stringify(JSON.parse(text)) : text;
+      // (Python's NaN stays as written: the line is returned as it is.)
+      if (container !== "json_array") return text;
+      const v = parseJsonOrPython(text);
+      return /NaN|Infinity/.test(text) ? text.replace(/\s*\n\s*/g, " ") : JSON.stringify(v);
     },
   };
 }
