@@ -79,7 +79,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refs inside
     [openFile, tool, language],
   );
-  const { running, cancelling, result, run, cancel } = useCodeRun({
+  const { running, cancelling, result, resultCode, runningCode, run, cancel } = useCodeRun({
     sessionId,
     backend,
     tool,
@@ -87,6 +87,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     canRun: Boolean(backendInfo?.available),
     code: currentCode,
     initialResult: (workspace?.result as ToolResult | null | undefined) ?? null,
+    initialResultCode: workspace?.result_code ?? null,
+    inFlight: workspace?.running ?? null,
     beforeRun: settle,
     onDone: () => void files.refresh(),
   });
@@ -239,6 +241,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         <ToolResultPanel
           result={result}
           running={running}
+          code={resultCode?.code ?? null}
+          runningCode={runningCode?.code ?? null}
           className="min-h-0 min-w-0 overflow-auto"
           emptyText="Run the code (button or Ctrl/⌘+Enter) to see stdout, stderr and the exit code here."
         />

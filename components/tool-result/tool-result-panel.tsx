@@ -15,6 +15,27 @@ export interface ToolResultPanelProps {
   emptyText?: string;
   className?: string;
   testId?: string;
+  /** The code the result came from (the Editor: the buffer may have changed since). */
+  code?: string | null;
+  /** The code of the run in flight. */
+  runningCode?: string | null;
+}
+
+/** The code a run was given, folded to its first line. */
+function RanCode({ code, label, testId }: { code: string; label: string; testId: string }) {
+  const first = code.split("\n").find((l) => l.trim() !== "") ?? "";
+  const lines = code.split("\n").length;
+  return (
+    <details data-testid={testId} className="rounded border border-zinc-200 bg-zinc-50 text-xs">
+      <summary className="cursor-pointer truncate px-2 py-1 text-zinc-600" title="The code this run was given">
+        {label} <span className="font-mono text-zinc-800">{first.slice(0, 120)}</span>
+        {lines > 1 ? <span className="text-zinc-500"> (+{lines - 1} lines)</span> : null}
+      </summary>
+      <pre data-testid={`${testId}-text`} className="max-h-48 overflow-auto whitespace-pre-wrap break-all border-t border-zinc-200 p-2 font-mono">
+        {code}
+      </pre>
+    </details>
+  );
 }
 
 /**
@@ -27,6 +48,8 @@ export function ToolResultPanel({
   emptyText = "Run something to see its result here.",
   className,
   testId = "tool-result",
+  code,
+  runningCode,
 }: ToolResultPanelProps) {
   return (
     <div
@@ -39,7 +62,9 @@ export function ToolResultPanel({
           <Spinner /> Running…
         </div>
       )}
+      {running && runningCode != null && <RanCode code={runningCode} label="running:" testId="running-code" />}
       {!running && !result && <p className="text-sm text-zinc-500">{emptyText}</p>}
+      {result && code != null && <RanCode code={code} label={running ? "previous result, from:" : "result of:"} testId="result-code" />}
       {result && <ToolResultBody result={result} stale={running} />}
     </div>
   );

@@ -31,6 +31,14 @@ export const storedResultSchema = z
   })
   .passthrough();
 
+/** The code a run was given, kept beside its result (and the run in flight). */
+export const ranCodeSchema = z.object({
+  code: z.string().max(1_000_000),
+  tool: editorToolSchema,
+  language: languageNameSchema.optional(),
+});
+export type RanCode = z.infer<typeof ranCodeSchema>;
+
 export const notebookCellStateSchema = z.object({
   key: z.number().int().nonnegative(),
   code: z.string().max(1_000_000),
@@ -53,6 +61,13 @@ export const workspaceSchema = z.object({
   open_file: z.object({ path: z.string().min(1).max(1024), backend: backendNameSchema, draft: z.string().max(5_000_000).optional() }).nullable().default(null),
   /** The last run's result in the result panel. */
   result: storedResultSchema.nullable().default(null),
+  /** The code that result came from (the buffer may have changed since). */
+  result_code: ranCodeSchema.nullable().default(null),
+  /**
+   * The run in flight: it belongs to the session, not to the page, so a reload shows it running,
+   * can cancel it, and shows its result with its code. Only reported while this server runs it.
+   */
+  running: ranCodeSchema.extend({ run_id: z.string(), started_ms: z.number() }).nullable().default(null),
   /** Notebook cells; absent until the notebook was first used. */
   cells: z.array(notebookCellStateSchema).max(500).optional(),
 });

@@ -80,4 +80,26 @@ describe("workspace store", () => {
     expect(pendingFlushSeq("sessionSEQ01.", "sessionSEQ01")).toBeUndefined();
     expect(pendingFlushSeq(undefined, "sessionSEQ01")).toBeUndefined();
   });
+
+  it("a run in flight is reported until its result lands, with the code it ran; a stale one is not", async () => {
+    const id = "sessionRUN001";
+    const ran = { code: "import time\ntime.sleep(9)", tool: "python" as const };
+    await store.recordRunStart(id, { ...ran, run_id: "r1" });
+    expect((await store.loadWorkspace(id))?.running).toMatchObject({ run_id: "r1", code: ran.code });
+    await store.patchWorkspace({ sessionId: id, scratch: { python: "print('other code')" } });
+    await store.recordResult(id, result("done\n"), ran, "r1");
+    const w = await store.loadWorkspace(id);
+    expect(w?.running).toBeNull();
+    expect(w?.result_code).toEqual(ran);
+    expect(w?.scratch.python).toBe("print('other code')");
+    // A run recorded on disk that this process does not run (the server restarted) is not reported.
+    const file = path.join(stateDir, "workspaces", `${id}.json`);
+    const stored = JSON.parse(readFileSync(file, "utf8"));
+    stored.running = { ...ran, run_id: "gone", started_ms: 1 };
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(file, JSON.stringify(stored));
+    const fresh = "sessionRUN002";
+    writeFileSync(path.join(stateDir, "workspaces", `${fresh}.json`), JSON.stringify(stored));
+    expect((await store.loadWorkspace(fresh))?.running).toBeNull();
+  });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import type { ToolResult } from "@/lib/sandbox/types";
-import { mergeScratch, workspaceSchema, type Workspace, type WorkspacePatch } from "./schema";
+import { mergeScratch, workspaceSchema, type RanCode, type Workspace, type WorkspacePatch } from "./schema";
 
 // One JSON file per Editor session under $PLAYGROUND_STATE_DIR/workspaces. Writes for one session
 // run one after another (a patch never loses another's fields) and land by rename (never half a file).
@@ -15,6 +15,8 @@ const state = globalStore("editor-workspaces", () => ({
   /** The highest save number applied per session, and the page loads waiting for one. */
   applied: new Map<string, number>(),
   waiters: new Map<string, Set<() => void>>(),
+  /** The Editor run in flight per session (its run id), in this process. */
+  inFlight: new Map<string, string>(),
 }));
 
 function dir(): string {
@@ -36,7 +38,13 @@ export async function loadWorkspace(sessionId: string, opts: { afterSeq?: number
   if (opts.afterSeq !== undefined) await waitForSave(sessionId, opts.afterSeq, opts.waitMs ?? 1500);
   // A save that arrived just before lands first.
   await state.queue.get(sessionId);
-  return readStored(sessionId);
+  return withLiveRun(sessionId, await readStored(sessionId));
+}
+
+/** A stored run in flight that no process runs any more (a restart) is not reported. */
+function withLiveRun(sessionId: string, w: Workspace | null): Workspace | null {
+  if (!w?.running || state.inFlight.get(sessionId) === w.running.run_id) return w;
+  return { ...w, running: null };
 }
 
 function waitForSave(sessionId: string, seq: number, waitMs: number): Promise<void> {
@@ -133,9 +141,21 @@ export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & 
   return stored;
 }
 
-/** The last result of the code panel. */
-export function recordResult(sessionId: string, result: ToolResult): Promise<Workspace> {
-  return update(sessionId, (w) => ({ ...w, result: result as Workspace["result"] }));
+/** A code-panel run starts: a reload from now on shows it running (and its code). */
+export function recordRunStart(sessionId: string, run: RanCode & { run_id: string }): Promise<Workspace> {
+  state.inFlight.set(sessionId, run.run_id);
+  return update(sessionId, (w) => ({ ...w, running: { ...run, started_ms: Date.now() } }));
+}
+
+/** The last result of the code panel, with the code it ran; the run is no longer in flight. */
+export function recordResult(sessionId: string, result: ToolResult, ran: RanCode | null = null, runId?: string): Promise<Workspace> {
+  if (runId && state.inFlight.get(sessionId) === runId) state.inFlight.delete(sessionId);
+  return update(sessionId, (w) => ({
+    ...w,
+    result: result as Workspace["result"],
+    result_code: ran,
+    ...(runId && w.running?.run_id === runId ? { running: null } : {}),
+  }));
 }
 
 /** A notebook cell's result (with the code it ran); a cell not stored yet is appended. */

@@ -1,7 +1,7 @@
 "use server";
 
 import type { ToolResult } from "@/lib/sandbox/types";
-import { clearCellResults, recordCellResult, recordResult } from "@/lib/workspace/store";
+import { clearCellResults, recordCellResult, recordResult, recordRunStart } from "@/lib/workspace/store";
 import { runCode, runNotebookCell } from "./actions";
 import { notebookCellSchema, runCodeSchema, type NotebookCellInput, type RunCodeInput } from "./schema";
 import { z } from "zod";
@@ -10,9 +10,15 @@ import { z } from "zod";
 // reload (even one in the middle of a run) shows the last result and every cell's output.
 
 export async function runCodeRecorded(input: RunCodeInput): Promise<ToolResult> {
-  const r = await runCode(input);
   const p = runCodeSchema.safeParse(input);
-  if (p.success) await recordResult(p.data.sessionId, r);
+  const ran = p.success ? { code: p.data.code, tool: p.data.tool, ...(p.data.language ? { language: p.data.language } : {}) } : null;
+  if (p.success && ran) await recordRunStart(p.data.sessionId, { ...ran, run_id: p.data.runId });
+  let r: ToolResult = { tool_name: input.tool, status: "error", output: "", error: "The run ended on an internal error.", duration_ms: 0 };
+  try {
+    r = await runCode(input);
+  } finally {
+    if (p.success) await recordResult(p.data.sessionId, r, ran, p.data.runId);
+  }
   return r;
 }
 
