@@ -104,8 +104,9 @@ test.describe("Inspect", () => {
     expect(chat.pathname).toBe("/chat");
     expect(chat.searchParams.get("prompt")).toBe("Problem 0: what is 10 * 3 + 0?");
     expect(chat.searchParams.get("label")).toBe("30");
-    expect(chat.searchParams.get("assistant")?.match(/<interpreter>/g)).toHaveLength(2);
-    expect(chat.searchParams.get("assistant")?.endsWith("</interpreter>")).toBe(true);
+    // A templated prompt goes by reference (Chat fetches the whole sample, every turn, from turn 2 on).
+    expect(chat.searchParams.get("assistant")).toBeNull();
+    expect(chat.searchParams.get("inspect")).toMatch(/:1:1$/);
     // The Chat page turns the hand-off into a session with the sample's problem and label.
     await page.getByTestId("open-in-chat").click();
     await expect(page).toHaveURL(/\/chat\?session=/);

@@ -164,6 +164,12 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
 
       <section className="flex min-w-0 flex-1 flex-col gap-3 overflow-y-auto p-4 lg:border-l lg:border-zinc-200" data-testid="chat-main">
         <RunTabs runs={runs} selected={rollouts.selected} onSelect={selectRun} />
+        {session.replay?.from_turn !== undefined && (
+          <p data-testid="chat-handoff-banner" className="rounded-md bg-indigo-50 px-3 py-1.5 text-xs text-indigo-900">
+            Opened from {session.replay.name} at turn {session.replay.from_turn + 1} of {session.replay.turns.length}. The recorded replay plays every turn (its
+            code runs live); with a live model backend, turns 1–{session.replay.from_turn + 1} are replayed as recorded and the model continues from there.
+          </p>
+        )}
 
         {!current && (
           <div data-testid="chat-empty" className="rounded-lg border border-dashed border-zinc-300 p-6 text-sm text-zinc-600">

@@ -38,6 +38,10 @@ export function RunHeader({ record, live, view, onView }: { record: RolloutRecor
             {record.prompt_token_count +
               record.turns.reduce((n, t) => n + (t.finish_reason === "abort" ? 0 : t.token_count) + (t.observation?.token_count ?? 0), 0)}
             {record.token_counts === "approximate" ? " (approximate)" : ""} / {record.max_context_len}
+            <span className="text-zinc-500">
+              {" "}
+              (prompt <span data-testid="run-prompt-tokens">{record.prompt_token_count}</span>)
+            </span>
           </span>
         </>
       )}

@@ -57,6 +57,21 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
   return (
     <form data-testid="chat-settings" className="flex min-w-0 flex-col gap-3" onSubmit={(e) => e.preventDefault()}>
       <fieldset disabled={disabled} className="flex min-w-0 flex-col gap-3">
+        {s.prompt_text && (
+          <div data-testid="settings-prompt-text" className="flex flex-col gap-1 rounded-md border border-amber-200 bg-amber-50 p-2 text-xs text-amber-900">
+            <span>
+              The rollout starts from the recorded prompt as it is ({s.prompt_text.length.toLocaleString()} characters, already templated), so its
+              tokens are the recorded ones. Problem and System below are shown for reference and are not used.
+            </span>
+            <details>
+              <summary className="cursor-pointer">recorded prompt</summary>
+              <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-all font-mono text-[11px]">{s.prompt_text}</pre>
+            </details>
+            <button type="button" data-testid="settings-prompt-text-clear" className="self-start text-indigo-700 underline" onClick={() => set({ prompt_text: "" })}>
+              Use Problem and System with slime&apos;s template instead
+            </button>
+          </div>
+        )}
         <Field label="Problem (user message)">
           <textarea data-testid="settings-prompt" className={input} rows={4} value={s.prompt} onChange={(e) => set({ prompt: e.target.value })} />
         </Field>

@@ -73,6 +73,16 @@ describe("normalizeRecord", () => {
     expect(s.flags).toBe(rowFlags.notObject);
   });
 
+  it("reads slime's ReTool prompt (no newline after the role) as system and user messages", () => {
+    const prompt = "<|im_start|>systemYou are helpful.\n# Tools\n\nYou may call one or more functions <tools></tools>\n<|im_end|>\n<|im_start|>userWhat is <x>?<|im_end|>\n<|im_start|>assistant";
+    const s = normalizeRecord("slime", { prompt, response: "r", reward: 1 }, ctx);
+    expect(s.prompt_messages).toEqual([
+      { role: "system", content: "You are helpful.\n# Tools\n\nYou may call one or more functions <tools></tools>\n" },
+      { role: "user", content: "What is <x>?" },
+    ]);
+    expect(previewOf(s)).toBe("What is <x>?");
+  });
+
   it("keeps NaN and Infinity rewards by name, flags them and says why", () => {
     const nan = normalizeRecord("slime", { prompt: "p", response: "r", reward: Number.NaN }, ctx);
     expect(nan).toMatchObject({ reward: null, reward_nonfinite: "NaN" });

@@ -2,6 +2,7 @@
 // wrong types as problems instead of failing. Isomorphic (no Node APIs).
 import type { ChatMessage, DatasetFormat, NormalizedSample, Problem } from "./types";
 import { nonFiniteName, rowFlags } from "./types";
+import { chatMlMessages } from "./chat-link";
 import { countObservations, formatObservation, formatToolCall } from "@/lib/rollout/codec";
 import { AGENT_TRAJECTORY_KEY, agentTrajectoryInfoSchema } from "@/lib/agent/trajectory/export";
 
@@ -235,15 +236,12 @@ function labelFrom(o: Obj, ck: Checker): string | null {
   return null;
 }
 
-const CHATML = /<\|im_start\|>(\w+)\n([\s\S]*?)<\|im_end\|>/g;
-
 function promptFrom(o: Obj, key: string, ck: Checker): { text: string; messages?: ChatMessage[] } {
   const v = o[key];
   if (v === undefined || v === null) return { text: "" };
   if (typeof v === "string") {
     // slime stores the prompt already rendered with the chat template; recover its messages.
-    if (!v.includes("<|im_start|>")) return { text: v };
-    const messages = [...v.matchAll(CHATML)].map((m) => ({ role: m[1]!, content: m[2]! }));
+    const messages = chatMlMessages(v);
     return messages.length ? { text: v, messages } : { text: v };
   }
   if (Array.isArray(v)) {

@@ -8,9 +8,10 @@ import { resetServerEnvForTests } from "@/lib/env";
 import { closeSession } from "@/lib/sandbox/sessions";
 import { apiKeyState, setSessionApiKey } from "./api-keys";
 import { startRun } from "./chat-runs";
-import { createChatSession, createSessionFromHandoff, forgetCachedSessionsForTests, getChatSession } from "./chat-session-store";
+import { createChatSession, createSessionFromHandoff, forgetCachedSessionsForTests, getChatSession, saveChatSettings } from "./chat-session-store";
 import { subscribeRun } from "./live-runs";
 import { defaultChatSettings } from "./settings";
+import { formatRetoolPrompt } from "./template";
 import type { RolloutEvent } from "./transcript";
 
 let dir: string;
@@ -78,6 +79,41 @@ describe("chat sessions", () => {
     // Live execution, not the recorded (wrong) observation.
     expect(result?.type === "tool_result" && result.result.output).toBe("Output:\n42");
     expect(events.at(-1)).toMatchObject({ type: "done", status: "completed" });
+  });
+
+  it("from a dump: a prompt templated another way is used verbatim; a live model continues after the picked turn", async () => {
+    // slime's own template renders back exactly: the fields are enough, nothing verbatim.
+    const retool = await createSessionFromHandoff({ prompt: "What is 6 times 7?", system: null, prompt_text: formatRetoolPrompt("What is 6 times 7?"), assistant: "Answer: \\boxed{42}", turn: 0 });
+    expect(retool.settings.prompt_text).toBe("");
+    const hf = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWhat is 6 times 7?<|im_end|>\n<|im_start|>assistant\n";
+    const s = await createSessionFromHandoff({
+      prompt: "What is 6 times 7?",
+      label: "42",
+      system: "Be brief.",
+      prompt_text: hf,
+      assistant: "Recorded turn.\n<code>\nprint(6 * 7)\n</code>\n\n<interpreter>\nOutput:\n42\n</interpreter>\n\nRecorded answer: \\boxed{41}",
+      turn: 0,
+      source: "rollout_3.pt",
+    });
+    opened.push(s.id);
+    expect(s.settings.prompt_text).toBe(hf);
+    expect(s.replay).toMatchObject({ from_turn: 0, turns: ["Recorded turn.\n<code>\nprint(6 * 7)\n</code>", "Recorded answer: \\boxed{41}"] });
+    const server = await startFakeModelServer();
+    try {
+      await saveChatSettings(s.id, { ...s.settings, endpoint: { kind: "openai-completions", url: server.url, model: "fake", timeout_s: 30 } });
+      const started = await startRun(s.id);
+      if (!started.ok) throw new Error(started.error.message);
+      const events = await drain(started.value.id);
+      expect(events[0]).toMatchObject({ type: "start", header: { prompt_text: hf } });
+      // Turn 1 is the recorded one (the model was not asked for it); the model writes turn 2.
+      expect(server.requests).toHaveLength(1);
+      expect(String(server.requests[0]!.body.prompt)).toMatch(/^<\|im_start\|>system\nBe brief\.<\|im_end\|>\n[\s\S]*Recorded turn\.[\s\S]*<\/interpreter>\n\n$/);
+      const done = events.at(-1);
+      expect(done).toMatchObject({ type: "done", status: "completed" });
+      expect(done?.type === "done" && done.response).toContain("The interpreter printed 42.");
+    } finally {
+      await server.close();
+    }
   });
 
   it("chat mode (OpenAI tools): an edited tool call is sent back as the new call and re-run", async () => {

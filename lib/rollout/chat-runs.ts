@@ -6,7 +6,8 @@ import { RECORDED_REPLAY, type ChatRun, type ChatSession } from "./chat-session-
 import { getChatSession, newChatId, now, saveChatSession } from "./chat-session-store";
 import { isRunLive, openLiveRun, type LiveRunHandle } from "./live-runs";
 import { runRollout, type ResumeFrom } from "./loop";
-import type { ModelError, TextModel } from "./models/types";
+import type { ModelBackend, ModelError, TextModel } from "./models/types";
+import { withRecordedPrefix } from "./models/replay";
 import { buildResume, type RerunFrom } from "./reruns";
 import { createModel, rewarder, sandboxToolRunner } from "./setup";
 import type { ChatSettings } from "./settings";
@@ -70,7 +71,11 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
       ? { turns: session.replay.turns, name: session.replay.name }
       : undefined;
   const setup = createModel(s.endpoint, { apiKey: sessionApiKey(session.id), ...(replay ? { replay } : {}) });
-  const model = setup.ok ? setup.value : failingModel(setup.error);
+  let model: ModelBackend = setup.ok ? setup.value : failingModel(setup.error);
+  // Opened from Inspect at a turn, run on a live model: the recorded turns up to it come first.
+  const from = session.replay?.from_turn;
+  if (!replay && session.replay && from !== undefined && model.mode === "text" && s.endpoint.kind !== "replay")
+    model = withRecordedPrefix(session.replay.turns, from, model, session.replay.name);
   const publish = (e: RolloutEvent) => {
     live.publish(e);
     run.record = applyEvent(run.record, e);
@@ -83,6 +88,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
         prompt: s.prompt,
         label: s.label,
         system: s.system,
+        ...(s.prompt_text ? { prompt_text: s.prompt_text } : {}),
         sampling: s.sampling,
         max_turns: s.max_turns,
         max_tool_calls: s.max_tool_calls,

@@ -34,7 +34,17 @@ export const chatSessionSchema = z.object({
   updated_at: z.string(),
   settings: chatSettingsSchema,
   /** Assistant turns to replay when settings.endpoint.replay_sample is "recorded". */
-  replay: z.object({ name: z.string(), turns: z.array(z.string()) }).optional(),
+  replay: z
+    .object({
+      name: z.string(),
+      turns: z.array(z.string()),
+      /**
+       * The turn picked when it was opened (0-based): a live backend continues after the recorded
+       * turns up to it; the "recorded" replay plays every turn.
+       */
+      from_turn: z.number().int().min(0).optional(),
+    })
+    .optional(),
   runs: z.array(chatRunSchema),
 });
 export type ChatSession = z.infer<typeof chatSessionSchema>;

@@ -8,6 +8,7 @@ import { globalStore } from "@/lib/global-store";
 import { chatSessionIdSchema, chatSessionSchema, RECORDED_REPLAY, type ChatSession } from "./chat-session-schema";
 import { hasLiveRun } from "./live-runs";
 import { splitAssistantTurns } from "./codec";
+import { DEFAULT_TOOLS, formatConversationWithTools } from "./template";
 import { defaultChatSettings, type ChatSettings } from "./settings";
 
 // Chat sessions on disk: one JSON file per session (settings + every run), so a reload or a restart
@@ -79,6 +80,10 @@ export interface Handoff {
   system?: string | null;
   /** Recorded assistant text (turns and observations), replayed with its code run live. */
   assistant?: string | null;
+  /** The recorded prompt as templated text (see ChatSettings.prompt_text). */
+  prompt_text?: string | null;
+  /** The turn picked in Inspect (0-based). */
+  turn?: number | null;
   source?: string;
 }
 
@@ -86,12 +91,20 @@ export interface Handoff {
 export async function createSessionFromHandoff(h: Handoff): Promise<ChatSession> {
   const base = initialSettings();
   const settings: ChatSettings = { ...base, prompt: h.prompt, label: h.label ?? "", system: h.system ?? "" };
+  // A recorded, templated prompt: when slime's template renders Problem and System back to the very
+  // same text, the fields are enough (and stay editable); otherwise Chat starts from the text itself.
+  if (h.prompt_text && formatRetoolPromptWith(h.prompt, h.system) !== h.prompt_text) settings.prompt_text = h.prompt_text;
   const turns = h.assistant ? splitAssistantTurns(h.assistant).filter((t) => t !== "") : [];
   if (turns.length === 0) return createChatSession(settings);
+  const from = h.turn === undefined || h.turn === null ? undefined : Math.min(h.turn, turns.length - 1);
   return createChatSession(
     { ...settings, endpoint: { ...settings.endpoint, kind: "replay", replay_sample: RECORDED_REPLAY } },
-    { name: h.source ?? "recorded trajectory", turns },
+    { name: h.source ?? "recorded trajectory", turns, ...(from !== undefined ? { from_turn: from } : {}) },
   );
+}
+
+function formatRetoolPromptWith(prompt: string, system: string | null | undefined): string {
+  return formatConversationWithTools({ prompt, system: system ?? "", tools: DEFAULT_TOOLS });
 }
 
 export async function getChatSession(id: string): Promise<ChatSession | null> {

@@ -15,6 +15,8 @@ export interface RolloutConfig {
   label?: string;
   /** Empty/absent means slime's default system prompt. */
   system?: string;
+  /** A prompt already rendered (a recorded sample's): used verbatim instead of the template. */
+  prompt_text?: string;
   tools?: ToolSpec[];
   sampling: SamplingParams;
   max_turns?: number;
@@ -58,7 +60,7 @@ export async function* runRollout(cfg: RolloutConfig, deps: RolloutDeps): AsyncG
   const model = deps.model;
   const tools = cfg.tools ?? DEFAULT_TOOLS;
   const label = cfg.label ?? "";
-  const promptText = formatConversationWithTools({ prompt: cfg.prompt, system: cfg.system, tools });
+  const promptText = cfg.prompt_text || formatConversationWithTools({ prompt: cfg.prompt, system: cfg.system, tools });
   const ledger = new TokenLedger(tok, promptText);
 
   const notices = [...(deps.notices ?? [])];

@@ -26,6 +26,12 @@ export const chatSettingsSchema = z.object({
   label: z.string().max(20_000).default(""),
   /** Empty: slime's default system prompt. */
   system: z.string().max(50_000).default(""),
+  /**
+   * The prompt exactly as a recorded sample has it (already templated, e.g. opened from a slime
+   * dump whose template differs from ours). When set, the rollout starts from it verbatim instead of
+   * rendering Problem and System with slime's ReTool template. Empty: render as usual.
+   */
+  prompt_text: z.string().max(400_000).default(""),
   endpoint: modelEndpointSchema.default(() => modelEndpointSchema.parse({})),
   sampling: samplingParamsSchema.default(() => samplingParamsSchema.parse({})),
   max_turns: z.number().int().min(1).max(256).default(16),

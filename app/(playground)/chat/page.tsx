@@ -38,6 +38,7 @@ export default async function ChatPage({ searchParams }: { searchParams: SearchP
         label: params.label ?? null,
         system: params.system ?? null,
         assistant: params.assistant ?? null,
+        turn: params.turn ?? null,
         source: params.inspect_file ?? "Inspect",
       });
     else {

@@ -24,10 +24,14 @@ export const handoffSchema = z.object({
   prompt: z.string().max(200_000),
   label: z.string().max(20_000).nullable(),
   system: z.string().max(50_000).nullable(),
+  /** The recorded, already templated prompt (a slime dump's `prompt`). */
+  prompt_text: z.string().max(400_000).nullable().default(null),
   assistant: z.string().max(5_000_000).nullable(),
+  /** The turn picked in Inspect: recorded turns up to it are kept, the backend continues after it. */
+  turn: z.number().int().min(0).nullable().default(null),
   source: z.string().max(2000),
 });
-export type HandoffInput = z.infer<typeof handoffSchema>;
+export type HandoffInput = z.input<typeof handoffSchema>;
 
 export const chatPageParamsSchema = z.object({
   session: chatSessionIdSchema.optional().catch(undefined),
@@ -37,6 +41,7 @@ export const chatPageParamsSchema = z.object({
   label: z.string().max(20_000).optional(),
   system: z.string().max(50_000).optional(),
   assistant: z.string().max(500_000).optional(),
+  turn: z.coerce.number().int().min(0).optional().catch(undefined),
   inspect: z.string().max(500).optional(),
   inspect_file: z.string().max(2000).optional(),
   /** Start from a shipped sample. */

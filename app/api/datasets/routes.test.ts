@@ -101,7 +101,9 @@ describe("/api/datasets", () => {
 
     const chat = await (await chatRoute(new Request(u(`/api/datasets/${id}/samples/5/chat?turn=0`)), params({ id, row: "5" }))).json();
     expect(chat).toMatchObject({ prompt: "Problem 1: what is 11 * 4 + 1?", label: "45", row: 5, turn: 0, source: "runs/r.jsonl" });
-    expect(chat.assistant.endsWith("</interpreter>")).toBe(true);
+    // Every recorded turn goes along (Chat continues after the picked one), and the templated prompt as it is.
+    expect(chat.assistant).toMatch(/<\/interpreter>[\s\S]*\\boxed\{/);
+    expect(chat.prompt_text).toMatch(/^<\|im_start\|>system\n/);
 
     const exp = await exportRoute(new Request(u(`/api/datasets/${id}/export?what=filtered&group=1`)), params({ id }));
     expect(exp.headers.get("content-disposition")).toContain("r.filtered.jsonl");

@@ -37,3 +37,16 @@ export function createReplayModel(turns: readonly string[], name = "recorded tra
     },
   };
 }
+
+/**
+ * A live text model that first replays recorded turns 0..`upTo` (a sample opened from Inspect at
+ * that turn), then generates the rest: the rollout continues from the picked turn.
+ */
+export function withRecordedPrefix(turns: readonly string[], upTo: number, live: TextModel, name?: string): TextModel {
+  const recorded = createReplayModel(turns.slice(0, upTo + 1), name);
+  return {
+    mode: "text",
+    kind: live.kind,
+    complete: (req) => (req.turn <= upTo ? recorded.complete(req) : live.complete(req)),
+  };
+}
