@@ -9,7 +9,7 @@ export { branchKinds, branchKindLabel, buildTreeView, classifyBranch } from "./v
 export type { BranchKind, BranchPoint, TreeNodeView, TrajectoryTreeView } from "./view";
 export type { MergedRewrite } from "./tree";
 export * from "./schema";
-export { runTrajectorySession } from "./session";
+export { exportTrajectorySession, runTrajectorySession } from "./session";
 export {
   AGENT_TRAJECTORY_KEY,
   agentTrajectoryInfoSchema,

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { trajectoryExportLineSchema } from ".";
 import { runTrajectoryCli } from "./testing/cli";
 
 const fixtures = path.join(__dirname, "fixtures");
@@ -60,4 +61,14 @@ it("rejects a malformed session line with a clear error and goes on", () => {
   expect(lines[0]!.error).toMatch(/^bad input: .*prompt_ids/s);
   expect(lines[1]!.error).toMatch(/invalid JSON/);
   expect(lines[2]).toEqual({ samples: [] });
+});
+
+it("--explain adds each Sample's agent_trajectory and changes nothing else", () => {
+  const r = runCli(sessionsText.split("\n").slice(0, 8).join("\n"), ["--explain"]);
+  expect(r.status, r.stderr).toBe(0);
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { samples: Record<string, unknown>[] });
+  lines.forEach((l, i) => {
+    expect(l.samples.map(({ agent_trajectory: _, ...s }) => s)).toStrictEqual((out[i] as { samples: unknown[] }).samples);
+    for (const s of l.samples) expect(trajectoryExportLineSchema.parse(s).agent_trajectory.session_id).toBe(sessions[i]!.name);
+  });
 });

@@ -4,8 +4,8 @@ import path from "node:path";
 const root = path.resolve(__dirname, "../../../..");
 
 /** `cli trajectory` with `input` on stdin. */
-export function runTrajectoryCli(input: string) {
-  return spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "cli/main.ts", "trajectory"], {
+export function runTrajectoryCli(input: string, args: string[] = []) {
+  return spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "cli/main.ts", "trajectory", ...args], {
     cwd: root,
     input,
     encoding: "utf8",
