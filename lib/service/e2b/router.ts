@@ -1,7 +1,9 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
-import { apiAuthorization, safeEqual } from "@/lib/auth/token";
+import { safeEqual } from "@/lib/auth/token";
+import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
+import { e2bApi } from "./api";
 import { installAttach } from "./attach";
 import { envdStream, envdUnary, filesGet, filesPost } from "./envd";
 import { interpreter } from "./interpreter";
@@ -30,20 +32,18 @@ function apiError(status: number, message: string): Response {
   return Response.json({ code: status, message }, { status });
 }
 
-/** The gate the app's proxy applies elsewhere (this path skips the proxy so bodies stream). */
+/**
+ * The gate. /e2b skips the proxy (it would buffer uploads), so the service layer's gate runs here:
+ * the control plane takes the token as E2B_API_KEY (`X-API-KEY`); the sandbox plane is reached by
+ * sandbox id, as on E2B (the SDK sends no key there; an X-Access-Token, when sent, is checked
+ * against the sandbox's own). Without a token only loopback Hosts are answered, as everywhere.
+ */
 function gate(req: Request, plane: "control" | "sandbox"): Response | null {
   const token = serverEnv().PLAYGROUND_TOKEN;
   const host = req.headers.get("host") ?? "";
-  if (!token) {
-    if (!isLoopbackAddress(hostnameOf(host))) return apiError(403, "This playground has no token, so it only answers on localhost.");
-    if (req.headers.get("origin")) return apiError(403, "Browser requests are refused by the E2B gateway.");
-    return null;
-  }
-  // The sandbox plane is reached by sandbox id, as on E2B (the SDK sends no API key there); an
-  // X-Access-Token, when sent, is checked against the sandbox's own.
-  if (plane === "sandbox") return null;
-  const auth = apiAuthorization(token, { authorization: req.headers.get("authorization"), apiKey: req.headers.get("x-api-key"), queryKey: null, cookie: undefined });
-  return auth === "header" ? null : apiError(401, "Invalid API key: with PLAYGROUND_TOKEN set, E2B_API_KEY must be that token.");
+  if (!token && !isLoopbackAddress(hostnameOf(host))) return apiError(403, "This playground has no token, so it only answers on localhost.");
+  if (plane === "sandbox") return crossOrigin(req, host) ? apiError(403, "Cross-origin requests are refused.") : null;
+  return serviceGate(req, e2bApi, { token, host });
 }
 
 function toSandbox(sb: E2BSandbox) {
@@ -244,15 +244,23 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
   return Response.json({ code: 404, message: `envd has no ${req.method} /${rest}` }, { status: 404 });
 }
 
-/** Entry point of app/(service)/e2b/[[...path]]/route.ts. */
-export async function handleE2B(req: Request, path: string[]): Promise<Response> {
+/** The answer to one E2B call and what Traffic should show of it (the service layer records it). */
+export async function handleE2B(req: Request, path: string[]): Promise<{ response: Response; log: E2BCallLog }> {
   installAttach();
   const plane = path[0] === "sandbox" ? "sandbox" : "control";
+  const log = new E2BCallLog(plane);
   const refused = gate(req, plane);
-  if (refused) return refused;
-  if (plane === "control" && path.length === 1 && path[0] === "health") return new Response(null, { status: 204 });
+  if (refused) {
+    log.operation = "refused";
+    log.http_status = refused.status;
+    log.done();
+    return { response: refused, log };
+  }
+  if (plane === "control" && path.length === 1 && path[0] === "health") {
+    log.skip();
+    return { response: new Response(null, { status: 204 }), log };
+  }
   const route = `/e2b/${path.join("/")}`;
-  const log = new E2BCallLog(req, route, plane);
   let res: Response;
   try {
     res = plane === "sandbox" ? await sandboxPlane(req, path, log) : await control(req, path, log);
@@ -261,9 +269,10 @@ export async function handleE2B(req: Request, path: string[]): Promise<Response>
     res = apiError(500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
   }
   log.http_status = res.status;
-  // Streams (commands, downloads) record themselves when they end; health checks are not recorded.
+  // Streams (commands, downloads, code runs) complete their record when they end; health checks are not recorded.
   const type = res.headers.get("content-type");
   const streaming = (type === "application/connect+json" && res.status === 200 && res.body !== null && log.pid !== undefined) || type === "application/x-ndjson" || (log.operation === "files.read" && res.ok);
-  if (!streaming && log.operation !== "health") log.done();
-  return res;
+  if (log.operation === "health") log.skip();
+  else if (!streaming) log.done();
+  return { response: res, log };
 }

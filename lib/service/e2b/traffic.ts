@@ -1,14 +1,12 @@
 import "server-only";
-import { clientOf } from "@/lib/traffic/client";
-import { recordCall } from "@/lib/traffic/recorder";
+import type { TrafficFields } from "@/lib/service/core/traffic";
 import type { TrafficOutcome } from "@/lib/traffic/types";
 
-// One Traffic record per E2B call: the control plane (create, kill, timeout, …) and every sandbox
+// What Traffic shows of one E2B call (the service layer records it): the control plane (create, kill, timeout, …) and every sandbox
 // call (a command with its user, exit code, duration and output; a file transfer with its size; a
 // code run with its results). A stream is recorded when it ends, so its output is complete.
 
 export class E2BCallLog {
-  readonly time = Date.now();
   private readonly t0 = performance.now();
   private recorded = false;
   http_status = 200;
@@ -29,30 +27,28 @@ export class E2BCallLog {
   outcome?: TrafficOutcome;
   run_ms?: number;
 
-  constructor(
-    private readonly request: Request,
-    readonly route: string,
-    operation: string,
-  ) {
+  constructor(operation: string) {
     this.operation = operation;
   }
 
-  /** Records the call (once). Streams call it when they end; other calls when the response is built. */
+  private settle!: (fields: TrafficFields | null) => void;
+  /** The call's Traffic fields once it is done (a stream: when it ended or the client left). */
+  readonly fields: Promise<TrafficFields | null> = new Promise((r) => (this.settle = r));
+
+  /** Not recorded (health checks). */
+  skip(): void {
+    this.recorded = true;
+    this.settle(null);
+  }
+
+  /** The call is complete (once). Streams call it when they end; other calls when the response is built. */
   done(): void {
     if (this.recorded) return;
     this.recorded = true;
-    const { ip, userAgent } = clientOf(this.request);
     const outcome: TrafficOutcome =
       this.outcome ?? (this.http_status >= 500 ? "sandbox_error" : this.http_status >= 400 ? "rejected" : this.exit_code !== undefined && this.exit_code !== 0 ? "failed" : "success");
     const message = [this.user ? `user ${this.user}` : "", this.detail ?? "", this.message ?? ""].filter(Boolean).join(" · ");
-    recordCall({
-      time: this.time,
-      client: ip,
-      ...(userAgent ? { user_agent: userAgent } : {}),
-      api: "e2b",
-      route: this.route,
-      method: this.request.method,
-      http_status: this.http_status,
+    this.settle({
       ...(this.language ? { language: this.language } : {}),
       ...(this.command !== undefined ? { code: this.command } : this.code !== undefined ? { code: this.code } : {}),
       ...(this.files ? { files: this.files } : {}),
@@ -63,7 +59,6 @@ export class E2BCallLog {
       ...(this.stderr ? { stderr: this.stderr } : {}),
       ...(message ? { message } : {}),
       ...(this.exit_code !== undefined ? { return_code: this.exit_code } : {}),
-      queue_ms: 0,
       run_ms: Math.round(this.run_ms ?? performance.now() - this.t0),
       backend: "docker",
       ...(this.sandbox_id ? { sandbox_id: this.sandbox_id } : {}),
