@@ -275,7 +275,7 @@ async function main() {
   if (SECTIONS.has("load")) console.log("\nmixed load: 100 run_code calls sent at once, 4 of them sleep into a 15 s run_timeout");
   for (const m of mixed) console.log(`  ${m.backend}: ${(m.wallMs / 1000).toFixed(1)} s wall, ${m.ok} ok, ${m.timeouts} TimeLimitExceeded, ${m.failures} other  ${m.wallMs < 25_000 && m.timeouts === 4 && m.failures === 0 ? "PASS (< 25 s)" : "MISS"}`);
 
-  console.log("\ngoals:");
+  if (cells.length) console.log("\ngoals:");
   for (const backend of wanted) {
     const get = (p: string, c: number) => cells.find((x) => x.backend === backend && x.path === p && x.concurrency === c);
     const d1 = get("direct", 1);

@@ -9,6 +9,8 @@
 #   - final image $PLAYGROUND_DOCKER_IMAGE carries label org.rollout-playground.inputs-hash =
 #     sha256(base hash, docker/sandbox/{agent,runtime}/*, docker/sandbox/languages.json, this script).
 #     When the local image already carries the same hash, nothing is rebuilt.
+#   - warm layer  <repo>-warm:<w>   w = sha256(base hash, the warm-up recipe, runtime/csharp/Launcher.cs,
+#     runtime/jvm-cds.sh): Go build cache, C# launcher, JVM class-data archives; reused like the base.
 #   Set SANDBOX_IMAGE_FORCE=1 to rebuild both anyway. Downloaded .debs are kept in
 #   $SANDBOX_BUILD_CACHE (default /var/cache/rollout-playground) so a rebuild is mostly offline.
 #
@@ -135,13 +137,13 @@ log "checking languages: $langs"
 docker run --rm --network none --entrypoint /bin/sh "$BASE_IMAGE" -c "$checks
 python3 -c 'import numpy, sympy, scipy, pandas, matplotlib, ipykernel, jupyter_client, requests, flask, django, bs4, lxml, PIL, openpyxl, sklearn, statsmodels, seaborn, networkx, nltk, cryptography, Cryptodome, yaml, sortedcontainers, pydantic, psutil'" >&2
 
-log "adding the executor agent -> $IMAGE"
-# Warm a Go build cache (the standard library is not precompiled in Debian's Go): each run copies it
-# into its writable GOCACHE instead of compiling the runtime from scratch.
-# The warm-up builds in GOPATH mode over Debian's Go sources, as the go/go_test languages do, and
-# compiles testify too. The C# launcher (runtime/csharp/Launcher.cs) is compiled here as well, and
-# the JVM compilers' class-data archives are dumped (runtime/jvm-cds.sh).
-cid="$(docker create --network none --entrypoint /bin/sh "$BASE_IMAGE" -c 'set -e
+# The warm layer, between the base and the final image: a Go build cache (Debian's Go ships no
+# precompiled standard library; each run copies it into its writable GOCACHE instead of compiling
+# the runtime), built in GOPATH mode over Debian's Go sources as go/go_test run, testify included;
+# the C# launcher (runtime/csharp/Launcher.cs); the JVM compilers' class-data archives
+# (runtime/jvm-cds.sh). Tagged <repo>-warm:<sha256(base hash, this recipe, those two files)>, so an
+# agent or languages.json change reuses it and only the quick final step runs again.
+WARM_RECIPE='set -e
 mkdir -p /opt/sandbox/gocache /tmp/w && cd /tmp/w
 printf "package main\nimport (\n\"fmt\"\n\"testing\"\n\"github.com/stretchr/testify/assert\"\n)\nfunc TestW(t *testing.T) { assert.Equal(t, 1, 1) }\nfunc main() { fmt.Println(1) }\n" > main_test.go
 export GOCACHE=/opt/sandbox/gocache GOPATH=/tmp/gopath:/usr/share/gocode GO111MODULE=off GOFLAGS=
@@ -152,11 +154,27 @@ chmod -R a+rX /opt/sandbox/gocache && cd / && rm -rf /tmp/w /tmp/gopath
 mkdir -p /opt/sandbox/runtime/csharp
 mcs -nologo -optimize -out:/opt/sandbox/runtime/csharp/launcher.exe /tmp/Launcher.cs
 chmod a+r /opt/sandbox/runtime/csharp/launcher.exe
-sh /tmp/jvm-cds.sh /opt/sandbox/cds')"
+sh /tmp/jvm-cds.sh /opt/sandbox/cds
+rm -f /tmp/Launcher.cs /tmp/jvm-cds.sh'
+WARM_HASH="$( { base_hash; printf '%s' "$WARM_RECIPE"; cat "$SRC/runtime/csharp/Launcher.cs" "$SRC/runtime/jvm-cds.sh"; } | sha256sum | cut -c1-16)"
+WARM_IMAGE="${REPO}-warm:$WARM_HASH"
+if [[ "$FORCE" == "1" ]] || ! docker image inspect "$WARM_IMAGE" >/dev/null 2>&1; then
+  log "warming Go, C# and JVM caches -> $WARM_IMAGE"
+  wid="$(docker create --network none --entrypoint /bin/sh "$BASE_IMAGE" -c "$WARM_RECIPE")"
+  trap 'docker rm -f "$wid" >/dev/null 2>&1 || true' EXIT
+  docker cp "$SRC/runtime/csharp/Launcher.cs" "$wid:/tmp/Launcher.cs"
+  docker cp "$SRC/runtime/jvm-cds.sh" "$wid:/tmp/jvm-cds.sh"
+  docker start -a "$wid" >&2
+  docker commit --change "LABEL org.rollout-playground.warm-hash=$WARM_HASH" "$wid" "$WARM_IMAGE" >&2
+  docker rm -f "$wid" >/dev/null
+  trap - EXIT
+else
+  log "reusing warm layer $WARM_IMAGE"
+fi
+
+log "adding the executor agent -> $IMAGE"
+cid="$(docker create --network none --entrypoint /bin/true "$WARM_IMAGE")"
 trap 'docker rm -f "$cid" >/dev/null 2>&1 || true' EXIT
-docker cp "$SRC/runtime/csharp/Launcher.cs" "$cid:/tmp/Launcher.cs"
-docker cp "$SRC/runtime/jvm-cds.sh" "$cid:/tmp/jvm-cds.sh"
-docker start -a "$cid" >&2
 stage="$(mktemp -d /var/tmp/sandbox-stage.XXXXXX)"
 mkdir -p "$stage/opt/sandbox/runtime" "$stage/etc/sandbox" "$stage/sandbox" "$stage/etc/matplotlib" "$stage/home/sandbox" "$stage/usr/local/bin"
 cp -r "$SRC/agent/." "$stage/opt/sandbox/"
@@ -184,6 +202,7 @@ docker commit \
   --change "LABEL org.rollout-playground.languages=$langs" \
   --change "LABEL org.rollout-playground.agent=/opt/sandbox/agent.py" \
   --change "LABEL org.rollout-playground.base=$BASE_IMAGE" \
+  --change "LABEL org.rollout-playground.warm=$WARM_IMAGE" \
   --change "USER $SANDBOX_UID:$SANDBOX_UID" \
   --change 'WORKDIR /sandbox' \
   --change 'ENV HOME=/home/sandbox LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg MPLCONFIGDIR=/tmp/.mpl GOCACHE=/tmp/.gocache GOPATH=/tmp/.gopath' \
