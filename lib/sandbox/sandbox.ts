@@ -4,7 +4,8 @@ import type { BackendName, ExecuteOptions, Sandbox, SandboxConfig, SandboxRuntim
 
 /**
  * A Sandbox on top of any backend's SandboxRuntime: tool lookup, validation and policy live in the
- * tool registry, so every backend behaves the same. Backends only supply run() and fs.
+ * tool registry, so every backend behaves the same. Backends only supply run() and fs. Trusted
+ * server code reaches the runtime itself through useRuntime (no tool, no untyped result).
  */
 export function createToolSandbox(opts: {
   id: string;
@@ -32,6 +33,10 @@ export function createToolSandbox(opts: {
         return { tool_name: name, status: "error", output: "", error: "This sandbox session is closed.", duration_ms: 0 };
       }
       return executeToolCall(name, args, { runtime: opts.runtime, config: opts.config, signal: eo?.signal });
+    },
+    async useRuntime(fn) {
+      if (closed) throw new Error("This sandbox session is closed.");
+      return fn(opts.runtime, opts.config);
     },
     close,
     [Symbol.asyncDispose]: close,

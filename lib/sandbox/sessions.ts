@@ -168,6 +168,7 @@ function heldSandbox(inner: Sandbox, entry: Entry, close: () => Promise<void>): 
     },
     tools: () => inner.tools(),
     executeTool: (name: string, args: unknown, eo?: ExecuteOptions) => tracked(entry, () => inner.executeTool(name, args, eo)),
+    useRuntime: (fn) => tracked(entry, () => inner.useRuntime(fn)),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -155,6 +155,12 @@ export interface Sandbox extends AsyncDisposable {
   tools(): string[];
   /** Never throws: failures come back as an error ToolResult. */
   executeTool(name: string, args: unknown, opts?: ExecuteOptions): Promise<ToolResult>;
+  /**
+   * Trusted server code only (the service APIs' own work, e.g. SandboxFusion's run_code): the
+   * runtime's raw process and file primitives, typed, with no tool in between. Counts as activity
+   * while `fn` runs. Throws if the sandbox is closed.
+   */
+  useRuntime<T>(fn: (runtime: SandboxRuntime, config: SandboxConfig) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { globalStore } from "@/lib/global-store";
 import type { SandboxConfig, SandboxRuntime, ToolResult } from "../types";
 import { codeInterpreter } from "./code-interpreter";
 import { fileOperation } from "./file-operation";
@@ -12,15 +11,12 @@ import type { ToolContext, ToolDefinition } from "./types";
 
 export type { ToolContext, ToolDefinition } from "./types";
 
-// Tool name -> definition, like ms-enclave's register_tool. Other tools (notebook_executor,
-// multi_code_executor) are added with registerTool() from their own module.
-// Process-wide: a production build may load this module once per route bundle, and a backend made
-// by one bundle must see tools registered by another (the service API's SandboxFusion tools).
-const registry = globalStore("sandbox-tool-registry", () => new Map<string, ToolDefinition>());
-
-export function registerTool<S extends z.ZodType>(def: ToolDefinition<S>): void {
-  registry.set(def.name, def as unknown as ToolDefinition);
-}
+// Tool name -> definition, like ms-enclave's register_tool: the tools a model may call, and only
+// those. Trusted server code that needs more (SandboxFusion's run_code, the service's wipe) calls
+// typed functions on the runtime through Sandbox.useRuntime instead of registering a tool.
+const registry = new Map<string, ToolDefinition>(
+  [pythonExecutor, shellExecutor, fileOperation, codeInterpreter, multiCodeExecutor, notebookExecutor].map((t) => [t.name, t as unknown as ToolDefinition]),
+);
 
 export function getTool(name: string): ToolDefinition | undefined {
   return registry.get(name);
@@ -29,13 +25,6 @@ export function getTool(name: string): ToolDefinition | undefined {
 export function registeredToolNames(): string[] {
   return [...registry.keys()];
 }
-
-registerTool(pythonExecutor);
-registerTool(shellExecutor);
-registerTool(fileOperation);
-registerTool(codeInterpreter);
-registerTool(multiCodeExecutor);
-registerTool(notebookExecutor);
 
 /** OpenAI-style function specs for declared tools (what a model is shown). */
 export function toolSpecs(names: string[]) {

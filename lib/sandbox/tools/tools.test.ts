@@ -7,7 +7,7 @@ import { LocalBackend } from "../backends/local";
 import { findPython } from "../python";
 import type { Sandbox } from "../types";
 import { SLIME_SCRIPT_PATH } from "./code-interpreter";
-import { toolSpecs } from "./index";
+import { registeredToolNames, toolSpecs } from "./index";
 
 let stateDir: string;
 let backend: LocalBackend;
@@ -46,6 +46,19 @@ describe("tool registry", () => {
     expect(r.error).toMatch(/code/);
     const f = await sb.executeTool("file_operation", { operation: "write", file_path: "x" });
     expect(f.error).toMatch(/content is required/);
+  });
+
+  it("holds only the tools a model may call (the service APIs' own work is not a tool)", async () => {
+    await import("@/lib/service/sandbox-fusion/run");
+    expect(registeredToolNames().sort()).toEqual(["code_interpreter", "file_operation", "multi_code_executor", "notebook_executor", "python_executor", "shell_executor"]);
+  });
+
+  it("gives trusted code the runtime itself, and refuses it once the sandbox is closed", async () => {
+    const own = await backend.create({ tools_config: {} });
+    const out = await own.useRuntime((runtime) => runtime.run({ argv: ["sh", "-c", "echo $((6*7))"], limits: own.config.limits }));
+    expect(out.stdout).toBe("42\n");
+    await own.close();
+    await expect(own.useRuntime(async () => 1)).rejects.toThrow(/closed/);
   });
 
   it("describes tools as OpenAI function specs", () => {

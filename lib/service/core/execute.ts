@@ -5,9 +5,7 @@ import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability } from "@/lib/sandbox/registry";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
-import { registerTool, type ToolDefinition } from "@/lib/sandbox/tools";
-import type { BackendName, Sandbox, SandboxConfigInput, ToolResult } from "@/lib/sandbox/types";
-import { z } from "zod";
+import type { BackendName, Sandbox, SandboxConfig, SandboxConfigInput, SandboxRuntime } from "@/lib/sandbox/types";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
 import { BoundedQueue } from "./queue";
 
@@ -115,7 +113,6 @@ export async function withFreshSandbox<T>(
 // state is in the writable mounts and the IPC namespace. The wipe empties them and then checks that
 // they are empty; a container that fails the check (or errs) is closed, never reused.
 
-export const RECYCLE_TOOL = "service_recycle";
 const WRITABLE = "/sandbox /tmp /mnt /dev/shm /dev/mqueue";
 const WIPE = [
   `chmod -R u+rwX ${WRITABLE} 2>/dev/null`,
@@ -125,17 +122,12 @@ const WIPE = [
   '[ -z "$left" ] || { echo "$left" >&2; exit 1; }',
 ].join("; ");
 
-const recycleTool: ToolDefinition<z.ZodObject<Record<string, never>>> = {
-  name: RECYCLE_TOOL,
-  description: "Internal: wipe a service sandbox for the next request.",
-  schema: z.object({}),
-  async execute(_args, ctx): Promise<ToolResult> {
-    const run = await ctx.runtime.run({ argv: ["sh", "-c", WIPE], limits: { ...ctx.config.limits, timeout_s: 30, cpu_time_s: 30 } });
-    const clean = !run.failure && !run.timed_out && run.exit_code === 0;
-    return { tool_name: RECYCLE_TOOL, status: clean ? "success" : "error", output: "", ...(clean ? {} : { error: run.failure ?? run.stderr.slice(0, 500) }), duration_ms: run.duration_ms };
-  },
-};
-registerTool(recycleTool);
+/** Empties a used Docker sandbox for the next request and checks it is empty. */
+export async function wipe(runtime: SandboxRuntime, config: SandboxConfig): Promise<Result<void>> {
+  const run = await runtime.run({ argv: ["sh", "-c", WIPE], limits: { ...config.limits, timeout_s: 30, cpu_time_s: 30 } });
+  if (!run.failure && !run.timed_out && run.exit_code === 0) return ok(undefined);
+  return err(appError("internal:sandbox", run.failure ?? run.stderr.slice(0, 500)));
+}
 
 interface Reusable {
   sandbox: Sandbox;
@@ -162,8 +154,8 @@ async function takeReusable(config: string): Promise<Reusable | undefined> {
 
 /**
  * Like withFreshSandbox, but on Docker (unless PLAYGROUND_API_DOCKER_RECYCLE=0) the container is
- * wiped after the request and reused by a later one. The config must declare RECYCLE_TOOL and be the
- * same for every request (per-request limits travel in the tool arguments).
+ * wiped after the request and reused by a later one. The config must be the same for every request
+ * (per-request limits travel with the job).
  */
 export async function withCleanSandbox<T>(
   opts: { backend?: BackendName; config: SandboxConfigInput; signal?: AbortSignal },
@@ -190,10 +182,10 @@ export async function withCleanSandbox<T>(
         await entry.sandbox.close();
         throw e;
       }
-      const wiped = await entry.sandbox.executeTool(RECYCLE_TOOL, {});
-      if (wiped.status === "success") reusable.push({ ...entry, idleSince: Date.now() });
+      const wiped = await entry.sandbox.useRuntime(wipe).catch((e: unknown) => err(appError("internal:sandbox", String(e))));
+      if (wiped.ok) reusable.push({ ...entry, idleSince: Date.now() });
       else {
-        console.warn(`[service] sandbox ${entry.sandbox.id} could not be wiped (${wiped.error ?? "unknown"}); closing it`);
+        console.warn(`[service] sandbox ${entry.sandbox.id} could not be wiped (${wiped.error.message}); closing it`);
         await entry.sandbox.close();
       }
       return ok(value);

@@ -9,7 +9,7 @@ import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
 import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
-import { ARCHIVE_TOOL } from "./archive";
+import { putArchiveInto } from "./archive";
 import { applyPolicy, msEnclavePolicy, recordImage, sandboxImage, type AppliedSandbox } from "./policy";
 import {
   clientSandboxConfigSchema,
@@ -279,9 +279,9 @@ export async function putArchive(id: string, targetDir: string, data: Buffer, si
   }
   if (data.length === 0) return detail(400, "Archive body must not be empty");
   sb.running++;
-  let q: Awaited<ReturnType<typeof runQueued<OurToolResult>>>;
+  let q: Awaited<ReturnType<typeof runQueued<Awaited<ReturnType<typeof putArchiveInto>>>>>;
   try {
-    q = await runQueued(sb.backend, () => sandbox.executeTool(ARCHIVE_TOOL, { target_dir: targetDir, archive: data }, { signal }), { signal });
+    q = await runQueued(sb.backend, () => sandbox.useRuntime((runtime) => putArchiveInto(runtime, targetDir, data)), { signal });
   } finally {
     sb.running--;
     sb.lastUsed = Date.now();
@@ -290,9 +290,9 @@ export async function putArchive(id: string, targetDir: string, data: Buffer, si
   sb.updatedAt = Date.now();
   const r = q.value.value;
   const record: TrafficFields = { sandbox_id: id, backend: sb.backend, tool_name: "put_archive", code: `# put_archive ${targetDir} (${data.length} bytes)`, queue_ms: q.value.queue_ms, run_ms: q.value.run_ms };
-  if (r.status !== "success") return err({ code: "bad_request:archive", message: r.error ?? "The archive could not be extracted.", status: 400 });
-  const counts = r.meta?.archive as { files: number; dirs: number; bytes: number } | undefined;
-  return answer({ ok: true }, { ...record, outcome: "success", status: "ok", message: counts ? `${counts.files} files, ${counts.dirs} directories, ${counts.bytes} bytes` : undefined });
+  if (!r.ok) return err({ code: "bad_request:archive", message: r.error.message, status: 400 });
+  const counts = r.value;
+  return answer({ ok: true }, { ...record, outcome: "success", status: "ok", message: `${counts.files} files, ${counts.dirs} directories, ${counts.bytes} bytes` });
 }
 
 /** POST /pool/initialize: creates `size` idle sandboxes that /pool/execute takes turns on. */

@@ -1,7 +1,6 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
 import type { BackendName, SandboxConfigInput } from "@/lib/sandbox/types";
-import { ARCHIVE_TOOL } from "./archive";
 import type { ClientSandboxConfig, SandboxType } from "./wire";
 
 // What an ms-enclave client asks for versus what this server applies. The client's defaults
@@ -123,8 +122,7 @@ export function applyPolicy(type: SandboxType, config: ClientSandboxConfig, back
   };
   return {
     sandboxConfig: {
-      // put_archive runs as an internal tool of the session (./archive.ts); clients cannot name it.
-      tools_config: { ...toolsConfig, [ARCHIVE_TOOL]: {} },
+      tools_config: toolsConfig,
       limits: { timeout_s: msEnclavePolicy.maxTimeoutS, memory_mb: memory },
       env,
     },

@@ -88,7 +88,7 @@ describe.skipIf(!gate.run)("SandboxFusion languages on Docker", () => {
 
   it("at least 20 SandboxFusion language names are served", async () => {
     const { backendLanguages } = await import("@/lib/service/core/execute");
-    const { toSandboxFusionName } = await import("./run");
+    const { toSandboxFusionName } = await import("./wire");
     const names = (await backendLanguages("docker")).map(toSandboxFusionName);
     const sandboxFusion = ["python", "cpp", "nodejs", "go", "go_test", "java", "php", "csharp", "bash", "typescript", "sql", "rust", "cuda", "lua", "R", "perl", "D_ut", "ruby", "scala", "julia", "pytest", "junit", "kotlin_script", "jest", "verilog", "python_gpu", "lean", "swift", "racket"];
     const served = sandboxFusion.filter((n) => names.includes(n));

@@ -1,10 +1,10 @@
 import "server-only";
 import type { z } from "zod";
-import { err, ok } from "@/lib/result";
+import { err, ok, type Result } from "@/lib/result";
 import { parseJsonBody } from "@/lib/service/core/body";
 import { serviceRoute } from "@/lib/service/core/route";
 import { sandboxFusionApi } from "./api";
-import type { ServiceOutcome } from "./run";
+import type { Timed } from "@/lib/service/core/execute";
 import { sandboxFusionTraffic, type SandboxFusionRequestView, type SandboxFusionResultView } from "./traffic";
 
 // A SandboxFusion route on the service layer: a JSON body checked by the route's schema, a queue
@@ -16,7 +16,7 @@ export function sandboxFusionRoute<S extends z.ZodType, R extends SandboxFusionR
   schema: S;
   /** What the Traffic page shows of the request. */
   describe(input: z.infer<S>): SandboxFusionRequestView;
-  run(input: z.infer<S>, signal: AbortSignal): Promise<ServiceOutcome<R>>;
+  run(input: z.infer<S>, signal: AbortSignal): Promise<Result<Timed<R>>>;
   /** The response as the Traffic page shows it (compile/run results). */
   view(resp: R): SandboxFusionResultView;
   sandboxError(message: string): R;
@@ -26,16 +26,19 @@ export function sandboxFusionRoute<S extends z.ZodType, R extends SandboxFusionR
     route: spec.route,
     parse: ({ request }) => parseJsonBody(request, spec.schema),
     async run(input, { signal }) {
-      let out: ServiceOutcome<R>;
+      let out: Result<Timed<R>>;
       try {
         out = await spec.run(input, signal);
       } catch (e) {
         console.error(`[sandbox-fusion] ${spec.route} failed`, e);
         return ok({ body: spec.sandboxError(`The sandbox failed: ${e instanceof Error ? e.message : String(e)}`) });
       }
-      // Only a queue timeout is an HTTP error; a missing backend is the sandbox's problem (SandboxError).
-      if (out.refused && !out.refused.ok && out.refused.error.code.startsWith("timeout:")) return err(out.refused.error);
-      return ok({ body: out.response, record: { queue_ms: out.queue_ms, run_ms: out.run_ms, ...(out.backend ? { backend: out.backend } : {}) } });
+      if (!out.ok) {
+        // Only a queue timeout is an HTTP error; a missing backend is the sandbox's problem (SandboxError).
+        return out.error.code.startsWith("timeout:") ? err(out.error) : ok({ body: spec.sandboxError(out.error.message) });
+      }
+      const { value, queue_ms, run_ms, backend } = out.value;
+      return ok({ body: value, record: { queue_ms, run_ms, backend } });
     },
     toTraffic: (call) => sandboxFusionTraffic(call, spec.describe, spec.view),
   });

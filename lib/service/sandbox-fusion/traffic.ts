@@ -2,7 +2,7 @@ import "server-only";
 import type { ServiceCall } from "@/lib/service/core/route";
 import type { TrafficFields } from "@/lib/service/core/traffic";
 import type { TrafficOutcome } from "@/lib/traffic/types";
-import type { CommandRunResult } from "./run";
+import type { CommandRunResult } from "./wire";
 
 // What the Traffic page shows of one SandboxFusion call, whatever happened to it.
 

@@ -1,6 +1,6 @@
-import { runCode, runCodeSandboxError } from "@/lib/service/sandbox-fusion/run";
+import { runCodeRequest } from "@/lib/service/sandbox-fusion/run";
 import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion/route";
-import { decodeFiles } from "@/lib/service/core/schema";
+import { runCodeSandboxError } from "@/lib/service/sandbox-fusion/wire";
 import { runCodeRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -12,20 +12,7 @@ export const POST = sandboxFusionRoute({
   route: "/sandbox-fusion/run_code",
   schema: runCodeRequestSchema,
   describe: (r) => ({ language: r.language, code: r.code, stdin: r.stdin, files: r.files }),
-  run: (r, signal) =>
-    runCode(
-      {
-        language: r.language,
-        code: r.code,
-        ...(typeof r.stdin === "string" ? { stdin: r.stdin } : {}),
-        files: decodeFiles(r.files),
-        fetch_files: r.fetch_files,
-        compile_timeout: r.compile_timeout,
-        run_timeout: r.run_timeout,
-        memory_limit_MB: r.memory_limit_MB,
-      },
-      { signal },
-    ),
+  run: (r, signal) => runCodeRequest(r, { signal }),
   view: (resp) => resp,
   sandboxError: runCodeSandboxError,
 });

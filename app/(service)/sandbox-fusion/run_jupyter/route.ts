@@ -1,6 +1,6 @@
-import { runJupyter, runJupyterSandboxError } from "@/lib/service/sandbox-fusion/run";
+import { runJupyterRequest } from "@/lib/service/sandbox-fusion/run";
 import { sandboxFusionRoute } from "@/lib/service/sandbox-fusion/route";
-import { decodeFiles } from "@/lib/service/core/schema";
+import { runJupyterSandboxError } from "@/lib/service/sandbox-fusion/wire";
 import { runJupyterRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -11,11 +11,7 @@ export const POST = sandboxFusionRoute({
   route: "/sandbox-fusion/run_jupyter",
   schema: runJupyterRequestSchema,
   describe: (r) => ({ language: "python", code: r.cells.join("\n\n# ---- next cell ----\n\n"), files: r.files }),
-  run: (r, signal) =>
-    runJupyter(
-      { cells: r.cells, cell_timeout: r.cell_timeout, total_timeout: r.total_timeout, memory_limit_MB: r.memory_limit_MB, files: decodeFiles(r.files), fetch_files: r.fetch_files },
-      { signal },
-    ),
+  run: (r, signal) => runJupyterRequest(r, { signal }),
   // The Traffic page shows one run: the cells' output together, errors after their stderr.
   view: (resp) => ({
     ...resp,
