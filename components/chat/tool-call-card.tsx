@@ -1,11 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import type { ToolCallRecord } from "@/lib/rollout/transcript";
 import type { ToolResult } from "@/lib/sandbox/types";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
-import { Button } from "@/components/ui/button";
 import { CodeBlock } from "./code-block";
+import { EditButton, RerunEditor, useRerunEdit } from "./rerun-editor";
 
 /** code_interpreter's stdout is its wrapper printing the output text again: show it once. */
 function withoutEchoedStdout(r: ToolResult): ToolResult {
@@ -27,47 +26,16 @@ export interface ToolCallCardProps {
 
 /** One code_interpreter call: the code, its ToolResult, and an editor to change the code and re-run. */
 export function ToolCallCard({ call, pending, canEdit, onRerun, original }: ToolCallCardProps) {
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(call.code);
+  const edit = useRerunEdit();
   return (
     <div data-testid="tool-call" className="flex flex-col gap-2 rounded-lg border border-indigo-200 bg-indigo-50/40 p-3">
       <header className="flex items-center gap-2 text-xs">
         <span className="font-mono font-semibold text-indigo-900">{call.name}</span>
         <span className="text-zinc-500">tool call</span>
-        {canEdit && !editing && (
-          <Button size="sm" variant="ghost" className="ml-auto" data-testid="tool-code-edit" onClick={() => { setDraft(call.code); setEditing(true); }}>
-            Edit code
-          </Button>
-        )}
+        {canEdit && <EditButton edit={edit} text={call.code} label="Edit code" testId="tool-code-edit" />}
       </header>
-      {editing ? (
-        <div className="flex flex-col gap-2">
-          <textarea
-            data-testid="tool-code-textarea"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            spellCheck={false}
-            rows={Math.min(20, Math.max(3, draft.split("\n").length + 1))}
-            className="w-full rounded-md border border-zinc-300 bg-white p-2 font-mono text-xs"
-          />
-          <div className="flex gap-2">
-            <Button
-              size="sm"
-              variant="primary"
-              data-testid="tool-code-rerun"
-              disabled={!draft.trim()}
-              onClick={() => {
-                setEditing(false);
-                onRerun?.(draft);
-              }}
-            >
-              Re-run from here
-            </Button>
-            <Button size="sm" onClick={() => setEditing(false)}>
-              Cancel
-            </Button>
-          </div>
-        </div>
+      {edit.editing ? (
+        <RerunEditor edit={edit} onRerun={(code) => onRerun?.(code)} testIds={{ textarea: "tool-code-textarea", rerun: "tool-code-rerun" }} rows={[3, 20]} requireText />
       ) : call.code ? (
         <CodeBlock code={call.code} testId="tool-call-code" />
       ) : (

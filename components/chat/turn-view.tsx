@@ -1,9 +1,9 @@
 "use client";
 
-import { memo, useState } from "react";
+import { memo } from "react";
 import type { TurnRecord } from "@/lib/rollout/transcript";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { EditButton, RerunEditor, useRerunEdit } from "./rerun-editor";
 import { ToolCallCard } from "./tool-call-card";
 import { TurnText } from "./turn-text";
 
@@ -27,8 +27,7 @@ const actionTone = { code: "blue", answer: "green" } as const;
 /** Memoized: a long transcript re-renders only the turn an event changed. */
 export const TurnView = memo(function TurnView({ turn, live, canEdit, onRerunText, onRerunCode, original, mode, recordedAfterEdit }: TurnViewProps) {
   const editable = mode === "chat" ? turn.raw : turn.text;
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(editable);
+  const edit = useRerunEdit();
   const failed = turn.finish_reason === "abort";
   return (
     <article data-testid="turn" data-index={turn.index} className="flex flex-col gap-2">
@@ -59,30 +58,10 @@ export const TurnView = memo(function TurnView({ turn, live, canEdit, onRerunTex
           {failed && <Badge tone="red">incomplete</Badge>}
           <span>finish: {turn.finish_reason}</span>
           <span>{turn.token_count} tokens</span>
-          {canEdit && !editing && !failed && (
-            <Button size="sm" variant="ghost" className="ml-auto" data-testid="turn-edit" onClick={() => { setDraft(editable); setEditing(true); }}>
-              Edit turn
-            </Button>
-          )}
+          {canEdit && !failed && <EditButton edit={edit} text={editable} label="Edit turn" testId="turn-edit" />}
         </header>
-        {editing ? (
-          <div className="flex flex-col gap-2">
-            <textarea
-              data-testid="turn-edit-textarea"
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              rows={Math.min(24, Math.max(4, draft.split("\n").length + 1))}
-              className="w-full rounded-md border border-zinc-300 p-2 font-mono text-xs"
-            />
-            <div className="flex gap-2">
-              <Button size="sm" variant="primary" data-testid="turn-rerun" onClick={() => { setEditing(false); onRerunText(turn.index, draft); }}>
-                Re-run from here
-              </Button>
-              <Button size="sm" onClick={() => setEditing(false)}>
-                Cancel
-              </Button>
-            </div>
-          </div>
+        {edit.editing ? (
+          <RerunEditor edit={edit} onRerun={(text) => onRerunText(turn.index, text)} testIds={{ textarea: "turn-edit-textarea", rerun: "turn-rerun" }} rows={[4, 24]} />
         ) : (
           <div data-testid="turn-text">
             <TurnText text={failed ? turn.raw : turn.text} />
