@@ -1,6 +1,6 @@
 import { detectFormat, normalizeRecord } from "@/lib/data/normalize";
 import { scanParquet } from "@/lib/data/readers/parquet";
-import { fileFormats, openReader, readerError } from "@/lib/data/readers";
+import { fileFormats, openReader, readerError, readerSource, RowReader } from "@/lib/data/readers";
 import type { FileFormat } from "@/lib/data/readers";
 import { scanJsonArray, scanJsonl, sniffContainer } from "@/lib/data/scan";
 import type { DatasetFormat, NormalizedSample } from "@/lib/data/types";
@@ -79,12 +79,14 @@ export const readCommand: CliCommand = {
     }
     let reader;
     try {
-      reader = openReader(file, (fileFormats as readonly string[]).includes(format) ? (format as FileFormat) : "auto");
+      reader = await openReader(readerSource(file, { format: (fileFormats as readonly string[]).includes(format) ? (format as FileFormat) : "auto" }));
     } catch (e) {
       process.stderr.write(`read: ${readerError(e, file).message}\n`);
       return 1;
     }
-    if (!reader) {
+    // JSON Lines, JSON and Parquet are read as text here (the CLI detects the record format itself).
+    if (!(reader instanceof RowReader)) {
+      reader.close?.();
       await readText(file, (datasetFormats as readonly string[]).includes(format) ? (format as DatasetFormat) : undefined, limit);
       return 0;
     }
@@ -93,7 +95,7 @@ export const readCommand: CliCommand = {
       outer: for await (const batch of reader.scan()) {
         for (const rec of batch.records) {
           if (row >= limit) break outer;
-          await emit(reader.normalize(rec, { row, line: row + 1 }));
+          await emit(reader.normalizeRow(rec, { row, line: row + 1 }));
           row++;
         }
       }

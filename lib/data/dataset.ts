@@ -4,8 +4,7 @@ import path from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { BatchJobs } from "./batch-jobs";
 import { detectFormat, normalizeRecord } from "./normalize";
-import type { DatasetReader, IndexedRecord, RowRef } from "./readers/containers";
-import { openDatasetReader } from "./readers/containers";
+import { openReader, type IndexedRecord, type Reader, type RowRef } from "./readers";
 import { logprobDiff } from "./readers/logprob-diff";
 import { RowStore } from "./row-store";
 import { indexJsonlInWorkers, lazyIndexMinBytes } from "./lazy-index";
@@ -59,7 +58,7 @@ export class Dataset {
   lastUsed = Date.now();
   private groupIds = new Map<string, number>();
   private text: TextCacheWriter;
-  private reader: DatasetReader | null = null;
+  private reader: Reader | null = null;
   private abort = new AbortController();
 
   constructor(readonly opts: DatasetOptions) {
@@ -172,7 +171,7 @@ export class Dataset {
     await this.text.open();
     try {
       const o = this.opts;
-      this.reader = await openDatasetReader({ path: o.path, name: o.name, sizeBytes: o.sizeBytes, maxRecordBytes: o.maxRecordBytes });
+      this.reader = await openReader({ path: o.path, name: o.name, sizeBytes: o.sizeBytes, maxRecordBytes: o.maxRecordBytes });
       this.container = this.reader.container;
       // Large JSON Lines files: a byte scan finds the rows, worker threads summarize them.
       if (this.container === "jsonl" && o.sizeBytes >= lazyIndexMinBytes() && !this.reader.normalize) {
@@ -193,7 +192,7 @@ export class Dataset {
   }
 
   /** The format is decided on the first parsed records; until then they wait in `pending`. */
-  private async indexRecords(reader: DatasetReader): Promise<void> {
+  private async indexRecords(reader: Reader): Promise<void> {
     let pending: IndexedRecord[] | null = [];
     let parsed = 0;
     const flushPending = (): void => {

@@ -4,7 +4,7 @@ import { readRange, scanJsonArray, scanJsonl } from "../scan";
 import type { Problem } from "../types";
 import { rowFlags } from "../types";
 import { pyJsonLoads } from "@/lib/pycompat/json";
-import type { DatasetReader, IndexedRecord, ReaderSource, RowRead } from "./dataset-reader";
+import type { Reader, IndexedRecord, ReaderSource, RowRead } from "./types";
 
 // JSON Lines and JSON arrays: scan.ts splits the file into byte ranges; this reader decodes and
 // parses each range, turning every defect into a problem with its line.
@@ -96,7 +96,7 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number,
 }
 
 /** JSON Lines (one record per line) or one JSON array whose elements may span lines. */
-export function jsonReader(src: ReaderSource, container: "jsonl" | "json_array"): DatasetReader {
+export function jsonReader(src: ReaderSource, container: "jsonl" | "json_array"): Reader {
   const max = src.maxRecordBytes;
   return {
     container,

@@ -1,6 +1,6 @@
 import "server-only";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
-import type { DatasetReader, ReaderSource } from "./dataset-reader";
+import type { Reader, ReaderSource } from "./types";
 
 // Parquet through hyparquet (pure JS). Rows are read in batches by row number, so memory
 // stays bounded by the batch, and a sample is fetched later by its row number.
@@ -38,7 +38,7 @@ export async function readParquetRow(path: string, row: number): Promise<unknown
 }
 
 /** A Parquet file: a record's "offset" is its row number; values are already JSON-safe. */
-export function parquetReader(src: ReaderSource): DatasetReader {
+export function parquetReader(src: ReaderSource): Reader {
   return {
     container: "parquet",
     async *index(signal) {

@@ -8,7 +8,8 @@ import type { StreamedItem } from "./pt/samples-stream";
 import { SampleStream } from "./pt/samples-stream";
 import { TorchFile } from "./pt/torch-file";
 import { normalizeWithStep } from "./normalize-dump";
-import type { ReaderBatch, RecordReader } from "./types";
+import { RowReader } from "./row-reader";
+import type { ReaderBatch } from "./types";
 
 // slime's debug dumps, read natively from the .pt files:
 // - rollout dumps (--save-debug-rollout-data, eval_ too): {"rollout_id", "samples": [Sample.to_dict()]}
@@ -103,7 +104,8 @@ function trainRecord(s: PyDict, header: PyDict, rollout: PyDict | null): Record<
   return rec;
 }
 
-export class SlimeDumpReader implements RecordReader {
+export class SlimeDumpReader extends RowReader {
+  readonly container: "pt" | "folder";
   readonly recordFormat = "slime" as const;
   readonly sizeBytes: number;
   private opened = new Map<number, Opened>();
@@ -118,7 +120,11 @@ export class SlimeDumpReader implements RecordReader {
     readonly reasons: string[],
     /** Train dumps: where the matching rollout dump lives, per file (null = none). */
     private readonly joinPath: (f: DumpFile) => string | null = () => null,
+    /** One dump file, or a folder of them. */
+    container: "pt" | "folder" = "pt",
   ) {
+    super();
+    this.container = container;
     this.sizeBytes = files.reduce((a, f) => a + fs.statSync(f.path).size, 0);
   }
 
@@ -208,7 +214,7 @@ export class SlimeDumpReader implements RecordReader {
     }
   }
 
-  async read(row: number): Promise<Record<string, unknown>> {
+  async readRow(row: number): Promise<Record<string, unknown>> {
     const i = this.fileOf[row];
     const it = this.items[row];
     if (i === undefined || !it) throw new RangeError(`row ${row} does not exist`);
@@ -216,11 +222,11 @@ export class SlimeDumpReader implements RecordReader {
     return this.record(i, o.stream.readItem(it), o.header, await this.join(i));
   }
 
-  normalize(record: Record<string, unknown>, ctx: { row: number; line: number }) {
+  normalizeRow(record: Record<string, unknown>, ctx: { row: number; line: number }) {
     return normalizeWithStep("slime", record, ctx);
   }
 
-  close(): void {
+  override close(): void {
     for (const o of this.opened.values()) o.tf.close();
     this.opened.clear();
     for (const side of this.joins.values()) side?.close();

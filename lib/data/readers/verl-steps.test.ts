@@ -37,8 +37,8 @@ describe("verl step files", () => {
     expect(defects[1]).toMatchObject({ flags: rowFlags.malformed, unparsed: true, problems: [{ kind: "malformed_json", line: 2, row: 1 }] });
     expect(defects[1]!.problems[0]!.message).toMatch(/^3\.jsonl: malformed JSON/);
     expect(defects[3]).toMatchObject({ flags: rowFlags.notObject, unparsed: false, problems: [{ kind: "not_object", line: 4, row: 3 }] });
-    expect((await r.read(1)).step).toBe(3);
-    expect((await r.read(2)).output).toBe("a2");
+    expect((await r.readRow(1)).step).toBe(3);
+    expect((await r.readRow(2)).output).toBe("a2");
   });
 
   it("uses the record-size limit it is given", async () => {

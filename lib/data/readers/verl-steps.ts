@@ -6,7 +6,8 @@ import { readRange, scanJsonl } from "../scan";
 import { rowFlags } from "../types";
 import { parseRecord } from "./json";
 import { normalizeWithStep } from "./normalize-dump";
-import type { ReaderBatch, RecordDefect, RecordReader } from "./types";
+import { RowReader } from "./row-reader";
+import type { ReaderBatch, RecordDefect } from "./types";
 
 // verl's generation dumps: _dump_generations writes {global_step}.jsonl files (input, output, gts,
 // score, step and the extra reward fields) into trainer.rollout_data_dir / validation_data_dir.
@@ -24,7 +25,7 @@ export function verlStepFiles(dir: string): { path: string; step: number }[] {
     .sort((a, b) => a.step - b.step);
 }
 
-export class VerlStepsReader implements RecordReader {
+export class VerlStepsReader extends RowReader {
   readonly format = "verl-steps" as const;
   readonly recordFormat = "verl" as const;
   readonly sizeBytes: number;
@@ -34,7 +35,10 @@ export class VerlStepsReader implements RecordReader {
     readonly files: { path: string; step: number }[],
     readonly reasons: string[],
     readonly maxRecordBytes = MAX_RECORD,
+    /** A folder of step files, or one step file read with --format verl-steps. */
+    readonly container: "folder" | "jsonl" = "folder",
   ) {
+    super();
     this.sizeBytes = files.reduce((a, f) => a + fs.statSync(f.path).size, 0);
   }
 
@@ -75,16 +79,14 @@ export class VerlStepsReader implements RecordReader {
     }
   }
 
-  async read(row: number): Promise<Record<string, unknown>> {
+  async readRow(row: number): Promise<Record<string, unknown>> {
     const r = this.rows[row];
     if (!r) throw new RangeError(`row ${row} does not exist`);
     const bytes = r.length > this.maxRecordBytes ? null : await readRange(this.files[r.file]!.path, r.offset, r.length);
     return this.record(r.file, { offset: r.offset, length: r.length, line: r.line, bytes }, row).value;
   }
 
-  normalize(record: Record<string, unknown>, ctx: { row: number; line: number }) {
+  normalizeRow(record: Record<string, unknown>, ctx: { row: number; line: number }) {
     return normalizeWithStep("verl", record, ctx);
   }
-
-  close(): void {}
 }

@@ -3,8 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openReader } from "@/lib/data/readers";
-import type { RecordReader } from "@/lib/data/readers";
+import { openReader, readerSource, type RowReader } from "@/lib/data/readers";
 import { makeDumpsScript, torchPython } from "../testing/torch-python";
 import { SampleStream } from "./samples-stream";
 import { TorchFile } from "./torch-file";
@@ -24,7 +23,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const p = (...parts: string[]) => path.join(dir, ...parts);
 
-async function all(r: RecordReader): Promise<Record<string, unknown>[]> {
+/** The row reader for a dump or folder (every file in these tests is one). */
+async function open(file: string): Promise<RowReader> {
+  return (await openReader(readerSource(file))) as RowReader;
+}
+
+async function all(r: RowReader): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const b of r.scan()) out.push(...b.records);
   return out;
@@ -54,12 +58,12 @@ function f32(v: unknown): unknown {
 
 describe("torch .pt files without Python", () => {
   it("reads a rollout dump of list fields exactly as torch.load does", async () => {
-    const r = openReader(p("rollout_data", "0.pt"))!;
+    const r = await open(p("rollout_data", "0.pt"));
     expect(r.format).toBe("slime-rollout-dump");
     const recs = await all(r);
     expect(recs.map(asJson)).toEqual(refF32(p("rollout_data", "0.pt")));
     expect(recs[0]!.dump).toEqual({ file: "0.pt", rollout_id: 0, eval: false });
-    const s = r.normalize(recs[2]!, { row: 2, line: 3 });
+    const s = r.normalizeRow(recs[2]!, { row: 2, line: 3 });
     expect(s).toMatchObject({ index: 2, group_index: 0, reward: 1, acc: true, step: 0, status: "completed", tool_call_count: 1, response_length: 6 });
     expect(s.tokens).toHaveLength(16);
     expect(s.loss_mask).toEqual([1, 1, 0, 1, 1, 1]);
@@ -67,7 +71,7 @@ describe("torch .pt files without Python", () => {
   });
 
   it("decodes int64 tokens, int32 masks and float32 logprobs from tensor storages", async () => {
-    const r = openReader(p("rollout_data", "1.pt"))!;
+    const r = await open(p("rollout_data", "1.pt"));
     const recs = await all(r);
     const ref = reference(p("rollout_data", "1.pt"));
     expect(recs.map(asJson)).toEqual(f32(ref));
@@ -75,13 +79,13 @@ describe("torch .pt files without Python", () => {
     expect((recs[0]!.rollout_log_probs as number[]).slice(0, 2)).toEqual([-0.5, -0.51]);
     expect(recs[7]!.tokens).toEqual(ref[7]!.tokens);
     // Any row reads again from its byte range, the same as the scan gave it.
-    expect(asJson(await r.read(5))).toEqual(f32(ref[5]));
-    await expect(r.read(99)).rejects.toThrow(/row 99 does not exist/);
+    expect(asJson(await r.readRow(5))).toEqual(f32(ref[5]));
+    await expect(r.readRow(99)).rejects.toThrow(/row 99 does not exist/);
     r.close();
   });
 
   it("reads a train dump (format_version 2, dp_shards) with per-token values, bfloat16 included, joined with its rollout dump", async () => {
-    const r = openReader(p("train_data", "0.pt"))!;
+    const r = await open(p("train_data", "0.pt"));
     expect(r.format).toBe("slime-train-dump");
     expect(r.reasons.join(" ")).toContain("joined from ../rollout_data/0.pt");
     const recs = await all(r);
@@ -99,7 +103,7 @@ describe("torch .pt files without Python", () => {
     // bfloat16 entropy: exactly the values torch reads (0.1 is 0.10009765625 in bfloat16).
     expect((recs[0]!.entropy as number[])[0]).toBe(0.100097656);
     expect(Math.fround(0.100097656)).toBe(Math.fround(0.10009765625));
-    const s = r.normalize(recs[3]!, { row: 3, line: 4 });
+    const s = r.normalizeRow(recs[3]!, { row: 3, line: 4 });
     expect(s.per_token?.log_probs?.[1]).toBeCloseTo(-0.51 + 0.2, 5);
     expect(Object.keys(s.per_token ?? {}).sort()).toEqual(["advantages", "entropy", "kl", "log_probs", "ref_log_probs", "returns", "rollout_log_probs"]);
     // Text, reward and status come from rollout_data/0.pt at the sample's rollout_position.
@@ -108,57 +112,57 @@ describe("torch .pt files without Python", () => {
   });
 
   it("opens a folder of dumps as one dataset with the rollout id of each sample", async () => {
-    const rollouts = openReader(p("rollout_data"))!;
+    const rollouts = await open(p("rollout_data"));
     expect(rollouts.reasons.join(" ")).toMatch(/2 slime rollout dump.*1 eval_ dump\(s\) left out/);
     const recs = await all(rollouts);
     expect(recs).toHaveLength(16);
-    const steps = recs.map((r) => rollouts.normalize(r, { row: 0, line: 1 }).step);
+    const steps = recs.map((r) => rollouts.normalizeRow(r, { row: 0, line: 1 }).step);
     expect(steps).toEqual([...Array(8).fill(0), ...Array(8).fill(1)]);
-    expect(asJson(await rollouts.read(12))).toEqual(refF32(p("rollout_data", "1.pt"))[4]);
+    expect(asJson(await rollouts.readRow(12))).toEqual(refF32(p("rollout_data", "1.pt"))[4]);
     // A --dump-details root opens its train dumps, joined.
-    const root = openReader(dir.endsWith("/") ? dir : `${dir}/`);
+    const root = await open(dir.endsWith("/") ? dir : `${dir}/`);
     expect(root?.format).toBe("slime-train-dump");
     expect(await all(root!)).toHaveLength(14);
   });
 
   it("reads an eval dump and an empty dump", async () => {
-    const ev = openReader(p("rollout_data", "eval_1.pt"))!;
+    const ev = await open(p("rollout_data", "eval_1.pt"));
     const recs = await all(ev);
     expect(recs).toHaveLength(3);
     expect(recs[0]!.dump).toEqual({ file: "eval_1.pt", rollout_id: 1, eval: true });
-    const empty = openReader(p("empty.pt"))!;
+    const empty = await open(p("empty.pt"));
     expect(await all(empty)).toEqual([]);
     // A dict with the one key "samples" (no MARK before it) and the rollout id from the file name.
-    const only = await all(openReader(p("only_samples.pt"))!);
+    const only = await all(await open(p("only_samples.pt")));
     expect(only.map((r) => r.index)).toEqual([0, 1, 2]);
   });
 
   it("keeps shared objects right across append batches when rows are read again", async () => {
-    const r = openReader(p("shared.pt"))!;
+    const r = await open(p("shared.pt"));
     const recs = await all(r);
     expect(recs).toHaveLength(2100);
     const ref = reference(p("shared.pt"));
-    for (const row of [0, 999, 1000, 1500, 2099]) expect(asJson(await r.read(row))).toEqual(f32(ref[row]));
+    for (const row of [0, 999, 1000, 1500, 2099]) expect(asJson(await r.readRow(row))).toEqual(f32(ref[row]));
   });
 
   it("reads special values, big ints, bytes, OrderedDict and strided views", async () => {
-    const recs = await all(openReader(p("special.pt"))!);
+    const recs = await all(await open(p("special.pt")));
     expect(recs[0]!.rollout_log_probs).toEqual([NaN, -Infinity, -0.25]);
     expect(recs[0]!.teacher_log_probs).toEqual([-1.5, -0.25, 2]);
     expect(recs[0]!.metadata).toEqual(Object.assign(Object.create(null), { a: 1, big: "1180591620717411303424", bytes: "AAE=" }));
-    const views = await all(openReader(p("views.pt"))!);
+    const views = await all(await open(p("views.pt")));
     expect(views[0]!.tokens).toEqual([1, 5, 9]);
     expect(views[0]!.view).toEqual([[5, 6, 7], [9, 10, 11]]);
   });
 
   it("reads the older plain-pickle list of samples", async () => {
-    const recs = await all(openReader(p("list.pkl"))!);
+    const recs = await all(await open(p("list.pkl")));
     expect(recs.map(asJson)).toEqual(refF32(p("list.pkl")));
   });
 
   it("refuses a pickle that asks for os.system, naming it, and runs nothing", async () => {
     for (const [file, global] of [["evil.pt", "os.system"], ["evil_zip.pt", "posix.system"]] as const) {
-      const r = openReader(p(file))!;
+      const r = await open(p(file));
       await expect(all(r)).rejects.toThrow(new RegExp(`global ${global.replace(".", "\\.")}, which a safe loader`));
     }
     expect(fs.existsSync(p("pwned"))).toBe(false);
@@ -166,11 +170,11 @@ describe("torch .pt files without Python", () => {
   });
 
   it("says what is wrong with a truncated file and with torch's legacy format", async () => {
-    expect(() => openReader(p("truncated.pt"))).toThrow(/truncated\.pt: no zip end-of-central-directory record: the file is truncated/);
+    await expect(open(p("truncated.pt"))).rejects.toThrow(/truncated\.pt: no zip end-of-central-directory record: the file is truncated/);
     const src = fs.readFileSync(p("list.pkl"));
     fs.writeFileSync(p("cut.pkl"), src.subarray(0, src.length - 200));
-    await expect(all(openReader(p("cut.pkl"))!)).rejects.toThrow(/ends early|without a STOP/);
-    await expect(all(openReader(p("legacy.pt"))!)).rejects.toThrow(/legacy \(pre-1\.6, non-zip\) format/);
+    await expect(all(await open(p("cut.pkl")))).rejects.toThrow(/ends early|without a STOP/);
+    await expect(all(await open(p("legacy.pt")))).rejects.toThrow(/legacy \(pre-1\.6, non-zip\) format/);
   });
 
   it("streams: each sample is handed out once complete, before the list's append opcode", async () => {
@@ -186,13 +190,13 @@ describe("torch .pt files without Python", () => {
   });
 
   it("opens verl step folders with the step of each record", async () => {
-    const r = openReader(p("verl_rollouts"))!;
+    const r = await open(p("verl_rollouts"));
     expect(r.format).toBe("verl-steps");
     const recs = await all(r);
     expect(recs).toHaveLength(12);
-    const norm = recs.map((x, row) => r.normalize(x, { row, line: row + 1 }));
+    const norm = recs.map((x, row) => r.normalizeRow(x, { row, line: row + 1 }));
     expect(norm.map((s) => s.step)).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 10, 10, 10, 10]);
     expect(norm[9]).toMatchObject({ format: "verl", label: "2", reward: 1, acc: true, response: "step 10 answer 1" });
-    expect((await r.read(9)).output).toBe("step 10 answer 1");
+    expect((await r.readRow(9)).output).toBe("step 10 answer 1");
   });
 });
