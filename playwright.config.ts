@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { baseURL, e2ePort, e2eToken, tokenBaseURL, tokenPort } from "./e2e/support/servers";
+import { agentUpstreamPort, baseURL, e2ePort, e2eToken, tokenBaseURL, tokenPort } from "./e2e/support/servers";
 
 // e2e runs against a PRODUCTION build (next build + scripts/start.mjs), never `next dev`.
 // Two servers share one build: the plain one (no token, loopback only) and a twin
@@ -43,9 +43,17 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // The agent proxy's model (PLAYGROUND_AGENT_UPSTREAM below): a scripted SGLang server.
+      command: "npx tsx e2e/fixtures/agent-upstream.ts",
+      url: `http://127.0.0.1:${agentUpstreamPort}/health`,
+      timeout: 60_000,
+      reuseExistingServer: !ci,
+      stderr: "pipe",
+    },
+    {
       command: "npm run build && node scripts/start.mjs",
       url: `${baseURL}/login`,
-      env: { ...serverEnv, PORT: String(e2ePort), PLAYGROUND_TOKEN: "" },
+      env: { ...serverEnv, PORT: String(e2ePort), PLAYGROUND_TOKEN: "", PLAYGROUND_AGENT_UPSTREAM: `http://127.0.0.1:${agentUpstreamPort}` },
       timeout: 600_000,
       reuseExistingServer: !ci,
       stderr: "pipe",

@@ -9,6 +9,7 @@ const areas = [
   { href: "/editor", label: "Editor", testId: "nav-editor" },
   { href: "/inspect", label: "Inspect", testId: "nav-inspect" },
   { href: "/traffic", label: "Traffic", testId: "nav-traffic" },
+  { href: "/agents", label: "Agents", testId: "nav-agents" },
 ] as const;
 
 export function NavLinks() {

@@ -8,6 +8,10 @@ export interface TokenPiece {
   mask: 0 | 1 | null;
   logprob?: number;
   id?: number;
+  /** Why the token has its mask ("tool output", "re-emitted as context", …), shown on hover. */
+  note?: string;
+  /** A boundary before this token (a drift), drawn as a marker with this explanation. */
+  mark?: string;
 }
 
 /** A slime sample's arrays (tokens = prompt + response, loss_mask and logprobs over the response) as pieces. */

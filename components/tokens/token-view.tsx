@@ -68,12 +68,15 @@ export function TokenView({ pieces, source, warnings = [] }: { pieces: TokenPiec
             key={i}
             data-kind={kind}
             data-mask={p.mask === null ? "prompt" : String(p.mask)}
-            title={`#${i}${p.id !== undefined ? ` id ${p.id}` : ""} ${p.text === "" ? "(bytes of a character the next token completes)" : JSON.stringify(p.text)} · ${kind === "prompt" ? "prompt" : `loss_mask ${p.mask}`}${p.logprob !== undefined ? ` · logprob ${p.logprob.toFixed(4)}` : ""}`}
+            title={`#${i}${p.id !== undefined ? ` id ${p.id}` : ""} ${p.text === "" ? "(bytes of a character the next token completes)" : JSON.stringify(p.text)} · ${kind === "prompt" ? "prompt" : `loss_mask ${p.mask}`}${p.note ? ` (${p.note})` : ""}${p.logprob !== undefined ? ` · logprob ${p.logprob.toFixed(4)}` : ""}${p.mark ? ` · ${p.mark}` : ""}`}
+            {...(p.note ? { "data-note": p.note } : {})}
+            {...(p.mark ? { "data-testid": "token-mark" } : {})}
             className={cn(
               "mr-px whitespace-pre-wrap break-all rounded-sm",
               kind === "prompt" && "bg-zinc-100 text-zinc-500",
               kind === "untrained" && "bg-amber-100 text-amber-950",
               kind === "trained" && "bg-green-100",
+              p.mark && "border-l-2 border-red-600 pl-px",
             )}
             style={kind === "trained" && heatmap && p.logprob !== undefined ? { background: heat(p.logprob) } : undefined}
           >

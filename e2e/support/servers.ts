@@ -6,3 +6,5 @@ export const baseURL = `http://127.0.0.1:${e2ePort}`;
 export const tokenBaseURL = `http://127.0.0.1:${tokenPort}`;
 /** The token the gated server is started with. A test secret, not a credential. */
 export const e2eToken = "e2e-playground-token-7f3a9c1d";
+/** The scripted SGLang server behind the agent proxy (started by the agents spec; the app's PLAYGROUND_AGENT_UPSTREAM). */
+export const agentUpstreamPort = e2ePort + 2;

@@ -44,16 +44,15 @@ export function segmentedEncoder(encodeWhole: (text: string) => number[], specia
     const hit = cache.get(seg);
     if (hit) return hit;
     const ids = encodeWhole(seg);
-    // Short segments (a lone special token, "\n") are cheap to encode but costly to keep.
-    if (seg.length >= 16) {
-      cache.set(seg, ids);
-      cachedChars += seg.length;
-      if (cachedChars > SEGMENT_CACHE_CHARS) {
-        for (const k of cache.keys()) {
-          cache.delete(k);
-          cachedChars -= k.length;
-          if (cachedChars <= SEGMENT_CACHE_CHARS / 2) break;
-        }
+    // Short segments too (`<|im_end|>\n` recurs hundreds of times a prompt): a tokenizer call costs
+    // tens of microseconds whatever its length.
+    cache.set(seg, ids);
+    cachedChars += seg.length + 64;
+    if (cachedChars > SEGMENT_CACHE_CHARS) {
+      for (const k of cache.keys()) {
+        cache.delete(k);
+        cachedChars -= k.length + 64;
+        if (cachedChars <= SEGMENT_CACHE_CHARS / 2) break;
       }
     }
     return ids;

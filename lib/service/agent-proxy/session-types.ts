@@ -46,6 +46,7 @@ export const agentSessionSummarySchema = z.object({
   state: z.enum(agentSessionStates),
   created: z.number(),
   updated: z.number(),
+  version: z.number().int(),
   turns: z.number().int(),
   /** Turn requests answered (any outcome), the count slime's turn cap uses. */
   requests: z.number().int(),

@@ -14,6 +14,8 @@ export interface AgentSession {
   state: AgentSessionState;
   created: number;
   updated: number;
+  /** Bumped on every change (a turn, an error, a sandbox call with its key): the page's `since`. */
+  version: number;
   turns: AgentTurn[];
   requests: number;
   errors: number;
@@ -41,6 +43,8 @@ export function trajectoryManager(): TrajectoryManager {
 }
 
 function changed(sid: string): void {
+  const s = store.sessions.get(sid);
+  if (s) s.version++;
   for (const l of store.listeners) {
     try {
       l(sid);
@@ -63,7 +67,7 @@ export function openSession(sid: string, api: AgentApiName): AgentSession {
   let s = store.sessions.get(sid);
   if (!s) {
     const now = Date.now();
-    s = { sid, state: "live", created: now, updated: now, turns: [], requests: 0, errors: 0, apis: new Set(), inflight: new Map() };
+    s = { sid, state: "live", created: now, updated: now, version: 0, turns: [], requests: 0, errors: 0, apis: new Set(), inflight: new Map() };
     store.sessions.set(sid, s);
   }
   s.apis.add(api);
@@ -138,7 +142,7 @@ export async function finishSession(
   let s = store.sessions.get(sid);
   if (!s) {
     const now = Date.now();
-    s = { sid, state: "live", created: now, updated: now, turns: [], requests: 0, errors: 0, apis: new Set(), inflight: new Map() };
+    s = { sid, state: "live", created: now, updated: now, version: 0, turns: [], requests: 0, errors: 0, apis: new Set(), inflight: new Map() };
     store.sessions.set(sid, s);
   }
   const wasLive = s.state === "live";
@@ -178,6 +182,7 @@ export function summary(s: AgentSession): AgentSessionSummary {
     state: s.state,
     created: s.created,
     updated: s.updated,
+    version: s.version,
     turns: s.turns.length,
     requests: s.requests,
     inflight: s.inflight.size,
@@ -193,4 +198,21 @@ export function summary(s: AgentSession): AgentSessionSummary {
 /** Newest first. */
 export function listSessions(): AgentSessionSummary[] {
   return [...store.sessions.values()].sort((a, b) => b.created - a.created).map(summary);
+}
+
+/**
+ * The agent session a sandbox call belongs to, for the Agents page's timeline: the key it sends
+ * (Bearer or X-Api-Key) or an `X-Agent-Session` header, when that names a session the proxy knows.
+ * Only known session ids are returned, so no other secret reaches the Traffic log.
+ */
+export function agentSessionOfRequest(req: Request): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec((req.headers.get("authorization") ?? "").trim())?.[1]?.trim();
+  const token = serverEnv().PLAYGROUND_TOKEN;
+  for (const k of [req.headers.get("x-agent-session")?.trim(), bearer, req.headers.get("x-api-key")?.trim()]) {
+    if (k && k !== token && store.sessions.has(k)) {
+      changed(k); // its timeline gains this call
+      return k;
+    }
+  }
+  return undefined;
 }

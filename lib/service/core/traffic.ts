@@ -1,6 +1,7 @@
 import "server-only";
 import { clientOf } from "@/lib/traffic/client";
 import { recordCall } from "@/lib/traffic/recorder";
+import { agentSessionOfRequest } from "@/lib/service/agent-proxy/sessions";
 import type { TrafficApi, TrafficOutcome, TrafficRecordInput } from "@/lib/traffic/types";
 
 // The one way a service call reaches the Traffic page: who called what (from the request), plus
@@ -36,9 +37,17 @@ export function recordServiceCall(origin: CallOrigin, fields: TrafficFields & Pi
     outcome: fields.outcome ?? (fields.http_status < 400 ? "success" : refusalOutcome(fields.http_status)),
     queue_ms: 0,
     run_ms: 0,
+    ...sessionOf(origin, fields),
     ...dropUndefined(fields),
     status,
   });
+}
+
+/** A sandbox call made with an agent session's key (or naming it) joins that session's timeline. */
+function sessionOf(origin: CallOrigin, fields: TrafficFields): { session_id?: string } {
+  if (fields.session_id || origin.api === "agent") return {};
+  const sid = agentSessionOfRequest(origin.request);
+  return sid ? { session_id: sid } : {};
 }
 
 function dropUndefined<T extends object>(o: T): T {

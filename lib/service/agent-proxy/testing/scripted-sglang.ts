@@ -40,7 +40,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startScriptedSglang(tok: TokenCounter, opts: { port?: number } = {}): Promise<ScriptedSglang> {
+/** The encode/decode a scripted server needs (a TokenCounter, or a tokenizer built in a test). */
+export type ScriptTokenizer = Pick<TokenCounter, "encode" | "decode">;
+
+export async function startScriptedSglang(
+  tok: ScriptTokenizer,
+  opts: {
+    port?: number;
+    /** Answers a /generate when no step is queued, from the decoded prompt (default "OK."). */
+    responder?: (prompt: string) => ScriptStep;
+  } = {},
+): Promise<ScriptedSglang> {
   if (!tok.encode) throw new Error("the scripted server needs a real tokenizer");
   const encode = tok.encode;
   const imEnd = encode("<|im_end|>");
@@ -85,6 +95,10 @@ export async function startScriptedSglang(tok: TokenCounter, opts: { port?: numb
         res.writeHead(200).end("{}");
         return;
       }
+      if (req.url === "/health" || req.url === "/health_generate") {
+        res.writeHead(200).end();
+        return;
+      }
       if (req.url !== "/generate" || req.method !== "POST") {
         res.writeHead(404).end();
         return;
@@ -95,13 +109,20 @@ export async function startScriptedSglang(tok: TokenCounter, opts: { port?: numb
         if (!res.writableFinished) call.closed = true;
       });
       calls.push(call);
-      await answer(queue.shift() ?? { text: "OK." }, call, res);
+      const step = queue.shift() ?? (opts.responder && tok.decode ? opts.responder(tok.decode(call.input_ids)) : { text: "OK." });
+      await answer(step, call, res);
     })().catch((e: unknown) => {
       res.writeHead(500).end(String(e));
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((r) => server.listen(opts.port ?? 0, "127.0.0.1", r));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
