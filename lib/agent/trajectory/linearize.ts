@@ -2,7 +2,7 @@
 // something. Pure over the tree: the "already trained" set is local, so a preview of a live
 // session and the final get_trajectory agree, and previewing changes nothing.
 import { pyTruthy } from "@/lib/pycompat/equal";
-import { SampleBuilder, type DriftEvent, type TokenSpan, type TurnSource } from "./builder";
+import { SampleBuilder, type DriftEvent, type DriftKind, type TokenSpan, type TurnSource } from "./builder";
 import type { BaseSample, Reward, TrajectorySample } from "./schema";
 import type { MessageNode, SessionTree } from "./tree";
 
@@ -37,11 +37,14 @@ export interface LinearizeResult {
 
 export function linearize(tree: SessionTree, opts: LinearizeOptions): LinearizeResult {
   const claimed = new Set<MessageNode>();
+  // A turn's drift class depends only on the tokens of the turns above it, the same for every leaf
+  // below it: classify each node once, not once per leaf (trained-or-not changes masks, not tokens).
+  const classified = new Map<MessageNode, { kind: DriftKind; at: number }>();
   const samples: ExplainedSample[] = [];
   const drifts = new Map<string, DriftEvent>();
   for (const leaf of tree.root.leaves()) {
     if (leaf.isRoot) continue;
-    const builders = splitIntoBuilders(leaf.pathFromRoot(), tree.forkThreshold, claimed);
+    const builders = splitIntoBuilders(leaf.pathFromRoot(), tree.forkThreshold, claimed, classified);
     for (const b of builders) {
       for (const d of b.openedBy ? [b.openedBy, ...b.realigns] : b.realigns) drifts.set(`${d.kind}:${d.node_id}`, d);
     }
@@ -67,7 +70,12 @@ function chainToSamples(leaf: MessageNode, chain: MessageNode[], builders: Sampl
     .map(({ b, segment }) => toExplained(b, segment, leaf, md, opts));
 }
 
-function splitIntoBuilders(chain: MessageNode[], forkThreshold: number, claimed: Set<MessageNode>): SampleBuilder[] {
+function splitIntoBuilders(
+  chain: MessageNode[],
+  forkThreshold: number,
+  claimed: Set<MessageNode>,
+  classified: Map<MessageNode, { kind: DriftKind; at: number }>,
+): SampleBuilder[] {
   const builders: SampleBuilder[] = [];
   let sawTool = false;
   for (const node of chain) {
@@ -82,7 +90,8 @@ function splitIntoBuilders(chain: MessageNode[], forkThreshold: number, claimed:
     const src: TurnSource = { turn_index: node.turnIndex, node_id: node.id, tailKind: sawTool ? "tool_output" : "prompt" };
     sawTool = false;
     const cur = builders[builders.length - 1];
-    const drift = cur?.classify(turn);
+    let drift = classified.get(node);
+    if (cur && !drift) classified.set(node, (drift = cur.classify(turn)));
     if (!cur || drift!.kind === "fork") {
       const opened: DriftEvent | null =
         cur && drift ? { kind: "fork", turn_index: node.turnIndex, node_id: node.id, at: drift.at, held: cur.tokens.length } : null;
