@@ -13,8 +13,8 @@ Requests carry an "id"; every request gets exactly one response with the same id
   {"op": "nb", "msg": {...}}                       -> relayed to the notebook driver (nbdriver.py)
 
 Modules: wire (frames to the host, the selector), runs (the run op), procs (reaping and sweeping),
-fsops (fs.*), nbrelay (nb), rlimits (a run's limits), pyinline
-(python3 -c in a fork, shared with the local fork server).
+fsops (fs.*), nbrelay (nb); shared with the local fork server: rlimits (a run's limits), pyinline
+(python3 -c in a fork), proctable (the /proc table).
 
 Why PID 1: inside a PID namespace init cannot be killed by its own processes (kill -9 -1 and
 os.kill(os.getppid()) do nothing to it), and every orphan is re-parented to it, so the agent can
@@ -36,7 +36,7 @@ import nbrelay  # noqa: E402
 import procs  # noqa: E402
 import runs  # noqa: E402
 from fsops import FsError, fs_op  # noqa: E402
-from wire import log, sel, send, take_lines  # noqa: E402
+from wire import log, read_ready, sel, send, take_lines  # noqa: E402
 
 PROTOCOL_VERSION = 1
 
@@ -91,9 +91,8 @@ class HostInput:
         sel.register(fd, selectors.EVENT_READ, self.on_readable)
 
     def on_readable(self, fd):
-        try:
-            data = os.read(fd, 1 << 20)
-        except BlockingIOError:
+        data = read_ready(fd, 1 << 20)
+        if data is None:
             return
         if not data:
             self.closed = True

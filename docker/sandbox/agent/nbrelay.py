@@ -10,7 +10,7 @@ import procs
 from fsops import WORKDIR
 from rlimits import oom_prefer
 from runs import child_env
-from wire import close_fd, sel, send, send_raw, take_lines, write_all
+from wire import close_fd, read_ready, sel, send, send_raw, take_lines, write_all
 
 DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbdriver.py")
 
@@ -60,12 +60,9 @@ class Driver:
         write_all(self.in_fd, (json.dumps({**msg, "id": rid}) + "\n").encode())
 
     def on_readable(self, fd):
-        try:
-            data = os.read(fd, 1 << 20)
-        except BlockingIOError:
+        data = read_ready(fd, 1 << 20)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             close_fd(fd)
             return

@@ -4,6 +4,8 @@ Sweeps kill what a run leaves behind; protected pids (the notebook driver and it
 import os
 import signal
 
+from proctable import proc_table
+
 _on_exit = {}  # pid -> callback(status)
 _protected = {1}
 
@@ -33,23 +35,6 @@ def reap():
         callback = _on_exit.pop(pid, None)
         if callback is not None:
             callback(status)
-
-
-def proc_table():
-    """pid -> (ppid, pgid) for every process visible in the container."""
-    table = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                s = f.read()
-        except OSError:
-            continue
-        # comm may contain spaces and parentheses: split after the last ')'.
-        rest = s[s.rfind(b")") + 2:].split()
-        table[int(name)] = (int(rest[1]), int(rest[2]))
-    return table
 
 
 def has_marker(pid, marker):

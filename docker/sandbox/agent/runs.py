@@ -10,7 +10,7 @@ import procs
 from fsops import WORKDIR
 from pyinline import inline_env_ok, run_python_inline
 from rlimits import oom_prefer, set_limits
-from wire import close_fd, decode, sel, send
+from wire import close_fd, decode, read_ready, sel, send
 
 active = {}  # request id -> Run
 
@@ -69,12 +69,9 @@ class Run:
         self.finish()
 
     def on_output(self, which, fd):
-        try:
-            data = os.read(fd, 65536)
-        except BlockingIOError:
+        data = read_ready(fd, 65536)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             close_fd(fd)
             self.open_fds.discard(fd)

@@ -33,6 +33,17 @@ def write_all(fd, data):
         view = view[n:]
 
 
+def read_ready(fd, n):
+    """What a readable non-blocking fd holds: bytes, b"" at EOF (or on a read error), None when
+    nothing is there after all."""
+    try:
+        return os.read(fd, n)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
 def take_lines(buf):
     """The complete lines in buf (a bytearray), removed from it; a partial last line stays."""
     end = buf.rfind(b"\n")
