@@ -22,6 +22,7 @@ import struct  # noqa: E402
 
 # Shared with the Docker agent; bound beside this file in the sandbox (docker/sandbox/agent/*.py).
 from pyinline import run_python_inline  # noqa: E402
+from proctable import proc_table  # noqa: E402
 from rlimits import set_limits  # noqa: E402
 
 KIND_OUT, KIND_ERR, KIND_EXIT, KIND_READY = 1, 2, 3, 5
@@ -62,17 +63,8 @@ def set_subreaper():
 def descendants(root):
     """Every live process below `root`, from /proc (pids of this sandbox's pid namespace)."""
     children = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # comm may hold spaces and parentheses: the fields after the last ')' are reliable.
-        fields = stat[stat.rfind(b")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(name))
+    for pid, (ppid, _) in proc_table().items():
+        children.setdefault(ppid, []).append(pid)
     out, todo = [], [root]
     while todo:
         for c in children.get(todo.pop(), ()):

@@ -14,10 +14,10 @@ export const FORKSERVER_SCRIPT = path.resolve(process.cwd(), "lib/sandbox/backen
 /** Where the script is bound read-only inside the sandbox. */
 export const FORKSERVER_MOUNT = "/opt/rollout-playground/forkserver.py";
 /** [host path, sandbox path] read-only binds: the script, and beside it the modules it shares with
- * the Docker agent (the inline `python -c` runner, the rlimits). */
+ * the Docker agent (the inline `python -c` runner, the rlimits, the /proc table). */
 export const forkServerBinds: ReadonlyArray<readonly [string, string]> = [
   [FORKSERVER_SCRIPT, FORKSERVER_MOUNT],
-  ...["pyinline.py", "rlimits.py"].map((f) => [path.resolve(process.cwd(), "docker/sandbox/agent", f), path.posix.join(path.posix.dirname(FORKSERVER_MOUNT), f)] as const),
+  ...["pyinline.py", "rlimits.py", "proctable.py"].map((f) => [path.resolve(process.cwd(), "docker/sandbox/agent", f), path.posix.join(path.posix.dirname(FORKSERVER_MOUNT), f)] as const),
 ];
 
 const KIND_OUT = 1;
