@@ -2,7 +2,7 @@
 
 import type { ToolResult } from "@/lib/sandbox/types";
 import { runTool } from "@/lib/sandbox/sessions";
-import { defaultToolsConfig } from "@/lib/sandbox/types";
+import { editorSandboxConfig } from "@/lib/workspace/editor-sandbox";
 import { editorToolNames } from "@/lib/workspace/schema";
 import {
   fileOpSchema,
@@ -13,10 +13,6 @@ import {
   type RunCodeInput,
 } from "./schema";
 
-// Whichever action opens the session declares every tool the Editor offers.
-const editorSandboxConfig = {
-  tools_config: { ...defaultToolsConfig, multi_code_executor: {}, notebook_executor: {} },
-};
 
 // Server actions of the Editor. They never throw: bad input and sandbox failures
 // come back as an error ToolResult for the panel to show.

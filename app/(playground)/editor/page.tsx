@@ -2,7 +2,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { randomUUID } from "node:crypto";
 import { backendStatuses } from "@/lib/sandbox/registry";
-import { backendNameSchema, type BackendName } from "@/lib/sandbox/types";
+import { chooseEditorBackend } from "@/lib/workspace/editor-sandbox";
 import { loadWorkspace } from "@/lib/workspace/store";
 import { editorSessionCookie, pendingFlushSeq, workspaceFlushCookie } from "@/lib/workspace/cookie";
 import { EditorWorkbench } from "@/components/editor/editor-workbench";
@@ -33,13 +33,7 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
   const [backends, workspace] = await Promise.all([backendStatuses(), loadWorkspace(session.data, { afterSeq })]);
   // The URL wins (a shared link), then what this session was doing, then the defaults.
   const tool = editorToolSchema.catch(workspace?.tool ?? "python").parse(one("tool"));
-  const asked = backendNameSchema.safeParse(one("backend") ?? workspace?.backend);
-  // The asked-for backend if it can run, else the first one that can, else local.
-  const usable = (b: BackendName) => backends.some((s) => s.backend === b && s.available);
-  const backend: BackendName =
-    asked.success && usable(asked.data)
-      ? asked.data
-      : (backends.find((b) => b.available)?.backend ?? "local");
+  const backend = chooseEditorBackend(one("backend") ?? workspace?.backend, backends);
 
   return (
     <EditorWorkbench
