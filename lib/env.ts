@@ -68,6 +68,11 @@ const serverEnvSchema = z.object({
   PLAYGROUND_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(2),
   /** Docker: a session's container is removed after this many idle seconds. */
   PLAYGROUND_DOCKER_IDLE_TTL_S: z.coerce.number().positive().default(1800),
+  /**
+   * Docker: the OCI runtime of every sandbox container. "runsc" (gVisor: a user-space kernel between
+   * the code and the host's) refuses runs when dockerd lacks it; "auto" takes runsc when dockerd has it.
+   */
+  PLAYGROUND_DOCKER_RUNTIME: z.enum(["runc", "runsc", "auto"]).default("runc"),
   /** Docker: "agent" (in-container executor, fast) or "exec" (one `docker exec` per run). */
   PLAYGROUND_DOCKER_TRANSPORT: z.enum(["agent", "exec"]).default("agent"),
   /** Service API (/sandbox-fusion, /ms-enclave): "auto" uses Docker when it is available, else local. */

@@ -51,7 +51,10 @@ export function StatusBar({
             className="inline-flex items-center gap-1.5"
           >
             <span className={cn("h-2 w-2 rounded-full", look.dot)} aria-hidden />
-            <span className="font-mono">{b.backend}</span>
+            {/* The level when runs are possible: "local · bwrap", "docker · runc", "docker · gVisor". */}
+            <span className="font-mono" data-testid={`backend-isolation-${b.backend}`}>
+              {b.available && b.isolation ? b.isolation : b.backend}
+            </span>
             <span>{look.label}</span>
             {b.reason && <span className="text-zinc-500">({b.reason})</span>}
           </span>

@@ -45,6 +45,11 @@ describe("ToolResultPanel", () => {
     expect(clean).not.toContain("tool-not-isolated");
   });
 
+  it("names the isolation level the run had", () => {
+    expect(html({ ...base, output: "x", stdout: "x", isolated: true, isolation: "docker · gVisor" })).toMatch(/data-testid="tool-isolation"[^>]*>docker · gVisor</);
+    expect(html({ ...base, output: "x", stdout: "x" })).not.toContain("tool-isolation");
+  });
+
   it("renders images as data URLs and rich HTML in a script-less sandboxed frame", () => {
     const out = html({ ...base, images: [{ mime: "image/png", data: "iVBORw0KGgo=" }], html: ["<b>hi</b><script>x()</script>"] });
     expect(out).toContain('src="data:image/png;base64,iVBORw0KGgo="');

@@ -122,6 +122,11 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
             not isolated
           </Badge>
         )}
+        {result.isolation && (
+          <span data-testid="tool-isolation" className="font-mono text-xs text-zinc-500" title="How the run was contained">
+            {result.isolation}
+          </span>
+        )}
       </header>
 
       {result.notices && result.notices.length > 0 && (

@@ -27,12 +27,16 @@ export function createToolSandbox(opts: {
     get isolated() {
       return opts.runtime.isolated;
     },
+    get isolation() {
+      return opts.runtime.isolation;
+    },
     tools: () => Object.keys(opts.config.tools_config),
     async executeTool(name: string, args: unknown, eo?: ExecuteOptions): Promise<ToolResult> {
       if (closed) {
         return { tool_name: name, status: "error", output: "", error: "This sandbox session is closed.", duration_ms: 0 };
       }
-      return executeToolCall(name, args, { runtime: opts.runtime, config: opts.config, signal: eo?.signal });
+      const result = await executeToolCall(name, args, { runtime: opts.runtime, config: opts.config, signal: eo?.signal });
+      return { ...result, isolation: opts.runtime.isolation };
     },
     async useRuntime(fn) {
       if (closed) throw new Error("This sandbox session is closed.");

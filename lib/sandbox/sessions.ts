@@ -166,6 +166,9 @@ function heldSandbox(inner: Sandbox, entry: Entry, close: () => Promise<void>): 
     get isolated() {
       return inner.isolated;
     },
+    get isolation() {
+      return inner.isolation;
+    },
     tools: () => inner.tools(),
     executeTool: (name: string, args: unknown, eo?: ExecuteOptions) => tracked(entry, () => inner.executeTool(name, args, eo)),
     useRuntime: (fn) => tracked(entry, () => inner.useRuntime(fn)),

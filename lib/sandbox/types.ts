@@ -10,6 +10,20 @@ export const backendNames = ["local", "docker"] as const;
 export const backendNameSchema = z.enum(backendNames);
 export type BackendName = z.infer<typeof backendNameSchema>;
 
+/**
+ * What stands between a run and the host, as a person reads it: the backend, then the mechanism.
+ * bwrap: Linux namespaces on the host kernel; runc: a container on the host kernel; gVisor: a
+ * container whose system calls go to a user-space kernel (runsc), not the host's.
+ */
+export const isolationLevels = ["local · rlimits only", "local · bwrap", "docker · runc", "docker · gVisor"] as const;
+export type IsolationLevel = (typeof isolationLevels)[number];
+export const isolationLevelSchema = z.enum(isolationLevels);
+
+/** Docker: the OCI runtime containers run under (PLAYGROUND_DOCKER_RUNTIME resolves to one). */
+export const dockerRuntimes = ["runc", "runsc"] as const;
+export type DockerRuntime = (typeof dockerRuntimes)[number];
+export const dockerIsolation: Record<DockerRuntime, IsolationLevel> = { runc: "docker · runc", runsc: "docker · gVisor" };
+
 /** A sandbox session's id (the local working directory's name, the container's session label). */
 export const sandboxSessionIdSchema = z
   .string()
@@ -48,6 +62,8 @@ export interface ToolResult {
   html?: string[];
   /** false when the run had no isolation beyond rlimits; the UI must say so. */
   isolated?: boolean;
+  /** How the run was contained (set on every result of a sandbox session). */
+  isolation?: IsolationLevel;
   /** Plain-language notes for a person (e.g. "not isolated: bwrap missing"). */
   notices?: string[];
   /** Tool-specific structured extras (compile step, file listing, …). */
@@ -137,6 +153,8 @@ export interface BackendAvailability {
   /** Why it is unavailable, or a caveat (e.g. "no bwrap: runs are not isolated"). */
   reason?: string;
   isolated: boolean;
+  /** How runs are contained, when the backend can run them. */
+  isolation?: IsolationLevel;
   /** Languages multi_code_executor can run on this backend. */
   languages?: string[];
 }
@@ -151,6 +169,7 @@ export interface Sandbox extends AsyncDisposable {
   readonly backend: BackendName;
   readonly config: SandboxConfig;
   readonly isolated: boolean;
+  readonly isolation: IsolationLevel;
   /** Declared tools, in declaration order. */
   tools(): string[];
   /** Never throws: failures come back as an error ToolResult. */
@@ -240,6 +259,7 @@ export interface NotebookChannel {
 export interface SandboxRuntime {
   readonly backend: BackendName;
   readonly isolated: boolean;
+  readonly isolation: IsolationLevel;
   /** Absolute path of the python interpreter inside the sandbox, or null when none. */
   readonly python: string | null;
   run(spec: RunSpec): Promise<RunOutcome>;

@@ -1,6 +1,7 @@
 // One recorded call of the service API (/sandbox-fusion/*, /ms-enclave/*, /agent/*), as the Traffic page
 // shows it. Client code may import this module (types and schema only).
 import { z } from "zod";
+import { isolationLevelSchema } from "@/lib/sandbox/types";
 
 export const trafficApis = ["sandbox-fusion", "ms-enclave", "agent", "e2b"] as const;
 export type TrafficApi = (typeof trafficApis)[number];
@@ -38,6 +39,8 @@ export const trafficRecordSchema = z.object({
   queue_ms: z.number().nonnegative(),
   run_ms: z.number().nonnegative(),
   backend: z.string().optional(),
+  /** How the call's run was contained ("docker · gVisor", …), when it ran. */
+  isolation: isolationLevelSchema.optional(),
   sandbox_id: z.string().optional(),
   tool_name: z.string().optional(),
   /** The agent session the call belongs to: the agent proxy's session id, or the one a sandbox call names. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
-import type { DockerOptions } from "../types";
+import type { DockerOptions, DockerRuntime } from "../types";
 import { AgentConnection } from "./docker-agent";
 import { withTimeout, type DockerClient } from "./docker-client";
 import { LABEL_KIND, containerLabels } from "./docker-reaper";
@@ -22,16 +22,30 @@ export interface Box {
   agent: AgentConnection;
   /** Resolves with the exit status once the container has stopped. */
   exited: Promise<number | null>;
+  /** The OCI runtime it runs under. */
+  runtime: DockerRuntime;
+}
+
+/**
+ * The host cgroup's pids limit. Under runc it counts the sandbox's processes. Under gVisor it counts
+ * the threads of the user-space kernel (runsc's sentry and gofer): at 256 a fork bomb inside took
+ * the sentry down (the container died, exit 2). There the processes are capped inside, by gVisor's
+ * own RLIMIT_NPROC per uid (every run of a container has the container's uid), and the host limit
+ * only keeps the sentry from taking the host's pids.
+ */
+export function hostPidsLimit(d: DockerOptions, runtime: DockerRuntime): number {
+  return runtime === "runsc" ? Math.max(4096, d.pids_limit * 16) : d.pids_limit;
 }
 
 /** The explicit limits every sandbox container runs with. */
-export function hardenedHostConfig(d: DockerOptions, uid: number, gid: number): Docker.HostConfig {
+export function hardenedHostConfig(d: DockerOptions, uid: number, gid: number, runtime: DockerRuntime = "runc"): Docker.HostConfig {
   return {
+    Runtime: runtime,
     NetworkMode: d.network_mode,
     Memory: d.memory_mb * MiB,
     MemorySwap: d.memory_mb * MiB,
     NanoCpus: Math.round(d.cpus * 1e9),
-    PidsLimit: d.pids_limit,
+    PidsLimit: hostPidsLimit(d, runtime),
     ReadonlyRootfs: d.read_only_rootfs,
     Tmpfs: {
       "/sandbox": `rw,exec,nosuid,nodev,size=${d.workdir_mb}m,uid=${uid},gid=${gid},mode=0755`,
@@ -76,6 +90,8 @@ export interface BoxSpec {
   /** null for a warm-pool container (it gets a session when taken). */
   sessionId: string | null;
   ownerId: string;
+  /** The OCI runtime (runsc: gVisor). */
+  runtime: DockerRuntime;
 }
 
 /** Creates, attaches, starts a hardened container and waits for its agent. On failure nothing is left. */
@@ -85,7 +101,7 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
   const gid = d.user ? Number(d.user.split(":")[1]) : uid;
   const createdAt = Date.now();
   const envd = spec.envdSource !== undefined;
-  const host = hardenedHostConfig(d, uid, gid);
+  const host = hardenedHostConfig(d, uid, gid, spec.runtime);
   const container = await client.createContainer({
     Image: spec.image,
     User: envd ? "0:0" : `${uid}:${gid}`,
@@ -106,7 +122,7 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
   try {
     const stream = (await client.attach(container)) as unknown as Duplex;
     const agent = new AgentConnection(stream, client.modem, id);
-    box = { id, container, agent, exited: client.waitExit(container) };
+    box = { id, container, agent, exited: client.waitExit(container), runtime: spec.runtime };
     onAttached?.(box);
     await client.start(container);
     await withTimeout(agent.ready, START_TIMEOUT_MS, `The executor agent in container ${id.slice(0, 12)}`);

@@ -114,6 +114,12 @@ export class DockerClient {
   }
 
   /** Throws (quietly: availability reports it) when the daemon does not answer within 3 s. */
+  /** The OCI runtimes dockerd knows (its daemon.json "runtimes" plus runc). */
+  async runtimes(): Promise<string[]> {
+    const info = (await dcall("info", undefined, () => this.docker.info())) as { Runtimes?: Record<string, unknown> };
+    return Object.keys(info.Runtimes ?? {});
+  }
+
   async ping(): Promise<void> {
     await dcall("ping", undefined, () => withTimeout(this.docker.ping(), 3000, "Docker daemon"), { quiet: () => true });
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { appError } from "@/lib/errors";
 import { err, ok, type Result } from "@/lib/result";
+import { dockerIsolation, type DockerRuntime, type IsolationLevel } from "../types";
 import type {
   FileEntry,
   NotebookChannel,
@@ -36,6 +37,7 @@ export interface SessionHost {
 export class DockerSession implements SandboxRuntime {
   readonly backend = "docker" as const;
   readonly isolated = true;
+  readonly isolation: IsolationLevel;
   readonly python = "/usr/bin/python3";
   readonly fs: WorkdirFs;
   sandbox?: Sandbox;
@@ -54,8 +56,10 @@ export class DockerSession implements SandboxRuntime {
     readonly id: string,
     readonly config: SandboxConfig,
     private imageLanguages: string[],
+    runtime: DockerRuntime,
     readonly toolchainId?: string,
   ) {
+    this.isolation = dockerIsolation[runtime];
     this.fs = makeAgentFs(() => this.agentFor("file operation"));
   }
 
@@ -119,7 +123,9 @@ export class DockerSession implements SandboxRuntime {
       const status = await Promise.race([box.exited, new Promise<null>((r) => setTimeout(() => r(null), 2000))]);
       detail =
         status === 137
-          ? "The sandbox container was killed (exit 137), most likely by the out-of-memory killer."
+          ? this.isolation === "docker · gVisor"
+            ? "The sandbox container was killed (exit 137): out of memory, or a run killed its agent (under gVisor a run can kill the container's init)."
+            : "The sandbox container was killed (exit 137), most likely by the out-of-memory killer."
           : `The sandbox container stopped unexpectedly${status !== null ? ` (exit ${status})` : ""}.`;
     }
     let replaced = "It was replaced with a fresh container; files in /sandbox and notebook state were lost.";

@@ -8,7 +8,7 @@ import { serverEnv } from "@/lib/env";
 import { err, ok, type Result } from "@/lib/result";
 import { createToolSandbox } from "../sandbox";
 import type { BackendAvailability, DockerOptions, Sandbox, SandboxBackend, SandboxConfig, SandboxConfigInput } from "../types";
-import { dockerOptionsSchema, sandboxConfigSchema, sandboxSessionIdSchema } from "../types";
+import { dockerIsolation, dockerOptionsSchema, sandboxConfigSchema, sandboxSessionIdSchema, type DockerRuntime } from "../types";
 import { destroyBox, startBox, type Box } from "./docker-box";
 import {
   BUILD_IMAGE_COMMAND,
@@ -36,8 +36,14 @@ export interface DockerBackendOptions {
   /** How often idle sessions are looked for. */
   sweepMs?: number;
   transport?: "agent" | "exec";
+  /** OCI runtime: runc, runsc (gVisor) or auto (runsc when dockerd has it). */
+  runtime?: "runc" | "runsc" | "auto";
   docker?: Docker;
 }
+
+/** What to run so that dockerd has runsc (the message of a refused PLAYGROUND_DOCKER_RUNTIME=runsc). */
+export const RUNSC_FIX =
+  `apt-get install runsc, add {"runtimes":{"runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}}} to /etc/docker/daemon.json, then reload dockerd: kill -HUP "$(pidof dockerd)"`;
 
 /**
  * Docker Engine backend: one hardened container per session, driven through dockerode. Runs go to
@@ -50,6 +56,9 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   readonly ownerId = newOwnerId();
   readonly image: string;
   readonly transport: "agent" | "exec";
+  readonly runtimeChoice: "runc" | "runsc" | "auto";
+  /** The resolved runtime, once dockerd has said which it has (a failure is asked again next time). */
+  private resolvedRuntime: DockerRuntime | null = null;
   private idleTtlMs: number;
   private sweepMs: number;
   private sessions = new Map<string, DockerSession>();
@@ -72,6 +81,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     this.idleTtlMs = opts.idleTtlMs ?? env.PLAYGROUND_DOCKER_IDLE_TTL_S * 1000;
     this.sweepMs = opts.sweepMs ?? Math.min(60_000, Math.max(1000, this.idleTtlMs / 4));
     this.transport = opts.transport ?? env.PLAYGROUND_DOCKER_TRANSPORT;
+    this.runtimeChoice = opts.runtime ?? env.PLAYGROUND_DOCKER_RUNTIME;
     this.pool = new WarmPool(
       opts.poolSize ?? env.PLAYGROUND_DOCKER_POOL_SIZE,
       () => this.startBox(this.image, this.defaults, null),
@@ -88,6 +98,8 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     } catch (e) {
       return { ...base, available: false, isolated: false, reason: `Docker is not reachable at ${dockerHostDescription()}: ${describeDockerError(e)}` };
     }
+    const runtime = await this.runtime();
+    if (!runtime.ok) return { ...base, available: false, reason: runtime.error.message };
     const img = await this.inspectImage(this.image);
     if (!img.ok) return { ...base, available: false, reason: img.error.message };
     // The first status check (the app's status bar) reaps orphans and starts filling the pool.
@@ -95,9 +107,40 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     return {
       ...base,
       available: true,
-      reason: `image ${this.image}${img.value.hash ? ` (inputs ${img.value.hash.slice(0, 8)})` : ""}; network none, read-only root, no capabilities; ${this.pool.count}/${this.pool.size} warm`,
+      isolation: dockerIsolation[runtime.value],
+      reason: `${runtime.value === "runsc" ? "gVisor (runsc)" : "runc"}; image ${this.image}${img.value.hash ? ` (inputs ${img.value.hash.slice(0, 8)})` : ""}; network none, read-only root, no capabilities; ${this.pool.count}/${this.pool.size} warm`,
       languages: img.value.languages,
     };
+  }
+
+  /**
+   * The OCI runtime sandboxes run under. runsc asked for and missing is an error with the fix, never
+   * a silent fall back to runc; auto takes runsc when dockerd has it.
+   */
+  async runtime(): Promise<Result<DockerRuntime>> {
+    if (this.resolvedRuntime) return ok(this.resolvedRuntime);
+    if (this.runtimeChoice === "runc") return ok((this.resolvedRuntime = "runc"));
+    let known: string[];
+    try {
+      known = await this.client.runtimes();
+    } catch (e) {
+      return err(appError("unavailable:docker", `Cannot ask dockerd for its runtimes: ${describeDockerError(e)}`));
+    }
+    if (known.includes("runsc")) return ok((this.resolvedRuntime = "runsc"));
+    if (this.runtimeChoice === "auto") return ok((this.resolvedRuntime = "runc"));
+    return err(
+      appError(
+        "unavailable:docker_runtime",
+        `PLAYGROUND_DOCKER_RUNTIME=runsc, but dockerd has no runsc runtime (it has ${known.join(", ") || "none"}), so Docker runs are refused. Fix: ${RUNSC_FIX}.`,
+      ),
+    );
+  }
+
+  /** The resolved runtime, or an Error saying why there is none (runs are refused). */
+  private async requireRuntime(): Promise<DockerRuntime> {
+    const r = await this.runtime();
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
   }
 
   /** Image metadata, or why it cannot be used (a missing image: with the command that builds it). */
@@ -120,6 +163,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     const id = opts?.sessionId ?? randomUUID();
     if (!sandboxSessionIdSchema.safeParse(id).success) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
     if (this.sessions.has(id)) throw new Error(`Session ${id} already exists in this process.`);
+    const runtime = await this.requireRuntime();
     await this.start();
     const image = config.image ?? this.image;
     const img = await this.inspectImage(image);
@@ -127,7 +171,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     if (!img.value.agent && this.transport === "agent") {
       throw new Error(`The image ${image} has no executor agent (label ${IMAGE_LABEL_AGENT}); build it with ${BUILD_IMAGE_COMMAND}.`);
     }
-    const session = new DockerSession(this, id, config, img.value.languages, img.value.id);
+    const session = new DockerSession(this, id, config, img.value.languages, runtime, img.value.id);
     this.sessions.set(id, session);
     try {
       await session.init();
@@ -216,10 +260,10 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   /** Starts a container, tracked until destroyed (and, while starting, until shutdown has waited for it). */
   startBox(image: string, docker: DockerOptions, sessionId: string | null, envdSource?: string): Promise<Box> {
     let attached: Box | undefined;
-    const p = startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId, ...(envdSource !== undefined ? { envdSource } : {}) }, (box) => {
+    const p = this.requireRuntime().then((runtime) => startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId, runtime, ...(envdSource !== undefined ? { envdSource } : {}) }, (box) => {
       attached = box;
       this.boxes.add(box);
-    }).catch((e: unknown) => {
+    })).catch((e: unknown) => {
       if (attached) this.boxes.delete(attached);
       throw e;
     });

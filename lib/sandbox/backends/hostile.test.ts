@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox, SandboxBackend, ToolResult } from "../types";
 import type { DockerBackend } from "./docker";
 import { dockerGate } from "./docker-test-gate";
+import { limitsSchema } from "../types";
+import { dockerFromEnv } from "./docker-client";
+import { runViaExec } from "./docker-exec";
 import { pidsWithMarker } from "./procs";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-hostile-"));
@@ -37,26 +40,18 @@ afterAll(() => {
 /** A process whose command line carries the marker given after it. */
 const SLEEPER = "python3 -c 'import time; time.sleep(1000)'";
 
-/** Python processes (argv[0] python3) whose command line carries the marker. */
-function pythonsWithMarker(marker: string): number[] {
-  return pidsWithMarker(marker).filter((pid) => {
-    try {
-      return path.basename(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!) === "python3";
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Waits until nothing with the marker runs (the kernel reaps a killed namespace asynchronously). */
-async function leftovers(marker: string): Promise<number[]> {
-  for (let i = 0; i < 50; i++) {
-    const pids = pidsWithMarker(marker);
-    if (pids.length === 0) return [];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return pidsWithMarker(marker);
-}
+/** Prints "pid argv0" for every process whose command line holds $RP_MARKER (not itself). */
+const SCAN_PROC = `import os
+m = os.environ["RP_MARKER"].encode()
+for p in os.listdir("/proc"):
+    if not p.isdigit() or int(p) == os.getpid():
+        continue
+    try:
+        argv = open(f"/proc/{p}/cmdline", "rb").read().split(b"\\0")
+    except OSError:
+        continue
+    if any(m in a for a in argv):
+        print(p, os.path.basename(argv[0].decode(errors="replace")))`;
 
 /**
  * The status each case must end with, where the backends differ by design:
@@ -66,10 +61,12 @@ async function leftovers(marker: string): Promise<number[]> {
  *   with the fork server, the session's fork server (same uid: killing it ends the run, error). A
  *   non-root server's bwrap sets up a user namespace and the run's parent is that pid namespace's
  *   init, PID 1, as Docker runs' parent is the agent, PID 1 of the container: a SIGKILL from inside
- *   the namespace cannot touch it.
+ *   the namespace cannot touch it. Under gVisor it can: the agent dies, the container exits (137) and
+ *   the session gets a fresh one, the result saying so (error). The server is not touched.
  */
 type Expect = { print100MB: ToolResult["status"]; killParent: ToolResult["status"]; killAllAndParentSh: ToolResult["status"] };
-function expectations(name: string, backend: SandboxBackend): Expect {
+function expectations(name: string, backend: SandboxBackend, sb: Sandbox): Expect {
+  if (sb.isolation === "docker · gVisor") return { print100MB: "success", killParent: "error", killAllAndParentSh: "error" };
   if (name === "docker") return { print100MB: "success", killParent: "success", killAllAndParentSh: "success" };
   const forkServer = (backend as { forkServerEnabled?: boolean }).forkServerEnabled === true;
   const root = process.getuid?.() === 0;
@@ -113,7 +110,40 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
   }
 
   const py = (code: string) => sb.executeTool("python_executor", { code });
+  const gvisor = () => sb.isolation === "docker · gVisor";
   const sh = (command: string) => sb.executeTool("shell_executor", { command });
+
+  /**
+   * Processes whose command line carries the marker. Local runs are host processes; a Docker
+   * container's are listed from inside it (a `docker exec`), since under gVisor they are processes
+   * of its user-space kernel, which the host's /proc does not show.
+   */
+  async function withMarker(marker: string): Promise<{ pid: number; argv0: string }[]> {
+    if (name !== "docker") {
+      return pidsWithMarker(marker).map((pid) => {
+        try {
+          return { pid, argv0: path.basename(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!) };
+        } catch {
+          return { pid, argv0: "" };
+        }
+      });
+    }
+    const db = backend as DockerBackend;
+    const container = dockerFromEnv().getContainer(db.containerOf(sb.id)!.id);
+    const scan = await runViaExec(db.client, container, { argv: ["python3", "-c", SCAN_PROC], env: { RP_MARKER: marker }, limits: limitsSchema.parse({ timeout_s: 30 }) });
+    if (scan.exit_code !== 0) throw new Error(`the process scan in the container failed: ${scan.stderr || scan.failure}`);
+    return scan.stdout.split("\n").filter(Boolean).map((l) => ({ pid: Number(l.split(" ")[0]), argv0: l.split(" ")[1] ?? "" }));
+  }
+
+  /** Waits until nothing with the marker runs (the kernel reaps a killed namespace asynchronously). */
+  async function leftovers(marker: string): Promise<number[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const pids = (await withMarker(marker)).map((p) => p.pid);
+      if (pids.length === 0 || Date.now() > deadline) return pids;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   it("infinite loop ends in timeout", async () => {
     const m = `m${randomUUID().slice(0, 8)}`;
@@ -139,10 +169,24 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
     expect(Number(/at (\d+)/.exec(count.output)?.[1])).toBeLessThan(64);
   });
 
-  it("memory bomb fails with MemoryError instead of eating the host", async () => {
-    const r = await withBystander(() => py("chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))"));
+  it("memory bomb fails with MemoryError, or gets the sandbox OOM-killed, instead of eating the host", async () => {
+    const bomb = "chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))";
+    if (!gvisor()) {
+      const r = await withBystander(() => py(bomb));
+      expect(r.status).toBe("error");
+      expect(r.stderr).toContain("MemoryError");
+      return;
+    }
+    // gVisor (20221219) does not enforce the per-run RLIMIT_DATA: the bomb grows to the container's
+    // memory cgroup, where the host kills the sandbox (its kernel included), not the host's memory.
+    // The timeout is long so that the kill, not the timeout, ends the run.
+    const big = await backend.create({ limits: { timeout_s: 120, memory_mb: 256 }, docker: { memory_mb: 512 } });
+    const r = await withBystander(() => big.executeTool("python_executor", { code: bomb })).finally(() => big.close());
     expect(r.status).toBe("error");
-    expect(r.stderr).toContain("MemoryError");
+    expect(r.error).toMatch(/killed \(exit 137\): out of memory/);
+    const next = await py("print('fresh')");
+    // The host kept serving: this session's container was never touched.
+    expect(next).toMatchObject({ status: "success", output: "fresh\n" });
   });
 
   it("writing a 1 GiB file stops at the file size limit", async () => {
@@ -162,7 +206,7 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
     const r = await withBystander(() => py("import sys\nblock = 'x' * (1 << 20)\nfor _ in range(100):\n    sys.stdout.write(block)"));
     expect(r.truncated).toBe(true);
     expect(r.stdout?.length).toBe(1024 * 1024);
-    expect(r.status).toBe(expectations(name, backend).print100MB);
+    expect(r.status).toBe(expectations(name, backend, sb).print100MB);
     // The cut says how much was written: all of it on Docker (the agent drains), past the 8 MiB
     // drain limit on local (where the run is killed).
     expect(r.output_bytes?.limit).toBe(1024 * 1024);
@@ -204,7 +248,7 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
   });
 
   it("killing the parent process or everything (-1) does not touch the server", async () => {
-    const want = expectations(name, backend);
+    const want = expectations(name, backend, sb);
     // A process of the server's user outside the sandbox: the server stands in for it, and it must
     // outlive every kill below (the test process itself is not a witness: if it died, nothing
     // would be left to report it).
@@ -257,7 +301,7 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
     const ctl = new AbortController();
     const p = sb.executeTool("shell_executor", { command: `${SLEEPER} ${m} & ${SLEEPER} ${m}` }, { signal: ctl.signal });
     // Both sleepers run (seen in /proc, not assumed after a pause) before the cancel.
-    await expect.poll(() => pythonsWithMarker(m).length, { timeout: 20_000, interval: 50 }).toBe(2);
+    await expect.poll(async () => (await withMarker(m)).filter((p) => p.argv0 === "python3").length, { timeout: 20_000, interval: 50 }).toBe(2);
     ctl.abort();
     const r = await p;
     expect(r.status).toBe("cancelled");

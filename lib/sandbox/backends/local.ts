@@ -16,7 +16,7 @@ import type {
   SandboxConfigInput,
   SandboxRuntime,
 } from "../types";
-import { limitsSchema, sandboxConfigSchema, sandboxSessionIdSchema, type NotebookChannel } from "../types";
+import { limitsSchema, sandboxConfigSchema, sandboxSessionIdSchema, type IsolationLevel, type NotebookChannel } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { createWorkdirFs } from "../workdir-fs";
 import { probeLocalHost, type LocalHost } from "./local-host";
@@ -68,6 +68,7 @@ export class LocalBackend implements SandboxBackend {
       backend: "local",
       available: true,
       isolated: !!h.bwrap,
+      isolation: h.bwrap ? "local · bwrap" : "local · rlimits only",
       reason: h.bwrap ? `bwrap isolation, python ${h.python.version}` : `not isolated: ${h.bwrapReason}; runs have rlimits only`,
       languages: hostLanguages(),
     };
@@ -169,6 +170,9 @@ class LocalSession implements SandboxRuntime {
 
   get isolated() {
     return !!this.owner.host().bwrap;
+  }
+  get isolation(): IsolationLevel {
+    return this.isolated ? "local · bwrap" : "local · rlimits only";
   }
   get python() {
     return this.owner.host().python?.executable ?? null;

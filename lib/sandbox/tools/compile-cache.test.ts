@@ -14,6 +14,7 @@ function fakeRuntime(opts: { toolchainId?: string; outcome?: Partial<RunOutcome>
   const runtime: SandboxRuntime = {
     backend: "docker",
     isolated: true,
+    isolation: "docker · runc",
     python: null,
     toolchainId: opts.toolchainId,
     async run(spec: RunSpec): Promise<RunOutcome> {

@@ -5,7 +5,7 @@ import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability } from "@/lib/sandbox/registry";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
-import type { BackendName, Sandbox, SandboxConfig, SandboxConfigInput, SandboxRuntime } from "@/lib/sandbox/types";
+import type { BackendName, IsolationLevel, Sandbox, SandboxConfig, SandboxConfigInput, SandboxRuntime } from "@/lib/sandbox/types";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
 import { BoundedQueue } from "./queue";
 
@@ -55,6 +55,8 @@ export async function backendLanguages(backend: BackendName): Promise<string[]> 
 export interface Timed<T> {
   value: T;
   backend: BackendName;
+  /** How the sandbox that ran it was contained (Traffic shows it); absent for work outside one. */
+  isolation?: IsolationLevel;
   queue_ms: number;
   /** ms from getting a slot to the end (sandbox creation, the run, closing). */
   run_ms: number;
@@ -90,19 +92,21 @@ export async function withFreshSandbox<T>(
   const chosen = await requestBackend(opts.backend);
   if (!chosen.ok) return chosen;
   const backend = chosen.value;
+  let isolation: IsolationLevel | undefined;
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
       const held = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal });
       if (!held.ok) return held;
       await using sb = held.value;
+      isolation = sb.isolation;
       return ok(await fn(sb));
     },
     { signal: opts.signal },
   );
   if (!r.ok) return r;
   if (!r.value.value.ok) return r.value.value;
-  return ok({ ...r.value, value: r.value.value.value });
+  return ok({ ...r.value, value: r.value.value.value, ...(isolation ? { isolation } : {}) });
 }
 
 // ---------------------------------------------------------------- recycled Docker sandboxes
@@ -166,6 +170,7 @@ export async function withCleanSandbox<T>(
   const backend = chosen.value;
   if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) return withFreshSandbox({ ...opts, backend }, fn);
   const key = JSON.stringify(opts.config);
+  let isolation: IsolationLevel | undefined;
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
@@ -175,6 +180,7 @@ export async function withCleanSandbox<T>(
         if (!held.ok) return held;
         entry = { sandbox: held.value, config: key, idleSince: 0 };
       }
+      isolation = entry.sandbox.isolation;
       let value: T;
       try {
         value = await fn(entry.sandbox);
@@ -194,5 +200,5 @@ export async function withCleanSandbox<T>(
   );
   if (!r.ok) return r;
   if (!r.value.value.ok) return r.value.value;
-  return ok({ ...r.value, value: r.value.value.value });
+  return ok({ ...r.value, value: r.value.value.value, ...(isolation ? { isolation } : {}) });
 }

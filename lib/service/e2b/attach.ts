@@ -3,7 +3,7 @@ import { createToolSandbox } from "@/lib/sandbox/sandbox";
 import { adoptSandbox } from "@/lib/sandbox/sessions";
 import { emptyOutcome } from "@/lib/sandbox/run-outcome";
 import { PathRejected } from "@/lib/sandbox/workdir-fs";
-import { sandboxConfigSchema, type FileEntry, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
+import { dockerIsolation, sandboxConfigSchema, type FileEntry, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
 import { agentCall, subscribeSandboxes, type E2BSandbox, type GoneReason } from "./sandboxes";
 
 // Attach: a live E2B sandbox as a session of the session manager (id `e2b-<sandbox id>`), so the
@@ -72,6 +72,7 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
   return {
     backend: "docker",
     isolated: true,
+    isolation: dockerIsolation[sb.box.runtime],
     python: "python3",
     fs,
     async run(spec: RunSpec): Promise<RunOutcome> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
+import { dockerIsolation } from "@/lib/sandbox/types";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { safeEqual } from "@/lib/auth/token";
 import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
@@ -126,7 +127,7 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
         return apiError(r.error.status, r.error.message);
       }
       log.sandbox_id = r.sandbox.id;
-      log.detail = [`template ${r.sandbox.templateID}`, `image ${r.sandbox.imageUsed}`, r.sandbox.imageNote ?? "", `timeout ${Math.round((r.sandbox.endAt - r.sandbox.startedAt) / 1000)} s`].filter(Boolean).join(", ");
+      log.detail = [`template ${r.sandbox.templateID}`, `image ${r.sandbox.imageUsed}`, dockerIsolation[r.sandbox.box.runtime], r.sandbox.imageNote ?? "", `timeout ${Math.round((r.sandbox.endAt - r.sandbox.startedAt) / 1000)} s`].filter(Boolean).join(", ");
       return Response.json(toSandbox(r.sandbox), { status: 201 });
     }
     if (m === "GET") {

@@ -8,7 +8,7 @@ import type { TrafficFields } from "@/lib/service/core/traffic";
 import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
-import type { BackendName, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
+import type { BackendName, IsolationLevel, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
 import { putArchiveInto } from "./archive";
 import { applyPolicy, msEnclavePolicy, recordImage, sandboxImage, type AppliedSandbox } from "./policy";
 import {
@@ -33,6 +33,8 @@ export interface MsSandbox {
   updatedAt: number;
   applied: AppliedSandbox;
   isolated: boolean;
+  /** "local · bwrap", "docker · runc", "docker · gVisor", …. */
+  isolation: IsolationLevel;
   inPool: boolean;
   /** The held session; null once stopped. */
   sandbox: Sandbox | null;
@@ -100,6 +102,7 @@ export function sandboxInfo(sb: MsSandbox): SandboxInfo {
     metadata: {
       backend: sb.backend,
       isolated: sb.isolated,
+      isolation: sb.isolation,
       playground_session: sb.id,
       editor_url: `/editor?session=${sb.id}&backend=${sb.backend}`,
       policy: "The server's policy decides image, network, privileges and limits; `config` shows what was applied.",
@@ -142,6 +145,7 @@ export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?
     updatedAt: now,
     applied,
     isolated,
+    isolation: held.value.isolation,
     inPool: opts?.inPool ?? false,
     sandbox: held.value,
     lastUsed: now,
@@ -216,6 +220,7 @@ export function toWireResult(r: OurToolResult, extra: Record<string, unknown>): 
       ...(r.exit_code !== undefined ? { exit_code: r.exit_code } : {}),
       ...(r.truncated ? { truncated: true } : {}),
       ...(r.isolated !== undefined ? { isolated: r.isolated } : {}),
+      ...(r.isolation ? { isolation: r.isolation } : {}),
       ...(r.notices?.length ? { notices: r.notices } : {}),
       ...(r.images?.length ? { images: r.images } : {}),
       ...(r.meta ? { details: r.meta } : {}),
@@ -250,6 +255,7 @@ async function runIn(sb: MsSandbox, tool: string, params: Record<string, unknown
     queue_ms: q.value.queue_ms,
     run_ms: q.value.run_ms,
     backend: sb.backend,
+    isolation: sb.isolation,
     sandbox_id: sb.id,
   });
 }

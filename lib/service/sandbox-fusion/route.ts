@@ -37,8 +37,8 @@ export function sandboxFusionRoute<S extends z.ZodType, R extends SandboxFusionR
         // Only a queue timeout is an HTTP error; a missing backend is the sandbox's problem (SandboxError).
         return out.error.code.startsWith("timeout:") ? err(out.error) : ok({ body: spec.sandboxError(out.error.message) });
       }
-      const { value, queue_ms, run_ms, backend } = out.value;
-      return ok({ body: value, record: { queue_ms, run_ms, backend } });
+      const { value, queue_ms, run_ms, backend, isolation } = out.value;
+      return ok({ body: value, record: { queue_ms, run_ms, backend, ...(isolation ? { isolation } : {}) } });
     },
     toTraffic: (call) => sandboxFusionTraffic(call, spec.describe, spec.view),
   });
