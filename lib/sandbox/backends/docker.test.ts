@@ -157,7 +157,9 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
       await using sb = await b.create({ limits: { timeout_s: 240 } });
       const r = await sb.executeTool("shell_executor", {
         command: [
-          "grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status",
+          "grep -E '^(CapEff|CapPrm|CapBnd)' /proc/self/status",
+          // From the kernel (gVisor's /proc/self/status has no NoNewPrivs line): PR_GET_NO_NEW_PRIVS = 39.
+          "python3 -c 'import ctypes; print(\"NoNewPrivs:\", ctypes.CDLL(None).prctl(39, 0, 0, 0, 0))'",
           "id -u",
           "su -c id root </dev/null 2>&1 | head -1",
           "python3 -c 'import os; os.setuid(0)' 2>&1 | tail -1",
