@@ -535,12 +535,17 @@ def main():
                     log("stdin closed; exiting")
                     kill_all()
                     return
+                # Only the new bytes are searched: a file chunk is one multi-megabyte line that
+                # arrives in pipe-sized reads (searching the whole buffer each time is quadratic).
+                scan = len(inbuf)
                 inbuf += data
                 while True:
-                    i = inbuf.find(b"\n")
+                    i = inbuf.find(b"\n", scan)
                     if i < 0:
                         break
-                    line, inbuf = bytes(inbuf[:i]), inbuf[i + 1:]
+                    line = bytes(inbuf[:i])
+                    del inbuf[:i + 1]
+                    scan = 0
                     if not line.strip():
                         continue
                     try:
