@@ -16,11 +16,12 @@ type ViewState = AgentSessionView;
 
 const keepUnchanged = (prev: ViewState | null, next: unknown): ViewState => ((next as { unchanged?: boolean }).unchanged && prev ? prev : (next as ViewState));
 
-const sinceUpdated = (url: string, prev: ViewState | null) => (prev ? `${url}?since=${prev.session.version}` : url);
+const sinceUpdated = (url: string, prev: ViewState | null) => (prev ? `${url}&since=${prev.session.version}` : url);
 
 export function SessionDetail({ sid, onChanged }: { sid: string; onChanged: () => void }) {
   const [tab, setTab] = useState<Tab>("timeline");
-  const view = usePoll<ViewState>(`/api/agents/${encodeURIComponent(sid)}`, 1000, keepUnchanged, sinceUpdated);
+  const [allTurns, setAllTurns] = useState(false);
+  const view = usePoll<ViewState>(`/api/agents/${encodeURIComponent(sid)}?turns=${allTurns ? 0 : 100}`, 1000, keepUnchanged, sinceUpdated);
   const [reward, setReward] = useState("1.0");
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -92,12 +93,12 @@ export function SessionDetail({ sid, onChanged }: { sid: string; onChanged: () =
             onClick={() => setTab(t)}
             className={cn("rounded border px-2 py-0.5", tab === t ? "border-indigo-400 bg-indigo-50" : "border-zinc-300 bg-white")}
           >
-            {t === "timeline" ? `Timeline (${v.turns.length} turns, ${v.sandbox_calls.length} sandbox calls)` : t === "tree" ? "Message tree" : `Samples (${v.samples.length}${v.samples_final ? "" : ", preview"})`}
+            {t === "timeline" ? `Timeline (${v.turns.length + v.turns_omitted} turns, ${v.sandbox_calls.length} sandbox calls)` : t === "tree" ? "Message tree" : `Samples (${v.samples.length}${v.samples_final ? "" : ", preview"})`}
           </button>
         ))}
       </div>
       <div className="min-h-0 flex-1 overflow-auto">
-        {tab === "timeline" && <Timeline sid={sid} turns={v.turns} calls={v.sandbox_calls} />}
+        {tab === "timeline" && <Timeline sid={sid} turns={v.turns} omitted={v.turns_omitted} onShowAll={() => setAllTurns(true)} calls={v.sandbox_calls} />}
         {tab === "tree" && <TreeView tree={v.tree} />}
         {tab === "samples" && <SamplesView sid={sid} samples={v.samples} final={v.samples_final} />}
       </div>

@@ -124,16 +124,29 @@ function CallCard({ c }: { c: SandboxCallRow }) {
 
 type Entry = { kind: "turn"; time: number; t: TurnRow } | { kind: "call"; time: number; c: SandboxCallRow };
 
-export function Timeline({ sid, turns, calls }: { sid: string; turns: TurnRow[]; calls: SandboxCallRow[] }) {
+export function Timeline({ sid, turns, omitted, onShowAll, calls }: { sid: string; turns: TurnRow[]; omitted: number; onShowAll: () => void; calls: SandboxCallRow[] }) {
   const [all, setAll] = useState(false);
-  const entries: Entry[] = [...turns.map((t): Entry => ({ kind: "turn", time: t.time, t })), ...calls.map((c): Entry => ({ kind: "call", time: c.time, c }))].sort((a, b) => a.time - b.time);
+  // Sandbox calls older than the first turn sent belong to the omitted part.
+  const since = omitted > 0 && turns[0] ? turns[0].time : -Infinity;
+  const entries: Entry[] = [
+    ...turns.map((t): Entry => ({ kind: "turn", time: t.time, t })),
+    ...calls.filter((c) => c.time >= since).map((c): Entry => ({ kind: "call", time: c.time, c })),
+  ].sort((a, b) => a.time - b.time);
   const shown = all ? entries : entries.slice(-SHOWN);
   if (!entries.length) return <p className="text-xs text-zinc-500">No turns yet.</p>;
+  const earlier = entries.length - shown.length + omitted;
   return (
     <div className="flex flex-col gap-1.5">
-      {entries.length > shown.length && (
-        <Button size="sm" onClick={() => setAll(true)} data-testid="agent-timeline-all">
-          Show all {entries.length} entries ({entries.length - shown.length} earlier)
+      {earlier > 0 && (
+        <Button
+          size="sm"
+          onClick={() => {
+            setAll(true);
+            if (omitted) onShowAll();
+          }}
+          data-testid="agent-timeline-all"
+        >
+          Show {earlier} earlier entries
         </Button>
       )}
       <ol className="flex flex-col gap-1.5" data-testid="agent-timeline">

@@ -61,6 +61,8 @@ export interface SandboxCallRow {
 export interface AgentSessionView {
   session: AgentSessionSummary;
   turns: TurnRow[];
+  /** Older turns left out of `turns` (the page asks for all with `turns=0`). */
+  turns_omitted: number;
   tree: TrajectoryTreeView | null;
   samples: SampleRow[];
   /** Samples are final (finish answered them) or a preview of what finish would give now. */

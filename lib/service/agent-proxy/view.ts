@@ -94,13 +94,16 @@ function explained(s: AgentSession): { samples: ExplainedSample[]; final: boolea
   return { samples: sessionPreview(s)?.samples ?? [], final: false };
 }
 
-export function sessionView(sid: string): AgentSessionView | undefined {
+/** `lastTurns`: only the newest turn rows (0 = all): a long session's page stays cheap to poll and draw. */
+export function sessionView(sid: string, lastTurns = 0): AgentSessionView | undefined {
   const s = getSession(sid);
   if (!s) return undefined;
   const { samples, final } = explained(s);
+  const from = lastTurns > 0 ? Math.max(0, s.turns.length - lastTurns) : 0;
   return {
     session: summary(s),
-    turns: s.turns.map((t, i) => turnRow(t, s.turns[i - 1])),
+    turns: s.turns.slice(from).map((t, i) => turnRow(t, s.turns[from + i - 1])),
+    turns_omitted: from,
     tree: sessionPreview(s)?.tree ?? null,
     samples: samples.map(sampleRow),
     samples_final: final,

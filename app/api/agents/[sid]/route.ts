@@ -11,5 +11,5 @@ export const GET = withInput({ params: agentSessionParamsSchema, query: agentVie
   const s = getSession(params.sid);
   if (!s) throw new AppError("not_found:agent_session", `No agent session ${JSON.stringify(params.sid)}.`);
   if (query.since !== undefined && s.version <= query.since) return Response.json({ unchanged: true }, { headers: { "cache-control": "no-store" } });
-  return Response.json(sessionView(params.sid), { headers: { "cache-control": "no-store" } });
+  return Response.json(sessionView(params.sid, query.turns), { headers: { "cache-control": "no-store" } });
 });
