@@ -40,6 +40,21 @@ describe("Qwen3's chat template as code", () => {
     }
   });
 
+  it("another model's template (PLAYGROUND_TOKENIZER_DIR) is interpreted by Jinja and renders the same history", () => {
+    // Any template text other than the shipped one takes the Jinja path.
+    const other = `${tok.chatTemplate!}{#- another model #}`;
+    const enc = buildEncoder(tok, other, tok.chatTemplate);
+    if (!enc.ok) throw new Error(enc.error.message);
+    expect(enc.value.templateKind).toBe("jinja");
+    for (const c of templateCases) {
+      const r = enc.value.render(c.messages, c.tools, c.add_generation_prompt);
+      expect(r, c.name).toEqual({ ok: true, value: renderQwen3(c.messages, c.tools, c.add_generation_prompt) });
+    }
+    const broken = buildEncoder(tok, "{% if %}", tok.chatTemplate);
+    if (!broken.ok) throw new Error(broken.error.message);
+    expect(broken.value.render([{ role: "user", content: "x" }], null)).toMatchObject({ ok: false, error: { code: "bad_request:chat_template" } });
+  });
+
   it("an empty history is an error value, not a crash", () => {
     const enc = buildEncoder(tok, tok.chatTemplate!, tok.chatTemplate);
     if (!enc.ok) throw new Error(enc.error.message);
