@@ -27,7 +27,7 @@ SECURITY_MIRROR="${SANDBOX_SECURITY_MIRROR:-http://deb.debian.org/debian-securit
 CACHE="${SANDBOX_BUILD_CACHE:-/var/cache/rollout-playground}"
 FORCE="${SANDBOX_IMAGE_FORCE:-0}"
 # Bump when the base recipe below changes in a way that must invalidate cached bases.
-BASE_RECIPE_VERSION=1
+BASE_RECIPE_VERSION=2
 SANDBOX_UID=1000
 
 log() { printf '[sandbox-image] %s\n' "$*" >&2; }
@@ -90,6 +90,13 @@ APT::Install-Recommends "false";
 APT::Install-Suggests "false";
 Acquire::Retries "3";
 EOF
+  # dpkg without an fsync per file (the tree is thrown away if the build dies), and without the
+  # manuals, docs and translations nobody reads in a sandbox: much less I/O for ~600 packages.
+  # Copyright files stay. The fsync setting goes again once the packages are in.
+  printf 'force-unsafe-io\n' >"$rootfs/etc/dpkg/dpkg.cfg.d/90sandbox-build"
+  printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' 'path-exclude=/usr/share/man/*' \
+    'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' 'path-include=/usr/share/locale/locale.alias' \
+    >"$rootfs/etc/dpkg/dpkg.cfg.d/90sandbox-nodoc"
   # No services may start inside the chroot.
   printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
   chmod +x "$rootfs/usr/sbin/policy-rc.d"
@@ -107,6 +114,7 @@ EOF
   chroot "$rootfs" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get install -y $pkgs >&2
   chroot "$rootfs" /usr/bin/env LC_ALL=C apt-get clean >&2
 
+  rm -f "$rootfs/etc/dpkg/dpkg.cfg.d/90sandbox-build"
   umount -l "$rootfs/var/cache/apt/archives" "$rootfs/dev" "$rootfs/proc"
   rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/resolv.conf"
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
