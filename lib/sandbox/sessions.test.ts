@@ -5,7 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetServerEnvForTests } from "@/lib/env";
 import { backendStatuses, getBackend } from "./registry";
 import type { BackendName } from "./types";
-import { acquireSandbox, cancelRun, closeSession, getSession, runTool, sessionCount, shutdownSessions, sweepIdleSessions, withSandbox } from "./sessions";
+import {
+  acquireSandbox,
+  cancelRun,
+  closeSession,
+  getSession,
+  listSessions,
+  parkSandbox,
+  runTool,
+  sessionCount,
+  sessionUsage,
+  setSandboxDeadline,
+  shutdownSessions,
+  sweepIdleSessions,
+  withSandbox,
+} from "./sessions";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "rp-sessions-"));
 beforeAll(() => {
@@ -125,5 +139,73 @@ describe("session manager", () => {
     const closed = await sweepIdleSessions(Date.now() + 10 * 24 * 3600 * 1000);
     expect(closed).toBeGreaterThanOrEqual(1);
     expect(sessionCount()).toBe(0);
+  });
+});
+
+describe("the session manager owns every sandbox's life", () => {
+  const day = 24 * 3600 * 1000;
+  const until = async (cond: () => boolean, what: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it("a held sandbox is never swept unless its holder gave it an idle TTL; busy ones never are", async () => {
+    const forever = await acquireSandbox("local", undefined, { label: "forever" });
+    const ttl = await acquireSandbox("local", undefined, { label: "ttl", idleTtlMs: 60_000 });
+    if (!forever.ok || !ttl.ok) throw new Error("no sandbox");
+    expect(listSessions().find((x) => x.id === ttl.value.id)?.expires_at_ms).toBeGreaterThan(Date.now());
+    expect(listSessions().find((x) => x.id === forever.value.id)?.expires_at_ms).toBeNull();
+    // Busy: a run in flight keeps it open whatever the clock says.
+    const busy = ttl.value.executeTool("python_executor", { code: "import time; time.sleep(1.5)" });
+    await until(() => (sessionUsage(ttl.value.id, "local")?.running ?? 0) > 0, "the run to start");
+    await sweepIdleSessions(Date.now() + day);
+    expect(sessionUsage(ttl.value.id, "local")).toBeDefined();
+    expect((await busy).status).toBe("success");
+    await sweepIdleSessions(Date.now() + day);
+    expect(sessionUsage(ttl.value.id, "local")).toBeUndefined();
+    expect(sessionUsage(forever.value.id, "local")).toBeDefined();
+    expect((await ttl.value.executeTool("python_executor", { code: "1" })).error).toMatch(/closed/);
+    await forever.value.close();
+  });
+
+  it("a parked sandbox is handed to the next acquire with the same reuse key and config, and expires unused", async () => {
+    const config = { tools_config: { python_executor: {} } };
+    const a = await acquireSandbox("local", config, { label: "reuse", reuse: "test" });
+    if (!a.ok) throw new Error(a.error.message);
+    const id = a.value.id;
+    await parkSandbox(a.value, { idleTtlMs: 60_000 });
+    await a.value.close(); // the holder's close after parking does nothing
+    expect(sessionUsage(id, "local")).toBeDefined();
+    expect(listSessions().some((x) => x.id === id)).toBe(false);
+    const other = await acquireSandbox("local", { tools_config: { shell_executor: {} } }, { label: "reuse", reuse: "test" });
+    if (!other.ok) throw new Error(other.error.message);
+    expect(other.value.id).not.toBe(id);
+    await other.value.close();
+    const b = await acquireSandbox("local", config, { label: "reuse", reuse: "test" });
+    if (!b.ok) throw new Error(b.error.message);
+    expect(b.value.id).toBe(id);
+    expect((await b.value.executeTool("python_executor", { code: "print(2)" })).output).toBe("2\n");
+    await parkSandbox(b.value, { idleTtlMs: 60_000 });
+    await sweepIdleSessions(Date.now() + 120_000);
+    expect(sessionUsage(id, "local")).toBeUndefined();
+    const c = await acquireSandbox("local", config, { label: "reuse", reuse: "test" });
+    if (!c.ok) throw new Error(c.error.message);
+    expect(c.value.id).not.toBe(id);
+    await c.value.close();
+  });
+
+  it("a deadline closes a sandbox busy or not, and can be moved", async () => {
+    const sb = await acquireSandbox("local", undefined, { label: "deadline", lifetimeMs: 60_000 });
+    if (!sb.ok) throw new Error(sb.error.message);
+    const dl = sessionUsage(sb.value.id, "local")!.deadline_ms!;
+    expect(dl).toBeGreaterThan(Date.now());
+    expect(setSandboxDeadline(sb.value, Date.now() + 300)).toBe(true);
+    const run = sb.value.executeTool("python_executor", { code: "import time; time.sleep(30)" });
+    await until(() => sessionUsage(sb.value.id, "local") === undefined, "the deadline to close it");
+    expect((await run).status).not.toBe("success");
+    expect(setSandboxDeadline(sb.value, Date.now() + 1000)).toBe(false);
   });
 });

@@ -7,18 +7,29 @@ import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability, createdBackends, getBackend } from "./registry";
 import type { BackendName, ExecuteOptions, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
 
-// The session manager: the one way the app gets a sandbox. Editor and Chat use keyed sessions
-// (getSession / runTool: one Sandbox per (backend, session id), closed after an idle TTL); batch
-// jobs and the CLI hold one for a while (acquireSandbox / withSandbox). Shutdown closes them all.
-// Cancellation is an AbortSignal; a run may also carry a runId so the Editor's cancel endpoint
-// (a route, because server actions queue behind each other) can find it.
+// The session manager: the one way the app gets a sandbox, and the one owner of its life. Editor
+// and Chat use keyed sessions (getSession / runTool: one Sandbox per (backend, session id), closed
+// after PLAYGROUND_SESSION_TTL_S idle); batch jobs, the CLI and the service APIs hold one
+// (acquireSandbox / withSandbox), optionally with an idle TTL, a deadline (a lifetime that can be
+// extended), or parked for reuse by the next request with the same config (parkSandbox). The idle
+// sweep and the deadlines close sessions here, and only here (backends only reap orphans); shutdown
+// closes them all. Cancellation is an AbortSignal; a run may also carry a runId so the Editor's
+// cancel endpoint (a route, because server actions queue behind each other) can find it.
 
 interface Entry {
   sandbox: Promise<Sandbox>;
   lastUsed: number;
   running: number;
-  /** Acquired by a caller that closes it (batch job, CLI): the idle sweep leaves it alone. */
+  /** Acquired by a caller that closes it (batch job, CLI, ms-enclave): no idle TTL unless it set one. */
   held: boolean;
+  /** Idle time after which the sweep closes it; undefined = PLAYGROUND_SESSION_TTL_S (keyed sessions), null = never. */
+  idleTtlMs?: number | null;
+  /** When it is closed, busy or not (a sandbox with a lifetime); extendable with setSandboxDeadline. */
+  deadline?: { at: number; timer: NodeJS.Timeout };
+  /** Parked for reuse (no holder): the reuse key it waits under (reuse key + config). */
+  parked?: string;
+  /** The reuse key it was acquired with, so parkSandbox can park it again. */
+  reuseKey?: string;
 }
 
 interface State {
@@ -128,27 +139,75 @@ export interface AcquireOptions {
   label?: string;
   /** Aborted before the sandbox is ready: it is closed again and the result is a `bad_request:cancelled` failure. */
   signal?: AbortSignal;
+  /** Close it after this long idle (nothing running), like a keyed session; default: never (the holder closes it). */
+  idleTtlMs?: number;
+  /** Close it this many ms from now, busy or not; setSandboxDeadline moves it (E2B's sandbox timeout). */
+  lifetimeMs?: number;
+  /**
+   * Take a sandbox parked under this key with the same backend and config (most recently used
+   * first) instead of creating one. The holder parks it again with parkSandbox once it is clean.
+   */
+  reuse?: string;
+}
+
+const reuseSlot = (reuse: string, backend: BackendName, config: SandboxConfigInput | undefined) => `${reuse}\0${backend}\0${JSON.stringify(config ?? {})}`;
+
+/** Idle TTL of an entry right now (the session TTL is read per sweep, so an env change applies). */
+function idleTtl(e: Entry): number | null {
+  if (e.idleTtlMs !== undefined) return e.idleTtlMs;
+  return e.held ? null : serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
+}
+
+/** A parked sandbox for this slot, most recently used first; ones idle past their TTL are closed. */
+function takeParked(slot: string, now = Date.now()): [string, Entry] | undefined {
+  let best: [string, Entry] | undefined;
+  for (const [k, e] of state.sessions) {
+    if (e.parked !== slot || e.running > 0) continue;
+    const ttl = idleTtl(e);
+    if (ttl !== null && now - e.lastUsed > ttl) {
+      void closeEntry(k);
+      continue;
+    }
+    if (!best || e.lastUsed > best[1].lastUsed) best = [k, e];
+  }
+  return best;
 }
 
 /**
- * A sandbox session held by the caller until it calls close() (or `await using`). The session
- * manager owns it meanwhile: shutdown closes it, the idle sweep does not. Failure is a value:
- * `unavailable:sandbox` when the backend is missing, unavailable, or cannot create a session.
+ * A sandbox session held by the caller until it calls close() (or `await using`), or parks it for
+ * reuse (parkSandbox). The session manager owns it meanwhile: shutdown closes it, and so do its
+ * idle TTL and deadline when the caller set them. Failure is a value: `unavailable:sandbox` when
+ * the backend is missing, unavailable, or cannot create a session.
  */
 export async function acquireSandbox(backend: BackendName, config?: SandboxConfigInput, opts: AcquireOptions = {}): Promise<Result<Sandbox>> {
   const b = getBackend(backend);
   if (!b) return err(appError("unavailable:sandbox", `The ${backend} sandbox backend is not available in this build.`));
   const avail = await backendAvailability(backend);
   if (!avail.available) return err(appError("unavailable:sandbox", `The ${backend} sandbox cannot run code: ${avail.reason ?? "unavailable"}.`));
-  const sessionId = `${opts.label ?? "held"}-${randomUUID()}`.slice(0, 64);
+  const slot = opts.reuse !== undefined ? reuseSlot(opts.reuse, backend, config) : undefined;
+  const parked = slot ? takeParked(slot) : undefined;
+  let sessionId: string;
   let entry: Entry;
   let inner: Sandbox;
-  try {
-    entry = openEntry(sessionId, backend, config, true);
+  if (parked) {
+    [, entry] = parked;
+    sessionId = parked[0].slice(parked[0].indexOf(":") + 1);
+    entry.parked = undefined;
+    entry.held = true;
+    entry.lastUsed = Date.now();
     inner = await entry.sandbox;
-  } catch (e) {
-    return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
+  } else {
+    sessionId = `${opts.label ?? "held"}-${randomUUID()}`.slice(0, 64);
+    try {
+      entry = openEntry(sessionId, backend, config, true);
+      inner = await entry.sandbox;
+    } catch (e) {
+      return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    if (slot) entry.reuseKey = slot;
   }
+  entry.idleTtlMs = opts.idleTtlMs ?? null;
+  if (opts.lifetimeMs !== undefined) setDeadline(key(backend, sessionId), entry, Date.now() + opts.lifetimeMs);
   const held = heldSandbox(inner, entry, () => closeSession(sessionId, backend));
   if (opts.signal?.aborted) {
     await held.close();
@@ -157,9 +216,16 @@ export async function acquireSandbox(backend: BackendName, config?: SandboxConfi
   return ok(held);
 }
 
+const holders = new WeakMap<Sandbox, { entry: Entry; released: boolean }>();
+
 /** The Sandbox a holder sees: its calls count as activity, and close() goes through the manager. */
-function heldSandbox(inner: Sandbox, entry: Entry, close: () => Promise<void>): Sandbox {
-  return {
+function heldSandbox(inner: Sandbox, entry: Entry, closeIt: () => Promise<void>): Sandbox {
+  const close = async () => {
+    // A sandbox its holder parked belongs to the manager now: the holder's close does nothing.
+    if (holders.get(sandbox)?.released) return;
+    await closeIt();
+  };
+  const sandbox: Sandbox = {
     id: inner.id,
     backend: inner.backend,
     config: inner.config,
@@ -175,6 +241,50 @@ function heldSandbox(inner: Sandbox, entry: Entry, close: () => Promise<void>): 
     close,
     [Symbol.asyncDispose]: close,
   };
+  holders.set(sandbox, { entry, released: false });
+  return sandbox;
+}
+
+/**
+ * Hands a held sandbox back for reuse (acquired with `reuse`; the caller has made it clean): the
+ * next acquireSandbox with the same reuse key, backend and config takes it; the sweep closes it
+ * after `idleTtlMs` unused. A sandbox acquired without `reuse` is closed instead.
+ */
+export async function parkSandbox(sandbox: Sandbox, opts: { idleTtlMs: number }): Promise<void> {
+  const h = holders.get(sandbox);
+  if (!h || h.released || !h.entry.reuseKey || ![...state.sessions.values()].includes(h.entry)) return sandbox.close();
+  h.released = true;
+  h.entry.held = false;
+  h.entry.parked = h.entry.reuseKey;
+  h.entry.idleTtlMs = opts.idleTtlMs;
+  h.entry.lastUsed = Date.now();
+}
+
+function setDeadline(k: string, entry: Entry, at: number): void {
+  if (entry.deadline) clearTimeout(entry.deadline.timer);
+  const timer = setTimeout(() => {
+    if (state.sessions.get(k) === entry) void closeEntry(k);
+  }, Math.max(0, at - Date.now()));
+  timer.unref();
+  entry.deadline = { at, timer };
+}
+
+/**
+ * Moves a held sandbox's deadline to `at` (ms since epoch): it is closed then, busy or not. Returns
+ * false when the sandbox is not open any more.
+ */
+export function setSandboxDeadline(sandbox: Pick<Sandbox, "id" | "backend">, at: number): boolean {
+  const k = key(sandbox.backend, sandbox.id);
+  const entry = state.sessions.get(k);
+  if (!entry) return false;
+  setDeadline(k, entry, at);
+  return true;
+}
+
+/** What the manager knows of one open session's use (ms-enclave reads it instead of counting). */
+export function sessionUsage(sessionId: SandboxSessionId, backend: BackendName): { running: number; last_used_ms: number; deadline_ms: number | null } | undefined {
+  const e = state.sessions.get(key(backend, sessionId));
+  return e ? { running: e.running, last_used_ms: e.lastUsed, deadline_ms: e.deadline?.at ?? null } : undefined;
 }
 
 /**
@@ -209,47 +319,52 @@ export function adoptSandbox(sessionId: SandboxSessionId, backend: BackendName, 
   };
 }
 
+/** Closes one entry by its key. Never throws. */
+async function closeEntry(k: string): Promise<void> {
+  const entry = state.sessions.get(k);
+  state.sessions.delete(k);
+  if (entry?.deadline) clearTimeout(entry.deadline.timer);
+  try {
+    await (await entry?.sandbox)?.close();
+  } catch (e) {
+    console.error(`[sandbox] closing session ${k} failed`, e);
+  }
+}
+
 /** Closes a session (on every backend when none is given). Never throws. */
 export async function closeSession(sessionId: SandboxSessionId, backend?: BackendName): Promise<void> {
   const keys = [...state.sessions.keys()].filter((k) => (backend ? k === key(backend, sessionId) : k.endsWith(`:${sessionId}`)));
-  await Promise.all(
-    keys.map(async (k) => {
-      const entry = state.sessions.get(k);
-      state.sessions.delete(k);
-      try {
-        await (await entry?.sandbox)?.close();
-      } catch (e) {
-        console.error(`[sandbox] closing session ${k} failed`, e);
-      }
-    }),
-  );
+  await Promise.all(keys.map(closeEntry));
 }
 
 /** A live session as the session list shows it. */
 export interface SessionListing {
   id: SandboxSessionId;
   backend: BackendName;
-  /** Held by a caller (ms-enclave, a batch job): it does not expire while held. */
+  /** Held by a caller (ms-enclave, a batch job): it expires only by its own idle TTL or deadline. */
   held: boolean;
   running: number;
   last_used_ms: number;
-  /** When the idle sweep closes it, if nothing uses it before; null while held or running. */
+  /** When the manager closes it (idle sweep or deadline), if nothing uses it before; null when it would not. */
   expires_at_ms: number | null;
 }
 
-/** Every open session, most recently used first. */
+/** Every open session, most recently used first (parked ones are nobody's session and are left out). */
 export function listSessions(): SessionListing[] {
-  const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
   return [...state.sessions.entries()]
+    .filter(([, e]) => e.parked === undefined)
     .map(([k, e]) => {
       const at = k.indexOf(":");
+      const ttl = idleTtl(e);
+      const idleEnd = ttl === null || e.running > 0 ? null : e.lastUsed + ttl;
+      const ends = [idleEnd, e.deadline?.at ?? null].filter((t): t is number => t !== null);
       return {
         id: k.slice(at + 1),
         backend: k.slice(0, at) as BackendName,
         held: e.held,
         running: e.running,
         last_used_ms: e.lastUsed,
-        expires_at_ms: e.held || e.running > 0 ? null : e.lastUsed + ttlMs,
+        expires_at_ms: ends.length ? Math.min(...ends) : null,
       };
     })
     .sort((a, b) => b.last_used_ms - a.last_used_ms);
@@ -259,16 +374,17 @@ export function sessionCount(): number {
   return state.sessions.size;
 }
 
-/** Closes sessions idle for longer than the TTL (none running, none held). Exposed for tests. */
+/**
+ * Closes sessions idle for longer than their TTL (none running): keyed sessions after
+ * PLAYGROUND_SESSION_TTL_S, held ones after the TTL their holder set, parked ones after theirs.
+ * Exposed for tests (`now` in the future).
+ */
 export async function sweepIdleSessions(now = Date.now()): Promise<number> {
-  const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
-  const idle = [...state.sessions.entries()].filter(([, e]) => !e.held && e.running === 0 && now - e.lastUsed > ttlMs);
-  await Promise.all(
-    idle.map(async ([k, e]) => {
-      state.sessions.delete(k);
-      await (await e.sandbox.catch(() => null))?.close().catch(() => {});
-    }),
-  );
+  const idle = [...state.sessions.entries()].filter(([, e]) => {
+    const ttl = idleTtl(e);
+    return (e.running === 0 && ttl !== null && now - e.lastUsed > ttl) || (e.deadline !== undefined && now >= e.deadline.at);
+  });
+  await Promise.all(idle.map(([k]) => closeEntry(k)));
   return idle.length;
 }
 

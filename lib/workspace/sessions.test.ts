@@ -53,7 +53,10 @@ describe("GET /api/editor/sessions", () => {
     // Idle: the sweep would close it one TTL after its last use.
     expect(e.expires_at_ms! - e.last_used_ms).toBeGreaterThanOrEqual(600_000);
     expect(byId.get(chat)).toMatchObject({ kind: "chat", live: ["local"], saved: null });
-    expect(byId.get(enclaveId)).toMatchObject({ kind: "ms-enclave", live: ["local"], expires_at_ms: null, url: `/editor?session=${enclaveId}&backend=local` });
+    const me = byId.get(enclaveId)!;
+    expect(me).toMatchObject({ kind: "ms-enclave", live: ["local"], url: `/editor?session=${enclaveId}&backend=local` });
+    // The session manager closes an idle ms-enclave sandbox after the session TTL, like any session.
+    expect(me.expires_at_ms! - me.last_used_ms).toBeGreaterThanOrEqual(600_000);
     // A batch job's sandbox ends with the job: not something to open.
     expect(rows.some((r) => r.id === batch.value.id || r.id.startsWith("reexec-"))).toBe(false);
     // Newest first: the ms-enclave sandbox was used after the saved-only workspace was written.

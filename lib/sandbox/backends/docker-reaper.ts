@@ -5,8 +5,8 @@ import { processAlive } from "../proc";
 import type { DockerClient } from "./docker-client";
 
 // What the backend leaves behind and how it cleans up: labels on every container it creates, the
-// removal of orphans (containers of a process that is gone), of everything a backend owns at
-// shutdown, and the sweep that closes idle sessions.
+// removal of orphans (containers of a process that is gone) and of everything a backend owns at
+// shutdown. Idle sessions are closed by the session manager, not here.
 
 // The owner label lets a later process tell its own containers from orphans; created-at and
 // session make `docker ps` readable.
@@ -64,26 +64,4 @@ export async function ownedContainers(client: DockerClient, ownerId: string): Pr
 export async function removeOwned(client: DockerClient, ownerId: string): Promise<void> {
   const ids = await ownedContainers(client, ownerId).catch(() => []);
   await Promise.all(ids.map((id) => client.remove(id).catch(() => {})));
-}
-
-/** A session the idle sweep may close. */
-export interface IdleCandidate {
-  id: string;
-  /** Runs in flight: a busy session is never idle. */
-  running: number;
-  lastUsed: number;
-  /** Closes the session, saying it expired. */
-  expire(): Promise<void>;
-}
-
-/** Closes sessions idle longer than `ttlMs` (nothing running). Returns how many. */
-export async function sweepIdle(sessions: Iterable<IdleCandidate>, ttlMs: number, now = Date.now()): Promise<number> {
-  const idle = [...sessions].filter((s) => s.running === 0 && now - s.lastUsed > ttlMs);
-  await Promise.all(
-    idle.map(async (s) => {
-      console.info(`[docker] session ${s.id} idle for ${Math.round((now - s.lastUsed) / 1000)} s: closing its container`);
-      await s.expire();
-    }),
-  );
-  return idle.length;
 }

@@ -42,9 +42,6 @@ export class DockerSession implements SandboxRuntime {
   readonly fs: WorkdirFs;
   sandbox?: Sandbox;
   box!: Box;
-  running = 0;
-  lastUsed = Date.now();
-  expired = false;
   fromPool = false;
   private replacing: Promise<void> | null = null;
   /** Explanations owed to the next result (a container replaced between calls). */
@@ -64,16 +61,9 @@ export class DockerSession implements SandboxRuntime {
   }
 
   async init(): Promise<void> {
-    // Counts as running: a slow container start must not look idle to the sweep.
-    this.running++;
-    try {
-      const { box, fromPool } = await this.owner.acquire(this.config, this.id);
-      this.box = box;
-      this.fromPool = fromPool;
-    } finally {
-      this.running--;
-      this.lastUsed = Date.now();
-    }
+    const { box, fromPool } = await this.owner.acquire(this.config, this.id);
+    this.box = box;
+    this.fromPool = fromPool;
   }
 
   async dispose(): Promise<void> {
@@ -87,7 +77,7 @@ export class DockerSession implements SandboxRuntime {
   }
 
   private async agentFor(what: string): Promise<AgentConnection> {
-    if (this.disposed) throw new Error(`This sandbox session is closed${this.expired ? " (it expired after being idle)" : ""}.`);
+    if (this.disposed) throw new Error("This sandbox session is closed.");
     await this.replacing;
     if (!this.box.agent.alive) {
       const status = await Promise.race([this.box.exited, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
@@ -95,7 +85,6 @@ export class DockerSession implements SandboxRuntime {
       await this.replace(why);
       this.pendingNotices.push(why);
     }
-    this.lastUsed = Date.now();
     return this.box.agent;
   }
 
@@ -139,8 +128,7 @@ export class DockerSession implements SandboxRuntime {
 
   async run(spec: RunSpec): Promise<RunOutcome> {
     const started = performance.now();
-    this.running++;
-    try {
+    {
       let agent: AgentConnection;
       try {
         agent = await this.agentFor("run");
@@ -192,9 +180,6 @@ export class DockerSession implements SandboxRuntime {
       } finally {
         spec.signal?.removeEventListener("abort", abortHandler);
       }
-    } finally {
-      this.running--;
-      this.lastUsed = Date.now();
     }
   }
 
@@ -204,7 +189,6 @@ export class DockerSession implements SandboxRuntime {
     return ok({
       async request(msg, opts) {
         const agent = await session.agentFor("notebook request");
-        session.running++;
         try {
           return await agent.request({ op: "nb", msg }, opts);
         } catch (e) {
@@ -213,9 +197,6 @@ export class DockerSession implements SandboxRuntime {
             throw new Error("The sandbox container stopped answering; it was replaced, and the kernel state is lost.");
           }
           throw e;
-        } finally {
-          session.running--;
-          session.lastUsed = Date.now();
         }
       },
       async interrupt() {

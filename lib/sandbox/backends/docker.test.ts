@@ -280,17 +280,6 @@ describe.runIf(gate.run)("docker backend (real dockerd)", () => {
     expect(await pb.ownedContainers()).toEqual([]);
   });
 
-  it("idle sessions expire after the TTL and their container is removed", async () => {
-    const tb = make({ idleTtlMs: 1500, sweepMs: 100 });
-    const s = await tb.create({});
-    const id = tb.containerOf(s.id)!.id;
-    await until(() => tb.sessionIds().length === 0, "the idle session to expire", 10_000);
-    const r = await s.executeTool("python_executor", { code: "print(1)" });
-    expect(r.status).toBe("error");
-    expect(r.error).toMatch(/closed/);
-    await until(async () => !(await docker.listContainers({ all: true })).some((c) => c.Id === id), "the container to be removed");
-  });
-
   it("reaps orphans of dead processes at start-up and leaves live owners alone", async () => {
     const mk = (owner: string) =>
       docker.createContainer({

@@ -21,20 +21,19 @@ import {
   type ImageInfo,
 } from "./docker-client";
 import { WarmPool } from "./docker-pool";
-import { newOwnerId, ownedContainers, reapOrphans, removeOwned, sweepIdle } from "./docker-reaper";
+import { newOwnerId, ownedContainers, reapOrphans, removeOwned } from "./docker-reaper";
 import { DockerSession, type SessionHost } from "./docker-session";
 
 // The Docker backend: sessions, their containers and the backend's lifecycle. The pieces it uses:
 // docker-client (every Engine API call), docker-box (one hardened container + agent), docker-pool
-// (warm containers), docker-reaper (labels, orphans, idle sweep), docker-session (one session).
+// (warm containers), docker-reaper (labels, orphans), docker-session (one session).
 
 
 export interface DockerBackendOptions {
   image?: string;
   poolSize?: number;
-  idleTtlMs?: number;
-  /** How often idle sessions are looked for. */
-  sweepMs?: number;
+  /** Remote daemons: containers of another process older than this are orphans (default 2 × PLAYGROUND_DOCKER_IDLE_TTL_S). */
+  orphanAgeMs?: number;
   transport?: "agent" | "exec";
   /** OCI runtime: runc, runsc (gVisor) or auto (runsc when dockerd has it). */
   runtime?: "runc" | "runsc" | "auto";
@@ -59,8 +58,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   readonly runtimeChoice: "runc" | "runsc" | "auto";
   /** The resolved runtime, once dockerd has said which it has (a failure is asked again next time). */
   private resolvedRuntime: DockerRuntime | null = null;
-  private idleTtlMs: number;
-  private sweepMs: number;
+  private orphanAgeMs: number;
   private sessions = new Map<string, DockerSession>();
   private pool: WarmPool;
   /** Warm E2B sandbox containers (the default image, envd agent started); created on first use. */
@@ -70,7 +68,6 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   /** Container starts in progress (shutdown waits for them so nothing starts after it). */
   private inflight = new Set<Promise<Box>>();
   private startup: Promise<void> | null = null;
-  private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
   private defaults = dockerOptionsSchema.parse({});
 
@@ -78,8 +75,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     const env = serverEnv();
     this.client = new DockerClient(opts.docker ?? dockerFromEnv());
     this.image = opts.image ?? env.PLAYGROUND_DOCKER_IMAGE;
-    this.idleTtlMs = opts.idleTtlMs ?? env.PLAYGROUND_DOCKER_IDLE_TTL_S * 1000;
-    this.sweepMs = opts.sweepMs ?? Math.min(60_000, Math.max(1000, this.idleTtlMs / 4));
+    this.orphanAgeMs = opts.orphanAgeMs ?? 2 * env.PLAYGROUND_DOCKER_IDLE_TTL_S * 1000;
     this.transport = opts.transport ?? env.PLAYGROUND_DOCKER_TRANSPORT;
     this.runtimeChoice = opts.runtime ?? env.PLAYGROUND_DOCKER_RUNTIME;
     this.pool = new WarmPool(
@@ -297,40 +293,27 @@ export class DockerBackend implements SandboxBackend, SessionHost {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Once per backend: reap orphans, start the idle sweeper, fill the pool. */
+  /**
+   * Once per backend: reap orphans, fill the pool. Idle sessions are not this backend's business:
+   * the session manager (lib/sandbox/sessions.ts) closes them; this backend only removes containers
+   * whose owner is gone.
+   */
   start(): Promise<void> {
     this.startup ??= (async () => {
       await this.reapOrphans().catch((e) => console.error(`[docker] reaping orphans failed: ${e instanceof Error ? e.message : String(e)}`));
-      this.sweeper = setInterval(() => void this.sweepIdle(), this.sweepMs);
-      this.sweeper.unref();
       this.pool.refill();
     })();
     return this.startup;
   }
 
-  /** Closes sessions idle longer than the TTL (nothing running). Returns how many. */
-  sweepIdle(now = Date.now()): Promise<number> {
-    const candidates = [...this.sessions.values()].map((s) => ({
-      id: s.id,
-      running: s.running,
-      lastUsed: s.lastUsed,
-      expire: async () => {
-        s.expired = true;
-        await (s.sandbox ? s.sandbox.close() : this.closeSession(s.id));
-      },
-    }));
-    return sweepIdle(candidates, this.idleTtlMs, now);
-  }
-
-  /** Removes orphaned containers: of a process on this host that is gone, or (remote daemons) older than two idle TTLs. */
+  /** Removes orphaned containers: of a process on this host that is gone, or (remote daemons) older than orphanAgeMs. */
   reapOrphans(): Promise<number> {
-    return reapOrphans(this.client, this.ownerId, 2 * this.idleTtlMs);
+    return reapOrphans(this.client, this.ownerId, this.orphanAgeMs);
   }
 
   async shutdown(): Promise<void> {
     this.closed = true;
     const pool = [...this.pool.close(), ...(this.envdPool?.close() ?? [])];
-    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
     await Promise.allSettled([...this.inflight]);
     await Promise.all([...pool, ...this.boxes].map((b) => this.destroyBox(b)));

@@ -4,7 +4,7 @@ import { appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability } from "@/lib/sandbox/registry";
-import { acquireSandbox } from "@/lib/sandbox/sessions";
+import { acquireSandbox, parkSandbox } from "@/lib/sandbox/sessions";
 import type { BackendName, IsolationLevel, Sandbox, SandboxConfig, SandboxConfigInput, SandboxRuntime } from "@/lib/sandbox/types";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
 import { BoundedQueue } from "./queue";
@@ -133,28 +133,9 @@ export async function wipe(runtime: SandboxRuntime, config: SandboxConfig): Prom
   return err(appError("internal:sandbox", run.failure ?? run.stderr.slice(0, 500)));
 }
 
-interface Reusable {
-  sandbox: Sandbox;
-  config: string;
-  idleSince: number;
-}
-const reusable = globalStore<Reusable[]>("service-reusable", () => []);
-/** Reused containers idle longer than this are closed (the session manager's TTL is longer). */
+/** A parked container unused for this long is closed by the session manager (its session TTL is longer). */
 const REUSE_IDLE_MS = 120_000;
-
-async function takeReusable(config: string): Promise<Reusable | undefined> {
-  const now = Date.now();
-  for (let i = reusable.length - 1; i >= 0; i--) {
-    const r = reusable[i]!;
-    if (now - r.idleSince > REUSE_IDLE_MS) {
-      reusable.splice(i, 1);
-      void r.sandbox.close();
-    }
-  }
-  // Most recently used first: its caches are warm, and the others can age out.
-  const i = reusable.findLastIndex((r) => r.config === config);
-  return i >= 0 ? reusable.splice(i, 1)[0] : undefined;
-}
+const REUSE_KEY = "service:clean";
 
 /**
  * Like withFreshSandbox, but on Docker (unless PLAYGROUND_API_DOCKER_RECYCLE=0) the container is
@@ -169,30 +150,28 @@ export async function withCleanSandbox<T>(
   if (!chosen.ok) return chosen;
   const backend = chosen.value;
   if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) return withFreshSandbox({ ...opts, backend }, fn);
-  const key = JSON.stringify(opts.config);
   let isolation: IsolationLevel | undefined;
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
-      let entry = await takeReusable(key);
-      if (!entry) {
-        const held = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal });
-        if (!held.ok) return held;
-        entry = { sandbox: held.value, config: key, idleSince: 0 };
-      }
-      isolation = entry.sandbox.isolation;
+      // The session manager keeps the wiped containers (parked under REUSE_KEY + this config) and
+      // hands the most recently used one back; it closes those unused for REUSE_IDLE_MS.
+      const held = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal, reuse: REUSE_KEY });
+      if (!held.ok) return held;
+      const sb = held.value;
+      isolation = sb.isolation;
       let value: T;
       try {
-        value = await fn(entry.sandbox);
+        value = await fn(sb);
       } catch (e) {
-        await entry.sandbox.close();
+        await sb.close();
         throw e;
       }
-      const wiped = await entry.sandbox.useRuntime(wipe).catch((e: unknown) => err(appError("internal:sandbox", String(e))));
-      if (wiped.ok) reusable.push({ ...entry, idleSince: Date.now() });
+      const wiped = await sb.useRuntime(wipe).catch((e: unknown) => err(appError("internal:sandbox", String(e))));
+      if (wiped.ok) await parkSandbox(sb, { idleTtlMs: REUSE_IDLE_MS });
       else {
-        console.warn(`[service] sandbox ${entry.sandbox.id} could not be wiped (${wiped.error.message}); closing it`);
-        await entry.sandbox.close();
+        console.warn(`[service] sandbox ${sb.id} could not be wiped (${wiped.error.message}); closing it`);
+        await sb.close();
       }
       return ok(value);
     },

@@ -62,12 +62,12 @@ export class BoundedQueue {
   }
 
   /**
-   * Runs `job` when a slot is free. Fails (without running it) when the wait passes the timeout or
-   * the signal aborts first. The job's own errors propagate.
+   * Runs `job` when a slot is free. Fails (without running it) when the wait passes the timeout (the
+   * queue's, or this call's `timeoutMs`) or the signal aborts first. The job's own errors propagate.
    */
-  async run<T>(job: () => Promise<T>, opts?: { signal?: AbortSignal }): Promise<Result<Queued<T>>> {
+  async run<T>(job: () => Promise<T>, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Result<Queued<T>>> {
     const started = performance.now();
-    const got = await this.acquire(opts?.signal);
+    const got = await this.acquire(opts?.signal, opts?.timeoutMs ?? this.timeoutMs);
     const queue_ms = Math.round((performance.now() - started) * 10) / 10;
     if (got !== "ok") {
       if (got === "timeout") {
@@ -87,7 +87,7 @@ export class BoundedQueue {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<"ok" | "timeout" | "aborted"> {
+  private acquire(signal: AbortSignal | undefined, timeoutMs: number): Promise<"ok" | "timeout" | "aborted"> {
     if (signal?.aborted) return Promise.resolve("aborted");
     if (this.running < this.max && this.waiters.length === 0) {
       this.running++;
@@ -107,7 +107,7 @@ export class BoundedQueue {
       };
       const waiter: Waiter = {
         grant: () => finish("ok"),
-        timer: setTimeout(() => finish("timeout"), this.timeoutMs),
+        timer: setTimeout(() => finish("timeout"), timeoutMs),
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiters.push(waiter);

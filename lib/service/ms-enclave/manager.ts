@@ -6,7 +6,8 @@ import type { ServiceError } from "@/lib/service/core/errors";
 import type { JsonReply } from "@/lib/service/core/route";
 import type { TrafficFields } from "@/lib/service/core/traffic";
 import { runQueued, resolveApiBackend } from "@/lib/service/core/execute";
-import { acquireSandbox } from "@/lib/sandbox/sessions";
+import { BoundedQueue } from "@/lib/service/core/queue";
+import { acquireSandbox, sessionUsage } from "@/lib/sandbox/sessions";
 import { toolSpecs } from "@/lib/sandbox/tools";
 import type { BackendName, IsolationLevel, Sandbox, ToolResult as OurToolResult } from "@/lib/sandbox/types";
 import { putArchiveInto } from "./archive";
@@ -36,30 +37,26 @@ export interface MsSandbox {
   /** "local · bwrap", "docker · runc", "docker · gVisor", …. */
   isolation: IsolationLevel;
   inPool: boolean;
-  /** The held session; null once stopped. */
+  /** The held session; null once stopped. Its use (runs, idle time) is the session manager's to count. */
   sandbox: Sandbox | null;
-  lastUsed: number;
-  running: number;
-}
-
-interface PoolWaiter {
-  resolve: (id: string | null) => void;
-  timer: NodeJS.Timeout;
 }
 
 interface State {
   sandboxes: Map<string, MsSandbox>;
   pool: string[];
   poolInitialized: boolean;
-  waiters: PoolWaiter[];
+  /** /pool/execute's FIFO: one slot per pool sandbox; a call waits its own `timeout` for one. */
+  poolQueue: BoundedQueue;
   startedAt: number;
 }
+
+const newPoolQueue = () => new BoundedQueue({ name: "ms-enclave pool", max: 1, timeoutMs: 3_600_000 });
 
 const state = globalStore<State>("ms-enclave", () => ({
   sandboxes: new Map(),
   pool: [],
   poolInitialized: false,
-  waiters: [],
+  poolQueue: newPoolQueue(),
   startedAt: Date.now(),
 }));
 
@@ -74,21 +71,19 @@ const answer = <T>(body: T, record?: TrafficFields): Answer<T> => ok({ body, ...
 const STOPPED_KEEP_MS = 60 * 60 * 1000;
 
 /**
- * Closes sandboxes idle past the session TTL (none running) and forgets stopped ones after an
- * hour. Runs on every request; `now` is for tests.
+ * Forgets sandboxes whose session the session manager has closed (idle past PLAYGROUND_SESSION_TTL_S,
+ * or shut down) and stopped ones after an hour. Runs on every request.
  */
-export function expireIdle(now = Date.now()): void {
-  const ttlMs = serverEnv().PLAYGROUND_SESSION_TTL_S * 1000;
+function prune(now = Date.now()): void {
   for (const [id, sb] of state.sandboxes) {
     const live = sb.sandbox !== null;
-    if ((live && sb.running === 0 && now - sb.lastUsed > ttlMs) || (!live && now - sb.updatedAt > STOPPED_KEEP_MS)) {
+    if ((live && !sessionUsage(id, sb.backend)) || (!live && now - sb.updatedAt > STOPPED_KEEP_MS)) {
       state.sandboxes.delete(id);
       removeFromPool(id);
-      void sb.sandbox?.close().catch((e: unknown) => console.error(`[ms-enclave] closing ${id} failed`, e));
     }
   }
 }
-const prune = expireIdle;
+
 
 export function sandboxInfo(sb: MsSandbox): SandboxInfo {
   const specs = toolSpecs(sb.applied.tools);
@@ -130,7 +125,8 @@ export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?
   const backend = await resolveApiBackend();
   if (!backend.ok) return detail(400, `Failed to create sandbox: ${backend.error.message}`);
   const applied = applyPolicy(type, parsed.data, backend.value);
-  const held = await acquireSandbox(backend.value, applied.sandboxConfig, { label: "ms-enclave" });
+  // Closed by the session manager after the same idle TTL as any session.
+  const held = await acquireSandbox(backend.value, applied.sandboxConfig, { label: "ms-enclave", idleTtlMs: serverEnv().PLAYGROUND_SESSION_TTL_S * 1000 });
   if (!held.ok) return detail(400, `Failed to create sandbox: ${held.error.message}`);
   const id = held.value.id;
   const isolated = held.value.isolated;
@@ -148,8 +144,6 @@ export async function createSandbox(type: SandboxType, rawConfig: unknown, opts?
     isolation: held.value.isolation,
     inPool: opts?.inPool ?? false,
     sandbox: held.value,
-    lastUsed: now,
-    running: 0,
   };
   state.sandboxes.set(id, sb);
   return answer({ sandbox_id: id }, { backend: backend.value, sandbox_id: id, message: `created ${type} sandbox` });
@@ -189,6 +183,7 @@ export async function deleteSandbox(id: string): Promise<Answer> {
 function removeFromPool(id: string): void {
   const i = state.pool.indexOf(id);
   if (i >= 0) state.pool.splice(i, 1);
+  state.poolQueue.configure({ max: Math.max(1, state.pool.length) });
 }
 
 export function sandboxTools(id: string): Answer {
@@ -234,14 +229,7 @@ export function toWireResult(r: OurToolResult, extra: Record<string, unknown>): 
 async function runIn(sb: MsSandbox, tool: string, params: Record<string, unknown>, timeout?: number | null, signal?: AbortSignal): Promise<Answer> {
   const sandbox = sb.sandbox;
   if (!sandbox) return detail(404, `Sandbox ${sb.id} is not active (status: ${sb.status})`);
-  sb.running++;
-  let q: Awaited<ReturnType<typeof runQueued<OurToolResult>>>;
-  try {
-    q = await runQueued(sb.backend, () => sandbox.executeTool(tool, withDefaults(sb, tool, params, timeout), { signal }), { signal });
-  } finally {
-    sb.running--;
-    sb.lastUsed = Date.now();
-  }
+  const q = await runQueued(sb.backend, () => sandbox.executeTool(tool, withDefaults(sb, tool, params, timeout), { signal }), { signal });
   if (!q.ok) return err({ ...q.error, status: 504 });
   sb.updatedAt = Date.now();
   const r = q.value.value;
@@ -284,14 +272,7 @@ export async function putArchive(id: string, targetDir: string, data: Buffer, si
     return detail(404, `Sandbox ${id} is not active (status: ${sb.status})`);
   }
   if (data.length === 0) return detail(400, "Archive body must not be empty");
-  sb.running++;
-  let q: Awaited<ReturnType<typeof runQueued<Awaited<ReturnType<typeof putArchiveInto>>>>>;
-  try {
-    q = await runQueued(sb.backend, () => sandbox.useRuntime((runtime) => putArchiveInto(runtime, targetDir, data)), { signal });
-  } finally {
-    sb.running--;
-    sb.lastUsed = Date.now();
-  }
+  const q = await runQueued(sb.backend, () => sandbox.useRuntime((runtime) => putArchiveInto(runtime, targetDir, data)), { signal });
   if (!q.ok) return err({ ...q.error, status: 504 });
   sb.updatedAt = Date.now();
   const r = q.value.value;
@@ -313,7 +294,7 @@ export async function initializePool(size: number | undefined, type: SandboxType
       const id = a.value.body.sandbox_id;
       ids.push(id);
       state.pool.push(id);
-      grantWaiter();
+      state.poolQueue.configure({ max: state.pool.length });
     } else errors.push(a.error.message);
   }
   if (ids.length === 0 && errors.length > 0) return detail(500, errors[0]!);
@@ -334,51 +315,34 @@ function takeIdle(): MsSandbox | null {
   return null;
 }
 
-function grantWaiter(): void {
-  while (state.waiters.length > 0) {
-    const sb = takeIdle();
-    if (!sb) return;
-    const w = state.waiters.shift()!;
-    clearTimeout(w.timer);
-    w.resolve(sb.id);
-  }
-}
-
 /** POST /pool/execute: FIFO over the pool's idle sandboxes; 408 after `timeout` seconds without one. */
 export async function executeInPool(tool: string, params: Record<string, unknown>, timeoutS?: number, signal?: AbortSignal): Promise<Answer> {
   prune();
   if (!state.poolInitialized || state.pool.length === 0) return detail(400, "Sandbox pool is empty, call initialize_pool first");
   const waitS = timeoutS && timeoutS > 0 ? timeoutS : 3600;
-  let sb = state.waiters.length === 0 ? takeIdle() : null;
-  if (!sb) {
-    const id = await new Promise<string | null>((resolve) => {
-      const w: PoolWaiter = {
-        resolve,
-        timer: setTimeout(() => {
-          const i = state.waiters.indexOf(w);
-          if (i >= 0) state.waiters.splice(i, 1);
-          resolve(null);
-        }, waitS * 1000),
-      };
-      state.waiters.push(w);
-    });
-    if (!id) return detail(408, `Timeout waiting for available sandbox from pool after ${waitS}s`);
-    sb = state.sandboxes.get(id) ?? null;
-    if (!sb) return detail(500, "The pool sandbox went away before it could run the call.");
-  }
-  try {
-    if (!sb.applied.tools.includes(tool)) return detail(400, `Tool ${tool} is not available`);
-    return await runIn(sb, tool, params, undefined, signal);
-  } finally {
-    if (state.sandboxes.get(sb.id) === sb && sb.status === "busy") {
-      sb.status = "idle";
-      sb.updatedAt = Date.now();
-      // Back of the queue, as ms-enclave does.
-      removeFromPool(sb.id);
-      state.pool.push(sb.id);
-    }
-    grantWaiter();
-  }
+  // One slot per pool sandbox, so a granted slot finds an idle one.
+  const r = await state.poolQueue.run(
+    async (): Promise<Answer> => {
+      const sb = takeIdle();
+      if (!sb) return detail(500, "The pool sandbox went away before it could run the call.");
+      try {
+        if (!sb.applied.tools.includes(tool)) return detail(400, `Tool ${tool} is not available`);
+        return await runIn(sb, tool, params, undefined, signal);
+      } finally {
+        if (state.sandboxes.get(sb.id) === sb && sb.status === "busy") {
+          sb.status = "idle";
+          sb.updatedAt = Date.now();
+          // Back of the queue, as ms-enclave does.
+          removeFromPool(sb.id);
+          state.pool.push(sb.id);
+          state.poolQueue.configure({ max: state.pool.length });
+        }
+      }
+    },
+    { signal, timeoutMs: waitS * 1000 },
+  );
+  if (!r.ok) return detail(408, `Timeout waiting for available sandbox from pool after ${waitS}s`);
+  return r.value.value;
 }
 
 export function msEnclaveStats(): Record<string, unknown> {
@@ -408,11 +372,7 @@ export function uptimeS(): number {
 
 /** Tests: close every ms-enclave sandbox and forget the pool. */
 export async function resetMsEnclaveForTests(): Promise<void> {
-  for (const w of state.waiters) {
-    clearTimeout(w.timer);
-    w.resolve(null);
-  }
-  state.waiters = [];
+  state.poolQueue = newPoolQueue();
   await Promise.all([...state.sandboxes.values()].map((sb) => sb.sandbox?.close()));
   state.sandboxes.clear();
   state.pool = [];

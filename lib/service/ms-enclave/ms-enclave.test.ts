@@ -26,7 +26,7 @@ const { proxy } = await import("@/proxy");
 const route = await import("@/app/(service)/ms-enclave/[...path]/route");
 const { resetServerEnvForTests } = await import("@/lib/env");
 const { recentTraffic, resetTrafficForTests } = await import("@/lib/traffic/recorder");
-const { expireIdle, resetMsEnclaveForTests } = await import("./manager");
+const { resetMsEnclaveForTests } = await import("./manager");
 const sessions = await import("@/lib/sandbox/sessions");
 const dockerGateResult = await (await import("@/lib/sandbox/backends/docker-test-gate")).dockerGate();
 
@@ -335,7 +335,9 @@ describe("HttpSandboxManager's call sequence", () => {
     const call = client();
     const id = (await call("POST", "/sandbox/create", { params: { sandbox_type: "docker" }, json: dockerConfig(["python_executor"]) })).json.sandbox_id;
     expect(sessions.sessionCount()).toBe(1);
-    expireIdle(Date.now() + 10 * 3600 * 1000);
+    // The session manager owns idleness: its sweep closes the idle sandbox, and ms-enclave forgets it.
+    expect(sessions.listSessions().find((x) => x.id === id)?.expires_at_ms).toBeGreaterThan(Date.now());
+    await sessions.sweepIdleSessions(Date.now() + 10 * 3600 * 1000);
     expect(sessions.sessionCount()).toBe(0);
     expect((await call("GET", `/sandbox/${id}`)).status).toBe(404);
     expect((await call("POST", "/sandbox/tool/execute", { json: { sandbox_id: id, tool_name: "python_executor", parameters: { code: "1" } } })).status).toBe(404);
