@@ -4,6 +4,7 @@
 //   - print(1) per call through python_executor: executor agent (fork server), executor agent
 //     with a fresh interpreter per run, and plain `docker exec` (the baseline);
 //   - throughput at concurrency 1, 8, 32 on one session, counting failed runs.
+//   - runc against runsc (gVisor) when dockerd has it: cold start, pool, refill, warm print(1), runs/s.
 // Env: BENCH_DOCKER_RUNS (latency samples, default 200), BENCH_DOCKER_SECONDS (per throughput cell, default 4),
 //      BENCH_DOCKER_SESSIONS (new-session samples, default 12).
 import { DockerBackend } from "@/lib/sandbox/backends/docker";
@@ -131,4 +132,77 @@ export async function dockerBench(printTable: PrintTable): Promise<void> {
   } finally {
     await Promise.all([agent.shutdown(), exec.shutdown(), probe.shutdown()]);
   }
+  await runtimeComparison(printTable);
+}
+
+/**
+ * runc against runsc (gVisor), when dockerd has runsc: cold start, a new session from the pool and
+ * the pool's refill, warm print(1), runs/s at 8 and 32. Samples alternate between the runtimes so
+ * both see the same load.
+ */
+export async function runtimeComparison(printTable: PrintTable): Promise<void> {
+  const runtimes = (await new DockerBackend({ poolSize: 0 }).client.runtimes().catch(() => [] as string[])) as string[];
+  if (!runtimes.includes("runsc")) {
+    console.log("\n(runsc column skipped: dockerd has no runsc runtime; see README, gVisor)");
+    return;
+  }
+  const kinds = ["runc", "runsc"] as const;
+  const m = Object.fromEntries(
+    kinds.map((k) => [k, { cold: [] as number[], pooled: [] as number[], refill: [] as number[], lat: [] as number[], tput: [] as number[], failed: [] as number[] }]),
+  ) as Record<(typeof kinds)[number], { cold: number[]; pooled: number[]; refill: number[]; lat: number[]; tput: number[]; failed: number[] }>;
+  const cold = Object.fromEntries(kinds.map((k) => [k, new DockerBackend({ poolSize: 0, runtime: k })])) as Record<(typeof kinds)[number], DockerBackend>;
+  const pooled = Object.fromEntries(kinds.map((k) => [k, new DockerBackend({ poolSize: 2, runtime: k })])) as Record<(typeof kinds)[number], DockerBackend>;
+  const f1 = (n: number) => n.toFixed(1);
+  try {
+    for (const k of kinds) await pooled[k].warm(2);
+    for (let i = 0; i < SESSIONS; i++) {
+      for (const k of kinds) {
+        let t = performance.now();
+        const c = await cold[k].create({});
+        m[k].cold.push(performance.now() - t);
+        await c.close();
+        t = performance.now();
+        const p = await pooled[k].create({});
+        m[k].pooled.push(performance.now() - t);
+        t = performance.now();
+        await pooled[k].warm(2);
+        m[k].refill.push(performance.now() - t);
+        await p.close();
+      }
+    }
+    const sbs = { runc: await pooled.runc.create({}), runsc: await pooled.runsc.create({}) };
+    for (const k of kinds) for (let i = 0; i < 5; i++) await once(sbs[k]);
+    for (let i = 0; i < RUNS; i++) {
+      for (const k of kinds) {
+        const t = performance.now();
+        if (!(await once(sbs[k]))) throw new Error(`${k}: print(1) failed`);
+        m[k].lat.push(performance.now() - t);
+      }
+    }
+    for (const c of [8, 32]) for (const k of kinds) {
+      const w = await window(sbs[k], c, SECONDS);
+      m[k].tput.push(w.ok / w.elapsed);
+      m[k].failed.push(w.failed);
+    }
+    for (const k of kinds) await sbs[k].close();
+  } finally {
+    await Promise.all(kinds.flatMap((k) => [cold[k].shutdown(), pooled[k].shutdown()]));
+  }
+  const row = (name: string, a: number, b: number, unit: string) => [name, `${f1(a)} ${unit}`, `${f1(b)} ${unit}`, `${(b / a).toFixed(2)}x`];
+  console.log(`\nrunc vs runsc (gVisor): ${SESSIONS} session samples, ${RUNS} latency samples, ${SECONDS}s per throughput cell, alternating\n`);
+  printTable(
+    ["metric (p50)", "runc", "runsc", "runsc / runc"],
+    [
+      row("cold start (create + start container)", pct(m.runc.cold, 50), pct(m.runsc.cold, 50), "ms"),
+      row("new session from the warm pool", pct(m.runc.pooled, 50), pct(m.runsc.pooled, 50), "ms"),
+      row("pool refill (one container)", pct(m.runc.refill, 50), pct(m.runsc.refill, 50), "ms"),
+      row("warm print(1) via python_executor", pct(m.runc.lat, 50), pct(m.runsc.lat, 50), "ms"),
+      row("runs/s @8", m.runc.tput[0]!, m.runsc.tput[0]!, "/s"),
+      row("runs/s @32", m.runc.tput[1]!, m.runsc.tput[1]!, "/s"),
+      ["failed runs @8 / @32", m.runc.failed.join(" / "), m.runsc.failed.join(" / "), ""],
+    ],
+  );
+  const ratio = pct(m.runsc.lat, 50) / pct(m.runc.lat, 50);
+  console.log("");
+  printTable(["goal", "measured", "verdict"], [["warm print(1) under runsc within 1.5x of runc (p50)", `${ratio.toFixed(2)}x`, ratio <= 1.5 ? "met" : "MISSED"]]);
 }
