@@ -128,58 +128,56 @@ export class DockerSession implements SandboxRuntime {
 
   async run(spec: RunSpec): Promise<RunOutcome> {
     const started = performance.now();
-    {
-      let agent: AgentConnection;
-      try {
-        agent = await this.agentFor("run");
-      } catch (e) {
-        return failure(e instanceof Error ? e.message : String(e), started);
-      }
-      const notices = this.pendingNotices.splice(0);
-      const withNotices = (o: RunOutcome): RunOutcome => (notices.length ? { ...o, notices: [...notices, ...(o.notices ?? [])] } : o);
-      if (this.owner.transport === "exec") return withNotices(await runViaExec(this.owner.client, this.box.container, { ...spec, env: { ...this.config.env, ...spec.env } }));
-      if (spec.signal?.aborted) return { ...failure("", started), failure: undefined, cancelled: true };
-      const l = spec.limits;
-      const { id: runId, response } = agent.send(
-        {
-          op: "run",
-          argv: spec.argv,
-          ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
-          cwd: spec.cwd ?? "",
-          env: spec.env ?? {},
-          timeout_ms: l.timeout_s * 1000,
-          limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes },
-        },
-        { timeoutMs: l.timeout_s * 1000 + WEDGE_GRACE_MS },
-      );
-      // The agent kills the run's tree and answers the run itself with cancelled: true.
-      const abortHandler = () => void agent.request({ op: "cancel", target: runId }, { timeoutMs: 5000 }).catch(() => {});
-      spec.signal?.addEventListener("abort", abortHandler, { once: true });
-      try {
-        const raw = await response;
-        const r = agentRunResponseSchema.parse(raw);
-        return withNotices({
-          stdout: r.stdout,
-          stderr: r.stderr,
-          exit_code: r.exit_code,
-          ...(r.signal ? { signal: r.signal } : {}),
-          timed_out: r.timed_out,
-          cancelled: r.cancelled,
-          stdout_truncated: r.stdout_truncated,
-          stderr_truncated: r.stderr_truncated,
-          ...((r.stdout_truncated || r.stderr_truncated) && r.stdout_bytes !== undefined && r.stderr_bytes !== undefined
-            ? { output_bytes: { limit: spec.limits.output_bytes, stdout: r.stdout_bytes, stderr: r.stderr_bytes } }
-            : {}),
-          duration_ms: Math.round((performance.now() - started) * 10) / 10,
-          isolated: true,
-          ...(r.failure ? { failure: r.failure } : {}),
-        });
-      } catch (e) {
-        if (e instanceof AgentUnresponsive) return await this.wedged(e, spec, started);
-        return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
-      } finally {
-        spec.signal?.removeEventListener("abort", abortHandler);
-      }
+    let agent: AgentConnection;
+    try {
+      agent = await this.agentFor("run");
+    } catch (e) {
+      return failure(e instanceof Error ? e.message : String(e), started);
+    }
+    const notices = this.pendingNotices.splice(0);
+    const withNotices = (o: RunOutcome): RunOutcome => (notices.length ? { ...o, notices: [...notices, ...(o.notices ?? [])] } : o);
+    if (this.owner.transport === "exec") return withNotices(await runViaExec(this.owner.client, this.box.container, { ...spec, env: { ...this.config.env, ...spec.env } }));
+    if (spec.signal?.aborted) return { ...failure("", started), failure: undefined, cancelled: true };
+    const l = spec.limits;
+    const { id: runId, response } = agent.send(
+      {
+        op: "run",
+        argv: spec.argv,
+        ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
+        cwd: spec.cwd ?? "",
+        env: spec.env ?? {},
+        timeout_ms: l.timeout_s * 1000,
+        limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes },
+      },
+      { timeoutMs: l.timeout_s * 1000 + WEDGE_GRACE_MS },
+    );
+    // The agent kills the run's tree and answers the run itself with cancelled: true.
+    const abortHandler = () => void agent.request({ op: "cancel", target: runId }, { timeoutMs: 5000 }).catch(() => {});
+    spec.signal?.addEventListener("abort", abortHandler, { once: true });
+    try {
+      const raw = await response;
+      const r = agentRunResponseSchema.parse(raw);
+      return withNotices({
+        stdout: r.stdout,
+        stderr: r.stderr,
+        exit_code: r.exit_code,
+        ...(r.signal ? { signal: r.signal } : {}),
+        timed_out: r.timed_out,
+        cancelled: r.cancelled,
+        stdout_truncated: r.stdout_truncated,
+        stderr_truncated: r.stderr_truncated,
+        ...((r.stdout_truncated || r.stderr_truncated) && r.stdout_bytes !== undefined && r.stderr_bytes !== undefined
+          ? { output_bytes: { limit: spec.limits.output_bytes, stdout: r.stdout_bytes, stderr: r.stderr_bytes } }
+          : {}),
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        isolated: true,
+        ...(r.failure ? { failure: r.failure } : {}),
+      });
+    } catch (e) {
+      if (e instanceof AgentUnresponsive) return await this.wedged(e, spec, started);
+      return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
+    } finally {
+      spec.signal?.removeEventListener("abort", abortHandler);
     }
   }
 
