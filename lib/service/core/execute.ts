@@ -80,6 +80,13 @@ export async function runQueued<T>(backend: BackendName, fn: () => Promise<T>, o
   return ok({ value: r.value.value, backend, queue_ms: r.value.queue_ms, run_ms });
 }
 
+/** A queued job that itself may fail, as one Result: the job's failure, or its value with the queue's timing (and the isolation it ran under). */
+function settled<T>(r: Result<Timed<Result<T>>>, isolation?: IsolationLevel): Result<Timed<T>> {
+  if (!r.ok) return r;
+  const { value: job, ...timing } = r.value;
+  return job.ok ? ok({ ...timing, value: job.value, ...(isolation ? { isolation } : {}) }) : job;
+}
+
 /**
  * Runs `fn` in a fresh sandbox of its own (acquired from the session manager after a queue slot is
  * granted, closed after): no files, processes or kernel state from any other request. Errors
@@ -104,9 +111,7 @@ export async function withFreshSandbox<T>(
     },
     { signal: opts.signal },
   );
-  if (!r.ok) return r;
-  if (!r.value.value.ok) return r.value.value;
-  return ok({ ...r.value, value: r.value.value.value, ...(isolation ? { isolation } : {}) });
+  return settled(r, isolation);
 }
 
 // ---------------------------------------------------------------- recycled Docker sandboxes
@@ -177,7 +182,5 @@ export async function withCleanSandbox<T>(
     },
     { signal: opts.signal },
   );
-  if (!r.ok) return r;
-  if (!r.value.value.ok) return r.value.value;
-  return ok({ ...r.value, value: r.value.value.value, ...(isolation ? { isolation } : {}) });
+  return settled(r, isolation);
 }
