@@ -8,7 +8,8 @@ import { InspectPage } from "./pages/inspect-page";
 // Issue 20.4: Python's json.dumps writes NaN and Infinity (allow_nan=True is its default) and Python
 // reads them back. Such rows are read, their rewards shown and flagged, and the group does not
 // call itself "all same reward": in slime one NaN makes every advantage of the group NaN.
-const dir = "e2e-inspect-nan";
+// One folder per worker: another worker's afterAll must not remove files this one reads.
+const dir = `e2e-inspect-nan-${process.env.TEST_WORKER_INDEX ?? "0"}`;
 const file = `${dir}/nan-rewards.jsonl`;
 
 test.beforeAll(() => {

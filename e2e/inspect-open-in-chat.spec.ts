@@ -9,7 +9,8 @@ import { InspectPage } from "./pages/inspect-page";
 // Issue 20.3: "Open in Chat" from a slime dump reproduces the sample: the prompt is not templated a
 // second time (same prompt tokens), every recorded turn is carried over (the replay does not stop
 // after turn 1), and Chat says it continues from the turn picked in Inspect.
-const dir = "e2e-open-in-chat";
+// One folder per worker: another worker's afterAll must not remove files this one reads.
+const dir = `e2e-open-in-chat-${process.env.TEST_WORKER_INDEX ?? "0"}`;
 const question = "What is 17 * 23 + 4? Use Python.";
 const retoolPrompt = formatRetoolPrompt(question);
 // A prompt templated by another chat template (Hugging Face's, with newlines after the roles).

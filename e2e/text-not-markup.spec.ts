@@ -9,7 +9,8 @@ import { InspectPage } from "./pages/inspect-page";
 // Issue 20.1: text from a dataset is never markup. A slime dump whose prompt is slime's ReTool
 // template (`<tools></tools>`, `{"name": <function-name>, …}`) and whose turns mention tags keeps
 // every angle-bracketed word in the trajectory tab, the full prompt and the group view.
-const dir = "e2e-text-not-markup";
+// One folder per worker: another worker's afterAll must not remove files this one reads.
+const dir = `e2e-text-not-markup-${process.env.TEST_WORKER_INDEX ?? "0"}`;
 const question = 'Inside <tools></tools> tags, is <b>bold</b> markup? Reply as {"name": <function-name>}.';
 const prose = 'I will call it as {"name": <function-name>, "arguments": <args-json-object>} and <script>alert(1)</script> stays text.';
 
