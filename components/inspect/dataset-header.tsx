@@ -18,10 +18,16 @@ export function DatasetHeader({ info, format, query, panel, onFormat, onPanel, o
         {info.name}
       </span>
       <span className="text-xs text-zinc-500">{info.container.replace("_", " ")}</span>
+      {/* Dumps and folders: which kind, and what was joined (a train dump's ../rollout_data/N.pt). */}
+      {(info.container === "pt" || info.container === "folder") && info.detection_reasons.length > 0 && (
+        <span data-testid="dataset-kind" className="max-w-[32rem] truncate text-xs text-zinc-700" title={info.detection_reasons.join("\n")}>
+          {info.detection_reasons.join(" · ")}
+        </span>
+      )}
       <label className="flex items-center gap-1 text-xs text-zinc-600" title={info.detection_reasons.join("\n")}>
         format
         <Select data-testid="format-select" className="max-w-[13rem]" value={format ?? ""} onChange={(e) => onFormat((e.target.value || undefined) as DatasetFormat | undefined)}>
-          <option value="">auto: {formatLabels[info.detected]}</option>
+          <option value="">auto: {info.container === "pt" || info.container === "folder" ? (info.detection_reasons[0] ?? formatLabels[info.detected]) : formatLabels[info.detected]}</option>
           {datasetFormats.map((f) => (
             <option key={f} value={f}>
               {formatLabels[f]}

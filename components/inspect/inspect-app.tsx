@@ -44,7 +44,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
 
   const turnTags = useMemo(() => (url.tags ? parseTurnTags(url.tags) ?? undefined : undefined), [url.tags]);
   const turnCount = useMemo(() => (sample ? Math.max(1, segmentResponse(sample.sample.response, turnTags).length) : 1), [sample, turnTags]);
-  useInspectKeys({ sample, firstRow, turn: url.turn, turnCount, view: url.view }, setUrl);
+  useInspectKeys({ sample, firstRow, turn: url.turn, turnCount, view: url.view, requested: url.sample }, setUrl);
 
   const select = useCallback((row: number) => setUrl({ sample: row, turn: 0, panel: "detail", view: url.view === "diff" ? "sample" : url.view }), [setUrl, url.view]);
   // A new file starts on its first view: no sample, trajectory tab, no side panel.
@@ -163,7 +163,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
         )}
       </div>
       <div className="flex flex-wrap items-center gap-x-4 border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">
-        <span>j / k: next / previous sample · ← → (↑ ↓): previous / next turn · Esc: leave the group / diff view</span>
+        <span>j / k: next / previous sample · ← → (↑ ↓): previous / next turn · g: group view · Esc: leave the group / diff view</span>
         <TurnTagsField value={url.tags} onChange={(tags) => setUrl({ tags, turn: 0 })} />
       </div>
     </div>

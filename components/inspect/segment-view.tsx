@@ -84,7 +84,16 @@ export function SegmentView({ segment, live, verdict }: { segment: Segment; live
       return (
         <div data-testid="segment-answer" data-verdict={verdict ?? "unscored"} className={cn("inline-flex max-w-full min-w-0 items-center gap-2 rounded-md border px-3 py-1.5 text-sm", v.box)}>
           <span className={cn("shrink-0 text-xs font-semibold uppercase", v.text)}>Answer · {v.label}</span>
-          {segment.text.length <= 2000 ? <MarkdownText text={`$${segment.text}$`} /> : <LongText text={segment.text} />}
+          {segment.text.trim() === "" ? (
+            // KaTeX draws an empty box as a lone bar: say what it is.
+            <span data-testid="answer-empty" className="font-mono text-xs">
+              \boxed{"{}"} <span className="font-sans text-zinc-500">(empty answer)</span>
+            </span>
+          ) : segment.text.length <= 2000 ? (
+            <MarkdownText text={`$${segment.text}$`} />
+          ) : (
+            <LongText text={segment.text} />
+          )}
         </div>
       );
     }

@@ -93,4 +93,29 @@ describe("normalizeRecord", () => {
     expect(normalizeRecord("verl", { input: "p", output: "r", score: Number.POSITIVE_INFINITY }, ctx).reward_nonfinite).toBe("Infinity");
     expect(normalizeRecord("slime", { prompt: "p", response: "r", reward: 0.5 }, ctx).reward_nonfinite).toBeUndefined();
   });
+
+  it("flags chat tool calls whose arguments are not JSON and calls no tool message answers", () => {
+    const call = (id: string | undefined, args: string) => ({ ...(id ? { id } : {}), type: "function", function: { name: "code_interpreter", arguments: args } });
+    const s = normalizeRecord(
+      "chat",
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "", tool_calls: [call("c1", '{"code": "print(1)"'), call("c2", '{"code": "print(2)"}')] },
+          { role: "tool", tool_call_id: "c1", content: "1" },
+          { role: "assistant", content: "", tool_calls: [call(undefined, '{"code": "print(3)"}')] },
+          { role: "tool", content: "3" },
+          { role: "assistant", content: "Answer: \\boxed{3}" },
+        ],
+      },
+      ctx,
+    );
+    expect(s.problems.map((p) => [p.kind, p.field])).toEqual([
+      ["bad_tool_call", "messages[1].tool_calls[0].arguments"],
+      ["bad_tool_call", "messages[1].tool_calls[1]"],
+    ]);
+    expect(s.problems[1]!.message).toBe("tool call code_interpreter (c2) has no tool reply");
+    expect(s.flags & rowFlags.badToolCall).toBeTruthy();
+    expect(s.flags & rowFlags.wrongTypes).toBe(0);
+  });
 });

@@ -156,6 +156,38 @@ export function toMessages(v: unknown, ck: Checker, field: string): ChatMessage[
   return out;
 }
 
+/**
+ * What an SFT trainer would choke on in a conversation's tool calls: `arguments` that are not JSON
+ * (the chat template's tojson / the tool parser fails), and a call no tool message answers.
+ */
+export function toolCallDefects(msgs: ChatMessage[]): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  msgs.forEach((m, i) => {
+    if (m.role !== "assistant" || !m.tool_calls?.length) return;
+    // The tool messages that follow, up to the next assistant turn, answer this turn's calls.
+    const replies: ChatMessage[] = [];
+    for (let k = i + 1; k < msgs.length && msgs[k]!.role !== "assistant"; k++) if (msgs[k]!.role === "tool") replies.push(msgs[k]!);
+    const anonymous = replies.filter((r) => r.tool_call_id === undefined).length;
+    let unnamedLeft = anonymous;
+    m.tool_calls.forEach((tc, j) => {
+      const field = `messages[${i}].tool_calls[${j}]`;
+      try {
+        JSON.parse(tc.arguments);
+      } catch (e) {
+        out.push({ field: `${field}.arguments`, message: `tool call ${tc.name}: arguments are not valid JSON (${(e as Error).message.slice(0, 80)})` });
+      }
+      const answered = tc.id !== undefined && replies.some((r) => r.tool_call_id === tc.id);
+      if (answered) return;
+      if (unnamedLeft > 0) {
+        unnamedLeft--;
+        return;
+      }
+      out.push({ field, message: `tool call ${tc.name}${tc.id ? ` (${tc.id})` : ""} has no tool reply` });
+    });
+  });
+  return out;
+}
+
 export function messagesToText(msgs: ChatMessage[]): string {
   return msgs.map((m) => `${m.role}: ${m.content}`).join("\n\n");
 }
@@ -323,6 +355,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
     case "chat": {
       const msgs = toMessages(o.messages, ck, "messages");
       s.messages = msgs;
+      for (const p of toolCallDefects(msgs)) ck.problems.push({ line: ctx.line, row: ctx.row, kind: "bad_tool_call", field: p.field, message: p.message });
       const firstReply = msgs.findIndex((m) => m.role === "assistant");
       const head = firstReply === -1 ? msgs : msgs.slice(0, firstReply);
       s.prompt_messages = head;
@@ -386,6 +419,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
   }
   s.problems = ck.problems;
   if (ck.problems.some((p) => p.kind === "wrong_type")) s.flags |= rowFlags.wrongTypes;
+  if (ck.problems.some((p) => p.kind === "bad_tool_call")) s.flags |= rowFlags.badToolCall;
   return s;
 }
 

@@ -41,12 +41,13 @@ export const rowFlags = {
   toolError: 16, // an interpreter/tool observation reports an error
   notObject: 32, // a JSON value that is not an object
   nonFiniteReward: 64, // reward NaN or ±Infinity (Python's json writes them): slime's group advantages all go NaN
+  badToolCall: 128, // a chat tool call whose arguments are not JSON, or that no tool message answers
 } as const;
 export type RowFlagName = keyof typeof rowFlags;
 export const rowFlagNames = Object.keys(rowFlags) as RowFlagName[];
 export const errorFlagMask = Object.values(rowFlags).reduce((a, b) => a | b, 0);
 
-export const problemKinds = ["malformed_json", "invalid_utf8", "line_too_large", "wrong_type", "not_object", "read_error", "nonfinite_reward"] as const;
+export const problemKinds = ["malformed_json", "invalid_utf8", "line_too_large", "wrong_type", "not_object", "read_error", "nonfinite_reward", "bad_tool_call"] as const;
 export type ProblemKind = (typeof problemKinds)[number];
 
 /** A reportable defect in the input, always with its 1-based line number. */
