@@ -57,7 +57,7 @@ export const TurnView = memo(function TurnView({ turn, live, canEdit, onRerunTex
           )}
           {failed && <Badge tone="red">incomplete</Badge>}
           <span>finish: {turn.finish_reason}</span>
-          <span>{turn.token_count} tokens</span>
+          <span data-testid="turn-token-count">{turn.token_count} tokens</span>
           {canEdit && !failed && <EditButton edit={edit} text={editable} label="Edit turn" testId="turn-edit" />}
         </header>
         {edit.editing ? (

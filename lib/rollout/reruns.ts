@@ -2,7 +2,7 @@
 // Isomorphic (pure).
 import { appError } from "@/lib/errors";
 import { err, ok, type Result } from "@/lib/result";
-import { replaceCodeInTurn } from "./edit";
+import { replaceCodeInJson, replaceCodeInTurn } from "./edit";
 import type { ResumeFrom } from "./loop";
 import type { ChatToolCall } from "./models/types";
 import type { RolloutRecord, TurnRecord } from "./transcript";
@@ -35,7 +35,11 @@ function forcedTurn(mode: "text" | "chat", turn: TurnRecord, from: RerunFrom): R
     const i = from.call_index ?? 0;
     const calls = chatCalls(turn);
     if (!calls[i]) return bad("That tool call does not exist.");
-    calls[i] = { ...calls[i]!, arguments: JSON.stringify({ code: from.code }) };
+    const call = calls[i]!;
+    // Only the code changes: the arguments keep the model's own spacing and other keys.
+    const old = turn.tool_calls[i]?.code;
+    const kept = old !== undefined && call.arguments ? replaceCodeInJson(call.arguments, old, from.code) : null;
+    calls[i] = { ...call, arguments: kept ?? JSON.stringify({ code: from.code }) };
     return ok({ text: turn.raw, tool_calls: calls });
   }
   const r = replaceCodeInTurn(turn.text, from.code);
