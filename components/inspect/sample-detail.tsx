@@ -141,6 +141,15 @@ export function SampleDetail({
           <Button size="sm" onClick={onReexecute} disabled={reexecRunning} data-testid="reexecute-sample">
             {reexecRunning ? <Spinner /> : null} Re-execute
           </Button>
+          <a
+            data-testid="export-html"
+            href={`/api/datasets/${encodeURIComponent(datasetId)}/samples/${s.row}/html`}
+            download
+            title="This sample as one self-contained HTML file (transcript, tokens, heatmap) that opens offline: attach it to a chat message or a bug report"
+            className="rounded-md border border-zinc-300 px-2 py-1 text-xs text-zinc-700 hover:bg-zinc-50"
+          >
+            Export HTML
+          </a>
           <Link data-testid="open-in-chat" href={chatHref(handoff, datasetId)} className="rounded-md bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-500">
             Open in Chat (turn {current + 1})
           </Link>
