@@ -37,14 +37,19 @@ function NumberBox({ label, value, onCommit, testId }: { label: string; value: n
   );
 }
 
-function Toggle({ on, label, onChange, testId, title }: { on: boolean; label: string; onChange: (v: boolean) => void; testId: string; title?: string }) {
+/** A filter change: the fields it sets, or a function of the live query (for toggles). */
+export type QueryUpdate = Partial<RowQuery> | ((current: RowQuery) => Partial<RowQuery>);
+
+// A toggle flips the live value rather than writing `!on`: `on` is the rendered state, which
+// lags the URL, so a quick double click would write the same value twice.
+function Toggle({ on, label, onToggle, testId, title }: { on: boolean; label: string; onToggle: () => void; testId: string; title?: string }) {
   return (
     <button
       type="button"
       title={title}
       data-testid={testId}
       aria-pressed={on}
-      onClick={() => onChange(!on)}
+      onClick={onToggle}
       className={cn("rounded border px-2 py-1 text-xs", on ? "border-indigo-400 bg-indigo-50 text-indigo-800" : "border-zinc-300 bg-white text-zinc-600 hover:bg-zinc-50")}
     >
       {label}
@@ -63,7 +68,7 @@ export function FilterBar({
   query: RowQuery;
   statuses: string[];
   /** Names only the fields that change (the URL may be ahead of `query`). */
-  onChange: (patch: Partial<RowQuery>) => void;
+  onChange: (update: QueryUpdate) => void;
   search: SearchState | null;
   hasRescore: boolean;
   hasReexec: boolean;
@@ -72,12 +77,13 @@ export function FilterBar({
   useEffect(() => setText(query.q ?? ""), [query.q]);
   const set = onChange;
   const selected = new Set(statusList(query) ?? []);
-  const toggleStatus = (s: string) => {
-    const next = new Set(selected);
-    if (next.has(s)) next.delete(s);
-    else next.add(s);
-    set({ status: next.size ? [...next].join(",") : undefined });
-  };
+  const toggleStatus = (s: string) =>
+    set((q) => {
+      const next = new Set(statusList(q) ?? []);
+      if (next.has(s)) next.delete(s);
+      else next.add(s);
+      return { status: next.size ? [...next].join(",") : undefined };
+    });
   const ranges = [query.rmin, query.rmax, query.tcmin, query.tcmax, query.lpmin].filter((v) => v !== undefined).length;
   const active =
     !!query.status || query.rmin !== undefined || query.rmax !== undefined || query.tcmin !== undefined || query.tcmax !== undefined || query.lpmin !== undefined ||
@@ -104,14 +110,14 @@ export function FilterBar({
             Search
           </Button>
         </form>
-        <Toggle testId="filter-regex" on={query.re} label=".*" title="regular expression" onChange={(v) => set({ re: v })} />
-        <Toggle testId="filter-case" on={query.cs} label="Aa" title="case sensitive" onChange={(v) => set({ cs: v })} />
+        <Toggle testId="filter-regex" on={query.re} label=".*" title="regular expression" onToggle={() => set((q) => ({ re: !q.re }))} />
+        <Toggle testId="filter-case" on={query.cs} label="Aa" title="case sensitive" onToggle={() => set((q) => ({ cs: !q.cs }))} />
         {statuses.length > 0 && (
           <>
             <span className="mx-1 h-5 w-px bg-zinc-200" />
             <span className="text-xs text-zinc-500">status</span>
             {[...statuses, "(none)"].map((s) => (
-              <Toggle key={s} testId={`filter-status-${s}`} on={selected.has(s)} label={s} onChange={() => toggleStatus(s)} />
+              <Toggle key={s} testId={`filter-status-${s}`} on={selected.has(s)} label={s} onToggle={() => toggleStatus(s)} />
             ))}
           </>
         )}
@@ -134,10 +140,10 @@ export function FilterBar({
             </div>
           </div>
         </details>
-        <Toggle testId="filter-has-error" on={query.err} label="has error" onChange={(v) => set({ err: v })} />
-        {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onChange={(v) => set({ disagree: v })} />}
-        {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onChange={(v) => set({ mismatch: v })} />}
-        <Toggle testId="filter-same" on={query.same} label="all-same groups" title="Groups whose samples all have the same reward: std 0, so GRPO learns nothing from them" onChange={(v) => set({ same: v })} />
+        <Toggle testId="filter-has-error" on={query.err} label="has error" onToggle={() => set((q) => ({ err: !q.err }))} />
+        {hasRescore && <Toggle testId="filter-disagree" on={query.disagree} label="reward disagrees" onToggle={() => set((q) => ({ disagree: !q.disagree }))} />}
+        {hasReexec && <Toggle testId="filter-mismatch" on={query.mismatch} label="not reproducible" onToggle={() => set((q) => ({ mismatch: !q.mismatch }))} />}
+        <Toggle testId="filter-same" on={query.same} label="all-same groups" title="Groups whose samples all have the same reward: std 0, so GRPO learns nothing from them" onToggle={() => set((q) => ({ same: !q.same }))} />
         {query.group !== undefined && (
           <span className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
             group {query.group}{" "}

@@ -10,7 +10,7 @@ import { ActionsPanel } from "./actions-panel";
 import { DatasetHeader } from "./dataset-header";
 import { DiffView } from "./diff-view";
 import { FilePicker } from "./file-picker";
-import { FilterBar } from "./filter-bar";
+import { FilterBar, type QueryUpdate } from "./filter-bar";
 import { GroupView } from "./group-view";
 import { StepsView } from "./steps-view";
 import { TurnTagsField } from "./turn-tags-field";
@@ -52,8 +52,9 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
   const onMatched = useCallback((p: RowsPage) => {
     if (p.offset === 0) setFirstRow(p.rows[0]?.row ?? null);
   }, []);
-  const setQuery = (q: Partial<RowQuery>) => setUrl({ query: q });
-  const onSort = (key: SortKey) => setQuery({ sort: key, desc: url.query.sort === key || (key === "row" && !url.query.sort) ? !url.query.desc : false });
+  const setQuery = (q: QueryUpdate) => setUrl(typeof q === "function" ? (c) => ({ query: q(c.query) }) : { query: q });
+  // From the live query, not the rendered one: a second click flips what the first one wrote.
+  const onSort = (key: SortKey) => setQuery((q) => ({ sort: key, desc: q.sort === key || (key === "row" && !q.sort) ? !q.desc : false }));
 
   if (!url.file) {
     return <FilePicker onOpen={openFile} onUploaded={(i) => openFile(i.source)} />;

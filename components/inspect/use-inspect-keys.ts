@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useRef } from "react";
 import type { SampleResponse } from "./api";
-import type { InspectUrlState } from "./use-inspect-url";
+import type { InspectUrlState, InspectUrlUpdate } from "./use-inspect-url";
 
 /** The key went to a text field (or a select): the page's shortcuts leave it alone. */
 export function isTyping(e: KeyboardEvent): boolean {
@@ -15,7 +15,7 @@ export function isTyping(e: KeyboardEvent): boolean {
  * j/k pressed faster than samples load are queued, not dropped: each press moves one row once the
  * sample it starts from has arrived (only the open sample knows its neighbours in the list order).
  */
-export function useInspectKeys(nav: { sample: SampleResponse | null; firstRow: number | null; turn: number; turnCount: number; view: InspectUrlState["view"]; requested: number | null }, setUrl: (patch: Partial<InspectUrlState>) => void): void {
+export function useInspectKeys(nav: { sample: SampleResponse | null; firstRow: number | null; turn: number; turnCount: number; view: InspectUrlState["view"]; requested: number | null }, setUrl: (update: InspectUrlUpdate) => void): void {
   const navRef = useRef(nav);
   navRef.current = nav;
   /** Presses not yet applied: + for j, − for k. */
@@ -74,10 +74,11 @@ export function useInspectKeys(nav: { sample: SampleResponse | null; firstRow: n
         setUrl({ view: n.view === "group" ? "sample" : "group" });
       } else if (n.sample && (e.key === "ArrowRight" || e.key === "ArrowDown")) {
         e.preventDefault();
-        setUrl({ turn: Math.min(n.turnCount - 1, n.turn + 1) });
+        // Step from the live turn: held or repeated keys outrun the rendered one.
+        setUrl((c) => ({ turn: Math.min(n.turnCount - 1, c.turn + 1) }));
       } else if (n.sample && (e.key === "ArrowLeft" || e.key === "ArrowUp")) {
         e.preventDefault();
-        setUrl({ turn: Math.max(0, n.turn - 1) });
+        setUrl((c) => ({ turn: Math.max(0, c.turn - 1) }));
       }
     };
     window.addEventListener("keydown", onKey);

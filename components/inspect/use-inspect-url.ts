@@ -72,8 +72,14 @@ export function writeInspectUrl(s: InspectUrlState): string {
 
 /** A change to the URL; `query` changes only the filter fields it names. */
 export type InspectUrlPatch = Partial<Omit<InspectUrlState, "query">> & { query?: Partial<RowQuery> };
+/**
+ * A patch, or a function computing it from the live URL state. A change that depends on the
+ * current value (flip a sort direction, toggle a flag, step a turn) must be a function: the
+ * rendered state lags router.push, so two quick clicks would both read the old value.
+ */
+export type InspectUrlUpdate = InspectUrlPatch | ((current: InspectUrlState) => InspectUrlPatch);
 
-export function useInspectUrl(): [InspectUrlState, (patch: InspectUrlPatch) => void] {
+export function useInspectUrl(): [InspectUrlState, (update: InspectUrlUpdate) => void] {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -85,11 +91,12 @@ export function useInspectUrl(): [InspectUrlState, (patch: InspectUrlPatch) => v
     pending.current = null;
   }, [key]);
   const update = useCallback(
-    (patch: InspectUrlPatch) => {
+    (update: InspectUrlUpdate) => {
       // Read the live URL so quick successive updates (keyboard, a toggle then Search) do not
       // drop each other: a filter change names only its own fields.
       const now = pending.current ?? window.location.search.replace(/^\?/, "");
       const current = readInspectUrl(new URLSearchParams(now));
+      const patch = typeof update === "function" ? update(current) : update;
       const next = writeInspectUrl({ ...current, ...patch, query: { ...current.query, ...patch.query } });
       if (next === writeInspectUrl(current)) return;
       pending.current = next;

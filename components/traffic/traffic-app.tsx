@@ -1,10 +1,10 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useFitHeight } from "@/components/inspect/use-fit-height";
 import { trafficFilterParams, type TrafficFilter } from "@/lib/traffic/filter";
 import { TrafficDetail } from "./traffic-detail";
-import { TrafficFilters } from "./traffic-filters";
+import { TrafficFilters, type TrafficFilterPatch } from "./traffic-filters";
 import { TrafficHeader } from "./traffic-header";
 import { TrafficTable } from "./traffic-table";
 import { useTrafficStream } from "./use-traffic-stream";
@@ -24,18 +24,12 @@ export function TrafficApp({ initialFilter, initialCall }: { initialFilter: Traf
   const stream = useTrafficStream(filter, paused);
   const [boxRef, height] = useFitHeight<HTMLDivElement>(null);
 
-  const changeFilter = (f: TrafficFilter) => {
-    setFilter(f);
-    syncUrl(f, selected);
-  };
-  const select = (id: string | null) => {
-    setSelected(id);
-    syncUrl(filter, id);
-  };
-  const close = useCallback(() => {
-    setSelected(null);
-    syncUrl(filter, null);
-  }, [filter]);
+  // A change names only its own fields and merges into the latest filter: a debounced text box
+  // commits from a closure made before a status toggle, and must not undo it.
+  const changeFilter = useCallback((patch: TrafficFilterPatch) => setFilter((f) => ({ ...f, ...(typeof patch === "function" ? patch(f) : patch) })), []);
+  const select = (id: string | null) => setSelected(id);
+  const close = useCallback(() => setSelected(null), []);
+  useEffect(() => syncUrl(filter, selected), [filter, selected]);
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">

@@ -28,9 +28,12 @@ function useDebounced(value: string, commit: (v: string) => void, ms = 300) {
   return [text, setText] as const;
 }
 
+/** The fields a control changes, or a function of the latest filter (for toggles). */
+export type TrafficFilterPatch = Partial<TrafficFilter> | ((current: TrafficFilter) => Partial<TrafficFilter>);
+
 export interface TrafficFiltersProps {
   filter: TrafficFilter;
-  onChange: (f: TrafficFilter) => void;
+  onChange: (patch: TrafficFilterPatch) => void;
   paused: boolean;
   onPause: (p: boolean) => void;
   held: number;
@@ -40,11 +43,10 @@ export interface TrafficFiltersProps {
 }
 
 export function TrafficFilters({ filter, onChange, paused, onPause, held, shown, total, connected }: TrafficFiltersProps) {
-  const [q, setQ] = useDebounced(filter.q ?? "", (v) => onChange({ ...filter, q: v || undefined }));
-  const [client, setClient] = useDebounced(filter.client ?? "", (v) => onChange({ ...filter, client: v || undefined }));
-  const [language, setLanguage] = useDebounced(filter.language ?? "", (v) => onChange({ ...filter, language: v || undefined }));
-  const toggle = (o: TrafficOutcome) =>
-    onChange({ ...filter, status: filter.status.includes(o) ? filter.status.filter((s) => s !== o) : [...filter.status, o] });
+  const [q, setQ] = useDebounced(filter.q ?? "", (v) => onChange({ q: v || undefined }));
+  const [client, setClient] = useDebounced(filter.client ?? "", (v) => onChange({ client: v || undefined }));
+  const [language, setLanguage] = useDebounced(filter.language ?? "", (v) => onChange({ language: v || undefined }));
+  const toggle = (o: TrafficOutcome) => onChange((f) => ({ status: f.status.includes(o) ? f.status.filter((s) => s !== o) : [...f.status, o] }));
   const input = "h-7 rounded-md border border-zinc-300 bg-white px-2 text-xs focus:border-indigo-500 focus:outline-none";
   return (
     <div data-testid="traffic-filters" className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-zinc-50 px-4 py-2">
@@ -76,7 +78,7 @@ export function TrafficFilters({ filter, onChange, paused, onPause, held, shown,
         ))}
       </div>
       <label className="flex items-center gap-1 text-xs text-zinc-700">
-        <input type="checkbox" data-testid="filter-errors" checked={filter.errors} onChange={(e) => onChange({ ...filter, errors: e.target.checked })} />
+        <input type="checkbox" data-testid="filter-errors" checked={filter.errors} onChange={(e) => onChange({ errors: e.target.checked })} />
         errors only
       </label>
       <select
@@ -84,7 +86,7 @@ export function TrafficFilters({ filter, onChange, paused, onPause, held, shown,
         aria-label="Slow calls"
         className={input}
         value={filter.slow ?? 0}
-        onChange={(e) => onChange({ ...filter, slow: Number(e.target.value) || undefined })}
+        onChange={(e) => onChange({ slow: Number(e.target.value) || undefined })}
       >
         {slowChoices.map((c) => (
           <option key={c.value} value={c.value}>
