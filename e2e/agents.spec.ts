@@ -57,8 +57,9 @@ test.describe("Agents page", () => {
     await expect(tokens.locator('[data-kind="trained"]').first()).toBeVisible();
 
     await page.getByTestId("agent-tab-tree").click();
-    await expect(page.getByTestId("agent-tree-node").filter({ hasText: "tool" }).first()).toBeVisible();
-    await expect(page.locator('[data-testid="agent-tree-node"][data-role="assistant"]')).not.toHaveCount(0);
+    const tree = page.getByTestId("trajectory-tree");
+    await expect(tree.locator('[data-role="tool"]').first()).toBeVisible();
+    await expect(tree.locator('[data-role="assistant"]')).not.toHaveCount(0);
 
     await page.getByTestId("agent-tab-samples").click();
     await expect(page.getByTestId("agent-sample").first()).toBeVisible();

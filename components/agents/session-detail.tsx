@@ -1,14 +1,15 @@
 "use client";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { compactTree } from "@/lib/agent/trajectory";
 import { readErrorEnvelope } from "@/lib/errors";
 import type { AgentSessionView } from "@/lib/service/agent-proxy/view-types";
 import { SamplesView } from "./samples-view";
 import { stateTone } from "./session-list";
 import { Timeline } from "./timeline";
-import { TreeView } from "./tree-view";
+import { TrajectoryTree } from "./trajectory-tree";
 import { usePoll } from "./use-poll";
 
 type Tab = "timeline" | "tree" | "samples";
@@ -26,6 +27,8 @@ export function SessionDetail({ sid, onChanged }: { sid: string; onChanged: () =
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const v = view.value;
+  // The same tree view as Inspect's agent tab, so the live tree reads like the exported one.
+  const tree = useMemo(() => (v?.tree ? compactTree(v.tree) : null), [v?.tree]);
 
   const act = async (path: string, init: RequestInit) => {
     setBusy(true);
@@ -99,7 +102,7 @@ export function SessionDetail({ sid, onChanged }: { sid: string; onChanged: () =
       </div>
       <div className="min-h-0 flex-1 overflow-auto">
         {tab === "timeline" && <Timeline sid={sid} turns={v.turns} omitted={v.turns_omitted} onShowAll={() => setAllTurns(true)} calls={v.sandbox_calls} />}
-        {tab === "tree" && <TreeView tree={v.tree} />}
+        {tab === "tree" && (tree ? <TrajectoryTree tree={tree} /> : <p className="text-xs text-zinc-500">No recorded turns yet.</p>)}
         {tab === "samples" && <SamplesView sid={sid} samples={v.samples} final={v.samples_final} />}
       </div>
     </div>

@@ -1,6 +1,6 @@
 "use client";
-import { MaskSpans } from "@/components/agent/mask-spans";
-import { TrajectoryTree } from "@/components/agent/trajectory-tree";
+import { MaskSpans } from "@/components/agents/mask-spans";
+import { TrajectoryTree } from "@/components/agents/trajectory-tree";
 import type { NormalizedSample } from "@/lib/data/types";
 
 /** An agent session's Sample: where it sits in the session's tree, and why each token is masked. */

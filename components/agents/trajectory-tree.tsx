@@ -6,6 +6,8 @@ import { branchKindLabel, type BranchKind, type CompactTree, type DriftEvent } f
 
 // A session's message tree as rows in depth-first order: a chain stays at one indent, each split
 // indents its branches, so a 500-turn session reads top to bottom like the conversation it was.
+// One view for both places a tree is shown: the Agents page (a live session, compacted on the
+// client) and Inspect's agent tab (an exported Sample, with its own path highlighted).
 
 const MAX_ROWS = 300;
 
@@ -87,6 +89,7 @@ export function TrajectoryTree({ tree, focusLeaf, focusTurns }: { tree: CompactT
             <li
               key={n.id}
               data-testid={`tree-node-${n.id}`}
+              data-role={n.role ?? undefined}
               data-focused={focused ? "true" : undefined}
               className={cn("flex min-w-0 items-baseline gap-1.5 border-l-2 py-0.5 pr-1", focused ? "border-indigo-400 bg-indigo-50/60" : "border-transparent", inSegment && "bg-indigo-100")}
               style={{ paddingLeft: `${0.25 + r.indent * 1.25}rem` }}
