@@ -66,7 +66,7 @@ export interface Timed<T> {
  * Runs `fn` in the backend's queue (for work in a long-lived session, e.g. an ms-enclave sandbox's
  * tool call). Fails with `timeout:queue` (504) when no slot frees up in time.
  */
-export async function runQueued<T>(backend: BackendName, fn: () => Promise<T>, opts?: { signal?: AbortSignal }): Promise<Result<Timed<T>>> {
+export async function runQueued<T>(backend: BackendName, fn: () => Promise<T>, opts?: { signal?: AbortSignal; budgetMs?: number }): Promise<Result<Timed<T>>> {
   let run_ms = 0;
   const r = await apiQueue(backend).run(async () => {
     const t0 = performance.now();
@@ -93,7 +93,7 @@ function settled<T>(r: Result<Timed<Result<T>>>, isolation?: IsolationLevel): Re
  * creating the sandbox come back as `unavailable:sandbox`.
  */
 export async function withFreshSandbox<T>(
-  opts: { backend?: BackendName; config?: SandboxConfigInput; signal?: AbortSignal },
+  opts: { backend?: BackendName; config?: SandboxConfigInput; signal?: AbortSignal; budgetMs?: number },
   fn: (sb: Sandbox) => Promise<T>,
 ): Promise<Result<Timed<T>>> {
   const chosen = await requestBackend(opts.backend);
@@ -109,7 +109,7 @@ export async function withFreshSandbox<T>(
       isolation = sb.isolation;
       return ok(await fn(sb));
     },
-    { signal: opts.signal },
+    { signal: opts.signal, budgetMs: opts.budgetMs },
   );
   return settled(r, isolation);
 }
@@ -148,7 +148,7 @@ const REUSE_KEY = "service:clean";
  * (per-request limits travel with the job).
  */
 export async function withCleanSandbox<T>(
-  opts: { backend?: BackendName; config: SandboxConfigInput; signal?: AbortSignal },
+  opts: { backend?: BackendName; config: SandboxConfigInput; signal?: AbortSignal; budgetMs?: number },
   fn: (sb: Sandbox) => Promise<T>,
 ): Promise<Result<Timed<T>>> {
   const chosen = await requestBackend(opts.backend);
@@ -180,7 +180,7 @@ export async function withCleanSandbox<T>(
       }
       return ok(value);
     },
-    { signal: opts.signal },
+    { signal: opts.signal, budgetMs: opts.budgetMs },
   );
   return settled(r, isolation);
 }

@@ -33,6 +33,23 @@ describe("BoundedQueue", () => {
     expect(peak).toBe(2);
   });
 
+  it("waiters are served earliest deadline first: a short budget passes longer ones, no budget keeps arrival order", async () => {
+    const q = new BoundedQueue({ name: "t", max: 1, timeoutMs: 60_000 });
+    const gate = deferred();
+    const order: string[] = [];
+    const job = (name: string) => async () => {
+      order.push(name);
+      if (name === "blocker") await gate.promise;
+    };
+    const blocker = q.run(job("blocker"));
+    // As verl's client budgets them: run_timeout 10 (30 s), none (the queue timeout), run_timeout 1 (12 s).
+    const waiting = [q.run(job("long"), { budgetMs: 30_000 }), q.run(job("plain-1")), q.run(job("short"), { budgetMs: 12_000 }), q.run(job("plain-2"))];
+    expect(q.stats()).toMatchObject({ running: 1, waiting: 4 });
+    gate.resolve();
+    await Promise.all([blocker, ...waiting]);
+    expect(order).toEqual(["blocker", "short", "long", "plain-1", "plain-2"]);
+  });
+
   it("a job that waits past the timeout fails with timeout:queue (HTTP 504) and never runs", async () => {
     const q = new BoundedQueue({ name: "docker", max: 1, timeoutMs: 50 });
     const gate = deferred();

@@ -2,9 +2,13 @@ import "server-only";
 import { appError } from "@/lib/errors";
 import { err, ok, type Result } from "@/lib/result";
 
-// A bounded FIFO slot queue: at most `max` jobs run at once; the rest wait in arrival order. A job
-// that waits longer than the queue timeout is refused with `timeout:queue` (HTTP 504, the status
-// verl's sandbox client retries on) — never 429 and never a dropped connection.
+// A bounded slot queue: at most `max` jobs run at once; the rest wait, earliest deadline first. A
+// job may say how long its caller waits for the answer (`budgetMs`: verl's SandboxFusion client
+// gives a run_timeout 1 request 12 s, a run_timeout 10 one 30 s); in plain arrival order a short
+// request queued behind longer ones outlives its caller, who then counts a timeout as an API error.
+// Without a budget a job's deadline is its arrival plus the queue timeout, so such jobs keep their
+// arrival order. A job that waits longer than the queue timeout is refused with `timeout:queue`
+// (HTTP 504, the status verl's sandbox client retries on) — never 429 and never a dropped connection.
 
 export interface QueueOptions {
   name: string;
@@ -24,6 +28,8 @@ export interface QueueStats {
 interface Waiter {
   grant: () => void;
   timer: NodeJS.Timeout;
+  /** performance.now() by which the caller wants the answer: the order of the wait. */
+  due: number;
 }
 
 export interface Queued<T> {
@@ -65,9 +71,10 @@ export class BoundedQueue {
    * Runs `job` when a slot is free. Fails (without running it) when the wait passes the timeout (the
    * queue's, or this call's `timeoutMs`) or the signal aborts first. The job's own errors propagate.
    */
-  async run<T>(job: () => Promise<T>, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Result<Queued<T>>> {
+  async run<T>(job: () => Promise<T>, opts?: { signal?: AbortSignal; timeoutMs?: number; budgetMs?: number }): Promise<Result<Queued<T>>> {
     const started = performance.now();
-    const got = await this.acquire(opts?.signal, opts?.timeoutMs ?? this.timeoutMs);
+    const timeoutMs = opts?.timeoutMs ?? this.timeoutMs;
+    const got = await this.acquire(opts?.signal, timeoutMs, started + (opts?.budgetMs ?? timeoutMs));
     const queue_ms = Math.round((performance.now() - started) * 10) / 10;
     if (got !== "ok") {
       if (got === "timeout") {
@@ -87,7 +94,7 @@ export class BoundedQueue {
     }
   }
 
-  private acquire(signal: AbortSignal | undefined, timeoutMs: number): Promise<"ok" | "timeout" | "aborted"> {
+  private acquire(signal: AbortSignal | undefined, timeoutMs: number, due: number): Promise<"ok" | "timeout" | "aborted"> {
     if (signal?.aborted) return Promise.resolve("aborted");
     if (this.running < this.max && this.waiters.length === 0) {
       this.running++;
@@ -108,9 +115,13 @@ export class BoundedQueue {
       const waiter: Waiter = {
         grant: () => finish("ok"),
         timer: setTimeout(() => finish("timeout"), timeoutMs),
+        due,
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(waiter);
+      // After every waiter due no later (equal deadlines keep arrival order).
+      let i = this.waiters.length;
+      while (i > 0 && this.waiters[i - 1]!.due > due) i--;
+      this.waiters.splice(i, 0, waiter);
     });
   }
 

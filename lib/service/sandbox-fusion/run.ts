@@ -22,6 +22,14 @@ import {
 const UNLIMITED_MEMORY_MB = 4096;
 const MAX_MEMORY_MB = 16384;
 
+/**
+ * How long a client waits for a request's answer: verl's sandbox client gives compile_timeout +
+ * run_timeout + 10 s before it counts the request an API error. The queue serves the earliest of
+ * these first, so a run_timeout 1 request is not answered after its caller gave up.
+ */
+const CLIENT_MARGIN_S = 10;
+const answerBudgetMs = (...timeoutsS: number[]) => (timeoutsS.reduce((a, b) => a + b, 0) + CLIENT_MARGIN_S) * 1000;
+
 /** Seconds SandboxFusion accepts (0 and below mean "no time"); we run at least 1 ms and at most an hour. */
 const clampTimeout = (s: number) => Math.min(3600, Math.max(0.001, s));
 const memoryMb = (requested: number) => (requested > 0 ? Math.min(MAX_MEMORY_MB, Math.max(1, Math.floor(requested))) : UNLIMITED_MEMORY_MB);
@@ -48,7 +56,8 @@ export async function runCodeRequest(req: RunCodeRequest, opts: RunOptions = {})
     run_timeout_s: clampTimeout(req.run_timeout),
     memory_mb: memoryMb(req.memory_limit_MB),
   };
-  const r = await withCleanSandbox({ ...opts, config: runCodeConfig }, (sb) => sb.useRuntime((runtime, config) => runCode({ runtime, config, signal: opts.signal }, job)));
+  const budgetMs = answerBudgetMs(job.compile_timeout_s, job.run_timeout_s);
+  const r = await withCleanSandbox({ ...opts, config: runCodeConfig, budgetMs }, (sb) => sb.useRuntime((runtime, config) => runCode({ runtime, config, signal: opts.signal }, job)));
   if (!r.ok) return r;
   const out = r.value.value;
   const executor_pod_name = podName(r.value.backend);
@@ -63,7 +72,7 @@ export async function runJupyterRequest(req: RunJupyterRequest, opts: RunOptions
   const total_timeout_s = clampTimeout(req.total_timeout);
   const job = { cells: req.cells, cell_timeout_s: Math.max(0, req.cell_timeout), total_timeout_s, files: decodeFiles(req.files), fetch_files: req.fetch_files };
   const config = { tools_config: {}, limits: { timeout_s: total_timeout_s, memory_mb: memoryMb(req.memory_limit_MB), output_bytes: OUTPUT_BYTES } };
-  const r = await withFreshSandbox({ ...opts, config }, (sb) => sb.useRuntime((runtime, cfg) => runJupyter({ runtime, config: cfg, signal: opts.signal }, job)));
+  const r = await withFreshSandbox({ ...opts, config, budgetMs: answerBudgetMs(total_timeout_s) }, (sb) => sb.useRuntime((runtime, cfg) => runJupyter({ runtime, config: cfg, signal: opts.signal }, job)));
   if (!r.ok) return r;
   const out = r.value.value;
   const executor_pod_name = podName(r.value.backend);

@@ -81,7 +81,17 @@ def one(url, case):
     resp, err = call(url, case["code"], case.get("stdin"), case["language"], case.get("timeout", 10))
     if err:
         return {"name": case["name"], "verdict": -1, "status": None, "detail": err}
-    return {"name": case["name"], "verdict": verdict(resp, case.get("expected")), "status": resp.get("status"), "detail": None}
+    return {"name": case["name"], "verdict": verdict(resp, case.get("expected")), "status": resp.get("status"), "detail": summary(resp)}
+
+
+def summary(resp):
+    """What the server answered, short: enough to tell a wrong verdict's cause from a test log."""
+    def step(r):
+        if not r:
+            return None
+        return {"status": r.get("status"), "return_code": r.get("return_code"), "execution_time": r.get("execution_time"),
+                "stderr": (r.get("stderr") or "")[-300:]}
+    return {"message": (resp.get("message") or "")[:300], "compile": step(resp.get("compile_result")), "run": step(resp.get("run_result"))}
 
 
 def main():
