@@ -15,7 +15,8 @@ export function GroupAdvantageStats({ grpo }: { grpo: GroupAdvantages | undefine
   return (
     <>
       <span data-testid="group-std" title={`unbiased std (torch.std) of the ${grpo.n} rewards, float32`}>
-        std {fmt(grpo.std)}
+        {/* JSON carries NaN as null: a NaN group says NaN, not "—". */}
+        std {fmt(grpo.all_nan && grpo.std === null && grpo.n > 0 ? Number.NaN : grpo.std)}
       </span>
       {grpo.nonfinite > 0 && (
         <Badge tone="red" data-testid="group-nonfinite" title={grpo.note}>
