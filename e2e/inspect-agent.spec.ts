@@ -76,7 +76,7 @@ test("Inspect's export gives the agent lines back unchanged", async ({ page }) =
   const inspect = new InspectPage(page);
   await inspect.goto(`file=${file}&sample=0`);
   await inspect.expectSample(0);
-  const href = await page.getByRole("link", { name: "Export" }).getAttribute("href");
+  const href = await page.getByTestId("export-dataset").getAttribute("href");
   const res = await page.request.get(href!);
   expect(res.status()).toBe(200);
   expect(await res.text()).toBe(text);

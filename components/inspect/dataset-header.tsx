@@ -59,7 +59,7 @@ export function DatasetHeader({ info, format, query, panel, onFormat, onPanel, o
         <Button size="sm" variant={panel === "actions" ? "primary" : "secondary"} data-testid="show-actions" onClick={() => onPanel(panel === "actions" ? "detail" : "actions")}>
           Actions
         </Button>
-        <a className="rounded-md px-2 py-1 text-xs text-indigo-700 hover:bg-zinc-100" href={`/api/datasets/${info.id}/export?${queryString(query, { what: "filtered" })}`}>
+        <a data-testid="export-dataset" className="rounded-md px-2 py-1 text-xs text-indigo-700 hover:bg-zinc-100" href={`/api/datasets/${info.id}/export?${queryString(query, { what: "filtered" })}`}>
           Export
         </a>
         <Button size="sm" variant="ghost" onClick={onClose} data-testid="close-file">
