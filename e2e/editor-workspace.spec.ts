@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Route } from "@playwright/test";
 import { EditorPage } from "./pages/editor-page";
 
 // Issue 11, item 7: Editor work is never lost. The buffers, the open file (with unsaved text), the
@@ -33,6 +33,28 @@ test.describe("Editor workspace", () => {
     await page.goto(`/editor?session=${session}`);
     await editor.waitForMonaco();
     await expect(page.getByTestId("tool-select")).toHaveValue("python");
+  });
+
+  test("a mode change whose save is still on its way when the page is left is kept", async ({ page }) => {
+    const editor = new EditorPage(page);
+    await editor.goto();
+    const session = editor.sessionId();
+    // The debounced save of the mode change is held in the browser (a slow network), then the page
+    // is left: the navigation cancels that plain fetch, so what is on its way must be sent again.
+    const held: Route[] = [];
+    const url = `**/api/editor/workspaces/${session}`;
+    await page.route(url, async (route) => {
+      const body = route.request().method() === "PUT" ? (JSON.parse(route.request().postData() ?? "{}") as { tool?: string }) : {};
+      if (body.tool === "shell" && held.length === 0) held.push(route);
+      else await route.continue();
+    });
+    await editor.selectTool("shell");
+    await expect.poll(() => held.length).toBe(1);
+    await page.unroute(url);
+
+    await page.goto(`/editor?session=${session}`);
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("tool-select")).toHaveValue("shell");
   });
 
   test("Editor → Chat → Editor through the header keeps the session, the open file and its unsaved text", async ({ page }) => {

@@ -23,34 +23,48 @@ const nextSeq = () => (lastSeq = Math.max(lastSeq + 1, Date.now()));
 export function useWorkspaceSync(sessionId: string) {
   const pending = useRef<WorkspacePut | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  /** Saves sent and not yet answered. */
-  const inflight = useRef(new Set<number>());
+  /** Saves sent and not yet answered, by number: what each carried and whether it outlives the page. */
+  const inflight = useRef(new Map<number, { body: WorkspacePut; keepalive: boolean }>());
 
-  /** Sends what is pending; resolves once the server stored it (or the attempt failed). */
+  /**
+   * Sends what is pending; resolves once the server stored it (or the attempt failed). Each save
+   * carries every change not yet answered, so the server can drop a save older than one it applied.
+   * With `keepalive`, a save already on its way as a plain fetch (the debounce sent it) is sent again:
+   * the page going away cancels a plain fetch, and the next page would wait for a save that never comes.
+   */
   const flush = useCallback(
     async (keepalive = false): Promise<void> => {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
-      const body = pending.current;
-      if (!body) return;
+      // (Not when a keepalive save sent later already carries it: pagehide follows beforeunload.)
+      const sent = [...inflight.current];
+      const lastAlive = Math.max(-1, ...sent.filter(([, s]) => s.keepalive).map(([k]) => k));
+      const resend = keepalive && sent.some(([k, s]) => !s.keepalive && k > lastAlive);
+      if (!pending.current && !resend) return;
+      let body: WorkspacePut = {};
+      for (const [, s] of [...inflight.current].sort(([a], [b]) => a - b)) body = merge(body, s.body);
+      if (pending.current) body = merge(body, pending.current);
       pending.current = null;
       const seq = nextSeq();
       const json = JSON.stringify({ ...body, seq });
-      inflight.current.add(seq);
+      // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
+      const alive = keepalive && json.length < 60_000;
+      inflight.current.set(seq, { body, keepalive: alive });
       try {
-        // keepalive bodies are capped at 64 KiB by browsers; larger ones go as a normal request.
         const res = await fetch(`/api/editor/workspaces/${encodeURIComponent(sessionId)}`, {
           method: "PUT",
           headers: { "content-type": "application/json" },
           body: json,
-          keepalive: keepalive && json.length < 60_000,
+          keepalive: alive,
         });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        // Stored: every save sent before it is carried by it.
+        for (const k of [...inflight.current.keys()]) if (k <= seq) inflight.current.delete(k);
       } catch {
+        // A later save that was stored carried these changes already.
+        if (!inflight.current.delete(seq)) return;
         // Offline or the server restarted: keep the edits for the next attempt.
         pending.current = pending.current ? merge(body, pending.current) : body;
-      } finally {
-        inflight.current.delete(seq);
       }
     },
     [sessionId],
@@ -73,7 +87,7 @@ export function useWorkspaceSync(sessionId: string) {
     const onLeave = () => {
       void flush(true);
       // The next page (a reload) waits on the server for the newest save still under way.
-      if (inflight.current.size > 0) markWorkspaceFlush(sessionId, Math.max(...inflight.current));
+      if (inflight.current.size > 0) markWorkspaceFlush(sessionId, Math.max(...inflight.current.keys()));
     };
     const onVisibility = () => document.visibilityState === "hidden" && void flush(true);
     window.addEventListener("beforeunload", onLeave);

@@ -73,6 +73,21 @@ describe("workspace store", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
   });
 
+  it("a save numbered below one already applied does not undo it (the later one carried its changes)", async () => {
+    const id = "sessionSEQ02";
+    await store.patchWorkspace({ sessionId: id, tool: "python", scratch: { shell: "echo 1" } }, 20);
+    await store.patchWorkspace({ sessionId: id, tool: "python", scratch: { shell: "echo 1" } }, 20);
+    await store.patchWorkspace({ sessionId: id, tool: "python", scratch: { shell: "echo 2" } }, 22);
+    // The plain fetch the page sent first arrives last.
+    await store.patchWorkspace({ sessionId: id, tool: "shell", scratch: { shell: "echo 1" } }, 21);
+    const w = await store.loadWorkspace(id);
+    expect(w?.tool).toBe("python");
+    expect(w?.scratch.shell).toBe("echo 2");
+    // Saves without a number (other callers) still apply.
+    await store.patchWorkspace({ sessionId: id, tool: "notebook" });
+    expect((await store.loadWorkspace(id))?.tool).toBe("notebook");
+  });
+
   it("the flush cookie names a save of this session only", async () => {
     const { pendingFlushSeq } = await import("./cookie");
     expect(pendingFlushSeq("sessionSEQ01.1733000000123", "sessionSEQ01")).toBe(1733000000123);

@@ -125,6 +125,9 @@ export async function listWorkspaces(limit = 200): Promise<{ id: string; updated
 export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sessionId: string }, seq?: number): Promise<Workspace> {
   const { sessionId, scratch, cells, ...rest } = patch;
   const stored = await update(sessionId, (w) => {
+    // A save numbered below one already applied is stale: the page sends every change not yet
+    // answered with each save, so the later one carried it (applying it now would undo newer changes).
+    if (seq !== undefined && (state.applied.get(sessionId) ?? -1) > seq) return w;
     const next: Workspace = { ...w };
     if (rest.tool !== undefined) next.tool = rest.tool;
     if (rest.backend !== undefined) next.backend = rest.backend;
