@@ -50,7 +50,6 @@ test.describe("Editor workspace", () => {
     });
     await editor.selectTool("shell");
     await expect.poll(() => held.length).toBe(1);
-    await page.unroute(url);
 
     await page.goto(`/editor?session=${session}`);
     await editor.waitForMonaco();
