@@ -73,11 +73,15 @@ export function useWorkspaceSync(sessionId: string) {
   const save = useCallback(
     (patch: WorkspacePut, now = false) => {
       pending.current = pending.current ? merge(pending.current, patch) : patch;
+      // Named now, not only as the page unloads: a cookie written during unload can miss the
+      // request of the page that follows, which then reads the workspace without this change.
+      // The save that carries the change gets a later number, so waiting for this one suffices.
+      markWorkspaceFlush(sessionId, nextSeq());
       if (timer.current) clearTimeout(timer.current);
       if (now) void flush();
       else timer.current = setTimeout(() => void flush(), 250);
     },
-    [flush],
+    [flush, sessionId],
   );
 
   useEffect(() => {

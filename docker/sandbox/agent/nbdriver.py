@@ -116,7 +116,9 @@ class Kernel:
             except queue.Empty:
                 break
         self.busy.set()
-        msg_id = self.kc.execute(code, store_history=True, allow_stdin=False)
+        # stop_on_error=False: after a failing cell the kernel otherwise aborts requests that reach it
+        # before it stops "aborting" (a timing window), so the next cell would silently not run.
+        msg_id = self.kc.execute(code, store_history=True, allow_stdin=False, stop_on_error=False)
         deadline = started + timeout_s
         outputs = []
         chars = 0
