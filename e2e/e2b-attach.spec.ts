@@ -9,7 +9,8 @@ const KEY = "e2b_0000000000000000000000000000000000000000";
 
 test("a live E2B sandbox opens in the Editor: files, a command beside the agent, and its end", async ({ page, request }) => {
   const created = await request.post("/e2b/v2/sandboxes", { headers: { "x-api-key": KEY }, data: { templateID: "base", timeout: 300, metadata: { image: "swe-task:1" } } });
-  test.skip(created.status() === 503, "E2B sandboxes need Docker");
+  // Without Docker the gateway refuses (503); under CI Docker is there, so a refusal is a failure.
+  test.skip(!process.env.CI && created.status() === 503, "E2B sandboxes need Docker");
   expect(created.status()).toBe(201);
   const id = ((await created.json()) as { sandboxID: string }).sandboxID;
   const sandboxHeaders = { "e2b-sandbox-id": id, "e2b-sandbox-port": "49983" };

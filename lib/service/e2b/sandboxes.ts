@@ -87,7 +87,9 @@ export type CreateFailure = { status: number; message: string };
 
 function dockerBackend(): DockerBackend | null {
   const b = getBackend("docker");
-  return b instanceof DockerBackend ? b : null;
+  // By name, not instanceof: each route bundle of a production build has its own copy of the class,
+  // and the instance in the registry is whichever bundle made it first (a page's status bar, usually).
+  return b?.name === "docker" ? (b as DockerBackend) : null;
 }
 
 export function e2bDockerOptions(): DockerOptions {
