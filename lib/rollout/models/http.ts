@@ -11,6 +11,8 @@ export interface HttpTarget {
   apiKey?: string;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Extra request headers (the agent proxy's X-SMG-Routing-Key). */
+  headers?: Record<string, string>;
 }
 
 export type HttpResult<T> = Result<T, ModelError>;
@@ -22,8 +24,8 @@ export function endpointUrl(base: string, path: string): string {
   return b + path;
 }
 
-function headers(apiKey: string | undefined, accept: string): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept };
+function headers(apiKey: string | undefined, accept: string, extra?: Record<string, string>): Record<string, string> {
+  const h: Record<string, string> = { ...extra, "content-type": "application/json", accept };
   if (apiKey) h.authorization = `Bearer ${apiKey}`;
   return h;
 }
@@ -111,7 +113,7 @@ async function request(target: HttpTarget, method: "GET" | "POST", body: unknown
   try {
     const res = await fetch(target.url, {
       method,
-      headers: headers(target.apiKey, "application/json"),
+      headers: headers(target.apiKey, "application/json", target.headers),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: d.signal,
     });
@@ -143,7 +145,7 @@ export async function postSse(
   try {
     const res = await fetch(target.url, {
       method: "POST",
-      headers: headers(target.apiKey, "text/event-stream"),
+      headers: headers(target.apiKey, "text/event-stream", target.headers),
       body: JSON.stringify(body),
       signal: d.signal,
     });

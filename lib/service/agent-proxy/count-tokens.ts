@@ -6,7 +6,7 @@ import type { ServiceError } from "@/lib/service/core/errors";
 import type { Reply } from "@/lib/service/core/route";
 import type { Result } from "@/lib/result";
 import { anthropicWire } from "./anthropic";
-import { isRecord } from "./messages";
+import { isRecord, templateKwargsOf } from "./messages";
 import { promptEncoder } from "./prompt";
 
 // The proxy's small endpoints: Anthropic's count_tokens and the model list.
@@ -26,7 +26,7 @@ export async function countTokens(body: Record<string, unknown>): Promise<Result
   if (!tr.messages.length) return ok({ body: { input_tokens: 0 } });
   const enc = await promptEncoder();
   if (!enc.ok) return err({ code: "unavailable:tokenizer", message: enc.error.message });
-  const text = enc.value.render(tr.messages, tr.tools, true);
+  const text = enc.value.render(tr.messages, tr.tools, true, templateKwargsOf(body));
   if (!text.ok) return err({ code: "bad_request:chat_template", message: text.error.message });
   return ok({ body: { input_tokens: enc.value.encode(text.value).length } });
 }

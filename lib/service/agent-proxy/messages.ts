@@ -82,3 +82,19 @@ export function managerFinishReason(toolUses: readonly unknown[], rawFinish: str
 }
 
 export { isRecord };
+
+/**
+ * The chat-template kwargs a body asks for: `chat_template_kwargs` (SGLang's and vLLM's OpenAI
+ * extension, e.g. `{"enable_thinking": false}`), a top-level `enable_thinking`, and for Anthropic
+ * bodies `thinking: {type: "enabled" | "disabled"}`. The explicit kwargs win.
+ */
+export function templateKwargsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const thinking = body.thinking;
+  if (isRecord(thinking) && (thinking.type === "enabled" || thinking.type === "disabled")) out.enable_thinking = thinking.type === "enabled";
+  if (typeof body.enable_thinking === "boolean") out.enable_thinking = body.enable_thinking;
+  if (isRecord(body.chat_template_kwargs)) Object.assign(out, body.chat_template_kwargs);
+  // Never let a kwarg replace what the proxy itself passes to the template.
+  for (const k of ["messages", "tools", "add_generation_prompt"]) delete out[k];
+  return out;
+}

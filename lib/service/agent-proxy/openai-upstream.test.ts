@@ -11,7 +11,7 @@ import type { AgentSessionSummary, AgentTurn } from "./session-types";
 
 let fake: Server;
 let proxy: { url: string; close: () => Promise<void> };
-const received: { messages: { role: string; content: string; tool_call_id?: string }[]; tools?: unknown[] }[] = [];
+const received: { messages: { role: string; content: string; tool_call_id?: string }[]; tools?: unknown[]; chat_template_kwargs?: unknown; routing_key?: string }[] = [];
 
 beforeAll(async () => {
   fake = createServer((req, res) => {
@@ -19,6 +19,8 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const b = JSON.parse(body) as (typeof received)[number];
+      const key = req.headers["x-smg-routing-key"];
+      if (typeof key === "string") b.routing_key = key;
       received.push(b);
       const last = b.messages.at(-1)!;
       const message =
@@ -71,4 +73,13 @@ it("passes the turn through, records re-tokenized ids flagged as not the model's
     expect(t.output_ids.length).toBeGreaterThan(0);
   }
   expect(s.turns[0]!.raw_output).toContain('<tool_call>\n{"name": "bash", "arguments": {"cmd": "echo hi"}}\n</tool_call><|im_end|>');
+});
+
+it("forwards chat_template_kwargs (enable_thinking) and the routing key to the OpenAI upstream, which renders the template", async () => {
+  const client = new OpenAI({ apiKey: "pass-2", baseURL: `${proxy.url}/agent/v1`, maxRetries: 0 });
+  await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "say hi" }], chat_template_kwargs: { enable_thinking: false } } as never);
+  expect(received.at(-1)!.chat_template_kwargs).toEqual({ enable_thinking: false });
+  expect(received.at(-1)!.routing_key).toBe("pass-2");
+  await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "say hi" }] });
+  expect(received.at(-1)!.chat_template_kwargs).toBeUndefined();
 });

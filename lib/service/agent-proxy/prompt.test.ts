@@ -28,15 +28,15 @@ describe("Qwen3's chat template as code", () => {
     const expected = JSON.parse(out) as string[];
     expect(expected).toHaveLength(templateCases.length);
     templateCases.forEach((c, i) => {
-      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt), c.name).toBe(expected[i]);
+      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt, c.kwargs), c.name).toBe(expected[i]);
     });
   });
 
   it("agrees with @huggingface/jinja on the same cases (the interpreter used for other models' templates)", () => {
     const t = new Template(tok.chatTemplate!);
     for (const c of templateCases) {
-      const viaJinja = t.render({ messages: c.messages as never, ...(c.tools ? { tools: c.tools as never } : {}), add_generation_prompt: c.add_generation_prompt });
-      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt), c.name).toBe(viaJinja);
+      const viaJinja = t.render({ ...c.kwargs, messages: c.messages as never, ...(c.tools ? { tools: c.tools as never } : {}), add_generation_prompt: c.add_generation_prompt });
+      expect(renderQwen3(c.messages, c.tools, c.add_generation_prompt, c.kwargs), c.name).toBe(viaJinja);
     }
   });
 
@@ -47,8 +47,8 @@ describe("Qwen3's chat template as code", () => {
     if (!enc.ok) throw new Error(enc.error.message);
     expect(enc.value.templateKind).toBe("jinja");
     for (const c of templateCases) {
-      const r = enc.value.render(c.messages, c.tools, c.add_generation_prompt);
-      expect(r, c.name).toEqual({ ok: true, value: renderQwen3(c.messages, c.tools, c.add_generation_prompt) });
+      const r = enc.value.render(c.messages, c.tools, c.add_generation_prompt, c.kwargs);
+      expect(r, c.name).toEqual({ ok: true, value: renderQwen3(c.messages, c.tools, c.add_generation_prompt, c.kwargs) });
     }
     const broken = buildEncoder(tok, "{% if %}", tok.chatTemplate);
     if (!broken.ok) throw new Error(broken.error.message);

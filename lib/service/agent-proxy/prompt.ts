@@ -5,7 +5,7 @@ import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { configuredTokenizer, embeddedTokenizer, type TokenCounter } from "@/lib/rollout/tokens";
 import type { TemplateMessage, TemplateTool } from "./messages";
-import { renderQwen3 } from "./qwen3-template";
+import { renderQwen3, type TemplateKwargs } from "./qwen3-template";
 
 // The prompt of one agent turn: the message history rendered with the served model's chat template
 // and tokenized, as slime's `tokenizer.apply_chat_template(messages, tools=…, tokenize=True,
@@ -20,7 +20,8 @@ export interface PromptEncoder {
   readonly source: string;
   /** "qwen3" (the shipped template, run as code) or "jinja" (any other template, interpreted). */
   readonly templateKind: "qwen3" | "jinja";
-  render(messages: readonly TemplateMessage[], tools: readonly TemplateTool[] | null, addGenerationPrompt?: boolean): Result<string>;
+  /** `kwargs`: the caller's chat_template_kwargs (e.g. `enable_thinking`), as transformers passes them. */
+  render(messages: readonly TemplateMessage[], tools: readonly TemplateTool[] | null, addGenerationPrompt?: boolean, kwargs?: TemplateKwargs): Result<string>;
   /** Token ids of rendered text, equal to encoding it whole. */
   encode(text: string): number[];
   decode(ids: number[]): string;
@@ -85,12 +86,13 @@ function buildEncoder(tok: TokenCounter, template: string, qwen3Template: string
   );
   const native = qwen3Template !== undefined && template.trim() === qwen3Template.trim();
   let compiled: Template | undefined;
-  const render = (messages: readonly TemplateMessage[], tools: readonly TemplateTool[] | null, addGenerationPrompt = true): Result<string> => {
+  const render = (messages: readonly TemplateMessage[], tools: readonly TemplateTool[] | null, addGenerationPrompt = true, kwargs: TemplateKwargs = {}): Result<string> => {
     try {
-      if (native) return ok(renderQwen3(messages, tools, addGenerationPrompt));
+      if (native) return ok(renderQwen3(messages, tools, addGenerationPrompt, kwargs));
       compiled ??= new Template(template);
       return ok(
         compiled.render({
+          ...kwargs,
           messages: messages as unknown as Record<string, unknown>[],
           ...(tools && tools.length ? { tools: tools as unknown as Record<string, unknown>[] } : {}),
           add_generation_prompt: addGenerationPrompt,

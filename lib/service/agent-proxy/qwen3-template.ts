@@ -10,7 +10,15 @@ const stripNl = (s: string) => s.replace(/^\n+|\n+$/g, "");
 const lstripNl = (s: string) => s.replace(/^\n+/, "");
 const rstripNl = (s: string) => s.replace(/\n+$/, "");
 
-export function renderQwen3(messages: readonly TemplateMessage[], tools: readonly TemplateTool[] | null, addGenerationPrompt: boolean): string {
+/** What the template reads besides messages and tools (transformers' `**kwargs`, OpenAI's `chat_template_kwargs`). */
+export type TemplateKwargs = Record<string, unknown>;
+
+export function renderQwen3(
+  messages: readonly TemplateMessage[],
+  tools: readonly TemplateTool[] | null,
+  addGenerationPrompt: boolean,
+  kwargs: TemplateKwargs = {},
+): string {
   const first = messages[0];
   if (!first) throw new Error("'list object' has no attribute 'role' (no messages)");
   const out: string[] = [];
@@ -71,6 +79,10 @@ export function renderQwen3(messages: readonly TemplateMessage[], tools: readonl
       if (i === n - 1 || messages[i + 1]!.role !== "tool") out.push("<|im_end|>\n");
     }
   }
-  if (addGenerationPrompt) out.push("<|im_start|>assistant\n");
+  if (addGenerationPrompt) {
+    out.push("<|im_start|>assistant\n");
+    // `enable_thinking is defined and enable_thinking is false`: only the boolean false.
+    if (kwargs.enable_thinking === false) out.push("<think>\n\n</think>\n\n");
+  }
   return out.join("");
 }

@@ -29,6 +29,8 @@ export const agentTurnSchema = z.object({
   ill_formed: z.boolean(),
   ill_formed_reason: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()),
+  /** The chat-template kwargs the caller asked for (e.g. `enable_thinking: false`), when any. */
+  chat_template_kwargs: z.record(z.string(), z.unknown()).optional(),
   /** The decoded output, special tokens kept. */
   raw_output: z.string(),
   /** false: an OpenAI upstream answered; the ids are our re-tokenization and there are no logprobs. */

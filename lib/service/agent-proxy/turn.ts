@@ -7,7 +7,7 @@ import { readJsonBody } from "@/lib/service/core/body";
 import type { ServiceError } from "@/lib/service/core/errors";
 import { serviceRoute, type CallContext, type Reply } from "@/lib/service/core/route";
 import type { TrafficFields } from "@/lib/service/core/traffic";
-import { isRecord, type TemplateMessage, type TemplateTool } from "./messages";
+import { isRecord, templateKwargsOf, type TemplateMessage, type TemplateTool } from "./messages";
 import { parseModelOutput, type ParsedModelOutput } from "./parse-output";
 import { promptEncoder, type PromptEncoder } from "./prompt";
 import { noteError, openSession, getSession, recordTurn } from "./sessions";
@@ -45,6 +45,7 @@ async function generate(
   promptText: string,
   promptIds: number[],
   signal: AbortSignal,
+  route: { sid: string; kwargs: Record<string, unknown> },
 ): Promise<Result<TurnOutcome, ModelError>> {
   const env = serverEnv();
   const sp = samplingParams(body, wire.maxTokenKeys, wire.stopKeys);
@@ -63,7 +64,7 @@ async function generate(
   }
   const t = performance.now();
   if (env.PLAYGROUND_AGENT_UPSTREAM_KIND === "openai") {
-    const r = await openaiChat(base, messages, tools, sp, signal);
+    const r = await openaiChat(base, messages, tools, sp, signal, route);
     if (!r.ok) return r;
     const upstream_ms = performance.now() - t;
     const m = r.value.message!;
@@ -85,14 +86,14 @@ async function generate(
     const answer: TemplateMessage = { role: "assistant", content: parsed.text };
     if (parsed.reasoning) answer.reasoning_content = parsed.reasoning;
     if (uses.length) answer.tool_calls = uses.map((u) => ({ type: "function", function: { name: u.name, arguments: u.input } }));
-    const full = enc.render([...messages, answer], tools, false);
+    const full = enc.render([...messages, answer], tools, false, route.kwargs);
     const prefix = promptText;
     let outText = full.ok && full.value.startsWith(prefix) ? full.value.slice(prefix.length) : parsed.text;
     outText = outText.replace(/\n$/, "");
     const output_ids = enc.encode(outText);
     return { ok: true, value: { parsed, gen: { ...r.value, output_ids }, raw: outText, upstream_ms, tokens_exact: false } };
   }
-  const r = await sglangGenerate(base, promptIds, sp, signal);
+  const r = await sglangGenerate(base, promptIds, sp, signal, route.sid);
   if (!r.ok) return r;
   const upstream_ms = performance.now() - t;
   const raw = r.value.output_ids.length ? enc.decode(r.value.output_ids) : "";
@@ -158,7 +159,9 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
   const encR = await promptEncoder();
   if (!encR.ok) return fail({ code: "unavailable:tokenizer", message: encR.error.message });
   const enc = encR.value;
-  const rendered = enc.render(messages, tools, true);
+  const kwargs = templateKwargsOf(body);
+  const hasKwargs = Object.keys(kwargs).length > 0;
+  const rendered = enc.render(messages, tools, true, kwargs);
   if (!rendered.ok) return fail({ code: "bad_request:chat_template", message: rendered.error.message });
   const promptIds = enc.encode(rendered.value);
   const prepare_ms = performance.now() - t0;
@@ -190,6 +193,7 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
       ill_formed: o.parsed.ill_formed,
       ...(o.parsed.ill_formed_reason ? { ill_formed_reason: o.parsed.ill_formed_reason } : {}),
       metadata: { sid },
+      ...(hasKwargs ? { chat_template_kwargs: kwargs } : {}),
       raw_output: o.raw,
       tokens_exact: o.tokens_exact,
       duration_ms: performance.now() - t0,
@@ -204,7 +208,7 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
 
   if (!stream) {
     try {
-      const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal);
+      const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs });
       if (ctrl.signal.aborted) {
         return ok({ response: new Response(null, { status: 499 }), record: () => gone(sid) });
       }
@@ -231,7 +235,7 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
       const ping = setInterval(() => send(writer.ping()), PING_MS);
       void (async () => {
         try {
-          const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal);
+          const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs });
           clearInterval(ping);
           if (cancelled || ctrl.signal.aborted) {
             if (!cancelled) {

@@ -51,8 +51,17 @@ const sglangResponseSchema = z.object({
     .loose(),
 }).loose();
 
-function target(url: string, signal: AbortSignal, apiKey?: string): HttpTarget {
-  return { url, signal, timeoutMs: serverEnv().PLAYGROUND_AGENT_TIMEOUT_S * 1000, ...(apiKey ? { apiKey } : {}) };
+function target(url: string, signal: AbortSignal, apiKey?: string, headers?: Record<string, string>): HttpTarget {
+  return { url, signal, timeoutMs: serverEnv().PLAYGROUND_AGENT_TIMEOUT_S * 1000, ...(apiKey ? { apiKey } : {}), ...(headers ? { headers } : {}) };
+}
+
+/**
+ * slime's `X-SMG-Routing-Key: <sid>` (not for the "default" session): SGLang's model gateway routes
+ * every request with one key to the same worker, so a session's turns hit the worker whose radix
+ * cache holds its history and only the new tokens are prefilled.
+ */
+export function routingHeaders(sid: string | undefined): Record<string, string> | undefined {
+  return sid && sid !== "default" ? { "X-SMG-Routing-Key": sid } : undefined;
 }
 
 export async function sglangGenerate(
@@ -60,9 +69,10 @@ export async function sglangGenerate(
   promptIds: number[],
   sampling: Record<string, unknown>,
   signal: AbortSignal,
+  sid?: string,
 ): Promise<Result<Generation, ModelError>> {
   const rid = randomUUID().replaceAll("-", "");
-  const t = target(endpointUrl(base, "/generate"), signal);
+  const t = target(endpointUrl(base, "/generate"), signal, undefined, routingHeaders(sid));
   const r = await postJson(t, { rid, input_ids: promptIds, sampling_params: sampling, return_logprob: true });
   if (!r.ok) {
     // Free the SGLang slot when the agent went away or we gave up, as slime does.
@@ -127,14 +137,17 @@ export async function openaiChat(
   tools: readonly TemplateTool[] | null,
   sampling: Record<string, unknown>,
   signal: AbortSignal,
+  route: { sid?: string; kwargs?: Record<string, unknown> } = {},
 ): Promise<Result<Generation, ModelError>> {
   const env = serverEnv();
-  const t = target(endpointUrl(base, "/v1/chat/completions"), signal, env.PLAYGROUND_AGENT_UPSTREAM_API_KEY);
+  const t = target(endpointUrl(base, "/v1/chat/completions"), signal, env.PLAYGROUND_AGENT_UPSTREAM_API_KEY, routingHeaders(route.sid));
   const body: Record<string, unknown> = {
     model: env.PLAYGROUND_AGENT_MODEL,
     messages: toOpenAiMessages(messages),
     max_tokens: sampling.max_new_tokens,
     ...(tools?.length ? { tools } : {}),
+    // The server renders the template here, so it gets the kwargs (SGLang's and vLLM's extension).
+    ...(route.kwargs && Object.keys(route.kwargs).length ? { chat_template_kwargs: route.kwargs } : {}),
   };
   for (const k of ["temperature", "top_p", "stop"]) if (sampling[k] !== undefined) body[k] = sampling[k];
   const r = await postJson(t, body);

@@ -29,6 +29,7 @@ def main():
         kwargs = {"messages": case["messages"], "add_generation_prompt": case.get("add_generation_prompt", True)}
         if case.get("tools"):
             kwargs["tools"] = case["tools"]
+        kwargs.update(case.get("kwargs") or {})
         out.append(tpl.render(**kwargs))
     json.dump(out, sys.stdout, ensure_ascii=False)
 

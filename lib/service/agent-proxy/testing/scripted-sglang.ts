@@ -20,6 +20,8 @@ export interface GenerateCall {
   return_logprob: unknown;
   /** Set when the proxy closed the connection before the answer. */
   closed: boolean;
+  /** The request's headers (lower-case names), e.g. x-smg-routing-key. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface ScriptedSglang {
@@ -104,7 +106,7 @@ export async function startScriptedSglang(
         return;
       }
       const b = JSON.parse(text) as Omit<GenerateCall, "closed">;
-      const call: GenerateCall = { rid: b.rid, input_ids: b.input_ids, sampling_params: b.sampling_params, return_logprob: b.return_logprob, closed: false };
+      const call: GenerateCall = { rid: b.rid, input_ids: b.input_ids, sampling_params: b.sampling_params, return_logprob: b.return_logprob, closed: false, headers: req.headers };
       res.on("close", () => {
         if (!res.writableFinished) call.closed = true;
       });

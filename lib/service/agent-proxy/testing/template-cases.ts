@@ -23,6 +23,8 @@ export interface TemplateCase {
   messages: TemplateMessage[];
   tools: TemplateTool[] | null;
   add_generation_prompt: boolean;
+  /** chat_template_kwargs (transformers' **kwargs to the template). */
+  kwargs?: Record<string, unknown>;
 }
 
 const call = (name: string, args: Record<string, unknown>) => ({ type: "function" as const, function: { name, arguments: args } });
@@ -74,5 +76,14 @@ export const templateCases: TemplateCase[] = [
     ],
     tools: [bashTool],
     add_generation_prompt: true,
+  },
+  { name: "enable_thinking false: an empty think block opens the answer", messages: [{ role: "user", content: "Hi" }], tools: [bashTool], add_generation_prompt: true, kwargs: { enable_thinking: false } },
+  { name: "enable_thinking true: nothing added", messages: [{ role: "user", content: "Hi" }], tools: null, add_generation_prompt: true, kwargs: { enable_thinking: true } },
+  {
+    name: "enable_thinking false without a generation prompt: nothing added",
+    messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }],
+    tools: null,
+    add_generation_prompt: false,
+    kwargs: { enable_thinking: false },
   },
 ];
