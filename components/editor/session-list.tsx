@@ -132,6 +132,11 @@ export function SessionList({ current }: { current: string }) {
                     {state(r, now)}
                     {r.saved ? ` · ${r.saved.tool}` : ""}
                   </span>
+                  {r.isolation && (
+                    <span className="shrink-0 rounded bg-zinc-100 px-1 text-[10px] text-zinc-700" data-testid="editor-session-isolation">
+                      {r.isolation}
+                    </span>
+                  )}
                   <span className="shrink-0 text-zinc-500">{ago(r.last_used_ms, now)}</span>
                   {r.id === current ? (
                     <span className="w-10 shrink-0 text-right font-medium text-zinc-900" data-testid="editor-session-current">

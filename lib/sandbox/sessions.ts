@@ -5,7 +5,7 @@ import { globalStore } from "@/lib/global-store";
 import { serverEnv } from "@/lib/env";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability, createdBackends, getBackend } from "./registry";
-import type { BackendName, ExecuteOptions, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
+import type { BackendName, ExecuteOptions, IsolationLevel, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
 
 // The session manager: the one way the app gets a sandbox, and the one owner of its life. Editor
 // and Chat use keyed sessions (getSession / runTool: one Sandbox per (backend, session id), closed
@@ -18,6 +18,8 @@ import type { BackendName, ExecuteOptions, Sandbox, SandboxConfigInput, SandboxS
 
 interface Entry {
   sandbox: Promise<Sandbox>;
+  /** The sandbox once created (the session list shows its isolation level). */
+  ready?: Sandbox;
   lastUsed: number;
   running: number;
   /** Acquired by a caller that closes it (batch job, CLI, ms-enclave): no idle TTL unless it set one. */
@@ -55,9 +57,12 @@ function openEntry(sessionId: SandboxSessionId, backend: BackendName, config: Sa
   const entry: Entry = { sandbox: b.create(config, { sessionId }), lastUsed: Date.now(), running: 0, held };
   state.sessions.set(k, entry);
   // A failed create must not stay cached.
-  entry.sandbox.catch(() => {
-    if (state.sessions.get(k) === entry) state.sessions.delete(k);
-  });
+  entry.sandbox.then(
+    (sb) => (entry.ready = sb),
+    () => {
+      if (state.sessions.get(k) === entry) state.sessions.delete(k);
+    },
+  );
   return entry;
 }
 
@@ -312,7 +317,7 @@ export async function withSandbox<T>(
 export function adoptSandbox(sessionId: SandboxSessionId, backend: BackendName, sandbox: Sandbox): () => void {
   installHooks();
   const k = key(backend, sessionId);
-  const entry: Entry = { sandbox: Promise.resolve(sandbox), lastUsed: Date.now(), running: 0, held: true };
+  const entry: Entry = { sandbox: Promise.resolve(sandbox), ready: sandbox, lastUsed: Date.now(), running: 0, held: true };
   state.sessions.set(k, entry);
   return () => {
     if (state.sessions.get(k) === entry) state.sessions.delete(k);
@@ -347,6 +352,8 @@ export interface SessionListing {
   last_used_ms: number;
   /** When the manager closes it (idle sweep or deadline), if nothing uses it before; null when it would not. */
   expires_at_ms: number | null;
+  /** How its runs are contained; null while the sandbox is still being created. */
+  isolation: IsolationLevel | null;
 }
 
 /** Every open session, most recently used first (parked ones are nobody's session and are left out). */
@@ -365,6 +372,7 @@ export function listSessions(): SessionListing[] {
         running: e.running,
         last_used_ms: e.lastUsed,
         expires_at_ms: ends.length ? Math.min(...ends) : null,
+        isolation: e.ready?.isolation ?? null,
       };
     })
     .sort((a, b) => b.last_used_ms - a.last_used_ms);

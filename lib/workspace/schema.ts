@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backendNameSchema, sandboxSessionIdSchema } from "@/lib/sandbox/types";
+import { backendNameSchema, isolationLevelSchema, sandboxSessionIdSchema } from "@/lib/sandbox/types";
 
 // An Editor workspace: what a person was doing in one sandbox session (the session id in the URL),
 // kept on the server so a reload or a trip through the header gives it back. Isomorphic.
@@ -110,6 +110,8 @@ export const editorSessionRowSchema = z.object({
     .optional(),
   /** Backends with a live sandbox for this id (its files and processes are there). */
   live: z.array(backendNameSchema),
+  /** How the live sandbox's runs are contained (`docker · gVisor`, …); null when none is live yet. */
+  isolation: isolationLevelSchema.nullable(),
   running: z.number().int().nonnegative(),
   last_used_ms: z.number(),
   /** When the idle sweep closes the live sandbox; null while held, running, or not live. */

@@ -53,6 +53,11 @@ describe("GET /api/editor/sessions", () => {
     // Idle: the sweep would close it one TTL after its last use.
     expect(e.expires_at_ms! - e.last_used_ms).toBeGreaterThanOrEqual(600_000);
     expect(byId.get(chat)).toMatchObject({ kind: "chat", live: ["local"], saved: null });
+    // Each live row says how its runs are contained; a saved-only one has no sandbox to say it of.
+    const level = (await sessions.getSession(chat, "local")).isolation;
+    expect(level).toMatch(/^local · /);
+    expect([e.isolation, byId.get(chat)!.isolation]).toEqual([level, level]);
+    expect(byId.get(saved)!.isolation).toBeNull();
     const me = byId.get(enclaveId)!;
     expect(me).toMatchObject({ kind: "ms-enclave", live: ["local"], url: `/editor?session=${enclaveId}&backend=local` });
     // The session manager closes an idle ms-enclave sandbox after the session TTL, like any session.

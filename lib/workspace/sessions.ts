@@ -17,7 +17,7 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
   const row = (id: string, kind: EditorSessionRow["kind"]): EditorSessionRow => {
     let r = rows.get(id);
     if (!r) {
-      r = { id, kind, live: [], running: 0, last_used_ms: 0, expires_at_ms: null, saved: null, url: "" };
+      r = { id, kind, live: [], isolation: null, running: 0, last_used_ms: 0, expires_at_ms: null, saved: null, url: "" };
       rows.set(id, r);
     }
     return r;
@@ -33,6 +33,7 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
       if (!sb) continue;
       const r = row(s.id, "e2b");
       r.live.push(s.backend);
+      r.isolation = s.isolation;
       r.running += s.running;
       r.last_used_ms = Math.max(sb.startedAt, s.last_used_ms);
       r.expires_at_ms = sb.endAt;
@@ -44,6 +45,7 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
     if (!sessionIdSchema.safeParse(s.id).success) continue;
     const r = row(s.id, kindOf(s.id));
     r.live.push(s.backend);
+    r.isolation ??= s.isolation;
     r.running += s.running;
     r.last_used_ms = Math.max(r.last_used_ms, s.last_used_ms);
     if (s.expires_at_ms !== null) r.expires_at_ms = Math.max(r.expires_at_ms ?? 0, s.expires_at_ms);

@@ -54,6 +54,12 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     expect(info.metadata).toEqual({ image: "no-such-image:latest", size: "md" });
     expect(info.state).toBe("running");
     expect(info.endAt.getTime() - info.startedAt.getTime()).toBeGreaterThan(100_000);
+    // The isolation level rides along as an extra field, in the info and in the list (the SDK took both above).
+    const level = process.env.PLAYGROUND_DOCKER_RUNTIME === "runsc" ? "docker · gVisor" : "docker · runc";
+    const raw = (await (await fetch(`${server.url}/e2b/sandboxes/${sb.sandboxId}`, { headers: { "x-api-key": KEY } })).json()) as { isolation?: string };
+    expect(raw.isolation).toBe(level);
+    const rawList = (await (await fetch(`${server.url}/e2b/v2/sandboxes`, { headers: { "x-api-key": KEY } })).json()) as { sandboxID: string; isolation?: string }[];
+    expect(rawList.find((x) => x.sandboxID === sb.sandboxId)?.isolation).toBe(level);
 
     const root = await sb.commands.run("whoami; echo $HOME; id -u", { user: "root" });
     expect(root.exitCode).toBe(0);

@@ -56,6 +56,8 @@ function toSandbox(sb: E2BSandbox) {
     envdVersion: ENVD_VERSION,
     envdAccessToken: sb.envdAccessToken,
     domain: null,
+    // Ours, not E2B's: the SDKs keep fields they do not know (e2b-sdk.test.ts drives them).
+    isolation: dockerIsolation[sb.box.runtime],
   };
 }
 
@@ -73,6 +75,7 @@ function toListed(sb: E2BSandbox) {
     metadata: sb.metadata,
     state: "running" as const,
     envdVersion: ENVD_VERSION,
+    isolation: dockerIsolation[sb.box.runtime],
   };
 }
 

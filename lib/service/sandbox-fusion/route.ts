@@ -38,7 +38,9 @@ export function sandboxFusionRoute<S extends z.ZodType, R extends SandboxFusionR
         return out.error.code.startsWith("timeout:") ? err(out.error) : ok({ body: spec.sandboxError(out.error.message) });
       }
       const { value, queue_ms, run_ms, backend, isolation } = out.value;
-      return ok({ body: value, record: { queue_ms, run_ms, backend, ...(isolation ? { isolation } : {}) } });
+      // The isolation level is an extra field: SandboxFusion's clients (verl, the sandbox_fusion
+      // package's pydantic models) ignore fields they do not know.
+      return ok({ body: isolation ? { ...value, isolation } : value, record: { queue_ms, run_ms, backend, ...(isolation ? { isolation } : {}) } });
     },
     toTraffic: (call) => sandboxFusionTraffic(call, spec.describe, spec.view),
   });

@@ -73,6 +73,9 @@ describe.each(backends)("run_code on the %s backend", (backend) => {
     expect(r).toMatchObject({ status: "Success", message: "", compile_result: null, files: {} });
     expect(r.run_result).toMatchObject({ status: "Finished", return_code: 0, stdout: "hello\n", stderr: "" });
     expect(r.run_result!.execution_time).toBeGreaterThan(0);
+    // Our extra field: the isolation level this run had (verl and the sandbox_fusion client ignore it).
+    const level = backend === "docker" ? (process.env.PLAYGROUND_DOCKER_RUNTIME === "runsc" ? "docker · gVisor" : "docker · runc") : /^local · /;
+    expect(r.isolation).toMatch(level);
   });
 
   it("feeds stdin exactly, with no newline added, and ignores unknown fields", async () => {

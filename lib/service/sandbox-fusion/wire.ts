@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fetchFilesField, filesField, numberOr } from "@/lib/service/core/schema";
+import type { IsolationLevel } from "@/lib/sandbox/types";
 
 // SandboxFusion's wire format (bytedance/SandboxFusion sandbox/server/sandbox_api.py): the request
 // schemas the routes validate with, and the response shapes. No server imports.
@@ -57,6 +58,8 @@ export interface CommandRunResult {
 
 export interface RunCodeResponse {
   status: RunStatus;
+  /** Ours, not SandboxFusion's: how the run was contained (absent when no sandbox was reached). */
+  isolation?: IsolationLevel;
   message: string;
   compile_result: CommandRunResult | null;
   run_result: CommandRunResult | null;
@@ -73,6 +76,8 @@ export interface CellRunResult {
 
 export interface RunJupyterResponse {
   status: RunStatus;
+  /** Ours, not SandboxFusion's: how the run was contained (absent when no sandbox was reached). */
+  isolation?: IsolationLevel;
   message: string;
   driver: CommandRunResult | null;
   cells: CellRunResult[];
