@@ -34,6 +34,7 @@ interface RunCodeResponse {
   run_result: Cmd | null;
   executor_pod_name: string | null;
   files: Record<string, string>;
+  isolation?: string;
 }
 
 const USER_AGENT = "sf-test-client/1.0";
