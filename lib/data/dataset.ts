@@ -116,18 +116,26 @@ export class Dataset {
     if (lp && lp.counted) this.store.setLogprobDiff(this.store.length - 1, lp.max, lp.mean);
   }
 
-  /** Appends one row from its summary (computed here or in a worker thread), in file order. */
-  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void {
+  /**
+   * Appends one row from its summary (computed here or in a worker thread), in file order. `text`:
+   * where its search text already is in the text cache (appendText), else `sum.text` is appended.
+   */
+  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary, text?: { offset: number; length: number }): void {
     this.addProblems(sum.problems);
     if (sum.fields && this.fields.size < MAX_FIELDS) for (const k of sum.fields) this.fields.add(k);
     if (sum.hasTokens) this.hasTokens = true;
-    const t = this.text.append(sum.text);
+    const t = text ?? this.text.append(sum.text);
     this.store.push({
       offset: at.offset, byteLength: at.byteLength, line: at.line, index: sum.index,
       group: sum.groupKey === null ? -1 : this.groupId(sum.groupKey), status: sum.status, reward: sum.reward, acc: sum.acc,
       toolCalls: sum.toolCalls, respLen: sum.respLen, lenInChars: sum.lenInChars, flags: sum.flags,
       textOffset: t.offset, textLength: t.length, preview: sum.preview,
     });
+  }
+
+  /** A run of rows' search text, encoded by a worker thread (lazy index). */
+  appendText(bytes: Uint8Array, rows: number): number {
+    return this.text.appendBlock(bytes, rows);
   }
 
   /** Where worker threads can read rows themselves: JSON files the generic reader handles. */

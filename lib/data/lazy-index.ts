@@ -4,7 +4,7 @@ import { globalStore } from "@/lib/global-store";
 import { WorkerPool } from "@/lib/workers/pool";
 import { parseRecord } from "./readers/json";
 import { readRange, scanJsonlOffsets, type RecordRef } from "./scan";
-import { runSummarizeTask, type SummarizeTask } from "./summarize-task";
+import { runSummarizeTask, type SummarizeTask, type SummarizedRun } from "./summarize-task";
 import type { RecordSummary } from "./summary";
 import type { DatasetFormat } from "./types";
 
@@ -12,12 +12,15 @@ import type { DatasetFormat } from "./types";
 //   1. a byte scan finds every row (offsets only, no parse: disk speed);
 //   2. worker threads summarize runs of rows (parse + normalize), and the results are applied in
 //      file order, so the list fills from the top while the scan is still running.
+// While the scan runs, one run at a time is in a worker: the scan keeps a core of its own (every
+// row known, for the count, scrolling and links, comes first) and the other core summarizes.
+// Once the scan is over, every worker summarizes.
 
 const MiB = 1024 * 1024;
 const TASK_ROWS = 512;
 const FIRST_TASK_ROWS = 200;
 const FIRST_TASK_BYTES = 16 * MiB;
-const TASK_BYTES = 1 * MiB;
+const TASK_BYTES = 2 * MiB;
 const DETECT_SAMPLE = 50;
 const DETECT_READ_BYTES = 16 * MiB;
 
@@ -28,7 +31,10 @@ export function lazyIndexMinBytes(): number {
 /** What the lazy index needs of a Dataset. */
 export interface SummarySink {
   decideFrom(values: unknown[]): DatasetFormat;
-  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary): void;
+  /** Appends a run's search text (`rows` rows of it) to the text cache; the offset it starts at. */
+  appendText(bytes: Uint8Array, rows: number): number;
+  /** One row, in file order; its search text is at `text` in the text cache. */
+  ingestSummary(at: { offset: number; byteLength: number; line: number }, sum: RecordSummary, text: { offset: number; length: number }): void;
   progress(bytesDone: number): Promise<void>;
   /** The byte scan is over: every row of the file is known (summaries may still be coming). */
   scanned(rows: number, scanMs: number): void;
@@ -39,11 +45,11 @@ export function summarizeWorkerTasks(): number {
   return pool().completed;
 }
 
-function pool(): WorkerPool<SummarizeTask, RecordSummary[]> {
-  // Small heaps: a task is a MiB of records, and the index must stay within a few hundred MB.
+function pool(): WorkerPool<SummarizeTask, SummarizedRun> {
+  // Small heaps: a task is a MiB or two of records, and the index must stay within a few hundred MB.
   return globalStore(
     "inspect-summarize-pool",
-    () => new WorkerPool<SummarizeTask, RecordSummary[]>("lib/data/summarize.worker.ts", undefined, { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 }),
+    () => new WorkerPool<SummarizeTask, SummarizedRun>("lib/data/summarize.worker.ts", undefined, { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 }),
   );
 }
 
@@ -81,7 +87,7 @@ export async function indexJsonlInWorkers(
   const workers = pool();
   void workers.warm().catch(() => {});
   const maxInflight = workers.size * 2;
-  const inflight: { first: number; n: number; result: Promise<RecordSummary[]> }[] = [];
+  const inflight: { first: number; n: number; result: Promise<SummarizedRun> }[] = [];
   let format: DatasetFormat | null = null;
   let next = 0;
   let workersBroken = false;
@@ -117,10 +123,13 @@ export async function indexJsonlInWorkers(
   };
   const applyOldest = async () => {
     const job = inflight.shift()!;
-    const sums = await job.result;
+    const run = await job.result;
+    let textAt = sink.appendText(run.text, job.n);
     for (let i = 0; i < job.n; i++) {
       const r = refs[job.first + i]!;
-      sink.ingestSummary({ offset: r.offset, byteLength: r.length, line: r.line }, sums[i]!);
+      const length = run.textLengths[i]!;
+      sink.ingestSummary({ offset: r.offset, byteLength: r.length, line: r.line }, run.rows[i]!, { offset: textAt, length });
+      textAt += length;
     }
     const last = refs[job.first + job.n - 1]!;
     await sink.progress(last.offset + last.length);
@@ -134,9 +143,9 @@ export async function indexJsonlInWorkers(
     const rowsWanted = next === 0 ? FIRST_TASK_ROWS : TASK_ROWS;
     const bytesWanted = next === 0 ? FIRST_TASK_BYTES : TASK_BYTES;
     while (next + n < refs.length && n < rowsWanted && bytes < bytesWanted) bytes += refs[next + n++]!.length;
-    // Past the first rows, summaries wait for the scan: on two cores they would starve it, and
-    // knowing every row (count, scrolling, links to any row) comes first.
-    if ((n < rowsWanted && bytes < bytesWanted && !scanDone) || (next > 0 && !scanDone)) {
+    // Until the scan is over, only full runs, one in a worker at a time (see the top).
+    const partial = n < rowsWanted && bytes < bytesWanted;
+    if (!scanDone && (partial || (next > 0 && inflight.length >= 1))) {
       if (inflight.length) await applyOldest();
       else await new Promise<void>((r) => (wake = r));
       continue;

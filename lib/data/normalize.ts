@@ -233,6 +233,9 @@ function safeJson(s: string): unknown {
 }
 
 const toolErrorRe = /<interpreter>\s*Error|Traceback \(most recent call last\)|\nErrors:\n/;
+// Every match of toolErrorRe holds "Error" or "Traceback": a substring search rules most responses
+// out far faster than the regex, which has no literal prefix to look for.
+const hasToolError = (r: string): boolean => (r.includes("Error") || r.includes("Traceback")) && toolErrorRe.test(r);
 
 function rewardFrom(v: unknown, ck: Checker): { reward: number | null; acc: boolean | null; pred?: string | null } {
   if (v === undefined || v === null) return { reward: null, acc: null };
@@ -407,7 +410,7 @@ export function normalizeRecord(format: DatasetFormat, value: unknown, ctx: Norm
     const n = countObservations(s.response);
     if (n > 0) s.tool_call_count = n;
   }
-  if (toolErrorRe.test(s.response)) s.flags |= rowFlags.toolError;
+  if (hasToolError(s.response)) s.flags |= rowFlags.toolError;
   // NaN / ±Infinity rewards (Python's json and torch write them) are shown by name and flagged:
   // in slime, one NaN reward makes its group's mean, and so every advantage of the group, NaN.
   const special = s.reward === null ? null : nonFiniteName(s.reward);

@@ -21,9 +21,37 @@ export interface SummarizeTask {
   wantFields: boolean;
 }
 
-export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
+/**
+ * The run's summaries. Their search text travels apart, as UTF-8 back to back in one buffer (moved
+ * to the server thread, not copied, and written to the text cache as it is): `rows[i].text` is "".
+ */
+export interface SummarizedRun {
+  rows: RecordSummary[];
+  text: Uint8Array;
+  textLengths: Int32Array;
+}
+
+// The run's bytes are read into one buffer, kept between tasks (a thread reads runs of about a
+// MiB); a run with a record larger than this gets a buffer of its own.
+const KEEP_BUFFER = 8 * 1024 * 1024;
+let scratch = Buffer.allocUnsafeSlow(0);
+
+function readRun(fd: number, start: number, len: number): Buffer {
+  if (len > KEEP_BUFFER) return readRangeSync(fd, start, len);
+  if (scratch.length < len) scratch = Buffer.allocUnsafeSlow(Math.max(len, Math.min(KEEP_BUFFER, scratch.length * 2)));
+  let done = 0;
+  while (done < len) {
+    const n = fs.readSync(fd, scratch, done, len - done, start + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return scratch.subarray(0, done);
+}
+
+export function runSummarizeTask(t: SummarizeTask): SummarizedRun {
   const n = t.offsets.length;
   const out: RecordSummary[] = new Array<RecordSummary>(n);
+  const texts: string[] = new Array<string>(n);
   const fd = fs.openSync(t.path, "r");
   try {
     // One read for the whole run (a few MB), then views into it.
@@ -34,7 +62,7 @@ export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
       if (start < 0) start = t.offsets[i]!;
       end = Math.max(end, t.offsets[i]! + t.lengths[i]!);
     }
-    const buf = start >= 0 ? readRangeSync(fd, start, end - start) : Buffer.alloc(0);
+    const buf = start >= 0 ? readRun(fd, start, end - start) : Buffer.alloc(0);
     for (let i = 0; i < n; i++) {
       const off = t.offsets[i]!;
       let bytes: Buffer | null = null;
@@ -42,7 +70,10 @@ export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
         bytes = buf.subarray(off - start, off - start + t.lengths[i]!);
         if (bytes.length && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
       }
-      out[i] = summarizeJsonRecord({ offset: off, length: t.lengths[i]!, line: t.lines[i]!, bytes }, t.firstRow + i, t.format, t.maxRecordBytes, t.wantFields);
+      const sum = summarizeJsonRecord({ offset: off, length: t.lengths[i]!, line: t.lines[i]!, bytes }, t.firstRow + i, t.format, t.maxRecordBytes, t.wantFields);
+      texts[i] = sum.text;
+      sum.text = "";
+      out[i] = sum;
     }
     // Keys in order of first appearance, carried once by the run's first row (not once per row).
     if (t.wantFields && n > 0) {
@@ -56,5 +87,12 @@ export function runSummarizeTask(t: SummarizeTask): RecordSummary[] {
   } finally {
     fs.closeSync(fd);
   }
-  return out;
+  const textLengths = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += textLengths[i] = Buffer.byteLength(texts[i]!, "utf8");
+  // A buffer of its own (never a slice of Node's shared pool), so it can be moved to another thread.
+  const text = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (let i = 0; i < n; i++) at += text.write(texts[i]!, at, "utf8");
+  return { rows: out, text, textLengths };
 }

@@ -1,6 +1,6 @@
 // Worker thread entry (lib/workers/pool.ts bundles it): summarizes runs of JSON Lines rows.
 import { serve } from "@/lib/workers/serve";
-import { runSummarizeTask, type SummarizeTask } from "./summarize-task";
-import type { RecordSummary } from "./summary";
+import { runSummarizeTask, type SummarizeTask, type SummarizedRun } from "./summarize-task";
 
-serve<SummarizeTask, RecordSummary[]>(runSummarizeTask);
+// The run's search text is moved to the server thread, not copied.
+serve<SummarizeTask, SummarizedRun>(runSummarizeTask, (run) => [run.text.buffer as ArrayBuffer]);

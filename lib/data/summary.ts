@@ -48,7 +48,9 @@ export function summaryOf(p: ParsedRecord, s: NormalizedSample | null, wantField
       text: p.raw?.slice(0, UNPARSED_TEXT) ?? "", problems: p.problems, fields: null, hasTokens: false,
     };
   }
-  const maskLen = p.lens?.get("loss_mask") ?? s.loss_mask?.length;
+  // The index-time parse leaves counted arrays empty, with their lengths in `lens`; a format that
+  // does not read a loss mask has none, counted or not.
+  const maskLen = s.loss_mask ? (p.lens?.get("loss_mask") ?? s.loss_mask.length) : undefined;
   const tokenLen = s.response_length ?? maskLen ?? null;
   return {
     index: s.index,

@@ -34,6 +34,16 @@ export class TextCacheWriter {
     return { offset, length: buf.length };
   }
 
+  /** Text already encoded, for `rows` rows back to back; returns the offset it starts at. */
+  appendBlock(bytes: Uint8Array, rows: number): number {
+    const offset = this.size;
+    this.parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.partsLen += bytes.byteLength;
+    this.size += bytes.byteLength;
+    this.pendingRows += rows;
+    return offset;
+  }
+
   async flush(): Promise<void> {
     if (!this.fh) return;
     if (this.partsLen) {

@@ -3,7 +3,9 @@ import type { RawRecord } from "../scan";
 import { readRange, scanJsonArray, scanJsonl } from "../scan";
 import type { Problem } from "../types";
 import { rowFlags } from "../types";
+import { isUtf8 } from "node:buffer";
 import { pyJsonLoads } from "@/lib/pycompat/json";
+import { skimObject } from "./json-skim";
 import type { Reader, IndexedRecord, ReaderSource, RowRead } from "./types";
 
 // JSON Lines and JSON arrays: scan.ts splits the file into byte ranges; this reader decodes and
@@ -15,32 +17,25 @@ const TOO_LARGE_PREVIEW = 1024 * 1024;
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 // Index-time parse: numeric arrays (token ids, loss mask, logprobs) are most of a slime line and
-// the summary only needs their lengths, so they are cut out before JSON.parse (left as empty
-// arrays) and their lengths kept aside. Samples are always read in full.
-// One character class (digits, signs, exponent, "null" letters) keeps the regex linear and fast;
-// a malformed number inside such an array is then reported when the sample is opened.
-const NUM_ARRAY_RE = /"(tokens|loss_mask|rollout_log_probs)":\s*\[([-0-9.eE+,\snul]*)\]/g;
-
-function countItems(body: string): number {
-  if (body.trim() === "") return 0;
-  let n = 1;
-  for (let i = body.indexOf(","); i !== -1; i = body.indexOf(",", i + 1)) n++;
-  return n;
-}
-
-function parseForIndex(text: string, lens: Map<string, number>): unknown {
-  let repeated = false;
-  const slim = text.replace(NUM_ARRAY_RE, (_m, key: string, body: string) => {
-    if (lens.has(key)) repeated = true;
-    lens.set(key, countItems(body));
-    return `"${key}":[]`;
-  });
-  if (lens.size === 0) return JSON.parse(text);
-  if (repeated) {
-    lens.clear();
-    return JSON.parse(text);
+// the summary only needs their lengths, so json-skim.ts checks and counts them without decoding
+// and JSON.parse sees the rest of the line (with those arrays left empty). Samples are always read
+// in full. Any line the skim does not take is parsed in full here, so the value is the same.
+function parseForIndex(bytes: Buffer): { value: unknown; lens: Map<string, number> } | null {
+  // Invalid UTF-8 is reported by the full parse (with the line's decoded text).
+  if (!isUtf8(bytes)) return null;
+  const skim = skimObject(bytes);
+  if (!skim) return null;
+  try {
+    return { value: JSON.parse(skim.text), lens: skim.lens };
+  } catch {
+    // Python's dialect, as the full parse reads it (the arrays cut out hold no NaN or Infinity).
+    if (!/NaN|Infinity/.test(skim.text)) return null;
+    try {
+      return { value: pyJsonLoads(skim.text), lens: skim.lens };
+    } catch {
+      return null;
+    }
   }
-  return JSON.parse(slim);
 }
 
 /**
@@ -68,6 +63,11 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number,
     problems.push({ line: rec.line, row, kind: "line_too_large", message: `record of ${rec.length} bytes exceeds the ${Math.round(maxRecordBytes / 1048576)} MiB limit; not parsed` });
     return { ...at, value: undefined, flags: rowFlags.tooLarge, problems, raw: null };
   }
+  if (forIndex) {
+    const fast = parseForIndex(rec.bytes);
+    // The text is not kept: the index needs a parsed record's summary only.
+    if (fast) return { ...at, value: fast.value, flags: 0, problems, raw: null, ...(fast.lens.size ? { lens: fast.lens } : {}) };
+  }
   let flags = 0;
   const text = rec.bytes.toString("utf8");
   // Buffer decoding never fails; only when a replacement char shows up do we check strictly.
@@ -80,15 +80,7 @@ export function parseRecord(rec: RawRecord, row: number, maxRecordBytes: number,
     }
   }
   try {
-    let value: unknown;
-    const lens = new Map<string, number>();
-    try {
-      value = forIndex ? parseForIndex(text, lens) : JSON.parse(text);
-    } catch {
-      lens.clear();
-      value = parseJsonOrPython(text); // the full parse gives the exact error (or succeeds)
-    }
-    return { ...at, value, flags, problems, raw: text, ...(lens.size ? { lens } : {}) };
+    return { ...at, value: parseJsonOrPython(text), flags, problems, raw: text };
   } catch (e) {
     problems.push({ line: rec.line, row, kind: "malformed_json", message: `malformed JSON: ${(e as Error).message.slice(0, 200)}` });
     return { ...at, value: undefined, flags: flags | rowFlags.malformed, problems, raw: text };
