@@ -98,9 +98,12 @@ function CallCard({ c }: { c: SandboxCallRow }) {
         {c.language && <span>{c.language}</span>}
         <Badge tone={c.outcome === "success" ? "green" : "red"}>{c.status}</Badge>
         <span>{Math.round(c.run_ms)} ms</span>
-        <a className="text-indigo-700 underline" href={`/traffic?call=${c.id}`}>
-          in Traffic
-        </a>
+        {/* Chat's tool runs happen in process and are not Traffic calls. */}
+        {c.api !== "chat" && (
+          <a className="text-indigo-700 underline" href={`/traffic?call=${c.id}`}>
+            in Traffic
+          </a>
+        )}
       </div>
       {c.code && (
         <pre className="rounded bg-white px-1">

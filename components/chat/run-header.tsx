@@ -4,6 +4,14 @@ import type { RolloutRecord, RolloutStatus } from "@/lib/rollout/transcript";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
+import { AgentSessionLink } from "./agent-session-link";
+
+const fidelityText: Record<RolloutRecord["fidelity"], string> = {
+  exact: "exact ReTool prompt",
+  replay: "replay",
+  approximate: "approximate to training",
+  agent: "trained as an agent session",
+};
 
 const statusTone: Record<RolloutStatus, BadgeTone> = { completed: "green", truncated: "amber", aborted: "red" };
 export type RunViewMode = "transcript" | "raw" | "tokens";
@@ -28,8 +36,9 @@ export function RunHeader({ record, live, view, onView }: { record: RolloutRecor
             backend <span className="font-mono">{record.backend}</span>
           </span>
           <Badge tone={record.fidelity === "approximate" ? "amber" : "zinc"} data-testid="run-fidelity">
-            {record.fidelity === "exact" ? "exact ReTool prompt" : record.fidelity === "replay" ? "replay" : "approximate to training"}
+            {fidelityText[record.fidelity]}
           </Badge>
+          {record.agent_session && <AgentSessionLink sid={record.agent_session} />}
           <span className="text-zinc-600" data-testid="run-tool-calls">
             tool calls: {record.status ? record.tool_call_count : record.turns.reduce((n, t) => n + t.tool_calls.length, 0)}
           </span>

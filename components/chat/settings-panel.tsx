@@ -104,6 +104,12 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
             Chat mode is approximate to training: the server applies its own chat template and tool-call format.
           </p>
         )}
+        {kind === "agent-proxy" && (
+          <p className="text-xs text-zinc-600" data-testid="settings-agent-proxy">
+            Each run is an agent session on the proxy (/agent/v1): the model sees the sandbox tools, every turn is
+            recorded with its exact tokens, and the run links to the session on the Agents page.
+          </p>
+        )}
         {kind === "replay" ? (
           <Field label="Trajectory to replay" hint="Assistant turns are replayed; their code runs live in the sandbox.">
             <Select
@@ -128,10 +134,19 @@ export function SettingsPanel({ value: s, onChange, disabled, apiKey, onSetApiKe
           </Field>
         ) : (
           <>
-            <Field label="Endpoint URL" hint={kind === "sglang" ? "SGLang server, e.g. http://127.0.0.1:30000" : "e.g. http://127.0.0.1:8000/v1"}>
+            <Field
+              label="Endpoint URL"
+              hint={
+                kind === "sglang"
+                  ? "SGLang server, e.g. http://127.0.0.1:30000"
+                  : kind === "agent-proxy"
+                    ? "SGLang server behind the proxy; empty: the proxy's PLAYGROUND_AGENT_UPSTREAM"
+                    : "e.g. http://127.0.0.1:8000/v1"
+              }
+            >
               <input data-testid="settings-endpoint-url" className={input} value={s.endpoint.url} onChange={(e) => setEndpoint({ url: e.target.value })} />
             </Field>
-            {kind !== "sglang" && (
+            {kind !== "sglang" && kind !== "agent-proxy" && (
               <Field label="Model">
                 <div className="flex gap-1">
                   <input

@@ -9,7 +9,9 @@ import { runRollout, type ResumeFrom } from "./loop";
 import type { ModelBackend, ModelError, TextModel } from "./models/types";
 import { withRecordedPrefix } from "./models/replay";
 import { buildResume, type RerunFrom } from "./reruns";
-import { createModel, rewarder, sandboxToolRunner } from "./setup";
+import { finishSession } from "@/lib/service/agent-proxy/sessions";
+import { toolSpecs } from "@/lib/sandbox/tools";
+import { agentSandboxToolNames, createModel, rewarder, sandboxToolRunner } from "./setup";
 import type { ChatSettings } from "./settings";
 import { configuredTokenizer } from "./tokens";
 import { applyEvent, type RolloutEvent } from "./transcript";
@@ -70,7 +72,9 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
     s.endpoint.kind === "replay" && s.endpoint.replay_sample === RECORDED_REPLAY && session.replay
       ? { turns: session.replay.turns, name: session.replay.name }
       : undefined;
-  const setup = createModel(s.endpoint, { apiKey: sessionApiKey(session.id), ...(replay ? { replay } : {}) });
+  // On the agent proxy each run is one agent session (a closed session refuses more turns, as slime's).
+  const agentSession = s.endpoint.kind === "agent-proxy" ? `chat-${session.id}-${run.n}` : undefined;
+  const setup = createModel(s.endpoint, { apiKey: sessionApiKey(session.id), ...(replay ? { replay } : {}), ...(agentSession ? { agentSession } : {}) });
   let model: ModelBackend = setup.ok ? setup.value : failingModel(setup.error);
   // Opened from Inspect at a turn, run on a live model: the recorded turns up to it come first.
   const from = session.replay?.from_turn;
@@ -89,6 +93,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
         label: s.label,
         system: s.system,
         ...(s.prompt_text ? { prompt_text: s.prompt_text } : {}),
+        ...(agentSession ? { tools: toolSpecs(agentSandboxToolNames()) } : {}),
         sampling: s.sampling,
         max_turns: s.max_turns,
         max_tool_calls: s.max_tool_calls,
@@ -96,7 +101,7 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
       },
       {
         model,
-        tools: sandboxToolRunner({ sessionId: session.id, backend: s.sandbox }),
+        tools: sandboxToolRunner({ sessionId: session.id, backend: s.sandbox, ...(agentSession ? { agentSession } : {}) }),
         tokenizer,
         ...(s.reward_type !== "none"
           ? { reward: rewarder(s.reward_type, { ...(s.rm_url ? { rmUrl: s.rm_url } : {}), signal: live.signal }) }
@@ -124,6 +129,15 @@ async function execute(session: ChatSession, run: ChatRun, live: LiveRunHandle, 
     });
     if (run.record && !run.record.status) run.record = { ...run.record, status: "aborted" };
   } finally {
+    // A run that ended (not stopped) finishes its agent session with the run's reward, as a rollout
+    // would: the Agents page then shows the Samples slime trains on.
+    if (agentSession && run.record?.status && run.record.status !== "aborted") {
+      await finishSession(agentSession, {
+        baseSample: { index: null, group_index: null, rollout_id: null, prompt: s.prompt, label: s.label },
+        reward: run.record.reward?.score ?? 0,
+        extraMetadata: { chat_session: session.id, chat_run: run.n },
+      }).catch((e: unknown) => console.error(`[chat] finishing agent session ${agentSession} failed`, e));
+    }
     run.state = "done";
     // Saved before streams end, so a reload right after "done" finds the finished run.
     await saveChatSession(session).catch((e: unknown) => console.error(`[chat] saving session ${session.id} failed`, e));

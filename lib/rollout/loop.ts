@@ -28,6 +28,8 @@ export interface RolloutConfig {
 /** Runs code_interpreter in the sandbox; never throws. */
 export interface ToolRunner {
   codeInterpreter(code: string, signal: AbortSignal): Promise<ToolResult>;
+  /** Any sandbox tool by name (chat mode with the sandbox tools offered); never throws. */
+  run?(name: string, args: unknown, signal: AbortSignal): Promise<ToolResult>;
 }
 
 export interface RewardInput {
@@ -64,7 +66,11 @@ export async function* runRollout(cfg: RolloutConfig, deps: RolloutDeps): AsyncG
   const ledger = new TokenLedger(tok, promptText);
 
   const notices = [...(deps.notices ?? [])];
-  if (model.mode === "chat")
+  if (model.kind === "agent-proxy")
+    notices.push(
+      "Agent proxy: each turn goes through /agent/v1's recording (the model's chat template, its exact token ids); what would be trained is the agent session's Samples on the Agents page, not this ReTool sample.",
+    );
+  else if (model.mode === "chat")
     notices.push(
       "Chat mode: the server applies its own chat template and tool-call format, so this is only an approximation of a ReTool training rollout.",
     );
@@ -72,6 +78,7 @@ export async function* runRollout(cfg: RolloutConfig, deps: RolloutDeps): AsyncG
     mode: model.mode,
     backend: model.kind,
     fidelity: backendFidelity[model.kind],
+    ...(model.mode === "chat" && model.agentSession ? { agent_session: model.agentSession } : {}),
     prompt: cfg.prompt,
     label,
     prompt_text: promptText,

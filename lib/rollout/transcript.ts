@@ -66,7 +66,9 @@ export interface RewardRecord {
 export interface RolloutHeader {
   mode: "text" | "chat";
   backend: ModelBackendKind;
-  fidelity: "exact" | "replay" | "approximate";
+  fidelity: "exact" | "replay" | "approximate" | "agent";
+  /** agent-proxy runs: the agent session the turns are recorded in (/agents?sid=…). */
+  agent_session?: string;
   /** The user prompt (slime's sample.prompt). */
   prompt: string;
   label: string;

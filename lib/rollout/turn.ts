@@ -80,7 +80,11 @@ export async function* stepTurn(st: RunState, turn: number): AsyncGenerator<Roll
   st.lastFinish = rec.finish_reason;
 
   // ---- parse ----
-  if (st.model.mode === "text" || chatCalls.length === 0) {
+  if (st.model.kind === "agent-proxy" && chatCalls.length === 0) {
+    // An agent's turn without a tool call is its final answer (there is no ReTool action format).
+    rec.action = "answer";
+    rec.content = rec.text;
+  } else if (st.model.mode === "text" || chatCalls.length === 0) {
     const parsed = postprocessPredictions(rec.text);
     rec.action = parsed.action;
     rec.content = parsed.content;
@@ -212,15 +216,18 @@ async function* act(
   let stopped = false;
   if (st.model.mode === "chat" && chatCalls.length > 0) {
     const parts: string[] = [];
+    const runAny = st.deps.tools.run;
     for (const call of chatCalls) {
-      const c = codeFromChatCall(call);
+      const c = runAny ? anyToolCall(call) : codeFromChatCall(call);
       const record: ToolCallRecord = { id: call.id, name: call.name, code: "code" in c ? c.code : "", arguments: call.arguments };
       rec.tool_calls.push(record);
       yield { type: "tool_call", index: turn, call: { ...record } };
       const result: ToolResult =
-        "code" in c
-          ? await st.deps.tools.codeInterpreter(c.code, signal)
-          : { tool_name: call.name, status: "error", output: c.error, error: c.error, duration_ms: 0 };
+        "error" in c
+          ? { tool_name: call.name, status: "error", output: c.error, error: c.error, duration_ms: 0 }
+          : runAny && "args" in c
+            ? await runAny(call.name, c.args, signal)
+            : await st.deps.tools.codeInterpreter(c.code, signal);
       record.result = result;
       yield { type: "tool_result", index: turn, call_id: call.id, result };
       if (result.status === "cancelled" && signal.aborted) stopped = true;
@@ -299,6 +306,19 @@ function chatToolCallText(call: ChatToolCall): string {
     // keep the raw string
   }
   return formatToolCall(call.name, args);
+}
+
+/** Any sandbox tool's call: its arguments, and the text a person reads as its code. */
+function anyToolCall(call: ChatToolCall): { code: string; args: unknown } | { error: string } {
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments || "{}");
+  } catch (e) {
+    return { error: `Error: invalid tool arguments (${(e as Error).message})` };
+  }
+  const a = (args && typeof args === "object" ? args : {}) as Record<string, unknown>;
+  const shown = [a.code, a.command, a.cmd].find((v): v is string => typeof v === "string");
+  return { code: shown ?? call.arguments, args };
 }
 
 function codeFromChatCall(call: ChatToolCall): { code: string } | { error: string } {

@@ -4,17 +4,19 @@ import type { AppErrorData } from "@/lib/errors";
 import type { Err, Ok } from "@/lib/result";
 import { z } from "zod";
 
-export const modelBackendKinds = ["replay", "sglang", "openai-completions", "openai-chat"] as const;
+export const modelBackendKinds = ["replay", "sglang", "openai-completions", "openai-chat", "agent-proxy"] as const;
 export const modelBackendKindSchema = z.enum(modelBackendKinds);
 export type ModelBackendKind = z.infer<typeof modelBackendKindSchema>;
 
 /** How close a backend is to what the trainer does. */
-export const backendFidelity: Record<ModelBackendKind, "exact" | "replay" | "approximate"> = {
+export const backendFidelity: Record<ModelBackendKind, "exact" | "replay" | "approximate" | "agent"> = {
   replay: "replay",
   sglang: "exact",
   "openai-completions": "exact",
   // Chat templates and tool parsing happen in the server, not in slime's template.
   "openai-chat": "approximate",
+  // Trained as the agent proxy's session (slime's agent Samples), not as a ReTool sample.
+  "agent-proxy": "agent",
 };
 
 export const backendLabels: Record<ModelBackendKind, string> = {
@@ -22,6 +24,7 @@ export const backendLabels: Record<ModelBackendKind, string> = {
   sglang: "SGLang native /generate",
   "openai-completions": "OpenAI-compatible /v1/completions (exact prompt)",
   "openai-chat": "OpenAI-compatible /v1/chat/completions (tools, approximate)",
+  "agent-proxy": "Agent proxy (sandbox tools, recorded as an agent session)",
 };
 
 /** slime's sampling params (what it forwards to SGLang). */
@@ -122,13 +125,15 @@ export interface ChatOutput {
 
 export interface TextModel {
   readonly mode: "text";
-  readonly kind: Exclude<ModelBackendKind, "openai-chat">;
+  readonly kind: Exclude<ModelBackendKind, "openai-chat" | "agent-proxy">;
   complete(req: CompletionRequest): Promise<ModelResult<CompletionOutput>>;
 }
 
 export interface ChatModel {
   readonly mode: "chat";
-  readonly kind: "openai-chat";
+  readonly kind: "openai-chat" | "agent-proxy";
+  /** agent-proxy: the agent session every turn is recorded in (shown on /agents). */
+  readonly agentSession?: string;
   chat(req: ChatRequest): Promise<ModelResult<ChatOutput>>;
 }
 

@@ -4,6 +4,7 @@ import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import type { AgentApiName } from "./wire";
 import type { AgentSessionState, AgentSessionSummary, AgentTurn } from "./session-types";
+import type { SandboxCallRow } from "./view-types";
 
 // The proxy's sessions, in memory (as slime's adapter holds them for the length of a rollout):
 // the recorded turns per session id, the turn-cap counter, the turns in flight (so finish and drop
@@ -25,6 +26,8 @@ export interface AgentSession {
   inflight: Map<AbortController, Promise<unknown>>;
   /** Samples from finish, kept so the page can show and export them. */
   finished?: { reward: Reward; samples: ExplainedSample[]; at: number };
+  /** Sandbox calls made in-process for this session (Chat's tool runs), beside those Traffic holds. */
+  local_calls?: SandboxCallRow[];
   /** The live preview, computed once per recorded turn. */
   preview?: { turns: number; value: TrajectoryPreview | undefined };
 }
@@ -36,7 +39,12 @@ const store = globalStore("agent-proxy-sessions", () => ({
   sessions: new Map<string, AgentSession>(),
   listeners: new Set<Listener>(),
   manager: new TrajectoryManager({ forkThresholdTokens: serverEnv().PLAYGROUND_AGENT_FORK_THRESHOLD ?? null }),
+  /** Sandbox id → the agent session whose call created or used it (later calls on it join the session). */
+  sandboxes: new Map<string, string>(),
 }));
+
+/** Sandboxes remembered for their session; the oldest are forgotten first. */
+const MAX_LINKED_SANDBOXES = 10_000;
 
 export function trajectoryManager(): TrajectoryManager {
   return store.manager;
@@ -88,6 +96,14 @@ export function recordTurn(s: AgentSession, turn: Omit<AgentTurn, "index">): Age
   s.updated = Date.now();
   changed(s.sid);
   return t;
+}
+
+/** A sandbox call made in this process for the session (Chat's tool run): it joins the timeline. */
+export function recordLocalSandboxCall(sid: string, row: SandboxCallRow): void {
+  const s = store.sessions.get(sid);
+  if (!s) return;
+  (s.local_calls ??= []).push(row);
+  touch(s);
 }
 
 export function noteError(s: AgentSession, message: string): void {
@@ -198,6 +214,36 @@ export function summary(s: AgentSession): AgentSessionSummary {
 /** Newest first. */
 export function listSessions(): AgentSessionSummary[] {
   return [...store.sessions.values()].sort((a, b) => b.created - a.created).map(summary);
+}
+
+/** The metadata keys a sandbox's creator may name its agent session with (E2B `metadata`). */
+const METADATA_KEYS = ["session_id", "agent_session", "agent_session_id"] as const;
+
+/** The agent session a sandbox's metadata names, if any. Metadata is not a secret (E2B lists it). */
+export function agentSessionOfMetadata(metadata: Record<string, string> | undefined): string | undefined {
+  for (const k of METADATA_KEYS) {
+    const v = metadata?.[k]?.trim();
+    if (v) return v.slice(0, 256);
+  }
+  return undefined;
+}
+
+/**
+ * The agent session of one sandbox call for Traffic: the session the API named (`fields.session_id`,
+ * e.g. from E2B metadata), else the caller's key or X-Agent-Session when the proxy knows it, else
+ * the session of the sandbox it runs on. A call with a session and a sandbox id links the two, so
+ * later calls on that sandbox (E2B's sandbox plane sends no key) join the same timeline.
+ */
+export function agentSessionOfCall(req: Request, fields: { session_id?: string; sandbox_id?: string }): string | undefined {
+  const box = fields.sandbox_id;
+  const sid = fields.session_id || agentSessionOfRequest(req) || (box ? store.sandboxes.get(box) : undefined);
+  if (!sid) return undefined;
+  if (box && store.sandboxes.get(box) !== sid) {
+    store.sandboxes.set(box, sid);
+    if (store.sandboxes.size > MAX_LINKED_SANDBOXES) store.sandboxes.delete(store.sandboxes.keys().next().value!);
+  }
+  if (store.sessions.has(sid)) changed(sid);
+  return sid;
 }
 
 /**

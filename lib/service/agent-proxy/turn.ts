@@ -45,7 +45,7 @@ async function generate(
   promptText: string,
   promptIds: number[],
   signal: AbortSignal,
-  route: { sid: string; kwargs: Record<string, unknown> },
+  route: { sid: string; kwargs: Record<string, unknown>; upstream?: string },
 ): Promise<Result<TurnOutcome, ModelError>> {
   const env = serverEnv();
   const sp = samplingParams(body, wire.maxTokenKeys, wire.stopKeys);
@@ -58,12 +58,12 @@ async function generate(
     }
     sp.max_new_tokens = Math.min(sp.max_new_tokens as number, remaining);
   }
-  const base = env.PLAYGROUND_AGENT_UPSTREAM;
+  const base = route.upstream || env.PLAYGROUND_AGENT_UPSTREAM;
   if (!base) {
     return { ok: false, error: { code: "unavailable:agent_upstream", message: "No model behind the agent proxy: set PLAYGROUND_AGENT_UPSTREAM to an SGLang server (http://host:30000)." } };
   }
   const t = performance.now();
-  if (env.PLAYGROUND_AGENT_UPSTREAM_KIND === "openai") {
+  if (env.PLAYGROUND_AGENT_UPSTREAM_KIND === "openai" && !route.upstream) {
     const r = await openaiChat(base, messages, tools, sp, signal, route);
     if (!r.ok) return r;
     const upstream_ms = performance.now() - t;
@@ -130,7 +130,13 @@ export function agentTurnRoute(wire: AgentWire, api: ServiceApi, route: string) 
   });
 }
 
-export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown>, ctx: CallContext): Promise<Result<Reply<unknown>, ServiceError>> {
+/** `opts.upstream`: an SGLang base URL for this turn instead of PLAYGROUND_AGENT_UPSTREAM (Chat's endpoint setting). */
+export async function runAgentTurn(
+  wire: AgentWire,
+  body: Record<string, unknown>,
+  ctx: CallContext,
+  opts: { upstream?: string } = {},
+): Promise<Result<Reply<unknown>, ServiceError>> {
   const t0 = performance.now();
   const time = Date.now();
   const req = ctx.request;
@@ -208,7 +214,7 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
 
   if (!stream) {
     try {
-      const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs });
+      const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs, ...(opts.upstream ? { upstream: opts.upstream } : {}) });
       if (ctrl.signal.aborted) {
         return ok({ response: new Response(null, { status: 499 }), record: () => gone(sid) });
       }
@@ -235,7 +241,7 @@ export async function runAgentTurn(wire: AgentWire, body: Record<string, unknown
       const ping = setInterval(() => send(writer.ping()), PING_MS);
       void (async () => {
         try {
-          const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs });
+          const g = await generate(wire, enc, body, messages, tools, rendered.value, promptIds, ctrl.signal, { sid, kwargs, ...(opts.upstream ? { upstream: opts.upstream } : {}) });
           clearInterval(ping);
           if (cancelled || ctrl.signal.aborted) {
             if (!cancelled) {

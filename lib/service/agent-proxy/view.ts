@@ -69,8 +69,9 @@ function sampleRow(e: ExplainedSample, i: number): SampleRow {
   };
 }
 
-function sandboxCalls(sid: string): SandboxCallRow[] {
-  return recentTraffic()
+function sandboxCalls(s: AgentSession): SandboxCallRow[] {
+  const sid = s.sid;
+  const fromTraffic = recentTraffic()
     .filter((r) => r.session_id === sid && r.api !== "agent")
     .map((r) => ({
       id: r.id,
@@ -87,6 +88,8 @@ function sandboxCalls(sid: string): SandboxCallRow[] {
       ...(r.stderr ? { stderr: r.stderr.slice(0, 2000) } : {}),
       ...(r.message ? { message: r.message.slice(0, 1000) } : {}),
     }));
+  if (!s.local_calls?.length) return fromTraffic;
+  return [...fromTraffic, ...s.local_calls].sort((a, b) => a.time - b.time);
 }
 
 function explained(s: AgentSession): { samples: ExplainedSample[]; final: boolean } {
@@ -107,7 +110,7 @@ export function sessionView(sid: string, lastTurns = 0): AgentSessionView | unde
     tree: sessionPreview(s)?.tree ?? null,
     samples: samples.map(sampleRow),
     samples_final: final,
-    sandbox_calls: sandboxCalls(sid),
+    sandbox_calls: sandboxCalls(s),
   };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { clientOf } from "@/lib/traffic/client";
 import { recordCall } from "@/lib/traffic/recorder";
-import { agentSessionOfRequest } from "@/lib/service/agent-proxy/sessions";
+import { agentSessionOfCall } from "@/lib/service/agent-proxy/sessions";
 import type { TrafficApi, TrafficOutcome, TrafficRecordInput } from "@/lib/traffic/types";
 
 // The one way a service call reaches the Traffic page: who called what (from the request), plus
@@ -43,10 +43,13 @@ export function recordServiceCall(origin: CallOrigin, fields: TrafficFields & Pi
   });
 }
 
-/** A sandbox call made with an agent session's key (or naming it) joins that session's timeline. */
+/**
+ * A sandbox call made with an agent session's key, naming it (X-Agent-Session, E2B metadata), or on
+ * a sandbox an earlier such call created or used, joins that session's timeline.
+ */
 function sessionOf(origin: CallOrigin, fields: TrafficFields): { session_id?: string } {
-  if (fields.session_id || origin.api === "agent") return {};
-  const sid = agentSessionOfRequest(origin.request);
+  if (origin.api === "agent") return {};
+  const sid = agentSessionOfCall(origin.request, fields);
   return sid ? { session_id: sid } : {};
 }
 

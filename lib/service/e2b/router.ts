@@ -21,6 +21,7 @@ import {
   type E2BSandbox,
 } from "./sandboxes";
 import { connectBodySchema, newSandboxSchema, refreshBodySchema, sandboxStates, timeoutBodySchema } from "./schema";
+import { agentSessionOfMetadata } from "@/lib/service/agent-proxy/sessions";
 import { E2BCallLog } from "./traffic";
 
 // The E2B gateway: E2B_API_URL=http://HOST:PORT/e2b (the control plane) and
@@ -130,6 +131,7 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
         return apiError(r.error.status, r.error.message);
       }
       log.sandbox_id = r.sandbox.id;
+      log.session_id = agentSessionOfMetadata(r.sandbox.metadata);
       log.detail = [`template ${r.sandbox.templateID}`, `image ${r.sandbox.imageUsed}`, dockerIsolation[r.sandbox.box.runtime], r.sandbox.imageNote ?? "", `timeout ${Math.round((r.sandbox.endAt - r.sandbox.startedAt) / 1000)} s`].filter(Boolean).join(", ");
       return Response.json(toSandbox(r.sandbox), { status: 201 });
     }

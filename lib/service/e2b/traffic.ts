@@ -12,6 +12,8 @@ export class E2BCallLog {
   http_status = 200;
   operation: string;
   sandbox_id?: string;
+  /** The agent session the sandbox's metadata names (create): its calls join that session's timeline. */
+  session_id?: string;
   user?: string;
   command?: string;
   code?: string;
@@ -62,6 +64,7 @@ export class E2BCallLog {
       run_ms: Math.round(this.run_ms ?? performance.now() - this.t0),
       backend: "docker",
       ...(this.sandbox_id ? { sandbox_id: this.sandbox_id } : {}),
+      ...(this.session_id ? { session_id: this.session_id } : {}),
       tool_name: this.operation,
     });
   }
