@@ -82,6 +82,27 @@ describe("segment-cached tokenization", () => {
     }
   });
 
+  it("reuses the previous text's segments only where they still hold: a rewritten middle, a cut inside a special token, a shorter text, text after a matched segment", () => {
+    const encode = segmentedEncoder(tok.encode!, tok.specialTokens ?? []);
+    const seq = [
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nok<|im_end|>\n<|im_start|>user\nmore<|im_end|>\n<|im_start|>assistant\n",
+      // the middle rewritten (a compaction): only the first segment still holds
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nHI THERE<|im_end|>\n<|im_start|>assistant\nok<|im_end|>\n",
+      // ends inside a special token, then the next text completes it
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nHI THERE<|im_",
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nHI THERE<|im_end|>\n",
+      // the last segment's text goes on without a special token (it merges into one BPE run)
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nHI THERE<|im_end|>\nword",
+      "<|im_start|>system\nA<|im_end|>\n<|im_start|>user\nHI THERE<|im_end|>\nwordsmith and more",
+      "<|im_start|>system\nA",
+      "",
+      "plain text without any special token",
+      "plain text without any special token<|im_end|>",
+    ];
+    for (const text of seq) expect(encode(text), JSON.stringify(text)).toEqual(tok.encode!(text));
+  });
+
   it("knows Qwen3's special tokens and end-of-turn token", () => {
     expect(tok.specialTokens).toContain("<|im_start|>");
     expect(tok.specialTokens).toContain("<|im_end|>");

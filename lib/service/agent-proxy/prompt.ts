@@ -58,21 +58,57 @@ export function segmentedEncoder(encodeWhole: (text: string) => number[], specia
     }
     return ids;
   };
+  // The previous call's segments and their ids: an agent resends the same history each turn, so
+  // its leading segments are checked in place (startsWith, no slicing or hashing) and reused.
+  let prevSegs: string[] = [];
+  let prevIds: number[][] = [];
+  const specialAt = new RegExp(specials.map(escapeRe).join("|"), "y");
   return (text: string) => {
-    const out: number[] = [];
-    const push = (ids: number[]) => {
-      for (const id of ids) out.push(id);
+    const segs: string[] = [];
+    const parts: number[][] = [];
+    let pos = 0;
+    let k = 0;
+    while (k < prevSegs.length && text.startsWith(prevSegs[k]!, pos)) pos += prevSegs[k++]!.length;
+    // A matched segment keeps its boundary only if a special token (or the end) follows it here.
+    const boundary = (at: number) => {
+      if (at === text.length) return true;
+      specialAt.lastIndex = at;
+      return specialAt.test(text);
     };
-    let start = 0;
-    splitter.lastIndex = 0;
+    while (k > 0 && !boundary(pos)) pos -= prevSegs[--k]!.length;
+    for (let j = 0; j < k; j++) {
+      segs.push(prevSegs[j]!);
+      parts.push(prevIds[j]!);
+    }
+    let start = pos;
+    splitter.lastIndex = pos;
     // Each segment runs from one special token to the next.
     for (let m = splitter.exec(text); m; m = splitter.exec(text)) {
-      if (m.index > start) push(lookup(text.slice(start, m.index)));
+      if (m.index > start) {
+        const seg = text.slice(start, m.index);
+        segs.push(seg);
+        parts.push(lookup(seg));
+      }
       start = m.index;
     }
-    if (start < text.length) push(lookup(text.slice(start)));
-    return out;
+    if (start < text.length) {
+      const seg = text.slice(start);
+      segs.push(seg);
+      parts.push(lookup(seg));
+    }
+    prevSegs = segs;
+    prevIds = parts;
+    return concatIds(parts);
   };
+}
+
+/** One array of many: concat copies in bulk, several times faster than pushing id by id. */
+function concatIds(parts: number[][]): number[] {
+  const CHUNK = 8192; // stays far below the engine's limit on spread arguments
+  if (parts.length <= CHUNK) return ([] as number[]).concat(...parts);
+  let out: number[] = [];
+  for (let i = 0; i < parts.length; i += CHUNK) out = out.concat(...parts.slice(i, i + CHUNK));
+  return out;
 }
 
 function buildEncoder(tok: TokenCounter, template: string, qwen3Template: string | undefined): Result<PromptEncoder> {
