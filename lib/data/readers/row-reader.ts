@@ -1,6 +1,6 @@
 import "server-only";
 import type { ContainerKind, DatasetFormat, NormalizedSample } from "../types";
-import type { FileFormat, IndexBatch, Reader, ReaderBatch, RowRead, RowRef } from "./types";
+import type { FileFormat, IndexBatch, IndexedRecord, Reader, ReaderBatch, RowRead, RowRef } from "./types";
 
 /**
  * A Reader for containers that hand out plain records by row number (slime .pt dumps, folders of
@@ -17,7 +17,11 @@ export abstract class RowReader implements Reader {
   abstract readonly sizeBytes: number;
   /** Why this layout was chosen, for the dataset header. */
   abstract readonly reasons: string[];
-  abstract scan(signal?: AbortSignal): AsyncGenerator<ReaderBatch>;
+  /**
+   * Records in order. `forIndex`: for the index pass only, which needs a record's summary: the
+   * reader may leave long numeric arrays empty and give their lengths in `lens` (see ReaderBatch).
+   */
+  abstract scan(signal?: AbortSignal, forIndex?: boolean): AsyncGenerator<ReaderBatch>;
   /** Record `row` again (after the scan has reached it). */
   abstract readRow(row: number): Promise<Record<string, unknown>>;
   abstract normalizeRow(record: Record<string, unknown>, ctx: { row: number; line: number }): NormalizedSample;
@@ -29,12 +33,13 @@ export abstract class RowReader implements Reader {
 
   async *index(signal: AbortSignal): AsyncGenerator<IndexBatch> {
     let row = 0;
-    for await (const batch of this.scan(signal)) {
-      const records = batch.records.map((value, i) => {
+    for await (const batch of this.scan(signal, true)) {
+      const records = batch.records.map((value, i): IndexedRecord => {
         const at = row++;
         // A line the reader could not parse indexes like a bad JSON Lines row: problems and flags.
         const d = batch.defects?.[i];
-        return { offset: at, byteLength: 0, line: at + 1, value: d?.unparsed ? undefined : value, flags: d?.flags ?? 0, problems: d?.problems ?? [], raw: null };
+        const lens = batch.lens?.[i];
+        return { offset: at, byteLength: 0, line: at + 1, value: d?.unparsed ? undefined : value, flags: d?.flags ?? 0, problems: d?.problems ?? [], raw: null, ...(lens ? { lens } : {}) };
       });
       yield { records, bytesDone: batch.bytesDone };
     }

@@ -7,6 +7,8 @@ import { toPlain } from "./pt/plain";
 import type { StreamedItem } from "./pt/samples-stream";
 import { SampleStream } from "./pt/samples-stream";
 import { TorchFile } from "./pt/torch-file";
+import { perTokenKeys } from "../types";
+import { countedFields } from "./json-skim";
 import { normalizeWithStep } from "./normalize-dump";
 import { RowReader } from "./row-reader";
 import type { ReaderBatch } from "./types";
@@ -64,7 +66,8 @@ class RolloutSide {
     const tf = new TorchFile(this.file);
     const stream = new SampleStream(tf);
     const items: StreamedItem[] = [];
-    for await (const b of stream.scan()) for (const it of b.items) items.push({ ...it, value: null });
+    // Only the samples' byte ranges are kept: their token lists need not be built.
+    for await (const b of stream.scan(undefined, undefined, countedFields)) for (const it of b.items) items.push({ ...it, value: null });
     this.items = items;
     this.opened = { tf, stream, header: stream.header };
     tf.close();
@@ -192,20 +195,49 @@ export class SlimeDumpReader extends RowReader {
     return plain;
   }
 
-  async *scan(signal?: AbortSignal): AsyncGenerator<ReaderBatch> {
+  /**
+   * For the index, a rollout dump's token ids, loss mask and rollout logprobs are counted as the
+   * pickle is read, never built (they are most of a dump): the record holds them empty and `lens`
+   * has their lengths, as the JSON index does. A sample whose counts are not certain (a list with
+   * something other than numbers, referred to twice, or not where it was counted) is read again in
+   * full, so the summary is always the one of the full record.
+   */
+  private countedLens(stream: SampleStream, it: StreamedItem, rec: Record<string, unknown>): Map<string, number> | null {
+    const lens = new Map<string, number>();
+    for (const k of countedFields) {
+      const v = rec[k];
+      if (!Array.isArray(v)) continue;
+      const n = stream.countOf(v);
+      if (n === undefined) continue;
+      if (n < 0) return null;
+      lens.set(k, n);
+    }
+    if (lens.size !== stream.countedIn(it.start, it.end)) return null;
+    // Per-token train values next to rollout logprobs are compared with them (logprobDiff): keep them.
+    if (lens.has("rollout_log_probs") && perTokenKeys.some((k) => k !== "rollout_log_probs" && Array.isArray(rec[k]))) return null;
+    return lens;
+  }
+
+  async *scan(signal?: AbortSignal, forIndex = false): AsyncGenerator<ReaderBatch> {
     let before = 0;
+    const count = forIndex && this.kind === "rollout" ? countedFields : [];
     for (let i = 0; i < this.files.length; i++) {
       const o = this.open(i);
       const side = await this.join(i);
-      for await (const b of o.stream.scan(signal)) {
+      for await (const b of o.stream.scan(signal, undefined, count)) {
         o.header = o.stream.header;
+        const lens: (Map<string, number> | null)[] = [];
         const records = b.items.map((it) => {
           this.fileOf.push(i);
           this.items.push({ ...it, value: null });
-          return this.record(i, it.value, o.header, side);
+          const rec = this.record(i, it.value, o.header, side);
+          if (!count.length) return rec;
+          const counted = this.countedLens(o.stream, it, rec);
+          lens.push(counted?.size ? counted : null);
+          return counted ? rec : this.record(i, o.stream.readItem(it), o.header, side);
         });
         const frac = (o.tf.pickleStart + b.bytesDone) / Math.max(1, o.tf.size);
-        yield { records, bytesDone: before + Math.round(Math.min(1, frac) * o.tf.size) };
+        yield { records, bytesDone: before + Math.round(Math.min(1, frac) * o.tf.size), ...(count.length ? { lens } : {}) };
       }
       o.header = o.stream.header;
       before += o.tf.size;

@@ -31,6 +31,11 @@ export interface ReaderBatch {
   bytesDone: number;
   /** Parallel to `records` (null = clean); absent when every record decoded. */
   defects?: (RecordDefect | null)[];
+  /**
+   * Index scans only (`scan(signal, true)`): parallel to `records`, the lengths of numeric arrays
+   * the reader counted instead of building (the record holds them empty), as IndexedRecord.lens.
+   */
+  lens?: (Map<string, number> | null)[];
 }
 
 export class ReaderError extends Error {

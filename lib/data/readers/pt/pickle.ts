@@ -52,6 +52,12 @@ export interface PickleHooks {
   isTarget?(vm: Unpickler, listAt: number): boolean;
   /** Rebuild an evicted memo entry. */
   materialize?(idx: number, ev: Evicted): unknown;
+  /**
+   * Is the empty list at stack position `listAt` one whose numbers are only counted (the index
+   * needs the length of a sample's token ids, not the ids)? Asked when its first batch of items
+   * starts; see Unpickler.countOf.
+   */
+  countList?(vm: Unpickler, listAt: number): boolean;
 }
 
 export type ReadFn = (pos: number, len: number) => Uint8Array;
@@ -92,6 +98,18 @@ export class Unpickler {
    */
   private numberRun(markAt: number): void {
     const list = this.stack[this.stack.length - 1] as unknown[];
+    const counts = this.counts;
+    if (counts && list.length === 0) {
+      const c = counts.get(list);
+      if (c === undefined ? this.hooks.countList!(this, this.stack.length - 1) : c >= 0) {
+        if (c === undefined) {
+          counts.set(list, 0);
+          this.countedAt.push(markAt);
+        }
+        this.countRun(list, markAt);
+        return;
+      }
+    }
     let tmp: number[] | null = null;
     for (;;) {
       if (this.i + 9 > this.buf.length) {
@@ -129,6 +147,70 @@ export class Unpickler {
     if (tmp) for (const v of tmp) this.push(v, markAt);
   }
 
+  /**
+   * Lists whose items are counted instead of kept (hooks.countList): the list stays empty and its
+   * length is here; -1 once anything but a plain number was added, or the list was referred to
+   * again (then its items are not known, and the caller must read its owner in full).
+   */
+  private readonly counts: WeakMap<unknown[], number> | null;
+  /** Where each counted list's first batch starts, in the order they were met. */
+  readonly countedAt: number[] = [];
+  /** How many items a counted list holds: undefined when it is not counted, -1 when unknown. */
+  countOf(list: unknown[]): number | undefined {
+    return this.counts?.get(list);
+  }
+
+  /**
+   * A batch of items for a counted list (its MARK at `markAt`): plain numbers up to APPENDS are
+   * counted and skipped, not decoded. Anything else in the batch: the list's items are no longer
+   * known, and the batch is read again from its start the usual way (so the rest of the pickle,
+   * memo included, reads exactly as it would have).
+   */
+  private countRun(list: unknown[], markAt: number): void {
+    const counts = this.counts!;
+    let b = this.buf;
+    let i = this.i;
+    let k = 0;
+    scan: for (;;) {
+      if (i + 9 > b.length) {
+        this.i = i;
+        if (this.position + 9 > this.end) break;
+        this.fill(9);
+        b = this.buf;
+        i = this.i;
+      }
+      // Every opcode here is at most 9 bytes: no window check until `last`.
+      const last = b.length - 9;
+      while (i <= last) {
+        const op = b[i]!;
+        if (op === 0x47) i += 9; // BINFLOAT
+        else if (op === 0x4a) i += 5; // BININT
+        else if (op === 0x4b) i += 2; // BININT1
+        else if (op === 0x4d) i += 3; // BININT2
+        else if (op === 0x65) {
+          // APPENDS: the batch was plain numbers.
+          this.i = i + 1;
+          this.opcodes += k + 1;
+          counts.set(list, counts.get(list)! + k);
+          this.marks.pop();
+          this.markPos.pop();
+          return;
+        } else break scan;
+        k++;
+      }
+    }
+    counts.set(list, -1);
+    this.bufStart = markAt + 1;
+    this.buf = new Uint8Array(0);
+    this.view = new DataView(this.buf.buffer);
+    this.i = 0;
+  }
+
+  /** A counted list met anywhere but in its batches: its items are not known any more. */
+  private uncount(v: unknown): void {
+    if (this.counts && Array.isArray(v) && this.counts.has(v)) this.counts.set(v, -1);
+  }
+
   /** Start position of the item popped last (the lowest one, for multi-pops). */
   private poppedStart = 0;
 
@@ -140,6 +222,7 @@ export class Unpickler {
     private readonly shared: unknown[] | null = null,
   ) {
     this.bufStart = start;
+    this.counts = hooks.countList ? new WeakMap() : null;
   }
 
   /** How many MARKs are open. */
@@ -265,6 +348,8 @@ export class Unpickler {
       this.memo[idx] = v;
     }
     if (v === undefined) throw new PickleError(`the pickle refers to memo entry ${idx}, which was never stored`);
+    // A second reference to a counted list would see it empty.
+    this.uncount(v);
     return v;
   }
 
@@ -331,6 +416,7 @@ export class Unpickler {
           this.popMark();
           break;
         case 0x32: { // DUP
+          this.uncount(this.top());
           this.push(this.top(), at);
           break;
         }
@@ -427,6 +513,13 @@ export class Unpickler {
           if (!Array.isArray(list)) throw new PickleError("APPEND to something that is not a list");
           const listAt = this.stack.length - 1;
           if (this.hooks.onAppends && (this.hooks.isTarget?.(this, listAt) ?? true) && this.hooks.onAppends(this, list, listAt, [v], [vStart], at)) break;
+          const c = this.counts?.get(list);
+          if (c !== undefined) {
+            // A counted list's last item comes alone (pickle batches lists by 1000).
+            const counted = c >= 0 && typeof v === "number";
+            this.counts!.set(list, counted ? c + 1 : -1);
+            if (counted) break;
+          }
           list.push(v);
           break;
         }
@@ -442,6 +535,8 @@ export class Unpickler {
             for (const v of items) list.push(v);
             break;
           }
+          // A counted list is here only after countRun met something other than a number.
+          if (this.counts?.has(list)) this.counts.set(list, -1);
           // The hot path of every token list: copy straight off the stack, no temporary arrays.
           const st = this.stack;
           for (let k = m; k < st.length; k++) list.push(st[k]);

@@ -42,6 +42,11 @@ export class SampleStream {
   private emitted = 0;
   /** Memo indices below this are settled (kept or evicted). */
   private memoSeen = 0;
+  /** The scan's parser (for the lists it counted). */
+  private scanVm: Unpickler | null = null;
+  /** Sample keys whose plain-number lists the scan counts instead of building (see scan()). */
+  private countKeys: ReadonlySet<string> = new Set();
+  private countedSeen = 0;
 
   constructor(readonly file: TorchFile) {}
 
@@ -136,9 +141,48 @@ export class SampleStream {
     this.emit(vm, values, starts, ends);
   }
 
-  async *scan(signal?: AbortSignal, sliceOpcodes = SLICE_OPCODES): AsyncGenerator<{ items: StreamedItem[]; bytesDone: number }> {
+  /**
+   * A list under one of the count keys, directly in a sample dict of the sample list: its numbers
+   * need not be built (the index wants its length).
+   */
+  private countable = (vm: Unpickler, listAt: number): boolean => {
+    const marks = vm.openMarks;
+    const n = marks.length; // the last one is the list's own batch
+    if (n < 3) return false;
+    const dictItems = marks[n - 2]!;
+    const listItems = marks[n - 3]!;
+    const st = vm.stack;
+    const key = st[listAt - 1];
+    return (listAt - dictItems) % 2 === 1 && typeof key === "string" && this.countKeys.has(key) && dictItems - 1 >= listItems && isPyDict(st[dictItems - 1]) && this.isSampleList(vm, listItems - 1);
+  };
+
+  /** Items of a list the scan counted (undefined: not counted; -1: not only numbers, read the item in full). */
+  countOf(list: unknown[]): number | undefined {
+    return this.scanVm?.countOf(list);
+  }
+
+  /** How many lists the scan counted in bytes [start, end); call for the items in file order. */
+  countedIn(start: number, end: number): number {
+    const at = this.scanVm?.countedAt ?? [];
+    while (this.countedSeen < at.length && at[this.countedSeen]! < start) this.countedSeen++;
+    let n = 0;
+    while (this.countedSeen < at.length && at[this.countedSeen]! < end) {
+      this.countedSeen++;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * `count`: sample keys (tokens, loss_mask, …) whose lists of plain numbers are counted, not
+   * built: such a list stays empty in the item and countOf() gives its length. The index uses this;
+   * nothing else should (the items are then not the file's values).
+   */
+  async *scan(signal?: AbortSignal, sliceOpcodes = SLICE_OPCODES, count: readonly string[] = []): AsyncGenerator<{ items: StreamedItem[]; bytesDone: number }> {
     this.file.checkNotLegacy();
+    this.countKeys = new Set(count);
     const vm: Unpickler = this.file.unpickler({
+      ...(count.length ? { countList: this.countable } : {}),
       materialize: this.materialize,
       isTarget: (v, listAt) => this.isSampleList(v, listAt),
       onAppends: (v, _list, listAt, items, starts, end) => {
@@ -152,6 +196,7 @@ export class SampleStream {
     });
     vm.memoDefs = [];
     this.memo = vm.memo;
+    this.scanVm = vm;
     for (;;) {
       const done = vm.run(sliceOpcodes);
       if (!done) this.harvest(vm);

@@ -207,6 +207,43 @@ if "verl" in KINDS or "all" in KINDS:
                 f.write(json.dumps({"input": f"user\nQuestion {q}: what is {q}+{q}?\nassistant\n", "output": f"step {step} answer {i}",
                                     "gts": str(2 * q), "score": float((i + step) % 2), "step": step, "acc": bool((i + step) % 2)}, ensure_ascii=False) + "\n")
 
+if "counting" in KINDS:
+    # The corners of counting token lists instead of building them (the index of rollout dumps):
+    # lists over one pickle batch (1000) with a lone last item, None and bools and nesting inside,
+    # one list object under two keys or shared by two samples, floats, and a sample that is a list.
+    shared_tokens = list(range(1200))
+    rows = []
+    for i in range(14):
+        s = sample(i, i // 4, n_resp=1001 + i)
+        if i == 1:
+            s["loss_mask"] = s["loss_mask"][:-1] + [None]
+        if i == 2:
+            s["tokens"] = s["tokens"][:500] + [True] + s["tokens"][500:]
+        if i == 3:
+            s["rollout_log_probs"] = [[0.5, 1.0]] * 3 + [-0.25] * 2000
+        if i == 4:
+            s["loss_mask"] = s["tokens"]  # one list under two keys
+        if i in (5, 6):
+            s["tokens"] = shared_tokens  # one list in two samples
+        if i == 7:
+            s["tokens"] = [2**40 + k for k in range(1500)]  # LONG1 opcodes
+        if i == 8:
+            s["rollout_log_probs"] = [float("nan"), float("inf")] + [-0.5] * 1500
+        if i == 9:
+            s["tokens"] = [7]
+            s["loss_mask"] = []
+        if i == 10:
+            s["response"] = s["tokens"]  # the counted list read again as the response
+        if i == 11:
+            s["metadata"] = {"tokens": list(range(3000)), "tool_call_count": 2}
+        if i == 12:
+            s["log_probs"] = [-0.5] * 1001  # a train value beside the rollout logprobs
+        if i == 13:
+            s["tokens"] = (1, 2, 3)
+        rows.append(s)
+    rows.append([1, 2, 3])
+    torch.save({"rollout_id": 4, "samples": rows}, os.path.join(OUT, "counting.pt"))
+
 for k in KINDS:
     if k.startswith("big:"):
         big_rollout(os.path.join(OUT, "big.pt"), float(k.split(":")[1]))
