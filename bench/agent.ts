@@ -93,7 +93,7 @@ async function main() {
   console.log(`\nAdded latency per turn (proxy − direct upstream call with the same input_ids), ${TURNS} turns per size, server: ${MODE}, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
   console.log("| target | prompt tokens (last turn) | first turn (cold) added | p50 added | p95 added | p50 proxy | p50 direct |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const target of [2048, 8192, 32768]) {
+  for (const target of (process.env.BENCH_AGENT_SIZES ?? "2048,8192,32768").split(",").map(Number)) {
     const sid = `bench-${target}-${Date.now()}`;
     const messages: Msg[] = [
       { role: "system", content: "You are a coding agent." },
@@ -131,6 +131,11 @@ async function main() {
   }
 
   await stages(tok);
+  if (process.env.BENCH_AGENT_QUICK) {
+    await stop();
+    await upstream.close();
+    return;
+  }
 
   // 64 sessions at once.
   const SESSIONS = 64;
