@@ -33,6 +33,7 @@ import signal  # noqa: E402
 import time  # noqa: E402
 
 import nbrelay  # noqa: E402
+from dumpable import set_dumpable  # noqa: E402
 import procs  # noqa: E402
 import runs  # noqa: E402
 from fsops import FsError, fs_op  # noqa: E402
@@ -110,6 +111,9 @@ class HostInput:
 
 
 def main():
+    # Before anything a run could see: runs share our uid (dumpable.py says why).
+    if not set_dumpable(False):
+        log("could not make the agent non-dumpable")
     # Orphans are re-parented to us; SIGCHLD wakes the loop to reap them.
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)

@@ -6,7 +6,11 @@ prlimit(1) (lib/sandbox/backends/rlimits.ts).
 "Memory" is RLIMIT_DATA (private writable memory: heap, anonymous mappings, thread stacks), not
 RLIMIT_AS (address space): V8, the JVM, Go and glibc's per-thread malloc arenas reserve large
 address ranges they never touch, so an address-space cap refuses them at start-up while a program
-that really allocates is stopped by either."""
+that really allocates is stopped by either.
+
+Under gVisor RLIMIT_DATA bounds brk() only, not anonymous mmap (where CPython puts every large
+object), so the host asks for an address-space cap too ("address_space_mb") on the runs where it
+is safe: a Python interpreter reserves little more than it uses."""
 import resource
 
 MiB = 1 << 20
@@ -25,6 +29,8 @@ def set_limits(limits):
 
     mem = limits.get("memory_mb")
     lim(resource.RLIMIT_DATA, mem * MiB if mem else None)
+    asl = limits.get("address_space_mb")
+    lim(resource.RLIMIT_AS, asl * MiB if asl else None)
     lim(resource.RLIMIT_CPU, limits.get("cpu_time_s"))
     lim(resource.RLIMIT_NPROC, limits.get("max_processes"))
     fsize = limits.get("file_size_mb")

@@ -7,6 +7,7 @@ import sys
 import time
 
 import procs
+from dumpable import set_dumpable
 from fsops import WORKDIR
 from pyinline import inline_env_ok, run_python_inline
 from rlimits import oom_prefer, set_limits
@@ -29,6 +30,7 @@ class Run:
         self.err_total = 0
         self.err_trunc = False
         self.open_fds = set()
+        self.fd_which = {}  # output fd -> "out" | "err"
         self.stdin_fd = None
         self.stdin_data = b""
         self.status = None
@@ -77,6 +79,9 @@ class Run:
             self.open_fds.discard(fd)
             self.maybe_finish()
             return
+        self.take(which, data)
+
+    def take(self, which, data):
         buf = self.out if which == "out" else self.err
         if which == "out":
             self.out_total += len(data)
@@ -103,10 +108,23 @@ class Run:
             close_fd(fd)
             self.stdin_fd = None
 
+    def drain(self):
+        """What is already in the pipes is the run's output, however late the loop gets to it: a
+        busy agent (32 runs at once under gVisor) passed the drain deadline of runs whose output
+        sat unread, and answered them with an empty stdout. Non-blocking: a background process
+        that kept the pipe open cannot hold the answer."""
+        for fd in list(self.open_fds):
+            for _ in range(64):  # bounded: an escaped writer may never stop
+                data = read_ready(fd, 65536)
+                if not data:  # None: nothing more for now; b"": EOF
+                    break
+                self.take(self.fd_which[fd], data)
+
     def finish(self):
         if self.stdin_fd is not None:
             close_fd(self.stdin_fd)
             self.stdin_fd = None
+        self.drain()
         for fd in list(self.open_fds):
             close_fd(fd)
         self.open_fds.clear()
@@ -221,6 +239,7 @@ def start(rid, req, fresh_modules):
     if pid == 0:  # child
         try:
             os.setsid()
+            set_dumpable(True)  # the agent is not; a run is as an exec'd program would be
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.dup2(in_r if in_r is not None else os.open("/dev/null", os.O_RDONLY), 0)
@@ -266,6 +285,7 @@ def start(rid, req, fresh_modules):
         os.set_blocking(fd, False)
         sel.register(fd, selectors.EVENT_READ, lambda fd, which=which: run.on_output(which, fd))
         run.open_fds.add(fd)
+        run.fd_which[fd] = which
     if in_w is not None:
         run.stdin_fd = in_w
         run.stdin_data = stdin_data.encode() if isinstance(stdin_data, str) else b""

@@ -34,6 +34,20 @@ export interface SessionHost {
   destroyBox(box: Box): Promise<void>;
 }
 
+const PYTHONS = new Set(["python3", "python", "/usr/bin/python3", "/usr/bin/python"]);
+
+/**
+ * gVisor bounds RLIMIT_DATA on brk() only, not on anonymous mmap, so under runsc a run's
+ * memory_mb would not hold (a 300 MB bytearray under 64 MB succeeded). A Python run also gets
+ * RLIMIT_AS at memory_mb: CPython reserves little address space beyond what it uses, so the cap
+ * is what it allocates. Not for other programs: the JVM, V8 and Go reserve gigabytes they never
+ * touch and would refuse to start; their bound under gVisor is the container's cgroup memory.
+ * (docker/sandbox/agent/rlimits.py applies it; agents built before it ignore the field.)
+ */
+export function addressSpaceCap(runtime: DockerRuntime, argv: readonly string[], memoryMb: number): { address_space_mb?: number } {
+  return runtime === "runsc" && PYTHONS.has(argv[0] ?? "") ? { address_space_mb: memoryMb } : {};
+}
+
 export class DockerSession implements SandboxRuntime {
   readonly backend = "docker" as const;
   readonly isolated = true;
@@ -147,7 +161,7 @@ export class DockerSession implements SandboxRuntime {
         cwd: spec.cwd ?? "",
         env: spec.env ?? {},
         timeout_ms: l.timeout_s * 1000,
-        limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes },
+        limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes, ...addressSpaceCap(this.box.runtime, spec.argv, l.memory_mb) },
       },
       { timeoutMs: l.timeout_s * 1000 + WEDGE_GRACE_MS },
     );

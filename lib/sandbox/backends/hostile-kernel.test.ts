@@ -2,10 +2,12 @@
 // (runsc, when dockerd has it). Exact results per runtime, so the difference is on record:
 // - stopped by both: mounting, setns into init's namespaces, /dev/mem, /dev/kmsg (capabilities
 //   dropped, Docker's seccomp profile, a minimal /dev);
-// - ptrace of PID 1, the executor agent: runc lets a run attach to it (same uid, and Docker's seccomp
-//   allows ptrace), so a run could stop or steer its own session's agent (not another session's,
-//   nor the host); gVisor refuses (EPERM). Not fixed yet: the agent should make itself
-//   non-dumpable (prctl PR_SET_DUMPABLE 0), which needs an image rebuild;
+// - ptrace of PID 1, the executor agent, and reading its /proc/1/mem and /proc/1/environ: a run has
+//   the agent's uid and Docker's seccomp allows ptrace, so under runc a run could stop or steer its
+//   own session's agent until the agent made itself non-dumpable (prctl PR_SET_DUMPABLE 0,
+//   docker/sandbox/agent/dumpable.py): now EPERM/EACCES (and setns into its namespaces EACCES).
+//   gVisor refused ptrace and /proc/1/mem before; it still shows /proc/1/environ (the image's
+//   plain environment: nothing secret is in it);
 // - stopped only by gVisor: the host kernel's version (/proc/version, uname) and its /sys (loaded
 //   modules, kernel settings); the host's kernel log (gVisor answers syslog() from its own);
 //   kernel modules do not exist at all (ENOSYS);
@@ -27,10 +29,12 @@ const expected = {
   runc: {
     release: os.release(),
     proc_version: os.release(),
-    ptrace_attach_init: "ok",
+    ptrace_attach_init: "EPERM",
+    init_environ: "EACCES",
+    init_mem: "EACCES",
     unshare_user: "EPERM",
     unshare_mount: "EPERM",
-    setns_init_mount: "EPERM",
+    setns_init_mount: "EACCES",
     mount_tmpfs: "EPERM",
     init_module: "EPERM",
     raw_socket: "EPERM",
@@ -45,6 +49,8 @@ const expected = {
     sys_module: "0",
     sys_kernel: "0",
     ptrace_attach_init: "EPERM",
+    init_environ: "ok",
+    init_mem: "EACCES",
     unshare_user: "ok",
     unshare_mount: "ok",
     setns_init_mount: "ENOENT",
