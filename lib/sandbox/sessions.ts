@@ -310,17 +310,24 @@ export async function withSandbox<T>(
 }
 
 /**
- * Puts a sandbox made elsewhere (a live E2B sandbox, lib/service/e2b/attach.ts) under the manager as
- * a held session, so the Editor and the session list find it by id while its owner keeps it.
- * Returns the function that takes it out again.
+ * Puts a sandbox made elsewhere (a live E2B sandbox, lib/service/e2b) under the manager as a held
+ * session, so the Editor and the session list find it by id while its owner keeps it. With
+ * `lifetimeMs` the manager owns its life like an acquired one: it closes it (sandbox.close()) at
+ * the deadline, which setSandboxDeadline moves, and closeSession ends it early. Returns the
+ * function that takes it out again without closing it.
  */
-export function adoptSandbox(sessionId: SandboxSessionId, backend: BackendName, sandbox: Sandbox): () => void {
+export function adoptSandbox(sessionId: SandboxSessionId, backend: BackendName, sandbox: Sandbox, opts: { lifetimeMs?: number } = {}): () => void {
   installHooks();
   const k = key(backend, sessionId);
-  const entry: Entry = { sandbox: Promise.resolve(sandbox), ready: sandbox, lastUsed: Date.now(), running: 0, held: true };
+  const entry: Entry = { sandbox: Promise.resolve(sandbox), ready: sandbox, lastUsed: Date.now(), running: 0, held: true, idleTtlMs: null };
+  const previous = state.sessions.get(k);
+  if (previous?.deadline) clearTimeout(previous.deadline.timer);
   state.sessions.set(k, entry);
+  if (opts.lifetimeMs !== undefined) setDeadline(k, entry, Date.now() + opts.lifetimeMs);
   return () => {
-    if (state.sessions.get(k) === entry) state.sessions.delete(k);
+    if (state.sessions.get(k) !== entry) return;
+    if (entry.deadline) clearTimeout(entry.deadline.timer);
+    state.sessions.delete(k);
   };
 }
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """envd agent: PID 1 of an E2B-compatible sandbox container (lib/service/e2b).
 
-Node starts it as `python3 -u -c <this file>` (so any image with python3 can host it, no rebuild)
-and speaks newline-delimited JSON over the container's attached stdin/stdout, like agent.py:
-every request {"id", "op", ...} gets one reply {"id", "ok": true, ...} or {"id", "ok": false,
-"error", "code"}. Process output and exits are events without an id:
-  {"ev": "data", "pid", "fd": 1|2, "b": <base64>}    {"ev": "end", "pid", "exit_code", "signal"}
+Node starts it as `python3 -u -c <bundle>` (so any image with python3 can host it, no rebuild): the
+bundle (envdSource() in lib/sandbox/backends/docker.ts) installs the agent modules it shares with
+agent.py (wire, proctable, procs, spawn) and then runs this file. It speaks newline-delimited JSON
+over the container's attached stdin/stdout, like agent.py: every request {"id", "op", ...} gets
+one reply {"id", "ok": true, ...} or {"id", "ok": false, "error", "code"}. Process output and exits
+are events without an id:
+  {"ev": "data", "pid", "fd": 1|2, "raw": N} + N bytes    {"ev": "end", "pid", "exit_code", "signal"}
+
+Bytes travel raw, not as base64: a line with "raw": N is followed by exactly N bytes (a file
+chunk of fs.write; an fs.read reply with "binary": true; process output).
 
 It runs as root with a few capabilities (setuid/setgid/chown/dac_override/fowner/kill) so commands
 run as the E2B user asked for ("user", home /home/user, or "root"); file operations run with that
@@ -27,33 +32,24 @@ import stat
 import sys
 import time
 
+import procs
+from spawn import spawn
+from wire import close_fd, log, read_ready, sel, send, send_raw, write_all
+
 DEFAULT_USER = "user"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 CHUNK = 1 << 16
 
-sel = selectors.DefaultSelector()
-out_fd = sys.stdout.fileno()
-procs = {}  # pid -> Proc
+running = {}  # pid -> Proc
 libc = ctypes.CDLL(None, use_errno=True)
 base_env = {}
+BYTES = object()  # the key of a reply's raw bytes (sent after its frame)
 
 
-def log(*a):
-    print("[envd]", *a, file=sys.stderr, flush=True)
-
-
-def send(obj):
-    data = (json.dumps(obj, separators=(",", ":")) + "\n").encode()
-    view = memoryview(data)
-    while view:
-        try:
-            n = os.write(out_fd, view)
-        except InterruptedError:
-            continue
-        except BlockingIOError:
-            time.sleep(0.001)
-            continue
-        view = view[n:]
+def send_bytes(obj, data):
+    """A frame followed by its raw bytes (one write: the two never interleave with another frame)."""
+    obj["raw"] = len(data)
+    send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode() + data)
 
 
 class Fail(Exception):
@@ -144,17 +140,39 @@ class Proc:
         self.drain_deadline = None
         self.done = False
 
+    def exited(self, status):
+        self.status = status
+        # A background child may hold the pipes open forever; give the output 100 ms to drain.
+        self.drain_deadline = time.monotonic() + 0.1
+        self.maybe_finish()
+
+    def maybe_finish(self):
+        if self.status is None or self.done:
+            return
+        if self.open_fds and time.monotonic() < self.drain_deadline:
+            return
+        self.finish()
+
+    def on_output(self, n, fd):
+        data = read_ready(fd, CHUNK)
+        if data is None:
+            return
+        if not data:
+            self.open_fds.discard(fd)
+            close_fd(fd)
+            self.maybe_finish()
+            return
+        send_bytes({"ev": "data", "pid": self.pid, "fd": n}, data)
+
     def finish(self):
         if self.done:
             return
         self.done = True
         for fd in list(self.open_fds):
-            close_out(self, fd)
+            close_fd(fd)
+        self.open_fds.clear()
         if self.stdin_fd is not None:
-            try:
-                os.close(self.stdin_fd)
-            except OSError:
-                pass
+            close_fd(self.stdin_fd)
             self.stdin_fd = None
         st = self.status
         if os.WIFSIGNALED(st):
@@ -162,17 +180,7 @@ class Proc:
             send({"ev": "end", "pid": self.pid, "exit_code": -sig, "signal": signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)})
         else:
             send({"ev": "end", "pid": self.pid, "exit_code": os.WEXITSTATUS(st), "signal": None})
-        procs.pop(self.pid, None)
-
-
-def close_out(proc, fd):
-    if fd in proc.open_fds:
-        proc.open_fds.discard(fd)
-        try:
-            sel.unregister(fd)
-        except (KeyError, ValueError):
-            pass
-        os.close(fd)
+        running.pop(self.pid, None)
 
 
 def start_proc(req):
@@ -193,113 +201,39 @@ def start_proc(req):
     env.setdefault("LANG", "C.UTF-8")
     for k, v in (req.get("envs") or {}).items():
         env[str(k)] = str(v)
-    out_r, out_w = os.pipe2(os.O_CLOEXEC)
-    err_r, err_w = os.pipe2(os.O_CLOEXEC)
-    exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
-    in_r = in_w = None
-    if req.get("stdin"):
-        in_r, in_w = os.pipe2(os.O_CLOEXEC)
     try:
         groups = os.getgrouplist(pw.pw_name, pw.pw_gid)
     except OSError:
         groups = [pw.pw_gid]
+
+    def become_user(_started):
+        signal.set_wakeup_fd(-1)
+        os.setgroups(groups)
+        os.setgid(pw.pw_gid)
+        os.setuid(pw.pw_uid)
+        os.chdir(cwd)
+
     try:
-        pid = os.fork()
+        child = spawn([cmd] + args, env, become_user, stdin=bool(req.get("stdin")),
+                      default_signals=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT))
     except OSError as e:
-        for fd in (out_r, out_w, err_r, err_w, exc_r, exc_w, in_r, in_w):
-            if fd is not None:
-                os.close(fd)
         raise Fail("EAGAIN", f"cannot start the process: {e.strerror} (the sandbox's process limit may be exhausted)")
-    if pid == 0:
-        try:
-            os.setsid()
-            for s in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
-                signal.signal(s, signal.SIG_DFL)
-            signal.set_wakeup_fd(-1)
-            os.dup2(in_r if in_r is not None else os.open("/dev/null", os.O_RDONLY), 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            os.setgroups(groups)
-            os.setgid(pw.pw_gid)
-            os.setuid(pw.pw_uid)
-            os.chdir(cwd)
-            os.execvpe(cmd, [cmd] + args, env)
-        except BaseException as e:  # noqa: BLE001 - report anything to the parent
-            msg = f"{cmd}: {e.strerror}" if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
-            try:
-                os.write(exc_w, msg.encode()[:4000])
-            finally:
-                os._exit(127)
-    os.close(out_w)
-    os.close(err_w)
-    os.close(exc_w)
-    if in_r is not None:
-        os.close(in_r)
-    chunks = []
-    while True:
-        try:
-            b = os.read(exc_r, 4096)
-        except InterruptedError:
-            continue
-        if not b:
-            break
-        chunks.append(b)
-    os.close(exc_r)
-    proc = Proc(pid, {**req, "cwd": cwd}, (out_r, err_r), in_w)
-    procs[pid] = proc
-    for fd, n in ((out_r, 1), (err_r, 2)):
+    proc = Proc(child.pid, {**req, "cwd": cwd}, (child.out_r, child.err_r), child.in_w)
+    running[child.pid] = proc
+    procs.watch(child.pid, proc.exited)
+    for fd, n in ((child.out_r, 1), (child.err_r, 2)):
         os.set_blocking(fd, False)
-        sel.register(fd, selectors.EVENT_READ, ("out", proc, n))
-    if chunks:
+        sel.register(fd, selectors.EVENT_READ, lambda fd, n=n: proc.on_output(n, fd))
+    if child.failure:
         # exec failed: the child exits 127; say why on stderr like a shell would.
-        send({"ev": "data", "pid": pid, "fd": 2, "b": base64.b64encode(b"".join(chunks) + b"\n").decode()})
-    return pid
-
-
-def on_output(proc, n, fd):
-    try:
-        data = os.read(fd, CHUNK)
-    except BlockingIOError:
-        return
-    except OSError:
-        data = b""
-    if not data:
-        close_out(proc, fd)
-        maybe_finish(proc)
-        return
-    send({"ev": "data", "pid": proc.pid, "fd": n, "b": base64.b64encode(data).decode()})
-
-
-def maybe_finish(proc):
-    if proc.status is None or proc.done:
-        return
-    if proc.open_fds and proc.drain_deadline is not None and time.monotonic() < proc.drain_deadline:
-        return
-    proc.finish()
-
-
-def reap():
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        except InterruptedError:
-            continue
-        if pid == 0:
-            return
-        proc = procs.get(pid)
-        if proc is not None and proc.status is None:
-            proc.status = status
-            # A background child may hold the pipes open forever; give the output 100 ms to drain.
-            proc.drain_deadline = time.monotonic() + 0.1
-            maybe_finish(proc)
+        send_bytes({"ev": "data", "pid": child.pid, "fd": 2}, (child.failure + "\n").encode())
+    return child.pid
 
 
 def find_proc(req):
     pid = req.get("pid")
     tag = req.get("tag")
-    for p in procs.values():
+    for p in running.values():
         if (pid is not None and p.pid == pid) or (tag is not None and p.tag == tag):
             if p.status is None:
                 return p
@@ -310,21 +244,18 @@ def signal_proc(req):
     p = find_proc(req)
     sig = int(req.get("signal") or signal.SIGKILL)
     # The process group: `bash -c` and what it started go together (a `setsid` child does not).
-    # SIGKILL goes round several times: a member that forks while the signal is delivered (a fork
-    # bomb) leaves a child the first round missed. Bounded, since a zombie leader keeps the group.
-    for _ in range(50 if sig == signal.SIGKILL else 1):
+    if sig == signal.SIGKILL:
+        procs.sweep_group(p.pid)
+        return {}
+    try:
+        os.killpg(p.pid, sig)
+    except ProcessLookupError:
+        pass
+    except OSError:
         try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            break
+            os.kill(p.pid, sig)
         except OSError:
-            try:
-                os.kill(p.pid, sig)
-            except OSError:
-                pass
-            break
-        if sig == signal.SIGKILL:
-            time.sleep(0.002)
+            pass
     return {}
 
 
@@ -332,10 +263,7 @@ def kill_all():
     """Every process but us (sandbox kill on a shared container is never needed, but tests use it)."""
     for name in os.listdir("/proc"):
         if name.isdigit() and int(name) != os.getpid():
-            try:
-                os.kill(int(name), signal.SIGKILL)
-            except OSError:
-                pass
+            procs.kill_quiet(int(name))
 
 
 # ---------------------------------------------------------------- files
@@ -380,6 +308,61 @@ def makedirs_owned(path):
     return bool(missing)
 
 
+def open_for_write(path, append):
+    """The file, truncated or for appending, with missing parents made (as the current fsuid)."""
+    if os.path.isdir(path):
+        raise Fail("EISDIR", f"path '{path}' is a directory")
+    makedirs_owned(os.path.dirname(path))
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC) | os.O_CLOEXEC
+    return os.open(path, flags, 0o644)
+
+
+class WriteSink:
+    """An fs.write whose bytes follow its frame raw: the file is opened (as the user) when the
+    frame arrives and the bytes go straight into it. A failure is kept, the rest of the bytes are
+    drained, and the reply says what went wrong."""
+
+    def __init__(self, req):
+        self.req = req
+        self.fd = None
+        self.error = None
+        self.path = str(req.get("path"))
+        try:
+            self.pw = user_info(req.get("user"))
+            self.path = resolve(req.get("path"), self.pw)
+            with AsUser(self.pw):
+                self.fd = open_for_write(self.path, req.get("append"))
+        except Fail as e:
+            self.error = e
+        except OSError as e:
+            self.error = oserror(e, self.path)
+
+    def feed(self, data):
+        if self.fd is None:
+            return
+        try:
+            write_all(self.fd, data)
+        except OSError as e:
+            self.error = oserror(e, self.path)
+            os.close(self.fd)
+            self.fd = None
+
+    def done(self):
+        rid = self.req.get("id")
+        if self.fd is not None:
+            os.close(self.fd)
+        if self.error is not None:
+            send({"id": rid, "ok": False, "error": str(self.error), "code": self.error.code})
+            return
+        try:
+            with AsUser(self.pw):
+                res = {"entry": entry(self.path)} if self.req.get("last", True) else {}
+        except OSError as e:
+            send({"id": rid, "ok": False, "error": str(e), "code": errno.errorcode.get(e.errno or 0, "EIO")})
+            return
+        send({"id": rid, "ok": True, **res})
+
+
 def fs_op(op, req):
     pw = user_info(req.get("user"))
     path = resolve(req.get("path"), pw)
@@ -396,18 +379,14 @@ def fs_op(op, req):
                     size = os.fstat(f.fileno()).st_size
                     f.seek(offset)
                     data = f.read(length)
-                return {"data": base64.b64encode(data).decode(), "eof": len(data) < length, "size": size}
+                res = {"eof": len(data) < length, "size": size}
+                if req.get("binary"):
+                    return {**res, BYTES: data}
+                return {**res, "data": base64.b64encode(data).decode()}
             if op == "fs.write":
-                data = base64.b64decode(req.get("data") or "")
-                if os.path.isdir(path):
-                    raise Fail("EISDIR", f"path '{path}' is a directory")
-                makedirs_owned(os.path.dirname(path))
-                flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if req.get("append") else os.O_TRUNC) | os.O_CLOEXEC
-                fd = os.open(path, flags, 0o644)
+                fd = open_for_write(path, req.get("append"))
                 try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view):]
+                    write_all(fd, base64.b64decode(req.get("data") or ""))
                 finally:
                     os.close(fd)
                 return {"entry": entry(path)} if req.get("last", True) else {}
@@ -471,19 +450,17 @@ def handle(req):
                 raise Fail("ENOSTDIN", "the process has no open stdin (start it with stdin: true)")
             data = base64.b64decode(req.get("data") or "")
             os.set_blocking(p.stdin_fd, True)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(p.stdin_fd, view):]
+            write_all(p.stdin_fd, data)
             res = {}
         elif op == "proc.close_stdin":
             p = find_proc(req)
             if p.stdin_fd is not None:
-                os.close(p.stdin_fd)
+                close_fd(p.stdin_fd)
                 p.stdin_fd = None
             res = {}
         elif op == "proc.list":
             res = {"processes": [{"pid": p.pid, "tag": p.tag, "cmd": p.cmd, "args": p.args, "envs": p.envs, "cwd": p.cwd}
-                                 for p in procs.values() if p.status is None]}
+                                 for p in running.values() if p.status is None]}
         elif op == "proc.get":
             res = {"pid": find_proc(req).pid}
         elif op == "env":
@@ -497,13 +474,79 @@ def handle(req):
             res = fs_op(op, req)
         else:
             raise Fail("EINVAL", f"unknown op {op!r}")
-        send({"id": rid, "ok": True, **res})
+        data = res.pop(BYTES, None)
+        if data is None:
+            send({"id": rid, "ok": True, **res})
+        else:
+            send_bytes({"id": rid, "ok": True, **res}, data)
     except Fail as e:
         send({"id": rid, "ok": False, "error": str(e), "code": e.code})
     except OSError as e:
         send({"id": rid, "ok": False, "error": str(e), "code": errno.errorcode.get(e.errno or 0, "EIO")})
     except Exception as e:  # noqa: BLE001 - a bad request must not kill the sandbox
         send({"id": rid, "ok": False, "error": f"{type(e).__name__}: {e}", "code": "EINVAL"})
+
+
+class Requests:
+    """The host's frames on stdin: JSON lines, each maybe followed by raw bytes ("raw": N)."""
+
+    def __init__(self):
+        self.buf = bytearray()
+        self.sink = None  # a WriteSink taking the next `need` bytes
+        self.need = 0
+
+    def feed(self, data):
+        pos, end = 0, len(data)
+        while pos < end:
+            if self.need:
+                take = min(self.need, end - pos)
+                self.sink.feed(memoryview(data)[pos:pos + take])
+                pos += take
+                self.need -= take
+                if not self.need:
+                    sink, self.sink = self.sink, None
+                    sink.done()
+                continue
+            i = data.find(b"\n", pos)
+            if i < 0:
+                self.buf += memoryview(data)[pos:]
+                return
+            line = bytes(self.buf) + data[pos:i] if self.buf else data[pos:i]
+            self.buf.clear()
+            pos = i + 1
+            self.line(line)
+
+    def line(self, line):
+        if not line.strip():
+            return
+        try:
+            req = json.loads(line)
+        except ValueError as e:
+            send({"id": None, "ok": False, "error": f"bad frame: {e}"})
+            return
+        if not isinstance(req, dict):
+            return
+        raw = req.get("raw")
+        if isinstance(raw, int) and raw > 0:
+            self.sink = WriteSink(req) if req.get("op") == "fs.write" else Drain(req)
+            self.need = raw
+        elif isinstance(raw, int) and raw == 0 and req.get("op") == "fs.write":
+            WriteSink(req).done()
+        else:
+            handle(req)
+
+
+class Drain:
+    """Raw bytes after a frame that takes none: dropped, then the frame is refused."""
+
+    def __init__(self, req):
+        self.req = req
+
+    def feed(self, data):
+        pass
+
+    def done(self):
+        send({"id": self.req.get("id"), "ok": False, "error": f"{self.req.get('op')!r} takes no raw bytes", "code": "EINVAL"})
 
 
 def main():
@@ -518,61 +561,38 @@ def main():
         log(f"cannot create the default user: {e}")
     in_fd = sys.stdin.fileno()
     os.set_blocking(in_fd, False)
-    sel.register(in_fd, selectors.EVENT_READ, ("stdin", None, None))
-    sel.register(wake_r, selectors.EVENT_READ, ("wake", None, None))
-    inbuf = bytearray()
+    requests = Requests()
+
+    def on_stdin(fd):
+        data = read_ready(fd, 1 << 20)
+        if data is None:
+            return
+        if not data:
+            log("stdin closed; exiting")
+            kill_all()
+            sys.exit(0)
+        requests.feed(data)
+
+    def on_wake(fd):
+        while read_ready(fd, 4096):
+            pass
+
+    sel.register(in_fd, selectors.EVENT_READ, on_stdin)
+    sel.register(wake_r, selectors.EVENT_READ, on_wake)
     send({"id": None, "ok": True, "ready": True})
     while True:
         now = time.monotonic()
         timeout = None
-        for p in list(procs.values()):
-            if p.status is not None and p.drain_deadline is not None:
+        for p in list(running.values()):
+            if p.status is not None and not p.done:
                 if now >= p.drain_deadline:
                     p.finish()
                 else:
                     t = p.drain_deadline - now
                     timeout = t if timeout is None else min(timeout, t)
         for key, _ in sel.select(timeout):
-            kind, proc, n = key.data
-            if kind == "stdin":
-                try:
-                    data = os.read(in_fd, 1 << 20)
-                except BlockingIOError:
-                    continue
-                if not data:
-                    log("stdin closed; exiting")
-                    kill_all()
-                    return
-                # Only the new bytes are searched: a file chunk is one multi-megabyte line that
-                # arrives in pipe-sized reads (searching the whole buffer each time is quadratic).
-                scan = len(inbuf)
-                inbuf += data
-                while True:
-                    i = inbuf.find(b"\n", scan)
-                    if i < 0:
-                        break
-                    line = bytes(inbuf[:i])
-                    del inbuf[:i + 1]
-                    scan = 0
-                    if not line.strip():
-                        continue
-                    try:
-                        req = json.loads(line)
-                    except ValueError as e:
-                        send({"id": None, "ok": False, "error": f"bad frame: {e}"})
-                        continue
-                    if isinstance(req, dict):
-                        handle(req)
-            elif kind == "wake":
-                try:
-                    while os.read(wake_r, 4096):
-                        pass
-                except BlockingIOError:
-                    pass
-                reap()
-            elif kind == "out":
-                on_output(proc, n, key.fd)
-        reap()
+            key.data(key.fd)
+        procs.reap()
 
 
 if __name__ == "__main__":

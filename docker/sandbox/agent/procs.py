@@ -52,8 +52,10 @@ def kill_quiet(pid):
         pass
 
 
-def sweep_group(pgid, marker):
-    """Kill a run's whole tree: its process group plus anything whose environment carries marker."""
+def sweep_group(pgid, marker=None):
+    """Kill a run's whole tree: its process group plus anything whose environment carries marker
+    (none: the group only). Goes round until nothing is left: a member that forks while the signal
+    is delivered (a fork bomb) leaves a child the first round missed."""
     for _ in range(20):
         try:
             os.killpg(pgid, signal.SIGKILL)
@@ -63,7 +65,7 @@ def sweep_group(pgid, marker):
         for pid, (ppid, group) in proc_table().items():
             if pid == 1:
                 continue
-            if group == pgid or has_marker(pid, marker):
+            if group == pgid or (marker is not None and has_marker(pid, marker)):
                 kill_quiet(pid)
                 found = True
         if not found:

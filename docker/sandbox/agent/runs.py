@@ -11,6 +11,7 @@ from dumpable import set_dumpable
 from fsops import WORKDIR
 from pyinline import inline_env_ok, run_python_inline
 from rlimits import oom_prefer, set_limits
+from spawn import spawn
 from wire import close_fd, decode, read_ready, sel, send
 
 active = {}  # request id -> Run
@@ -220,67 +221,29 @@ def start(rid, req, fresh_modules):
     env = child_env(req, rid)
     stdin_data = req.get("stdin")
 
-    out_r, out_w = os.pipe2(os.O_CLOEXEC)
-    err_r, err_w = os.pipe2(os.O_CLOEXEC)
-    exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
-    in_r = in_w = None
-    if stdin_data:
-        in_r, in_w = os.pipe2(os.O_CLOEXEC)
+    def setup(started):
+        set_dumpable(True)  # the agent is not; a run is as an exec'd program would be
+        set_limits(limits)
+        oom_prefer(1000)
+        os.chdir(cwd)
+        code = inline_python_code(argv, req, env)
+        if code is not None:
+            started()
+            run_inline(code, env, fresh_modules)  # never returns
+
     try:
-        pid = os.fork()
+        child = spawn(argv, env, setup, stdin=bool(stdin_data))
     except OSError as e:
-        for fd in (out_r, out_w, err_r, err_w, exc_r, exc_w, in_r, in_w):
-            if fd is not None:
-                os.close(fd)
         send({"id": rid, "ok": True, "failure": f"cannot start the process: {e.strerror} (the container's process limit may be exhausted)",
               "stdout": "", "stderr": "", "exit_code": None, "signal": None, "timed_out": False, "cancelled": False,
               "stdout_truncated": False, "stderr_truncated": False, "duration_ms": 0})
         return
-    if pid == 0:  # child
-        try:
-            os.setsid()
-            set_dumpable(True)  # the agent is not; a run is as an exec'd program would be
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            os.dup2(in_r if in_r is not None else os.open("/dev/null", os.O_RDONLY), 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            set_limits(limits)
-            oom_prefer(1000)
-            os.chdir(cwd)
-            code = inline_python_code(argv, req, env)
-            if code is not None:
-                os.close(exc_w)
-                run_inline(code, env, fresh_modules)  # never returns
-            os.execvpe(argv[0], argv, env)
-        except BaseException as e:  # noqa: BLE001 - report anything to the parent
-            msg = f"{type(e).__name__}: {e}" if not isinstance(e, OSError) else f"{argv[0]}: {e.strerror}"
-            try:
-                os.write(exc_w, msg.encode()[:4000])
-            finally:
-                os._exit(127)
-    # parent
-    os.close(out_w)
-    os.close(err_w)
-    os.close(exc_w)
-    if in_r is not None:
-        os.close(in_r)
-    # The exec-error pipe closes (EOF) on a successful exec.
-    chunks = []
-    while True:
-        try:
-            b = os.read(exc_r, 4096)
-        except InterruptedError:
-            continue
-        if not b:
-            break
-        chunks.append(b)
-    os.close(exc_r)
+    pid, out_r, err_r, in_w = child.pid, child.out_r, child.err_r, child.in_w
     run.pid = pid
     active[rid] = run
     procs.watch(pid, run.exited)
-    if chunks:
-        run.failure = decode(b"".join(chunks))
+    if child.failure:
+        run.failure = child.failure
     for fd, which in ((out_r, "out"), (err_r, "err")):
         os.set_blocking(fd, False)
         sel.register(fd, selectors.EVENT_READ, lambda fd, which=which: run.on_output(which, fd))

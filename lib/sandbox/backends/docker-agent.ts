@@ -124,8 +124,11 @@ export class AgentConnection {
     this.goneResolve();
   }
 
-  /** Sends one request. timeoutMs: reject with AgentUnresponsive("timeout") if no answer by then. */
-  request(msg: RpcMessage, opts: { timeoutMs?: number } = {}): Promise<RpcMessage> {
+  /**
+   * Sends one request. timeoutMs: reject with AgentUnresponsive("timeout") if no answer by then;
+   * bytes: sent raw after the frame (envd's fs.write). A reply's raw bytes come as `bytes`.
+   */
+  request(msg: RpcMessage, opts: { timeoutMs?: number; bytes?: Buffer } = {}): Promise<RpcMessage> {
     return this.rpc.request(msg, opts);
   }
 

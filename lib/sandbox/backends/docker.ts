@@ -335,9 +335,32 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   }
 }
 
+/** The agent modules envd shares with agent.py, in import order (each imports only those before it). */
+const ENVD_MODULES = ["wire", "proctable", "procs", "spawn"];
+
 let envdCache: string | undefined;
-/** The envd agent's source, passed to `python3 -c` (read once; it ships with the app). */
-function envdSource(): string {
-  envdCache ??= readFileSync(path.resolve(process.cwd(), "docker/sandbox/agent/envd.py"), "utf8");
+/**
+ * The envd agent's source, passed to `python3 -c` (built once; it ships with the app): the shared
+ * agent modules installed into sys.modules from their source, then envd.py itself. An E2B sandbox
+ * may run on any image with python3, so nothing of the agent can be assumed to be baked in.
+ */
+export function envdSource(): string {
+  envdCache ??= (() => {
+    const dir = path.resolve(process.cwd(), "docker/sandbox/agent");
+    const read = (name: string) => readFileSync(path.join(dir, `${name}.py`), "utf8");
+    // A JSON string is a valid Python string literal.
+    const modules = ENVD_MODULES.map((m) => `_bundle(${JSON.stringify(m)}, ${JSON.stringify(read(m))})`).join("\n");
+    return [
+      "import sys as _sys, types as _types",
+      "def _bundle(name, src):",
+      "    mod = _types.ModuleType(name)",
+      "    mod.__file__ = f'<envd bundle>/{name}.py'",
+      "    _sys.modules[name] = mod",
+      "    exec(compile(src, mod.__file__, 'exec'), mod.__dict__)",
+      modules,
+      "del _bundle, _sys, _types",
+      read("envd"),
+    ].join("\n");
+  })();
   return envdCache;
 }

@@ -3,11 +3,13 @@ import { JsonLinesRpc, type RpcMessage } from "./json-lines";
 
 function pair() {
   const written: RpcMessage[] = [];
+  const rawWritten: Buffer[] = [];
   const unsolicited: RpcMessage[] = [];
   const bad: string[] = [];
   let timedOut = 0;
   const rpc = new JsonLinesRpc({
     write: (line) => {
+      if (typeof line !== "string") return void rawWritten.push(line);
       expect(line.endsWith("\n")).toBe(true);
       written.push(JSON.parse(line) as RpcMessage);
     },
@@ -17,7 +19,7 @@ function pair() {
     onUnsolicited: (m) => unsolicited.push(m),
     onBadLine: (l) => bad.push(l),
   });
-  return { rpc, written, unsolicited, bad, timedOut: () => timedOut };
+  return { rpc, written, rawWritten, unsolicited, bad, timedOut: () => timedOut };
 }
 
 describe("JsonLinesRpc", () => {
@@ -55,5 +57,25 @@ describe("JsonLinesRpc", () => {
     await expect(pending).rejects.toThrow("gone");
     expect(rpc.alive).toBe(false);
     await expect(rpc.request({ op: "later" })).rejects.toThrow("gone");
+  });
+
+  it("carries raw bytes after a frame both ways, split anywhere, newlines and all", async () => {
+    const { rpc, written, rawWritten, unsolicited } = pair();
+    const payload = Buffer.from(Array.from({ length: 600 }, (_, i) => i % 256));
+    const w = rpc.request({ op: "fs.write" }, { bytes: payload });
+    expect(written).toEqual([{ op: "fs.write", id: 1, raw: 600 }]);
+    expect(Buffer.concat(rawWritten).equals(payload)).toBe(true);
+    const r = rpc.request({ op: "fs.read" });
+    const wire = Buffer.concat([
+      Buffer.from('{"ev":"data","pid":7,"raw":3}\n'),
+      Buffer.from("a\nb"),
+      Buffer.from('{"id":2,"ok":true,"raw":600}\n'),
+      payload,
+      Buffer.from('{"id":1,"ok":true,"raw":0}\n'),
+    ]);
+    for (let i = 0; i < wire.length; i += 7) rpc.feed(wire.subarray(i, i + 7));
+    expect(unsolicited).toEqual([{ ev: "data", pid: 7, raw: 3, bytes: Buffer.from("a\nb") }]);
+    expect(((await r).bytes as Buffer).equals(payload)).toBe(true);
+    expect(((await w).bytes as Buffer).length).toBe(0);
   });
 });

@@ -4,12 +4,15 @@ import "server-only";
 // gets exactly one reply with that id ({ok: true, …} or {ok: false, error, code?}). Spoken to the
 // Docker executor agent (over the container's attach stream) and to the local notebook driver
 // (over a child's stdin/stdout). The transport is the caller's: it hands us bytes and a writer.
+// Bytes may travel raw: a line with `"raw": N` is followed by exactly N bytes, which arrive as the
+// message's `bytes` (a Buffer); a request sent with bytes goes out the same way (the envd agent's
+// file chunks and process output; base64 in JSON cost 4/3 the bytes and a decode on both sides).
 
 export type RpcMessage = Record<string, unknown>;
 
 export interface JsonLinesRpcOptions {
-  /** Writes one framed line (already ends with "\n"). */
-  write: (line: string) => void;
+  /** Writes one framed line (already ends with "\n"), or the raw bytes that follow one. */
+  write: (data: string | Buffer) => void;
   /** The error a reply with ok !== true rejects with. */
   replyError: (msg: RpcMessage) => Error;
   /** The error a request that got no reply within its timeout rejects with. */
@@ -32,6 +35,8 @@ export class JsonLinesRpc {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private partial: Buffer[] = [];
+  /** A message whose raw bytes are still arriving, and how many are missing. */
+  private raw: { msg: RpcMessage; need: number; parts: Buffer[] } | null = null;
   private gone: Error | null = null;
 
   constructor(private opts: JsonLinesRpcOptions) {}
@@ -43,14 +48,31 @@ export class JsonLinesRpc {
   /** Bytes from the peer; lines may arrive split across chunks. */
   feed(chunk: Buffer): void {
     let start = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
+    while (start < chunk.length) {
+      const raw = this.raw;
+      if (raw) {
+        const take = Math.min(raw.need, chunk.length - start);
+        raw.parts.push(chunk.subarray(start, start + take));
+        raw.need -= take;
+        start += take;
+        if (raw.need === 0) {
+          this.raw = null;
+          raw.msg.bytes = raw.parts.length === 1 ? raw.parts[0]! : Buffer.concat(raw.parts);
+          this.dispatch(raw.msg);
+        }
+        continue;
+      }
+      const i = chunk.indexOf(10, start);
+      if (i === -1) {
+        this.partial.push(chunk.subarray(start));
+        return;
+      }
       this.partial.push(chunk.subarray(start, i));
       const line = Buffer.concat(this.partial).toString("utf8");
       this.partial = [];
       start = i + 1;
       this.onLine(line);
     }
-    if (start < chunk.length) this.partial.push(chunk.subarray(start));
   }
 
   private onLine(line: string): void {
@@ -62,6 +84,17 @@ export class JsonLinesRpc {
       this.opts.onBadLine?.(line);
       return;
     }
+    if (typeof msg.raw === "number" && Number.isInteger(msg.raw) && msg.raw >= 0) {
+      if (msg.raw > 0) {
+        this.raw = { msg, need: msg.raw, parts: [] };
+        return;
+      }
+      msg.bytes = Buffer.alloc(0);
+    }
+    this.dispatch(msg);
+  }
+
+  private dispatch(msg: RpcMessage): void {
     if (msg.id === null || msg.id === undefined) {
       this.opts.onUnsolicited?.(msg);
       return;
@@ -85,12 +118,12 @@ export class JsonLinesRpc {
     this.pending.clear();
   }
 
-  request(msg: RpcMessage, opts: { timeoutMs?: number } = {}): Promise<RpcMessage> {
+  request(msg: RpcMessage, opts: { timeoutMs?: number; bytes?: Buffer } = {}): Promise<RpcMessage> {
     return this.send(msg, opts).response;
   }
 
   /** Like request(), also giving the request id (a run's id is what a later cancel targets). */
-  send(msg: RpcMessage, opts: { timeoutMs?: number } = {}): { id: number; response: Promise<RpcMessage> } {
+  send(msg: RpcMessage, opts: { timeoutMs?: number; bytes?: Buffer } = {}): { id: number; response: Promise<RpcMessage> } {
     const id = this.nextId++;
     if (this.gone) return { id, response: Promise.reject(this.gone) };
     const response = new Promise<RpcMessage>((resolve, reject) => {
@@ -104,7 +137,10 @@ export class JsonLinesRpc {
         }, timeoutMs);
       }
       this.pending.set(id, p);
-      this.opts.write(`${JSON.stringify({ ...msg, id })}\n`);
+      const bytes = opts.bytes;
+      // The frame and its bytes are written back to back: nothing can come between them.
+      this.opts.write(`${JSON.stringify(bytes ? { ...msg, id, raw: bytes.length } : { ...msg, id })}\n`);
+      if (bytes?.length) this.opts.write(bytes);
     });
     return { id, response };
   }

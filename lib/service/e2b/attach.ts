@@ -1,15 +1,16 @@
 import "server-only";
 import { createToolSandbox } from "@/lib/sandbox/sandbox";
-import { adoptSandbox } from "@/lib/sandbox/sessions";
 import { emptyOutcome } from "@/lib/sandbox/run-outcome";
 import { PathRejected } from "@/lib/sandbox/workdir-fs";
-import { dockerIsolation, sandboxConfigSchema, type FileEntry, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
-import { agentCall, subscribeSandboxes, type E2BSandbox, type GoneReason } from "./sandboxes";
+import { dockerIsolation, sandboxConfigSchema, type FileEntry, type Sandbox, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
+import { agentCall } from "./agent-call";
+import type { E2BSandbox, GoneReason } from "./sandboxes";
 
-// Attach: a live E2B sandbox as a session of the session manager (id `e2b-<sandbox id>`), so the
-// Editor opens it like any other session: its file list is /home/user, a run is a process beside
-// the agent's (as `user`), a file the agent is writing reads as it is now. The job keeps the
-// sandbox; when it is killed or expires, the session answers with that reason.
+// Attach: a live E2B sandbox as a session of the session manager (id `e2b-<sandbox id>`; the
+// manager owns its life, lib/service/e2b/sandboxes.ts), so the Editor opens it like any other
+// session: its file list is /home/user, a run is a process beside the agent's (as `user`), a file
+// the agent is writing reads as it is now. When it is killed or expires, a tombstone session
+// answers with that reason.
 
 export const ATTACH_PREFIX = "e2b-";
 const HOME = "/home/user";
@@ -36,8 +37,8 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
   };
   const fs: WorkdirFs = {
     async read(path, opts) {
-      const r = await fsCall({ op: "fs.read", path: abs(path), offset: 0, length: opts?.max_bytes ?? 64 * 1024 * 1024 });
-      return Buffer.from(String(r.data ?? ""), "base64");
+      const r = await fsCall({ op: "fs.read", path: abs(path), offset: 0, length: opts?.max_bytes ?? 64 * 1024 * 1024, binary: true });
+      return Buffer.isBuffer(r.bytes) ? r.bytes : Buffer.alloc(0);
     },
     async write(path, data, opts) {
       if (opts?.create_only && (await fs.exists(path))) throw Object.assign(new Error(`${path} exists`), { code: "EEXIST" });
@@ -137,30 +138,14 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
   };
 }
 
-/** Makes a live E2B sandbox a session the Editor can open; returns the function that marks it gone. */
-function attachToSessions(sb: E2BSandbox): (reason: GoneReason) => void {
-  let reason: GoneReason | undefined;
-  const config = sandboxConfigSchema.parse({ tools_config: { shell_executor: {}, python_executor: {}, file_operation: {} } });
-  const sandbox = createToolSandbox({ id: attachSessionId(sb.id), backend: "docker", config, runtime: runtimeFor(sb, () => reason), onClose: async () => {} });
-  const release = adoptSandbox(attachSessionId(sb.id), "docker", sandbox);
-  return (r) => {
-    reason = r;
-    // The session stays listed for a while so an open Editor learns why its sandbox went.
-    setTimeout(release, 10 * 60_000).unref?.();
-  };
+const attachConfig = () => sandboxConfigSchema.parse({ tools_config: { shell_executor: {}, python_executor: {}, file_operation: {} } });
+
+/** The session of a live E2B sandbox; closing it (the manager does, at the deadline or a kill) ends the sandbox. */
+export function attachedSandbox(sb: E2BSandbox, onClose: () => Promise<void>): Sandbox {
+  return createToolSandbox({ id: attachSessionId(sb.id), backend: "docker", config: attachConfig(), runtime: runtimeFor(sb, () => undefined), onClose });
 }
 
-const attached = globalThis as { __e2bAttach?: Map<string, (reason: GoneReason) => void> };
-
-/** Every E2B sandbox becomes an Editor session when it is created (installed once by the router). */
-export function installAttach(): void {
-  if (attached.__e2bAttach) return;
-  const marks = (attached.__e2bAttach = new Map());
-  subscribeSandboxes((e) => {
-    if (e.type === "created") marks.set(e.sandbox.id, attachToSessions(e.sandbox));
-    else {
-      marks.get(e.id)?.(e.reason);
-      marks.delete(e.id);
-    }
-  });
+/** What stays of an ended sandbox for a while: every call says why it went. */
+export function tombstoneSandbox(sb: E2BSandbox, reason: GoneReason): Sandbox {
+  return createToolSandbox({ id: attachSessionId(sb.id), backend: "docker", config: attachConfig(), runtime: runtimeFor(sb, () => reason), onClose: async () => {} });
 }

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { serverEnv } from "@/lib/env";
 import { connectHttpStatus, decodeEnvelopes, endStream, envelope, parseTimeoutMs, streamContentType, type ConnectCode, type ConnectErrorBody } from "./connect";
 import type { ProcessEvent } from "./processes";
-import { agentCall, type E2BSandbox } from "./sandboxes";
+import { agentCall } from "./agent-call";
+import type { E2BSandbox } from "./sandboxes";
 import {
   closeStdinSchema,
   connectRequestSchema,
@@ -336,20 +337,25 @@ function filesStatusOf(errno: string): number {
   return errno === "ENOENT" ? 404 : errno === "EUSER" ? 401 : errno === "EISDIR" || errno === "ENOTDIR" || errno === "EINVAL" ? 400 : errno === "ENOSPC" ? 507 : errno === "EGONE" ? 502 : errno === "EACCES" || errno === "EPERM" ? 403 : 500;
 }
 
+/** A reply's raw bytes (envd sends file data raw when asked with binary: true). */
+function bytesOf(msg: Record<string, unknown>): Buffer {
+  return Buffer.isBuffer(msg.bytes) ? msg.bytes : Buffer.from(String(msg.data ?? ""), "base64");
+}
+
 /** GET /files?path=&username=: the raw bytes, streamed in chunks from the agent. */
 export async function filesGet(sb: E2BSandbox, url: URL, log: E2BCallLog): Promise<Response> {
   const path = url.searchParams.get("path") ?? "";
   const user = url.searchParams.get("username") || DEFAULT_USER;
   log.user = user;
   log.detail = path;
-  const first = await agentCall(sb, { op: "fs.read", path, user, offset: 0, length: FILE_CHUNK });
+  const first = await agentCall(sb, { op: "fs.read", path, user, offset: 0, length: FILE_CHUNK, binary: true });
   if (!first.ok) {
     log.message = first.message;
     return filesError(filesStatusOf(first.code), first.code === "ENOENT" ? `path '${path}' does not exist` : first.message);
   }
   const size = Number(first.value.size ?? 0);
   log.bytes = size;
-  const firstData = Buffer.from(String(first.value.data ?? ""), "base64");
+  const firstData = bytesOf(first.value);
   let offset = firstData.length;
   let eof = first.value.eof === true;
   let sentFirst = false;
@@ -364,14 +370,14 @@ export async function filesGet(sb: E2BSandbox, url: URL, log: E2BCallLog): Promi
         }
         return;
       }
-      const r = await agentCall(sb, { op: "fs.read", path, user, offset, length: FILE_CHUNK });
+      const r = await agentCall(sb, { op: "fs.read", path, user, offset, length: FILE_CHUNK, binary: true });
       if (!r.ok) {
         log.message = r.message;
         log.done();
         controller.error(new Error(r.message));
         return;
       }
-      const data = Buffer.from(String(r.value.data ?? ""), "base64");
+      const data = bytesOf(r.value);
       offset += data.length;
       if (data.length) controller.enqueue(data);
       if (r.value.eof === true || !data.length) {
@@ -399,7 +405,8 @@ async function writeStream(sb: E2BSandbox, path: string, user: string, source: R
     const data = Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
-    inflight.push(agentCall(sb, { op: "fs.write", path, user, data: data.toString("base64"), append: !first, last }));
+    // The bytes go raw after the frame (no base64), straight into the file in the sandbox.
+    inflight.push(agentCall(sb, { op: "fs.write", path, user, append: !first, last }, 60_000, data));
     first = false;
     if (inflight.length >= 4 || last) {
       while (inflight.length > (last ? 0 : 3)) {

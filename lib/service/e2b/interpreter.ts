@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { agentCall, type E2BSandbox } from "./sandboxes";
+import { agentCall } from "./agent-call";
+import type { E2BSandbox } from "./sandboxes";
 import { createContextSchema, executeSchema } from "./schema";
 import type { E2BCallLog } from "./traffic";
 

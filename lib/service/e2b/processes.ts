@@ -44,7 +44,7 @@ export class ProcessHub {
     const pid = Number(msg.pid);
     if (!Number.isInteger(pid)) return;
     let ev: ProcessEvent;
-    if (msg.ev === "data") ev = { kind: "data", stream: msg.fd === 2 ? "stderr" : "stdout", data: Buffer.from(String(msg.b ?? ""), "base64") };
+    if (msg.ev === "data") ev = { kind: "data", stream: msg.fd === 2 ? "stderr" : "stdout", data: Buffer.isBuffer(msg.bytes) ? msg.bytes : Buffer.from(String(msg.b ?? ""), "base64") };
     else if (msg.ev === "end") ev = { kind: "end", exitCode: Number(msg.exit_code), signal: typeof msg.signal === "string" ? msg.signal : null };
     else return;
     const e = this.entry(pid);

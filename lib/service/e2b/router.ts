@@ -5,7 +5,6 @@ import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { safeEqual } from "@/lib/auth/token";
 import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
 import { e2bApi } from "./api";
-import { installAttach } from "./attach";
 import { envdStream, envdUnary, filesGet, filesPost } from "./envd";
 import { interpreter } from "./interpreter";
 import {
@@ -252,7 +251,6 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
 
 /** The answer to one E2B call and what Traffic should show of it (the service layer records it). */
 export async function handleE2B(req: Request, path: string[]): Promise<{ response: Response; log: E2BCallLog }> {
-  installAttach();
   const plane = path[0] === "sandbox" ? "sandbox" : "control";
   const log = new E2BCallLog(plane);
   const refused = gate(req, plane);

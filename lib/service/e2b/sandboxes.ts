@@ -4,17 +4,20 @@ import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import { DockerBackend } from "@/lib/sandbox/backends/docker";
 import type { Box } from "@/lib/sandbox/backends/docker-box";
-import { AgentError, AgentUnresponsive } from "@/lib/sandbox/backends/docker-agent";
 import { backendAvailability, getBackend } from "@/lib/sandbox/registry";
+import { adoptSandbox, closeSession, sessionUsage, setSandboxDeadline } from "@/lib/sandbox/sessions";
 import { dockerOptionsSchema, type DockerOptions } from "@/lib/sandbox/types";
-import type { RpcMessage } from "@/lib/sandbox/rpc/json-lines";
+import { attachSessionId, attachedSandbox, tombstoneSandbox } from "./attach";
 import { ProcessHub } from "./processes";
 import type { NewSandbox } from "./schema";
 
 // The E2B sandboxes this server runs: one hardened container per sandbox (the Docker backend
-// starts it, from its warm pool when it can), a lifetime that ends at `endAt` unless extended,
-// and the owner (a hash of the API key that created it) every control-plane call is checked
-// against. Killing or expiring a sandbox removes its container, so its processes and files go too.
+// starts it, from its warm pool when it can) and the owner (a hash of the API key that created
+// it) every control-plane call is checked against. Its life belongs to the session manager
+// (lib/sandbox/sessions.ts), like every other sandbox's: it is a held session `e2b-<id>` with a
+// deadline (the E2B timeout; set timeout moves it), so the Sessions list, the Editor and expiry
+// are one mechanism. When the manager closes the session (deadline, kill, shutdown) the container
+// is removed, so its processes and files go too.
 
 export const ENVD_VERSION = "0.5.7";
 export const ENVD_PORT = 49983;
@@ -28,7 +31,8 @@ export interface E2BSandbox {
   metadata: Record<string, string>;
   envVars: Record<string, string>;
   startedAt: number;
-  endAt: number;
+  /** When the session manager closes it (its deadline); read from the manager. */
+  readonly endAt: number;
   /** The image the caller asked for through metadata, if any. */
   imageAsked?: string;
   imageUsed: string;
@@ -39,7 +43,8 @@ export interface E2BSandbox {
   envdAccessToken: string;
   box: Box;
   hub: ProcessHub;
-  timer?: NodeJS.Timeout;
+  /** Why it is ending, when a caller ends it (a manager deadline without it is an expiry). */
+  ending?: GoneReason;
 }
 
 export type GoneReason = "killed" | "expired" | "crashed";
@@ -163,6 +168,7 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
       return { ok: false, error: { status: 500, message: `Could not start the sandbox container (image ${imageUsed}; the image needs python3 on PATH): ${why}` } };
     }
     const timeoutS = Math.min(input.timeout ?? 15, MAX_TIMEOUT_S);
+    const sessionId = attachSessionId(id);
     const sb: E2BSandbox = {
       id,
       owner,
@@ -170,7 +176,9 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
       metadata,
       envVars: input.envVars ?? {},
       startedAt: started,
-      endAt: started + timeoutS * 1000,
+      get endAt() {
+        return sessionUsage(sessionId, "docker")?.deadline_ms ?? started;
+      },
       ...(imageAsked ? { imageAsked } : {}),
       imageUsed,
       ...(imageNote ? { imageNote } : {}),
@@ -182,7 +190,7 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
     };
     if (Object.keys(sb.envVars).length) await box.agent.request({ op: "env", envs: sb.envVars }, { timeoutMs: 10_000 });
     state.sandboxes.set(id, sb);
-    armTimer(sb);
+    adoptSandbox(sessionId, "docker", attachedSandbox(sb, () => finish(sb)), { lifetimeMs: started + timeoutS * 1000 - Date.now() });
     // A container that dies on its own (OOM, docker rm) takes the sandbox with it.
     void box.agent.closed.then(() => {
       if (state.sandboxes.get(id) === sb) void killSandbox(id, "crashed");
@@ -192,12 +200,6 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
   } finally {
     state.creating--;
   }
-}
-
-function armTimer(sb: E2BSandbox) {
-  clearTimeout(sb.timer);
-  sb.timer = setTimeout(() => void killSandbox(sb.id, "expired"), Math.max(0, sb.endAt - Date.now()));
-  sb.timer.unref?.();
 }
 
 /** The sandbox if it is running and this owner's (another owner's sandbox is "not found"). */
@@ -219,24 +221,36 @@ export function listSandboxes(owner?: string): E2BSandbox[] {
 /** Sets the end to now + seconds ("set timeout"), or only extends it ("connect"). */
 export function setSandboxTimeout(sb: E2BSandbox, seconds: number, mode: "set" | "extend"): void {
   const end = Date.now() + Math.min(seconds, MAX_TIMEOUT_S) * 1000;
-  sb.endAt = mode === "set" ? end : Math.max(sb.endAt, end);
-  armTimer(sb);
+  setSandboxDeadline({ id: attachSessionId(sb.id), backend: "docker" }, mode === "set" ? end : Math.max(sb.endAt, end));
 }
 
-/** Kills a sandbox: its streams end, its container (every process and file in it) is removed. */
+/** Kills a sandbox: the session manager closes its session, which ends it (finish). */
 export async function killSandbox(id: string, reason: GoneReason): Promise<boolean> {
   const sb = state.sandboxes.get(id);
   if (!sb) return false;
-  state.sandboxes.delete(id);
-  clearTimeout(sb.timer);
-  state.gone.set(id, { reason, at: Date.now() });
+  sb.ending ??= reason;
+  await closeSession(attachSessionId(id), "docker");
+  return true;
+}
+
+/**
+ * The end of a sandbox, called when the session manager closes its session: its streams end, its
+ * container (every process and file in it) is removed, and a tombstone session stays a while so an
+ * Editor attached to it learns why it went.
+ */
+async function finish(sb: E2BSandbox): Promise<void> {
+  if (state.sandboxes.get(sb.id) !== sb) return;
+  const reason = sb.ending ?? "expired";
+  state.sandboxes.delete(sb.id);
+  state.gone.set(sb.id, { reason, at: Date.now() });
   if (state.gone.size > 10_000) state.gone.delete(state.gone.keys().next().value!);
   sb.hub.closeAll(reason);
-  emit({ type: "gone", id, reason });
+  const release = adoptSandbox(attachSessionId(sb.id), "docker", tombstoneSandbox(sb, reason));
+  setTimeout(release, 10 * 60_000).unref?.();
+  emit({ type: "gone", id: sb.id, reason });
   const backend = dockerBackend();
   if (backend) await backend.destroyBox(sb.box);
   else sb.box.agent.close();
-  return true;
 }
 
 /** Kills every sandbox (tests, shutdown). */
@@ -244,15 +258,4 @@ export async function killAllSandboxes(): Promise<void> {
   await Promise.all([...state.sandboxes.keys()].map((id) => killSandbox(id, "killed")));
 }
 
-export type AgentResult = { ok: true; value: RpcMessage } | { ok: false; code: string; message: string; gone?: boolean };
-
-/** One request to the sandbox's envd agent; failures are values (errno-like code + message). */
-export async function agentCall(sb: E2BSandbox, msg: RpcMessage, timeoutMs = 60_000): Promise<AgentResult> {
-  try {
-    return { ok: true, value: await sb.box.agent.request(msg, { timeoutMs }) };
-  } catch (e) {
-    if (e instanceof AgentError) return { ok: false, code: e.code ?? "EIO", message: e.message };
-    if (e instanceof AgentUnresponsive) return { ok: false, code: "EGONE", message: `the sandbox stopped answering (${e.message})`, gone: true };
-    return { ok: false, code: "EIO", message: e instanceof Error ? e.message : String(e) };
-  }
-}
+export { agentCall, type AgentResult } from "./agent-call";
