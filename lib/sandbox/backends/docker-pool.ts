@@ -10,11 +10,19 @@ export class WarmPool {
   /** Sessions waiting for a pool container that is still starting. */
   private waiters: ((box: Box | undefined) => void)[] = [];
   private closed = false;
+  private refillTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * refillDelayMs: after a hand-over from a ready pool, start the replacement this much later, so
+   * the new container's start (create, start, agent boot: CPU for dockerd, runc and python) does
+   * not compete with the first calls to the one just handed over. A take that finds the pool empty
+   * refills at once.
+   */
   constructor(
     readonly size: number,
     private startOne: () => Promise<Box>,
     private destroy: (box: Box) => Promise<void>,
+    private refillDelayMs = 0,
   ) {}
 
   get count(): number {
@@ -28,6 +36,14 @@ export class WarmPool {
   /** A live pool container (or the next one a running fill produces), refilling behind it; undefined when none comes. */
   async take(): Promise<Box | undefined> {
     const box = this.takeReady();
+    if (box && this.refillDelayMs > 0) {
+      this.refillTimer ??= setTimeout(() => {
+        this.refillTimer = undefined;
+        this.refill();
+      }, this.refillDelayMs);
+      this.refillTimer.unref?.();
+      return box;
+    }
     this.refill();
     if (box) return box;
     return this.filling > this.waiters.length ? new Promise((resolve) => this.waiters.push(resolve)) : undefined;
@@ -79,6 +95,7 @@ export class WarmPool {
   /** No more fills; hands back the ready containers for the caller to destroy. */
   close(): Box[] {
     this.closed = true;
+    clearTimeout(this.refillTimer);
     return this.ready.splice(0);
   }
 }

@@ -215,6 +215,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
         opts.poolSize,
         () => this.startBox(this.image, opts.docker, null, envdSource()),
         (box) => this.destroyBox(box),
+        ENVD_REFILL_DELAY_MS,
       );
       const box = await this.envdPool.take();
       if (box) {
@@ -334,6 +335,9 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     return ownedContainers(this.client, this.ownerId);
   }
 }
+
+/** An E2B sandbox's first command comes right after its create: let it run before the refill starts a container. */
+const ENVD_REFILL_DELAY_MS = 300;
 
 /** The agent modules envd shares with agent.py, in import order (each imports only those before it). */
 const ENVD_MODULES = ["wire", "proctable", "procs", "spawn"];

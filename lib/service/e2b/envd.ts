@@ -433,7 +433,7 @@ async function writeStream(sb: E2BSandbox, path: string, user: string, source: R
         await agentCall(sb, { op: "fs.remove", path, user });
         return { ok: false, status: 413, message: `file larger than ${Math.round(maxBytes / 1024 / 1024)} MB (PLAYGROUND_E2B_MAX_FILE_MB); nothing was kept` };
       }
-      pending.push(Buffer.from(chunk.value));
+      pending.push(Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength));
       pendingBytes += chunk.value.byteLength;
       if (pendingBytes >= FILE_CHUNK) {
         await flush(false);
