@@ -1,7 +1,9 @@
 // npm run bench:inspect (second part) — a ~500 MB slime rollout dump (.pt, torch.save) opened
 // natively: time to the first page, full index time and peak RSS of the process that reads it.
 // The reading runs in a child process, so its VmHWM (kernel high-water mark) covers the read alone.
-// Env: BENCH_PT_MB (500), BENCH_PT_FILE (reuse a dump). Needs PyTorch to write the dump once.
+// Env: BENCH_PT_MB (500), BENCH_PT_FILE (reuse a dump), BENCH_INSPECT_KEEP (1: keep the generated
+// dump for the next run; by default it is deleted at the end). Needs PyTorch to write the dump.
+// Ends with the goals table of `npm run bench:inspect` (both benches, see inspect-headline.ts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,6 +11,7 @@ import path from "node:path";
 import { Dataset } from "@/lib/data/dataset";
 import { rowQuerySchema } from "@/lib/data/query";
 import { makeDumpsScript, torchPython } from "@/lib/data/readers/testing/torch-python";
+import { headlineFile, headlineTable, type JsonlHeadline, type PtHeadline } from "./inspect-headline";
 
 const targetMb = Number(process.env.BENCH_PT_MB ?? 500);
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
@@ -25,6 +28,7 @@ interface ChildResult {
   rssBefore: number;
   groups: number;
   error: string | null;
+  load: string;
 }
 
 function vmHwm(): number {
@@ -35,6 +39,7 @@ function vmHwm(): number {
 
 async function child(file: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
+  const load0 = os.loadavg()[0]!.toFixed(2);
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "inspect-pt-bench-"));
   const t0 = performance.now();
   const ds = new Dataset({
@@ -44,6 +49,7 @@ async function child(file: string): Promise<void> {
   while (ds.store.length < 50 && ds.indexing) await new Promise((r) => setTimeout(r, 1));
   const page = await ds.view.page(rowQuerySchema.parse({}), 0, 50);
   const firstPageMs = performance.now() - t0;
+  const loadIndex = os.loadavg()[0]!.toFixed(2);
   await ds.ready;
   const fullMs = performance.now() - t0;
   const lat: number[] = [];
@@ -57,7 +63,7 @@ async function child(file: string): Promise<void> {
   const info = ds.info();
   const out: ChildResult = {
     rows: info.rows, firstPageMs, firstRows: page.rows.length, fullMs, sampleP50Ms: lat[20]!, sampleP95Ms: lat[38]!,
-    peakRss: vmHwm(), rssBefore, groups: info.groups, error: info.error,
+    peakRss: vmHwm(), rssBefore, groups: info.groups, error: info.error, load: `${load0} / ${loadIndex}`,
   };
   ds.close();
   fs.rmSync(cache, { recursive: true, force: true });
@@ -66,10 +72,12 @@ async function child(file: string): Promise<void> {
 
 async function main(): Promise<void> {
   const file = process.env.BENCH_PT_FILE || path.join(os.tmpdir(), "rollout-playground-bench", `rollout-dump-${targetMb}mb.pt`);
+  const generated = !process.env.BENCH_PT_FILE && !fs.existsSync(file);
   if (!fs.existsSync(file)) {
     const python = torchPython();
     if (!python) {
       console.log("inspect-pt: skipped (needs PyTorch to write the dump once: apt-get install python3-torch)");
+      printHeadline(null);
       return;
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pt-gen-"));
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
   const r = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", __filename, "--child", file], {
     encoding: "utf8", maxBuffer: 16 << 20, cwd: path.resolve(__dirname, ".."),
   });
+  if (generated && process.env.BENCH_INSPECT_KEEP !== "1") fs.rmSync(file, { force: true });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   const c = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as ChildResult;
   const ratio = c.peakRss / size;
@@ -101,6 +110,19 @@ async function main(): Promise<void> {
   console.log(`|${"-".repeat(w + 2)}|------`);
   for (const [k, v] of table) console.log(`| ${k.padEnd(w)} | ${v}`);
   console.log(`\n(${os.cpus().length} CPUs, node ${process.version}, load ${os.loadavg()[0]!.toFixed(2)})`);
+  printHeadline({ sizeBytes: size, rows: c.rows, firstPageMs: c.firstPageMs, fullMs: c.fullMs, peakRss: c.peakRss, load: c.load });
+}
+
+/** The goals table of both benches (the JSONL figures come from bench/inspect.ts, run just before). */
+function printHeadline(pt: PtHeadline | null): void {
+  let jsonl: JsonlHeadline | null = null;
+  try {
+    jsonl = JSON.parse(fs.readFileSync(headlineFile, "utf8")) as JsonlHeadline;
+    fs.rmSync(headlineFile, { force: true });
+  } catch {
+    /* bench/inspect.ts did not run first */
+  }
+  console.log(`\nInspect at disk speed (npm run bench:inspect):\n${headlineTable(jsonl, pt)}`);
 }
 
 const at = process.argv.indexOf("--child");

@@ -3,7 +3,9 @@
 // With BENCH_INSPECT_DIST (a production build dir, e.g. .next-e2e) it also opens and uploads the
 // file in Chromium and times the first rows on screen.
 // Env: BENCH_INSPECT_ROWS (100000), BENCH_INSPECT_BYTES_PER_ROW (10500), BENCH_INSPECT_FILE,
-// BENCH_INSPECT_DIST, BENCH_INSPECT_PORT (3391).
+// BENCH_INSPECT_DIST, BENCH_INSPECT_PORT (3391), BENCH_INSPECT_KEEP (1: keep the generated file for
+// the next run; by default it is deleted at the end). Its headline figures go to a small JSON file
+// that bench/inspect-pt.ts (run next by `npm run bench:inspect`) prints in the goals table.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +15,7 @@ import { Dataset } from "@/lib/data/dataset";
 import { rowQuerySchema } from "@/lib/data/query";
 import { writeBigJsonl } from "@/lib/data/testing/fixtures";
 import { withPlaygroundInBrowser } from "./browser";
+import { headlineFile, type JsonlHeadline } from "./inspect-headline";
 
 const rows = Number(process.env.BENCH_INSPECT_ROWS ?? 100_000);
 const perRow = Number(process.env.BENCH_INSPECT_BYTES_PER_ROW ?? 10_500);
@@ -22,6 +25,7 @@ const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
 const ms = (t: number) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
 
 async function main(): Promise<void> {
+  const generated = !process.env.BENCH_INSPECT_FILE && !fs.existsSync(file);
   if (!fs.existsSync(file)) {
     process.stdout.write(`generating ${rows} samples into ${file} … `);
     const t0 = performance.now();
@@ -150,6 +154,12 @@ async function main(): Promise<void> {
   for (const [k, v] of table) console.log(`| ${k.padEnd(w)} | ${v}`);
   console.log(`\n(${os.cpus().length} CPUs, node ${process.version})`);
   fs.rmSync(cache, { recursive: true, force: true });
+  const headline: JsonlHeadline = {
+    sizeBytes: size, rows: info.rows, scanMs: ds.scanMs, indexMs: tIndex, firstPageMs: tFirst, peakRss: peak, rssBefore: rss0, load: `${load0} / ${loadIndex}`,
+  };
+  fs.mkdirSync(path.dirname(headlineFile), { recursive: true });
+  fs.writeFileSync(headlineFile, JSON.stringify(headline));
+  if (generated && process.env.BENCH_INSPECT_KEEP !== "1") fs.rmSync(file, { force: true });
 }
 
 /**

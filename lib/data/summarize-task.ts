@@ -35,6 +35,8 @@ export interface SummarizedRun {
 // MiB); a run with a record larger than this gets a buffer of its own.
 const KEEP_BUFFER = 8 * 1024 * 1024;
 let scratch = Buffer.allocUnsafeSlow(0);
+// The run's search text is encoded as each row is summarized (the strings need not stay alive).
+let textScratch = Buffer.allocUnsafeSlow(1 << 20);
 
 function readRun(fd: number, start: number, len: number): Buffer {
   if (len > KEEP_BUFFER) return readRangeSync(fd, start, len);
@@ -51,7 +53,8 @@ function readRun(fd: number, start: number, len: number): Buffer {
 export function runSummarizeTask(t: SummarizeTask): SummarizedRun {
   const n = t.offsets.length;
   const out: RecordSummary[] = new Array<RecordSummary>(n);
-  const texts: string[] = new Array<string>(n);
+  const textLengths = new Int32Array(n);
+  let textEnd = 0;
   const fd = fs.openSync(t.path, "r");
   try {
     // One read for the whole run (a few MB), then views into it.
@@ -71,7 +74,16 @@ export function runSummarizeTask(t: SummarizeTask): SummarizedRun {
         if (bytes.length && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
       }
       const sum = summarizeJsonRecord({ offset: off, length: t.lengths[i]!, line: t.lines[i]!, bytes }, t.firstRow + i, t.format, t.maxRecordBytes, t.wantFields);
-      texts[i] = sum.text;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      const room = textEnd + sum.text.length * 3;
+      if (room > textScratch.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(room, textScratch.length * 2));
+        textScratch.copy(grown, 0, 0, textEnd);
+        textScratch = grown;
+      }
+      const len = textScratch.write(sum.text, textEnd, "utf8");
+      textLengths[i] = len;
+      textEnd += len;
       sum.text = "";
       out[i] = sum;
     }
@@ -87,12 +99,9 @@ export function runSummarizeTask(t: SummarizeTask): SummarizedRun {
   } finally {
     fs.closeSync(fd);
   }
-  const textLengths = new Int32Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += textLengths[i] = Buffer.byteLength(texts[i]!, "utf8");
   // A buffer of its own (never a slice of Node's shared pool), so it can be moved to another thread.
-  const text = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  for (let i = 0; i < n; i++) at += text.write(texts[i]!, at, "utf8");
+  const text = Buffer.allocUnsafeSlow(textEnd);
+  textScratch.copy(text, 0, 0, textEnd);
+  if (textScratch.length > KEEP_BUFFER) textScratch = Buffer.allocUnsafeSlow(1 << 20);
   return { rows: out, text, textLengths };
 }

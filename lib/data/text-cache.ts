@@ -47,11 +47,17 @@ export class TextCacheWriter {
   async flush(): Promise<void> {
     if (!this.fh) return;
     if (this.partsLen) {
-      const data = Buffer.concat(this.parts, this.partsLen);
+      let parts = this.parts;
+      const total = this.partsLen;
       this.parts = [];
       this.partsLen = 0;
+      // Written as they are (a worker's run is one block already), not copied into one buffer first.
       let done = 0;
-      while (done < data.length) done += (await this.fh.write(data, done)).bytesWritten;
+      while (done < total) {
+        const n = (await this.fh.writev(parts)).bytesWritten;
+        done += n;
+        if (done < total) parts = rest(parts, n);
+      }
     }
     this.flushedRows += this.pendingRows;
     this.pendingRows = 0;
@@ -62,6 +68,15 @@ export class TextCacheWriter {
     await this.fh?.close();
     this.fh = null;
   }
+}
+
+/** What is left of `parts` after its first `n` bytes. */
+function rest(parts: Buffer[], n: number): Buffer[] {
+  let k = 0;
+  while (k < parts.length && n >= parts[k]!.length) n -= parts[k++]!.length;
+  const out = parts.slice(k);
+  if (out.length && n > 0) out[0] = out[0]!.subarray(n);
+  return out;
 }
 
 export interface SearchProgress {
