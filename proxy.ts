@@ -4,6 +4,7 @@ import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { loginFormHtml } from "@/lib/auth/login-html";
 import { isAuthorized, sessionCookieName } from "@/lib/auth/token";
 import { appError, errorResponse, type ErrorCode } from "@/lib/errors";
+import { shareViewerCookie } from "@/lib/share/schema";
 import { serviceApiFor } from "@/lib/service/apis";
 import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
 
@@ -45,6 +46,8 @@ export function proxy(request: NextRequest): Response {
 
   if (!token) return NextResponse.next();
   if (publicPaths.has(request.nextUrl.pathname)) return NextResponse.next();
+  // Read-only links: the route checks the link (app/share/[token]/route.ts) and shows one thing.
+  if (request.nextUrl.pathname.startsWith("/share/") && safeMethods.has(request.method)) return NextResponse.next();
 
   const ok = isAuthorized(token, {
     authorization: request.headers.get("authorization"),
@@ -62,6 +65,13 @@ export function proxy(request: NextRequest): Response {
       status: 401,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
+  }
+  // A browser that opened a read-only link and now asks for more (a run, a server action).
+  if (request.cookies.has(shareViewerCookie)) {
+    return refuse(
+      "forbidden:read_only",
+      "This browser holds a read-only link: it shows one run or sample and runs nothing. Ask the owner for the playground token to run or edit.",
+    );
   }
   return refuse("unauthorized:token", "Sign in at /login or send Authorization: Bearer <PLAYGROUND_TOKEN>.");
 }

@@ -16,6 +16,9 @@ import { SettingsPanel } from "./settings-panel";
 import { RunTokenView } from "@/components/tokens/run-token-view";
 import { Transcript } from "./transcript";
 import { useChatSettings } from "./use-chat-settings";
+import { RunPresenting } from "./run-presenting";
+import { RunShareBar } from "./run-share-bar";
+import { useChatViewUrl } from "./use-chat-view-url";
 import { useRollouts } from "./use-rollouts";
 
 export interface ChatWorkbenchProps {
@@ -32,7 +35,10 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
   const { settings } = form;
   const rollouts = useRollouts({ sessionId: session.id, initialRuns: session.runs, ...(initialRunId ? { initialRunId } : {}), liveRunIds });
   const { runs, busy } = rollouts;
-  const [view, setView] = useState<RunViewMode>("transcript");
+  // View, presenting and its turn live in the URL (a copied link opens the same view).
+  const [viewUrl, setViewUrl] = useChatViewUrl();
+  const view = viewUrl.view;
+  const setView = (v: RunViewMode) => setViewUrl({ view: v });
   // The aside shows the viewed run's settings (read-only) unless the person asked for the form.
   const [editing, setEditing] = useState(false);
 
@@ -92,6 +98,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
   const selectRun = (id: string) => {
     setEditing(false);
     rollouts.select(id);
+    setViewUrl({ present: false, turn: 0 });
   };
   const changeSettings = (s: typeof settings) => {
     // An error about the old settings (a bad URL) no longer applies.
@@ -185,6 +192,16 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
         {current && (
           <>
             <RunHeader record={record} live={isLive} view={view} onView={setView} />
+            <RunShareBar sessionId={session.id} run={current} onPresent={() => setViewUrl({ present: true, turn: 0 })} />
+            {viewUrl.present && record && (
+              <RunPresenting
+                sessionId={session.id}
+                run={current}
+                turn={viewUrl.turn}
+                onTurn={(turn) => setViewUrl({ turn })}
+                onExit={() => setViewUrl({ present: false, turn: 0 })}
+              />
+            )}
             {record?.error &&
               (staleModelError ? (
                 <p data-testid="run-error-stale" className="rounded-md border border-zinc-200 bg-zinc-50 p-2 text-xs text-zinc-600">

@@ -10,9 +10,12 @@ import type { RunStartedLine, StartRolloutInput } from "@/app/api/rollouts/schem
 
 function setUrl(sessionId: string, runId: string | null) {
   const u = new URL(window.location.href);
+  // A hand-off's parameters go; the chosen view stays (presenting and its turn belong to one run).
+  const view = u.searchParams.get("view");
   u.search = "";
   u.searchParams.set("session", sessionId);
   if (runId) u.searchParams.set("run", runId);
+  if (view) u.searchParams.set("view", view);
   window.history.replaceState(window.history.state, "", u.toString());
 }
 

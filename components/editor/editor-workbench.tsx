@@ -5,6 +5,7 @@ import type { BackendAvailability, BackendName, ToolResult } from "@/lib/sandbox
 import type { EditorTool } from "@/lib/workspace/schema";
 import type { Workspace } from "@/lib/workspace/schema";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
+import { CopyLink } from "@/components/share/copy-link";
 import { Button } from "@/components/ui/button";
 import { CodeEditor, languageForPath } from "./code-editor";
 import { FilePanel } from "./file-panel";
@@ -212,6 +213,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
               >
                 session {sessionId.slice(0, 8)}
               </span>
+              <CopyLink />
               <SessionList current={sessionId} />
               <a href="/editor?new=1" data-testid="editor-new-session" className="whitespace-nowrap text-zinc-500 underline decoration-dotted hover:text-zinc-800">
                 New session

@@ -17,6 +17,7 @@ import { TurnTagsField } from "./turn-tags-field";
 import { ProblemsPanel } from "./problems-panel";
 import { SampleDetail } from "./sample-detail";
 import { SampleList } from "./sample-list";
+import { SamplePresenting } from "./sample-presenting";
 import { useDataset } from "./use-dataset";
 import { useFitHeight } from "./use-fit-height";
 import { useInspectKeys } from "./use-inspect-keys";
@@ -158,11 +159,18 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
                 onReexecute={() => void reexec.run()}
                 reexecRunning={reexec.running}
                 reexecError={reexec.error}
+                metric={url.metric}
+                onMetric={(metric) => setUrl({ metric })}
+                onPresent={() => setUrl({ present: true })}
+                shareTarget={{ kind: "inspect_sample", file: info.source, ...(url.format ? { format: url.format } : {}), sample: sample.sample.row }}
               />
             )}
           </div>
         )}
       </div>
+      {url.present && sample && (
+        <SamplePresenting sample={sample.sample} source={info.source} tags={turnTags} turn={url.turn} onTurn={(turn) => setUrl({ turn })} onExit={() => setUrl({ present: false })} />
+      )}
       <div className="flex flex-wrap items-center gap-x-4 border-t border-zinc-200 bg-zinc-50 px-3 py-0.5 text-[11px] text-zinc-500">
         <span>j / k: next / previous sample · ← → (↑ ↓): previous / next turn · g: group view · Esc: leave the group / diff view</span>
         <TurnTagsField value={url.tags} onChange={(tags) => setUrl({ tags, turn: 0 })} />

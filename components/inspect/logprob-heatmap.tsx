@@ -1,5 +1,5 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { logprobDiff } from "@/lib/data/readers/logprob-diff";
 import type { NormalizedSample, PerTokenKey } from "@/lib/data/types";
 import { perTokenKeys } from "@/lib/data/types";
@@ -30,11 +30,12 @@ function colour(v: number, scale: number, signed: boolean): string {
   return v >= 0 ? `rgba(220, 38, 38, ${a})` : `rgba(37, 99, 235, ${a})`;
 }
 
-export function LogprobHeatmap({ sample, pieces }: { sample: NormalizedSample; pieces: string[] | null }) {
+/** `metric` and `onMetric`: the URL's choice (a shared link opens on the same metric). */
+export function LogprobHeatmap({ sample, pieces, metric: chosenMetric, onMetric }: { sample: NormalizedSample; pieces: string[] | null; metric: string | null; onMetric: (m: string) => void }) {
   const per = sample.per_token ?? {};
   const diff = useMemo(() => logprobDiff(sample), [sample]);
   const available = metrics.filter((m) => (m === "diff" ? diff !== null : Array.isArray(per[m as PerTokenKey])));
-  const [chosen, setChosen] = useState<Metric | null>(null);
+  const chosen = (metrics as readonly string[]).includes(chosenMetric ?? "") ? (chosenMetric as Metric) : null;
   const metric: Metric | undefined = chosen && available.includes(chosen) ? chosen : available[0];
   const values = metric === "diff" ? (diff?.diff ?? []) : ((metric && per[metric as PerTokenKey]) ?? []);
   const n = values.length;
@@ -55,7 +56,7 @@ export function LogprobHeatmap({ sample, pieces }: { sample: NormalizedSample; p
             key={m}
             data-testid={`heatmap-metric-${m}`}
             data-selected={m === metric ? "true" : undefined}
-            onClick={() => setChosen(m)}
+            onClick={() => onMetric(m)}
             className={cn("rounded border px-1.5 py-0.5", m === metric ? "border-indigo-400 bg-indigo-50 text-indigo-900" : "border-zinc-300 text-zinc-600 hover:bg-zinc-50")}
           >
             {metricLabel[m]}

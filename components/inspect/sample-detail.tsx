@@ -21,6 +21,9 @@ import type { DetailTab } from "./use-inspect-url";
 import { LogprobHeatmap } from "./logprob-heatmap";
 import { useSampleTokens } from "./use-sample-tokens";
 import { verdictOf, verdictStyle } from "./verdict";
+import type { ShareTarget } from "@/lib/share/schema";
+import { CopyLink } from "@/components/share/copy-link";
+import { ShareMenu } from "@/components/share/share-menu";
 
 /** A header value; long ones (a 2 MB label) are cut to one line with the full text on hover. */
 function Field({ label, children, testId, title }: { label: string; children: React.ReactNode; testId?: string; title?: string }) {
@@ -49,6 +52,10 @@ export function SampleDetail({
   onReexecute,
   reexecRunning,
   reexecError,
+  metric,
+  onMetric,
+  onPresent,
+  shareTarget,
 }: {
   data: SampleResponse;
   datasetId: string;
@@ -66,6 +73,12 @@ export function SampleDetail({
   onReexecute: () => void;
   reexecRunning: boolean;
   reexecError: string | null;
+  /** The heatmap's metric (from the URL). */
+  metric: string | null;
+  onMetric: (m: string) => void;
+  onPresent: () => void;
+  /** What a read-only link to this sample names. */
+  shareTarget: ShareTarget;
 }) {
   const s = data.sample;
   const turns: Turn[] = useMemo(() => segmentResponse(s.response, tags), [s.response, tags]);
@@ -150,6 +163,11 @@ export function SampleDetail({
           >
             Export HTML
           </a>
+          <CopyLink />
+          <ShareMenu target={shareTarget} />
+          <Button size="sm" onClick={onPresent} data-testid="present-sample" title="Larger type, no editing chrome, turn by turn with the keyboard">
+            Present
+          </Button>
           <Link data-testid="open-in-chat" href={chatHref(handoff, datasetId)} className="rounded-md bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-500">
             Open in Chat (turn {current + 1})
           </Link>
@@ -181,7 +199,7 @@ export function SampleDetail({
         </div>
       )}
       {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}
-      {s.per_token && <LogprobHeatmap sample={s} pieces={data.token_pieces} />}
+      {s.per_token && <LogprobHeatmap sample={s} pieces={data.token_pieces} metric={metric} onMetric={onMetric} />}
       <div className="flex flex-wrap items-center gap-1 border-b border-zinc-200 bg-zinc-50 px-4 pt-1 text-xs">
         {tabs.map((t) => (
           <button

@@ -28,6 +28,10 @@ export interface InspectUrlState {
   panel: SidePanel;
   /** Turn tags for non-ReTool formats ("action/observation[/answer]"), null: automatic. */
   tags: string | null;
+  /** The heatmap's per-token metric (null: the first the sample has). */
+  metric: string | null;
+  /** Presenting mode: the open sample turn by turn in large type. */
+  present: boolean;
 }
 
 function int(v: string | null): number | null {
@@ -52,6 +56,8 @@ export function readInspectUrl(p: URLSearchParams): InspectUrlState {
     tab: (detailTabs as readonly string[]).includes(tab ?? "") ? (tab as DetailTab) : "trajectory",
     panel: (sidePanels as readonly string[]).includes(panel ?? "") ? (panel as SidePanel) : "detail",
     tags: p.get("tags") || null,
+    metric: p.get("metric") || null,
+    present: p.get("present") === "1",
   };
 }
 
@@ -67,6 +73,8 @@ export function writeInspectUrl(s: InspectUrlState): string {
   if (s.tab !== "trajectory") p.set("tab", s.tab);
   if (s.panel !== "detail") p.set("panel", s.panel);
   if (s.tags) p.set("tags", s.tags);
+  if (s.metric) p.set("metric", s.metric);
+  if (s.present) p.set("present", "1");
   return p.toString();
 }
 
@@ -103,7 +111,7 @@ export function useInspectUrl(): [InspectUrlState, (update: InspectUrlUpdate) =>
       const href = next ? `${pathname}?${next}` : pathname;
       // Every view change is a history entry, so browser Back undoes it instead of leaving
       // Inspect; stepping through the turns of one sample only replaces the entry.
-      const onlyTurn = Object.keys(patch).every((k) => k === "turn");
+      const onlyTurn = Object.keys(patch).every((k) => k === "turn" || k === "metric");
       if (onlyTurn) router.replace(href, { scroll: false });
       else router.push(href, { scroll: false });
     },

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { CodeBlock } from "@/components/chat/code-block";
 import { LongText } from "@/components/inspect/long-text";
+import { CopyLink } from "@/components/share/copy-link";
 import { Button } from "@/components/ui/button";
 import { readErrorEnvelope } from "@/lib/errors";
 import { latencyMs } from "@/lib/traffic/filter";
@@ -113,6 +114,7 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
             attach
           </a>
         )}
+        <CopyLink />
         <Button size="sm" variant="ghost" data-testid="traffic-detail-close" onClick={onClose} aria-label="Close">
           ✕
         </Button>

@@ -53,6 +53,20 @@ describe("proxy with a token", () => {
     expect(passed(proxy(req("/api/login", { method: "POST" })))).toBe(true);
   });
 
+  it("lets a read-only link's GET through (its route checks it); a browser holding one is refused runs with the reason", async () => {
+    withToken(token);
+    expect(passed(proxy(req("/share/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?session=x")))).toBe(true);
+    expect(proxy(req("/share/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", { method: "POST" })).status).toBe(401);
+    const viewer = { cookie: "playground_share=0123456789ab" };
+    const run = proxy(req("/api/rollouts", { method: "POST", headers: viewer }));
+    expect(run.status).toBe(403);
+    expect(await readErrorEnvelope(run)).toEqual({ code: "forbidden:read_only", message: expect.stringContaining("runs nothing") });
+    const action = proxy(req("/chat", { method: "POST", headers: { ...viewer, "next-action": "abc" } }));
+    expect(action.status).toBe(403);
+    // Pages still ask for the token; the viewer cookie grants nothing.
+    expect(proxy(req("/chat", { headers: { ...viewer, accept: "text/html" } })).status).toBe(401);
+  });
+
   it("accepts the Bearer header or the session cookie", () => {
     withToken(token);
     expect(passed(proxy(req("/editor", { headers: { authorization: `Bearer ${token}` } })))).toBe(true);

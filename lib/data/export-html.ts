@@ -13,6 +13,10 @@ export interface SampleHtmlInput {
   pieces?: string[] | null;
   /** When and by what it was written. */
   generatedAt: string;
+  /** The area it was exported from (footer). */
+  origin?: "Inspect" | "Chat";
+  /** A plain-text notice shown above the title (a read-only share link says what it is). */
+  banner?: string;
 }
 
 export function esc(s: string): string {
@@ -36,6 +40,7 @@ pre{white-space:pre-wrap;word-break:break-all;font:12px/1.45 ui-monospace,monosp
 .tokens span{border-radius:2px}.p{color:#71717a}.m1{background:#dbeafe}.m0{background:#f4f4f5;color:#71717a;text-decoration:underline dotted}
 .legend span{display:inline-block;padding:0 .4rem;margin-right:.5rem;border-radius:2px;font-size:.75rem}
 details summary{cursor:pointer;color:#4f46e5}
+.banner{border-color:#fcd34d;background:#fffbeb;color:#78350f}
 footer{margin-top:2rem;font-size:.75rem;color:#a1a1aa}
 `;
 
@@ -102,7 +107,7 @@ function heatmapHtml(s: NormalizedSample, pieces: string[] | null | undefined): 
   return `<h2>Train vs rollout logprobs (|Δ| max ${fmt(max)})</h2><div class="card tokens" data-testid="export-heatmap">${cells.join("")}</div>`;
 }
 
-export function sampleHtml({ sample: s, source, pieces, generatedAt }: SampleHtmlInput): string {
+export function sampleHtml({ sample: s, source, pieces, generatedAt, origin = "Inspect", banner }: SampleHtmlInput): string {
   const { user } = promptParts(s);
   const turns = segmentResponse(s.response);
   const reward = s.reward_nonfinite ? `<span class="flag">${s.reward_nonfinite}</span>` : s.reward === null ? "—" : esc(String(s.reward));
@@ -118,6 +123,7 @@ export function sampleHtml({ sample: s, source, pieces, generatedAt }: SampleHtm
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><main>
+${banner ? `<div class="card banner" data-testid="share-banner">${esc(banner)}</div>` : ""}
 <h1 data-testid="export-title">${esc(title)}</h1>
 <div class="meta" data-testid="export-meta">${meta.map(([k, v]) => `<span>${k} <b>${v}</b></span>`).join("")}</div>
 ${s.problems.length ? `<div class="card bad" data-testid="export-problems">${s.problems.map((p) => `<div>line ${p.line}: ${esc(p.message)}</div>`).join("")}</div>` : ""}
@@ -127,7 +133,7 @@ ${s.problems.length ? `<div class="card bad" data-testid="export-problems">${s.p
 ${turns.map((t) => `<section data-testid="export-turn"><div class="label">turn ${t.index + 1}</div>${t.segments.map(segmentHtml).join("\n")}</section>`).join("\n")}
 ${tokensHtml(s, pieces)}
 ${heatmapHtml(s, pieces)}
-<footer>Exported from Rollout Playground (Inspect) on ${esc(generatedAt)}. Self-contained: no scripts, no network.</footer>
+<footer>Exported from Rollout Playground (${origin}) on ${esc(generatedAt)}. Self-contained: no scripts, no network.</footer>
 </main></body></html>
 `;
 }
