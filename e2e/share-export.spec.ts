@@ -113,7 +113,7 @@ test("a Chat run: view in the URL, JSONL that Inspect and cli read back, HTML of
   const p = page.getByTestId("presenting");
   await expect(p).toHaveAttribute("data-turn", "0");
   await expect(page.getByTestId("presenting-question")).toContainText(String(exported.prompt).slice(0, 40));
-  await expect(page.getByTestId("run-button")).not.toBeInViewport();
+  await expect(page.getByTestId("run-button")).toHaveCount(0);
   await expect(page).toHaveURL(/[?&]present=1&turn=0/);
   for (const v of viewports) {
     await page.setViewportSize(v);

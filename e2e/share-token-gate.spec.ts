@@ -4,7 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { InspectPage } from "./pages/inspect-page";
 import { dataRoot } from "./support/inspect-data";
-import { e2eToken } from "./support/servers";
+import { e2eToken, tokenBaseURL } from "./support/servers";
 import { shot, viewports } from "./support/shots";
 
 // Issue 20, "hand it to a teammate": read-only links. Runs against the token-gated twin (project
@@ -27,6 +27,9 @@ test.beforeAll(() => {
   fs.writeFileSync(path.join(dataRoot, dir, "shared.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
 });
 test.afterAll(() => fs.rmSync(path.join(dataRoot, dir), { recursive: true, force: true }));
+
+/** A fresh context has no baseURL: addresses on the twin server. */
+const at = (p: string) => new URL(p, tokenBaseURL).toString();
 
 async function signIn(page: Page) {
   const r = await page.request.post("/api/login", { form: { token: e2eToken, next: "/" }, maxRedirects: 0 });
@@ -54,6 +57,7 @@ test("a Chat run's read-only link: one run, nothing runs, Revoke and expiry clos
   const runId = new URL(page.url()).searchParams.get("run")!;
   const url = await makeLink(page);
   expect(new URL(url).searchParams.get("run")).toBe(runId);
+  await shot(page, test.info(), "share-panel-owner");
 
   const guestCtx = await browser.newContext({ viewport: viewports[0] });
   const guest = await guestCtx.newPage();
@@ -79,12 +83,12 @@ test("a Chat run's read-only link: one run, nothing runs, Revoke and expiry clos
   expect(await wrong?.text()).toContain(`shows only Chat run ${runId}`);
 
   // Running is refused, and says why; the owner's pages stay behind the token.
-  const start = await guest.request.post("/api/rollouts", { data: { session_id: session } });
+  const start = await guest.request.post(at("/api/rollouts"), { data: { session_id: session } });
   expect(start.status()).toBe(403);
   expect(await start.json()).toMatchObject({ error: { code: "forbidden:read_only", message: expect.stringContaining("runs nothing") } });
-  const exportRoute = await guest.request.get(`/api/rollouts/${runId}/export?session=${session}&format=jsonl`);
+  const exportRoute = await guest.request.get(at(`/api/rollouts/${runId}/export?session=${session}&format=jsonl`));
   expect(exportRoute.status()).toBe(403);
-  const chatPage = await guest.goto(`/chat?session=${session}`);
+  const chatPage = await guest.goto(at(`/chat?session=${session}`));
   expect(chatPage?.status()).toBe(401);
   await expect(guest.getByTestId("login-form")).toBeVisible();
 
@@ -103,7 +107,7 @@ test("a Chat run's read-only link: one run, nothing runs, Revoke and expiry clos
   const { path: shortPath } = (await made.json()) as { path: string };
   await expect
     .poll(async () => {
-      const r = await guestCtx.request.get(shortPath);
+      const r = await guestCtx.request.get(at(shortPath));
       return `${r.status()} ${(await r.text()).trim()}`;
     }, { timeout: 15_000 })
     .toBe("403 This read-only link has expired. Ask its owner for a new one.");
@@ -132,7 +136,7 @@ test("an Inspect sample's read-only link shows that sample only", async ({ page,
   expect(wrong?.status()).toBe(403);
   expect(await wrong?.text()).toContain("shows only");
   // The file's other rows are not reachable either.
-  const rows = await guest.request.post("/api/datasets", { data: { source: `${dir}/shared.jsonl` } });
+  const rows = await guest.request.post(at("/api/datasets"), { data: { source: `${dir}/shared.jsonl` } });
   expect(rows.status()).toBe(403);
   await guestCtx.close();
 });

@@ -108,6 +108,18 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
 
   const versionKey = useMemo(() => `${record?.turns.length ?? 0}:${record?.status ?? ""}`, [record]);
 
+  // Presenting: the run alone, no editing chrome (the settings, Run and edit controls are not rendered).
+  if (viewUrl.present && current?.record)
+    return (
+      <RunPresenting
+        sessionId={session.id}
+        run={current}
+        turn={viewUrl.turn}
+        onTurn={(turn) => setViewUrl({ turn })}
+        onExit={() => setViewUrl({ present: false, turn: 0 })}
+      />
+    );
+
   return (
     <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
       {/* Sticky: with a long transcript the page scrolls, and Run, Stop and the settings stay on screen. */}
@@ -193,15 +205,7 @@ export function ChatWorkbench({ session, initialRunId, apiKey: initialKey, sandb
           <>
             <RunHeader record={record} live={isLive} view={view} onView={setView} />
             <RunShareBar sessionId={session.id} run={current} onPresent={() => setViewUrl({ present: true, turn: 0 })} />
-            {viewUrl.present && record && (
-              <RunPresenting
-                sessionId={session.id}
-                run={current}
-                turn={viewUrl.turn}
-                onTurn={(turn) => setViewUrl({ turn })}
-                onExit={() => setViewUrl({ present: false, turn: 0 })}
-              />
-            )}
+
             {record?.error &&
               (staleModelError ? (
                 <p data-testid="run-error-stale" className="rounded-md border border-zinc-200 bg-zinc-50 p-2 text-xs text-zinc-600">

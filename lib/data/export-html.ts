@@ -117,7 +117,8 @@ export function sampleHtml({ sample: s, source, pieces, generatedAt, origin = "I
     ["tool calls", String(s.tool_call_count ?? "—")], ["response length", String(s.response_length ?? "—")],
   ];
   if (s.step !== undefined && s.step !== null) meta.push(["step", String(s.step)]);
-  const title = `${source} · row ${s.row}`;
+  // A Chat run is one Sample: its row number says nothing.
+  const title = origin === "Chat" ? source : `${source} · row ${s.row}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

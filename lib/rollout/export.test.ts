@@ -79,7 +79,7 @@ describe("Chat run export", () => {
 
   it("renders one self-contained page; dataset text stays text", () => {
     const html = runHtml("feedfacecafebeef", run, sample, null, "2026-12-07T20:00:00Z");
-    expect(html).toContain("Chat session feedfacecafebeef · run 3");
+    expect(html).toContain(">Chat session feedfacecafebeef · run 3</h1>");
     expect(html).toContain("&lt;tools&gt;&lt;/tools&gt;");
     expect(html).toContain("&lt;function-name&gt;");
     expect(html).not.toMatch(/<script|<link|src=/i);
