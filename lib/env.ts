@@ -89,6 +89,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_E2B_POOL_SIZE: z.coerce.number().int().min(0).max(256).default(2),
   /** E2B gateway: the metadata key that names a sandbox's image (slime's SLIME_AGENT_SANDBOX_IMAGE_METADATA_KEY). */
   PLAYGROUND_E2B_IMAGE_KEY: z.string().min(1).default("image"),
+  /** E2B gateway: where sandboxes run. auto = Docker when it is available, else the local (bwrap) backend. */
+  PLAYGROUND_E2B_BACKEND: z.enum(["auto", "docker", "local"]).default("auto"),
   /** E2B gateway: `1` refuses (400) an image the Docker engine lacks instead of running the sandbox image. */
   PLAYGROUND_E2B_STRICT_IMAGES: flag,
   /** E2B gateway: Docker network of a sandbox ("none" = no network). */

@@ -37,7 +37,7 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
       r.running += s.running;
       r.last_used_ms = Math.max(sb.startedAt, s.last_used_ms);
       r.expires_at_ms = sb.endAt;
-      r.e2b = { image_asked: sb.imageAsked ?? null, image_used: sb.imageUsed, metadata: sb.metadata, end_at_ms: sb.endAt, note: sb.imageNote ?? null };
+      r.e2b = { image_asked: sb.imageAsked ?? null, image_used: sb.imageUsed, metadata: sb.metadata, end_at_ms: sb.endAt, note: [sb.imageNote, ...sb.limitations].filter(Boolean).join("; ") || null };
       continue;
     }
     // Other held sessions (batch jobs, the service API's one-shot sandboxes) end on their own.

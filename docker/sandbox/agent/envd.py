@@ -43,6 +43,9 @@ CHUNK = 1 << 16
 running = {}  # pid -> Proc
 libc = ctypes.CDLL(None, use_errno=True)
 base_env = {}
+# Not root: the local backend's single-user sandbox (lib/sandbox/backends/local-envd.ts): its one
+# uid is `user`; no setuid, and every other user (root included) is refused by name.
+SINGLE_USER = os.getuid() != 0
 BYTES = object()  # the key of a reply's raw bytes (sent after its frame)
 
 
@@ -88,6 +91,9 @@ def ensure_default_user():
 
 def user_info(name):
     name = name or DEFAULT_USER
+    if SINGLE_USER and name != DEFAULT_USER:
+        raise Fail("EUSER", f"user '{name}' is not available: this sandbox runs on the playground's local (bwrap) backend, "
+                            f"where everything runs as '{DEFAULT_USER}' (no root, no other accounts); use the Docker backend for root")
     try:
         return pwd.getpwnam(name)
     except KeyError:
@@ -101,11 +107,15 @@ class AsUser:
         self.pw = pw
 
     def __enter__(self):
+        if SINGLE_USER:
+            return self
         libc.setfsgid(self.pw.pw_gid)
         libc.setfsuid(self.pw.pw_uid)
         return self
 
     def __exit__(self, *a):
+        if SINGLE_USER:
+            return
         libc.setfsuid(0)
         libc.setfsgid(0)
 
@@ -208,9 +218,10 @@ def start_proc(req):
 
     def become_user(_started):
         signal.set_wakeup_fd(-1)
-        os.setgroups(groups)
-        os.setgid(pw.pw_gid)
-        os.setuid(pw.pw_uid)
+        if not SINGLE_USER:
+            os.setgroups(groups)
+            os.setgid(pw.pw_gid)
+            os.setuid(pw.pw_uid)
         os.chdir(cwd)
 
     try:
@@ -556,7 +567,8 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        ensure_default_user()
+        if not SINGLE_USER:
+            ensure_default_user()
     except OSError as e:
         log(f"cannot create the default user: {e}")
     in_fd = sys.stdin.fileno()

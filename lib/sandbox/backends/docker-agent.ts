@@ -61,7 +61,8 @@ export class AgentConnection {
 
   constructor(
     private stream: Duplex,
-    modem: Docker["modem"],
+    /** Splits the attach stream into stdout and stderr (Docker's modem; the local envd passes its pipes). */
+    modem: Pick<Docker["modem"], "demuxStream">,
     readonly containerId: string,
   ) {
     this.ready = new Promise((res, rej) => {

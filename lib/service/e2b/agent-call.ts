@@ -6,9 +6,9 @@ import type { E2BSandbox } from "./sandboxes";
 export type AgentResult = { ok: true; value: RpcMessage } | { ok: false; code: string; message: string; gone?: boolean };
 
 /** One request to the sandbox's envd agent (`bytes`: sent raw after it); failures are values (errno-like code + message). */
-export async function agentCall(sb: Pick<E2BSandbox, "box">, msg: RpcMessage, timeoutMs = 60_000, bytes?: Buffer): Promise<AgentResult> {
+export async function agentCall(sb: Pick<E2BSandbox, "agent">, msg: RpcMessage, timeoutMs = 60_000, bytes?: Buffer): Promise<AgentResult> {
   try {
-    return { ok: true, value: await sb.box.agent.request(msg, { timeoutMs, ...(bytes ? { bytes } : {}) }) };
+    return { ok: true, value: await sb.agent.request(msg, { timeoutMs, ...(bytes ? { bytes } : {}) }) };
   } catch (e) {
     if (e instanceof AgentError) return { ok: false, code: e.code ?? "EIO", message: e.message };
     if (e instanceof AgentUnresponsive) return { ok: false, code: "EGONE", message: `the sandbox stopped answering (${e.message})`, gone: true };

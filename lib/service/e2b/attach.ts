@@ -2,7 +2,7 @@ import "server-only";
 import { createToolSandbox } from "@/lib/sandbox/sandbox";
 import { emptyOutcome } from "@/lib/sandbox/run-outcome";
 import { PathRejected } from "@/lib/sandbox/workdir-fs";
-import { dockerIsolation, sandboxConfigSchema, type FileEntry, type Sandbox, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
+import { sandboxConfigSchema, type FileEntry, type Sandbox, type RunOutcome, type RunSpec, type SandboxRuntime, type WorkdirFs } from "@/lib/sandbox/types";
 import { agentCall } from "./agent-call";
 import type { E2BSandbox, GoneReason } from "./sandboxes";
 
@@ -20,7 +20,7 @@ export function attachSessionId(sandboxId: string): string {
 }
 
 function goneText(sb: E2BSandbox, reason: GoneReason | undefined): string {
-  return `The E2B sandbox ${sb.id} ${reason === "expired" ? "expired (its timeout passed)" : reason === "crashed" ? "stopped (its container died)" : "was killed by its owner"}; nothing of it is left.`;
+  return `The E2B sandbox ${sb.id} ${reason === "expired" ? "expired (its timeout passed)" : reason === "crashed" ? `stopped (its ${sb.backend === "docker" ? "container" : "bwrap sandbox"} died)` : "was killed by its owner"}; nothing of it is left.`;
 }
 
 function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): SandboxRuntime {
@@ -71,9 +71,9 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
     },
   };
   return {
-    backend: "docker",
+    backend: sb.backend,
     isolated: true,
-    isolation: dockerIsolation[sb.box.runtime],
+    isolation: sb.isolation,
     python: "python3",
     fs,
     async run(spec: RunSpec): Promise<RunOutcome> {
@@ -142,10 +142,10 @@ const attachConfig = () => sandboxConfigSchema.parse({ tools_config: { shell_exe
 
 /** The session of a live E2B sandbox; closing it (the manager does, at the deadline or a kill) ends the sandbox. */
 export function attachedSandbox(sb: E2BSandbox, onClose: () => Promise<void>): Sandbox {
-  return createToolSandbox({ id: attachSessionId(sb.id), backend: "docker", config: attachConfig(), runtime: runtimeFor(sb, () => undefined), onClose });
+  return createToolSandbox({ id: attachSessionId(sb.id), backend: sb.backend, config: attachConfig(), runtime: runtimeFor(sb, () => undefined), onClose });
 }
 
 /** What stays of an ended sandbox for a while: every call says why it went. */
 export function tombstoneSandbox(sb: E2BSandbox, reason: GoneReason): Sandbox {
-  return createToolSandbox({ id: attachSessionId(sb.id), backend: "docker", config: attachConfig(), runtime: runtimeFor(sb, () => reason), onClose: async () => {} });
+  return createToolSandbox({ id: attachSessionId(sb.id), backend: sb.backend, config: attachConfig(), runtime: runtimeFor(sb, () => reason), onClose: async () => {} });
 }

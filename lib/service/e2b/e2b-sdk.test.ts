@@ -1,25 +1,48 @@
 // The E2B gateway driven by the real `e2b` and `@e2b/code-interpreter` npm packages against
-// `next start` and real Docker: slime's E2BSandbox sequence (create with an image in metadata,
+// `next start`, on each backend: real Docker, and the local backend (envd under bwrap: one user, no
+// root, the host's read-only userland). slime's E2BSandbox sequence (create with an image in metadata,
 // commands as root and as the default user, write/read files, kill) and its exec_and_wait pattern,
 // files of every byte value, timeouts, expiry, kill, isolation, background commands, signals, stdin,
 // another caller's sandbox, and runCode with a plot.
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerGate } from "@/lib/sandbox/backends/docker-test-gate";
+import { probeLocalHost } from "@/lib/sandbox/backends/local-host";
+import { underCi } from "@/lib/testing/ci";
 import { startNextServer, type NextServer } from "../core/testing/next-server";
 
 const port = Number(process.env.E2B_TEST_PORT ?? 3241);
 const gate = await dockerGate();
+// Under CI bwrap is installed: the local backend's sequence must run, never skip.
+const backends = [...(gate.run ? ["docker" as const] : []), ...(probeLocalHost().bwrap || underCi ? ["local" as const] : [])];
 const KEY = "e2b_0000000000000000000000000000000000000000";
 const OTHER_KEY = "e2b_1111111111111111111111111111111111111111";
 
 let server: NextServer;
 let e2b: typeof import("e2b");
 
-/** Containers of E2B sandboxes that still exist. */
-function e2bContainers(): string[] {
-  const out = execFileSync("docker", ["ps", "-a", "--filter", "label=rollout-playground.kind=e2b", "--format", "{{.Names}}"], { encoding: "utf8" });
-  return out.split("\n").filter(Boolean);
+/** What is left of E2B sandboxes on a backend: Docker containers, or the local backend's directories and bwrap processes (named e2b-<id>). */
+function leftovers(backend: "docker" | "local"): string[] {
+  if (backend === "docker") {
+    const out = execFileSync("docker", ["ps", "-a", "--filter", "label=rollout-playground.kind=e2b", "--format", "{{.Names}}"], { encoding: "utf8" });
+    return out.split("\n").filter(Boolean);
+  }
+  const root = path.resolve(".data/sessions");
+  let dirs: string[] = [];
+  try {
+    dirs = readdirSync(root).filter((n) => n.startsWith("e2b-"));
+  } catch {
+    /* no sessions yet */
+  }
+  let procs = "";
+  try {
+    procs = execFileSync("pgrep", ["-af", `${root}/e2b-`], { encoding: "utf8" });
+  } catch {
+    /* pgrep exits 1 when nothing matches */
+  }
+  return [...dirs, ...procs.split("\n").filter((l) => l.includes("bwrap"))];
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
@@ -32,10 +55,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
   }
 }
 
-describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
+describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backend) => {
+  /** The user for slime's root steps: root on Docker; the local backend has only `user`. */
+  const admin = backend === "docker" ? "root" : "user";
+  const e2bContainers = () => leftovers(backend);
   beforeAll(async () => {
     server = await startNextServer({
-      env: { PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_E2B_MAX_FILE_MB: "64", PLAYGROUND_TRAFFIC_LOG: "memory" },
+      env: { PLAYGROUND_E2B_BACKEND: backend, PLAYGROUND_E2B_POOL_SIZE: "2", PLAYGROUND_E2B_MAX_SANDBOXES: "12", PLAYGROUND_E2B_MAX_FILE_MB: "64", PLAYGROUND_TRAFFIC_LOG: "memory" },
     });
     process.env.E2B_API_URL = `${server.url}/e2b`;
     process.env.E2B_SANDBOX_URL = `${server.url}/e2b/sandbox`;
@@ -47,7 +73,7 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     await server?.stop();
   });
 
-  it("runs slime's E2BSandbox sequence: create with an image in metadata, exec as root and user, files, kill", async () => {
+  it.skipIf(backend === "local")("runs slime's E2BSandbox sequence: create with an image in metadata, exec as root and user, files, kill", async () => {
     const sb = await e2b.Sandbox.create({ timeoutMs: 120_000, metadata: { image: "no-such-image:latest", size: "md" } });
     expect(sb.sandboxId).toMatch(/^[a-z0-9]{20}$/);
     const info = await e2b.Sandbox.getInfo(sb.sandboxId);
@@ -90,6 +116,43 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     await until("the container to go", async () => !e2bContainers().some((n) => n.includes(sb.sandboxId)));
   });
 
+  it.skipIf(backend === "docker")("runs slime's sequence on the local backend: the image and root are refused by name, files stay in the sandbox, kill leaves nothing", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000, metadata: { image: "no-such-image:latest", size: "md" } });
+    const info = await e2b.Sandbox.getInfo(sb.sandboxId);
+    expect(info.metadata).toEqual({ image: "no-such-image:latest", size: "md" });
+    // What E2B's info has no field for: where it runs and what it cannot do.
+    const raw = (await (await fetch(`${server.url}/e2b/sandboxes/${sb.sandboxId}`, { headers: { "x-api-key": KEY } })).json()) as { playground: Record<string, unknown> };
+    expect(raw.playground).toMatchObject({ backend: "local", isolation: "local · bwrap", image_asked: "no-such-image:latest", image_used: "host userland (local · bwrap)" });
+    expect(String(raw.playground.note)).toContain("cannot be used on the local backend");
+    expect((raw.playground.limitations as string[]).join(" ")).toMatch(/root and other users are refused.*read-only.*no network/);
+
+    await expect(sb.commands.run("whoami", { user: "root" })).rejects.toThrow(/user 'root' is not available.*local \(bwrap\) backend/);
+    await expect(sb.files.write("/tmp/x", "x", { user: "root" })).rejects.toThrow(/not available/);
+    const user = await sb.commands.run("whoami; echo $HOME; pwd; id -u");
+    expect(user.stdout.split("\n").slice(0, 3)).toEqual(["user", "/home/user", "/home/user"]);
+    const failed = await sb.commands.run("echo out; echo err >&2; exit 3").catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(e2b.CommandExitError);
+    expect([(failed as InstanceType<typeof e2b.CommandExitError>).exitCode, (failed as InstanceType<typeof e2b.CommandExitError>).stdout]).toEqual([3, "out\n"]);
+    // A system package install cannot work on the read-only host userland; the home is the user's.
+    const install = await sb.commands.run("useradd agent 2>&1 || touch /usr/local/x 2>&1 || echo refused").catch((e: unknown) => e);
+    expect((install as { stdout: string }).stdout).toContain("refused");
+    await sb.files.write("notes/a.txt", "hi");
+    expect((await sb.commands.run("stat -c %U:%a /home/user/notes/a.txt /home/user/notes")).stdout).toBe("user:644\nuser:755\n");
+    const passwd = (await sb.commands.run("cat /etc/passwd")).stdout;
+    expect(await sb.files.read("../../../../../../etc/passwd")).toBe(passwd);
+    await sb.commands.run("ln -s / /home/user/rootlink");
+    expect(await sb.files.read("/home/user/rootlink/etc/passwd")).toBe(passwd);
+    await expect(sb.files.read("/etc/shadow")).rejects.toThrow();
+    await expect(sb.files.write("/etc/evil", "x")).rejects.toThrow();
+    // No network: only the loopback interface.
+    expect((await sb.commands.run("grep -c : /proc/net/dev")).stdout.trim()).toBe("1");
+    await sb.commands.run("setsid sleep 600 > /dev/null 2>&1 &");
+    await sb.kill();
+    expect(await sb.isRunning()).toBe(false);
+    await expect(sb.commands.run("true")).rejects.toThrow();
+    await until("the bwrap sandbox and its files to go", async () => !e2bContainers().some((n) => n.includes(sb.sandboxId)));
+  });
+
   it("runs slime's exec_and_wait: launcher, setsid … &, a polled done marker, the output file", async () => {
     const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
     try {
@@ -98,19 +161,19 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
       const done = `/tmp/.${tag}.done`;
       const launcher = `/tmp/.${tag}.sh`;
       const lock = `/tmp/.${tag}.spawned`;
-      await sb.files.write(launcher, `#!/bin/bash\ncd /tmp\nexport HOME=/home/root\nfor i in 1 2 3; do echo step $i; sleep 0.2; done\necho $? > ${done}\n`, { user: "root" });
-      await sb.commands.run(`rm -rf ${lock}; rm -f ${out} ${done}`, { user: "root", timeoutMs: 30_000 });
+      await sb.files.write(launcher, `#!/bin/bash\ncd /tmp\nexport HOME=/home/root\nfor i in 1 2 3; do echo step $i; sleep 0.2; done\necho $? > ${done}\n`, { user: admin });
+      await sb.commands.run(`rm -rf ${lock}; rm -f ${out} ${done}`, { user: admin, timeoutMs: 30_000 });
       const spawn = await sb.commands.run(`chmod +x ${launcher}; mkdir ${lock} 2>/dev/null || exit 0; setsid bash ${launcher} < /dev/null > ${out} 2>&1 &`, {
-        user: "root",
+        user: admin,
         timeoutMs: 30_000,
       });
       expect(spawn.exitCode).toBe(0);
       const code = await until("the done marker", async () => {
-        const r = await sb.commands.run(`test -f ${done} && cat ${done}`, { user: "root", timeoutMs: 15_000 }).catch(() => null);
+        const r = await sb.commands.run(`test -f ${done} && cat ${done}`, { user: admin, timeoutMs: 15_000 }).catch(() => null);
         return r && r.exitCode === 0 && r.stdout.trim() ? { exit: Number(r.stdout.trim()) } : undefined;
       });
       expect(code.exit).toBe(0);
-      expect(await sb.files.read(out, { user: "root" })).toBe("step 1\nstep 2\nstep 3\n");
+      expect(await sb.files.read(out, { user: admin })).toBe("step 1\nstep 2\nstep 3\n");
     } finally {
       await sb.kill();
     }
@@ -241,7 +304,7 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
 
   it("shows E2B calls on Traffic and live E2B sandboxes in the Sessions list (attach url), until killed", async () => {
     const sb = await e2b.Sandbox.create({ timeoutMs: 60_000, metadata: { image: "no-such-image:2", job: "traffic" } });
-    await sb.commands.run("echo traffic-marker", { user: "root" });
+    await sb.commands.run("echo traffic-marker", { user: admin });
     await sb.files.write("/tmp/t.bin", new Blob([new Uint8Array(1234)]));
     const snapshot = async () => {
       const res = await fetch(`${server.url}/api/traffic/stream`);
@@ -263,19 +326,25 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
     expect(cmd).toMatchObject({ status: "command", return_code: 0 });
     expect(cmd.out_head).toContain("traffic-marker");
     expect(rows.find((x) => x.status === "files.write")).toMatchObject({ files: 1 });
-    expect(rows.filter((x) => x.status === "create").some((x) => x.out_head?.includes("image 'no-such-image:2' is not in the Docker engine"))).toBe(true);
+    const note = backend === "docker" ? "image 'no-such-image:2' is not in the Docker engine" : "image 'no-such-image:2' cannot be used on the local backend";
+    expect(rows.filter((x) => x.status === "create").some((x) => x.out_head?.includes(note))).toBe(true);
 
-    type Row = { id: string; kind: string; url: string; e2b?: { image_asked: string | null; image_used: string; metadata: Record<string, string>; end_at_ms: number } };
+    type Row = { id: string; kind: string; url: string; e2b?: { image_asked: string | null; image_used: string; metadata: Record<string, string>; end_at_ms: number; note: string | null } };
     const sessions = async () => (await (await fetch(`${server.url}/api/editor/sessions`)).json()) as Row[];
     const row = (await sessions()).find((r) => r.id === `e2b-${sb.sandboxId}`);
-    expect(row).toMatchObject({ kind: "e2b", url: `/editor?session=e2b-${sb.sandboxId}&backend=docker` });
-    expect(row!.e2b).toMatchObject({ image_asked: "no-such-image:2", image_used: "rollout-playground-sandbox:1", metadata: { image: "no-such-image:2", job: "traffic" } });
+    expect(row).toMatchObject({ kind: "e2b", url: `/editor?session=e2b-${sb.sandboxId}&backend=${backend}` });
+    expect(row!.e2b).toMatchObject({
+      image_asked: "no-such-image:2",
+      image_used: backend === "docker" ? "rollout-playground-sandbox:1" : "host userland (local · bwrap)",
+      metadata: { image: "no-such-image:2", job: "traffic" },
+    });
+    if (backend === "local") expect(row!.e2b!.note).toContain("root and other users are refused");
     await sb.kill();
     expect((await sessions()).some((r) => r.id === `e2b-${sb.sandboxId}`)).toBe(false);
   });
 
   describe("hostile callers", () => {
-    it("confines `..` and symlink paths in /files to the sandbox, and files to the user's permissions", async () => {
+    it.skipIf(backend === "local")("confines `..` and symlink paths in /files to the sandbox, and files to the user's permissions", async () => {
       const sb = await e2b.Sandbox.create({ timeoutMs: 60_000 });
       try {
         const inside = (await sb.commands.run("cat /etc/passwd", { user: "root" })).stdout;
@@ -330,8 +399,8 @@ describe.skipIf(!gate.run)("E2B gateway with the real e2b SDK", () => {
         const alive = await until(
           "the bombed sandbox to answer",
           async () => {
-            await sb.commands.run("pkill -9 -u user bash; true", { user: "root", timeoutMs: 5000 }).catch(() => null);
-            const r = await sb.commands.run("echo alive", { user: "root", timeoutMs: 5000 }).catch(() => null);
+            await sb.commands.run("pkill -9 -u user bash; true", { user: admin, timeoutMs: 5000 }).catch(() => null);
+            const r = await sb.commands.run("echo alive", { user: admin, timeoutMs: 5000 }).catch(() => null);
             return r?.stdout === "alive\n" ? r : undefined;
           },
           150_000,

@@ -1,6 +1,5 @@
 import "server-only";
 import { serverEnv } from "@/lib/env";
-import { dockerIsolation } from "@/lib/sandbox/types";
 import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { safeEqual } from "@/lib/auth/token";
 import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
@@ -57,8 +56,13 @@ function toSandbox(sb: E2BSandbox) {
     envdAccessToken: sb.envdAccessToken,
     domain: null,
     // Ours, not E2B's: the SDKs keep fields they do not know (e2b-sdk.test.ts drives them).
-    isolation: dockerIsolation[sb.box.runtime],
+    isolation: sb.isolation,
   };
+}
+
+/** Where a sandbox runs and what it cannot do, for people (E2B's own fields have no place for it). */
+export function playgroundInfo(sb: E2BSandbox) {
+  return { backend: sb.backend, isolation: sb.isolation, image_asked: sb.imageAsked ?? null, image_used: sb.imageUsed, note: sb.imageNote ?? null, limitations: sb.limitations };
 }
 
 function toListed(sb: E2BSandbox) {
@@ -75,7 +79,7 @@ function toListed(sb: E2BSandbox) {
     metadata: sb.metadata,
     state: "running" as const,
     envdVersion: ENVD_VERSION,
-    isolation: dockerIsolation[sb.box.runtime],
+    isolation: sb.isolation,
   };
 }
 
@@ -131,7 +135,8 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
       }
       log.sandbox_id = r.sandbox.id;
       log.session_id = agentSessionOfMetadata(r.sandbox.metadata);
-      log.detail = [`template ${r.sandbox.templateID}`, `image ${r.sandbox.imageUsed}`, dockerIsolation[r.sandbox.box.runtime], r.sandbox.imageNote ?? "", `timeout ${Math.round((r.sandbox.endAt - r.sandbox.startedAt) / 1000)} s`].filter(Boolean).join(", ");
+      log.backend = r.sandbox.backend;
+      log.detail = [`template ${r.sandbox.templateID}`, `image ${r.sandbox.imageUsed}`, r.sandbox.isolation, r.sandbox.imageNote ?? "", ...r.sandbox.limitations, `timeout ${Math.round((r.sandbox.endAt - r.sandbox.startedAt) / 1000)} s`].filter(Boolean).join(", ");
       return Response.json(toSandbox(r.sandbox), { status: 201 });
     }
     if (m === "GET") {
@@ -160,12 +165,14 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
 
   log.sandbox_id = id;
   const sb = getSandbox(id, owner);
+  if (sb) log.backend = sb.backend;
   const notFound = () => apiError(404, `sandbox "${id}" doesn't exist or you don't have access to it${goneReason(id) ? ` (it was ${goneReason(id)})` : ""}`);
   if (!action) {
     if (m === "GET") {
       log.operation = "get";
       if (!sb) return notFound();
-      return Response.json({ ...toListed(sb), envdAccessToken: sb.envdAccessToken, domain: null });
+      // `playground`: what E2B's info has no field for (the SDK ignores it; curl and the UI show it).
+      return Response.json({ ...toListed(sb), envdAccessToken: sb.envdAccessToken, domain: null, playground: playgroundInfo(sb) });
     }
     if (m === "DELETE") {
       log.operation = "kill";
@@ -222,6 +229,7 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
     // E2B's edge answers this for a sandbox that is not (or no longer) running.
     return Response.json({ code: 502, message: `The sandbox was not found${why ? ` (it was ${why})` : ""}`, sandboxId: id }, { status: 502 });
   }
+  log.backend = sb.backend;
   const url = new URL(req.url);
   if (port === INTERPRETER_PORT) return interpreter(sb, req, rest, log);
   if (rest === "health" && req.method === "GET") {

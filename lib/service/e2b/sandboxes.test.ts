@@ -14,7 +14,7 @@ import { createSandbox, getSandbox, goneReason, killSandbox, ownerOf, setSandbox
 const gate = await dockerGate();
 
 function containerExists(sb: E2BSandbox): boolean {
-  return execFileSync("docker", ["ps", "-aq", "--no-trunc", "--filter", `id=${sb.box.id}`], { encoding: "utf8" }).trim() !== "";
+  return execFileSync("docker", ["ps", "-aq", "--no-trunc", "--filter", `id=${sb.box!.id}`], { encoding: "utf8" }).trim() !== "";
 }
 
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {

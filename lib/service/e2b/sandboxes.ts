@@ -3,16 +3,22 @@ import { createHash, randomBytes } from "node:crypto";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
 import { DockerBackend } from "@/lib/sandbox/backends/docker";
+import path from "node:path";
 import type { Box } from "@/lib/sandbox/backends/docker-box";
+import type { AgentConnection } from "@/lib/sandbox/backends/docker-agent";
+import { startLocalEnvd, type LocalEnvdBox } from "@/lib/sandbox/backends/local-envd";
+import type { LocalBackend } from "@/lib/sandbox/backends/local";
+import { isRoot } from "@/lib/sandbox/proc";
 import { backendAvailability, getBackend } from "@/lib/sandbox/registry";
 import { adoptSandbox, closeSession, sessionUsage, setSandboxDeadline } from "@/lib/sandbox/sessions";
-import { dockerOptionsSchema, type DockerOptions } from "@/lib/sandbox/types";
+import { dockerIsolation, dockerOptionsSchema, type DockerOptions, type IsolationLevel } from "@/lib/sandbox/types";
 import { attachSessionId, attachedSandbox, tombstoneSandbox } from "./attach";
 import { ProcessHub } from "./processes";
 import type { NewSandbox } from "./schema";
 
 // The E2B sandboxes this server runs: one hardened container per sandbox (the Docker backend
-// starts it, from its warm pool when it can) and the owner (a hash of the API key that created
+// starts it, from its warm pool when it can) or, without Docker, one bwrap sandbox running the same
+// envd (lib/sandbox/backends/local-envd.ts), and the owner (a hash of the API key that created
 // it) every control-plane call is checked against. Its life belongs to the session manager
 // (lib/sandbox/sessions.ts), like every other sandbox's: it is a held session `e2b-<id>` with a
 // deadline (the E2B timeout; set timeout moves it), so the Sessions list, the Editor and expiry
@@ -41,7 +47,16 @@ export interface E2BSandbox {
   cpuCount: number;
   memoryMB: number;
   envdAccessToken: string;
-  box: Box;
+  /** Where it runs. */
+  backend: "docker" | "local";
+  isolation: IsolationLevel;
+  /** What E2B offers that this sandbox does not (the local backend's), said wherever the sandbox is shown. */
+  limitations: string[];
+  agent: AgentConnection;
+  /** The container (Docker backend). */
+  box?: Box;
+  /** The bwrap sandbox (local backend). */
+  local?: LocalEnvdBox;
   hub: ProcessHub;
   /** Why it is ending, when a caller ends it (a manager deadline without it is an expiry). */
   ending?: GoneReason;
@@ -97,6 +112,125 @@ function dockerBackend(): DockerBackend | null {
   return b?.name === "docker" ? (b as DockerBackend) : null;
 }
 
+function localBackend(): LocalBackend | null {
+  const b = getBackend("local");
+  return b?.name === "local" ? (b as LocalBackend) : null;
+}
+
+/** What E2B's cloud offers that a local-backend sandbox does not. */
+export const LOCAL_LIMITATIONS = [
+  "local backend (bwrap): commands run as 'user' only; root and other users are refused",
+  "the host's userland, read-only: no image choice, no system package installs (pip --user into /home/user works)",
+  "no network",
+];
+
+/** Which backend creates the next sandbox, or why none can. */
+async function pickBackend(): Promise<{ ok: true; backend: "docker" | "local" } | { ok: false; message: string }> {
+  const want = serverEnv().PLAYGROUND_E2B_BACKEND;
+  const docker = want === "local" ? null : await backendAvailability("docker");
+  if (docker?.available && dockerBackend()) return { ok: true, backend: "docker" };
+  if (want === "docker") return { ok: false, message: `E2B sandboxes are set to the Docker backend (PLAYGROUND_E2B_BACKEND=docker), which is unavailable here: ${docker?.reason ?? "not configured"}.` };
+  const local = localBackend();
+  if (local?.host().bwrap) return { ok: true, backend: "local" };
+  return {
+    ok: false,
+    message: `E2B sandboxes need the Docker backend (${docker?.reason ?? "not used: PLAYGROUND_E2B_BACKEND=local"}) or bwrap for the local backend (${local?.host().bwrapReason ?? "no local backend"}); neither is available here.`,
+  };
+}
+
+/** Where a new sandbox runs, once started. */
+interface Placement {
+  backend: "docker" | "local";
+  isolation: IsolationLevel;
+  limitations: string[];
+  agent: AgentConnection;
+  box?: Box;
+  local?: LocalEnvdBox;
+  imageUsed: string;
+  imageNote?: string;
+}
+
+/** A uid of its own per local sandbox (above the local backend's session uids), so its process limit and kill reach only it. */
+function freeLocalUid(): number {
+  const used = new Set([...state.sandboxes.values()].map((s) => s.local?.uid));
+  for (;;) {
+    const uid = serverEnv().PLAYGROUND_SANDBOX_UID_BASE + 60_000 + Math.floor(Math.random() * 60_000);
+    if (!used.has(uid)) return uid;
+  }
+}
+
+/** envd under bwrap on the local backend, labelled with what it cannot do. */
+async function placeLocal(id: string, imageAsked: string | undefined): Promise<{ ok: true; value: Placement } | { ok: false; error: CreateFailure }> {
+  const env = serverEnv();
+  const local = localBackend()!;
+  if (imageAsked && env.PLAYGROUND_E2B_STRICT_IMAGES) {
+    return {
+      ok: false,
+      error: { status: 400, message: `Image '${imageAsked}' (metadata '${env.PLAYGROUND_E2B_IMAGE_KEY}') cannot be used: E2B sandboxes run on the local (bwrap) backend here, on the host's read-only userland; PLAYGROUND_E2B_STRICT_IMAGES=1 refuses instead of ignoring it. Configure Docker to choose images.` },
+    };
+  }
+  let box: LocalEnvdBox;
+  try {
+    box = await startLocalEnvd(local.host(), {
+      dir: path.join(local.sessionsRoot(), `e2b-${id}`),
+      uid: isRoot() ? freeLocalUid() : null,
+      memoryMb: env.PLAYGROUND_E2B_MEMORY_MB,
+      pids: env.PLAYGROUND_E2B_PIDS,
+      fileMb: env.PLAYGROUND_E2B_MAX_FILE_MB,
+      tmpMb: 1024,
+    });
+  } catch (e) {
+    return { ok: false, error: { status: 500, message: `Could not start the local (bwrap) sandbox: ${e instanceof Error ? e.message : String(e)}` } };
+  }
+  const imageUsed = "host userland (local · bwrap)";
+  return {
+    ok: true,
+    value: {
+      backend: "local",
+      isolation: "local · bwrap",
+      limitations: LOCAL_LIMITATIONS,
+      agent: box.agent,
+      local: box,
+      imageUsed,
+      ...(imageAsked ? { imageNote: `image '${imageAsked}' cannot be used on the local backend; running on the ${imageUsed}` } : {}),
+    },
+  };
+}
+
+/** A container of the Docker backend (the image asked for when the engine has it). */
+async function placeDocker(id: string, imageAsked: string | undefined): Promise<{ ok: true; value: Placement } | { ok: false; error: CreateFailure }> {
+  const env = serverEnv();
+  const backend = dockerBackend()!;
+  let imageUsed = backend.image;
+  let imageNote: string | undefined;
+  if (imageAsked && imageAsked !== backend.image) {
+    const img = await backend.client.inspectImage(imageAsked).then(
+      () => true,
+      () => false,
+    );
+    if (img) imageUsed = imageAsked;
+    else if (env.PLAYGROUND_E2B_STRICT_IMAGES) {
+      return {
+        ok: false,
+        error: { status: 400, message: `The Docker engine has no image '${imageAsked}' (metadata '${env.PLAYGROUND_E2B_IMAGE_KEY}'); PLAYGROUND_E2B_STRICT_IMAGES=1 refuses to run it on the sandbox image. Load it with docker load first.` },
+      };
+    } else imageNote = `image '${imageAsked}' is not in the Docker engine; running on ${backend.image}`;
+  }
+  let box: Box;
+  try {
+    ({ box } = await backend.startEnvdBox({
+      ...(imageUsed !== backend.image ? { image: imageUsed } : {}),
+      docker: e2bDockerOptions(),
+      sessionId: `e2b-${id}`,
+      poolSize: env.PLAYGROUND_E2B_POOL_SIZE,
+    }));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: { status: 500, message: `Could not start the sandbox container (image ${imageUsed}; the image needs python3 on PATH): ${why}` } };
+  }
+  return { ok: true, value: { backend: "docker", isolation: dockerIsolation[box.runtime], limitations: [], agent: box.agent, box, imageUsed, ...(imageNote ? { imageNote } : {}) } };
+}
+
 export function e2bDockerOptions(): DockerOptions {
   const env = serverEnv();
   return dockerOptionsSchema.parse({
@@ -125,48 +259,15 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
   }
   state.creating++;
   try {
-    const backend = dockerBackend();
-    const avail = await backendAvailability("docker");
-    if (!backend || !avail.available) {
-      return {
-        ok: false,
-        error: {
-          status: 503,
-          message: `E2B sandboxes need the Docker backend, which is unavailable here: ${avail.reason ?? "not configured"}. The local (bwrap) backend cannot host them: it has no users, no root and no long-lived processes.`,
-        },
-      };
-    }
+    const picked = await pickBackend();
+    if (!picked.ok) return { ok: false, error: { status: 503, message: picked.message } };
     const metadata = input.metadata ?? {};
     const imageAsked = metadata[env.PLAYGROUND_E2B_IMAGE_KEY] || undefined;
-    let imageUsed = backend.image;
-    let imageNote: string | undefined;
-    if (imageAsked && imageAsked !== backend.image) {
-      const img = await backend.client.inspectImage(imageAsked).then(
-        () => true,
-        () => false,
-      );
-      if (img) imageUsed = imageAsked;
-      else if (env.PLAYGROUND_E2B_STRICT_IMAGES) {
-        return {
-          ok: false,
-          error: { status: 400, message: `The Docker engine has no image '${imageAsked}' (metadata '${env.PLAYGROUND_E2B_IMAGE_KEY}'); PLAYGROUND_E2B_STRICT_IMAGES=1 refuses to run it on the sandbox image. Load it with docker load first.` },
-        };
-      } else imageNote = `image '${imageAsked}' is not in the Docker engine; running on ${backend.image}`;
-    }
     const id = newSandboxId();
     const started = Date.now();
-    let box: Box;
-    try {
-      ({ box } = await backend.startEnvdBox({
-        ...(imageUsed !== backend.image ? { image: imageUsed } : {}),
-        docker: e2bDockerOptions(),
-        sessionId: `e2b-${id}`,
-        poolSize: env.PLAYGROUND_E2B_POOL_SIZE,
-      }));
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      return { ok: false, error: { status: 500, message: `Could not start the sandbox container (image ${imageUsed}; the image needs python3 on PATH): ${why}` } };
-    }
+    const placed = picked.backend === "local" ? await placeLocal(id, imageAsked) : await placeDocker(id, imageAsked);
+    if (!placed.ok) return placed;
+    const { imageUsed, imageNote, backend, agent } = placed.value;
     const timeoutS = Math.min(input.timeout ?? 15, MAX_TIMEOUT_S);
     const sessionId = attachSessionId(id);
     const sb: E2BSandbox = {
@@ -177,7 +278,7 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
       envVars: input.envVars ?? {},
       startedAt: started,
       get endAt() {
-        return sessionUsage(sessionId, "docker")?.deadline_ms ?? started;
+        return sessionUsage(sessionId, backend)?.deadline_ms ?? started;
       },
       ...(imageAsked ? { imageAsked } : {}),
       imageUsed,
@@ -185,14 +286,19 @@ export async function createSandbox(input: NewSandbox, owner: string): Promise<{
       cpuCount: e2bDockerOptions().cpus,
       memoryMB: e2bDockerOptions().memory_mb,
       envdAccessToken: randomBytes(16).toString("hex"),
-      box,
-      hub: new ProcessHub(box.agent),
+      backend,
+      isolation: placed.value.isolation,
+      limitations: placed.value.limitations,
+      agent,
+      ...(placed.value.box ? { box: placed.value.box } : {}),
+      ...(placed.value.local ? { local: placed.value.local } : {}),
+      hub: new ProcessHub(agent),
     };
-    if (Object.keys(sb.envVars).length) await box.agent.request({ op: "env", envs: sb.envVars }, { timeoutMs: 10_000 });
+    if (Object.keys(sb.envVars).length) await agent.request({ op: "env", envs: sb.envVars }, { timeoutMs: 10_000 });
     state.sandboxes.set(id, sb);
-    adoptSandbox(sessionId, "docker", attachedSandbox(sb, () => finish(sb)), { lifetimeMs: started + timeoutS * 1000 - Date.now() });
-    // A container that dies on its own (OOM, docker rm) takes the sandbox with it.
-    void box.agent.closed.then(() => {
+    adoptSandbox(sessionId, backend, attachedSandbox(sb, () => finish(sb)), { lifetimeMs: started + timeoutS * 1000 - Date.now() });
+    // A container (or bwrap sandbox) that dies on its own (OOM, docker rm) takes the sandbox with it.
+    void agent.closed.then(() => {
       if (state.sandboxes.get(id) === sb) void killSandbox(id, "crashed");
     });
     emit({ type: "created", sandbox: sb });
@@ -221,7 +327,7 @@ export function listSandboxes(owner?: string): E2BSandbox[] {
 /** Sets the end to now + seconds ("set timeout"), or only extends it ("connect"). */
 export function setSandboxTimeout(sb: E2BSandbox, seconds: number, mode: "set" | "extend"): void {
   const end = Date.now() + Math.min(seconds, MAX_TIMEOUT_S) * 1000;
-  setSandboxDeadline({ id: attachSessionId(sb.id), backend: "docker" }, mode === "set" ? end : Math.max(sb.endAt, end));
+  setSandboxDeadline({ id: attachSessionId(sb.id), backend: sb.backend }, mode === "set" ? end : Math.max(sb.endAt, end));
 }
 
 /** Kills a sandbox: the session manager closes its session, which ends it (finish). */
@@ -229,7 +335,7 @@ export async function killSandbox(id: string, reason: GoneReason): Promise<boole
   const sb = state.sandboxes.get(id);
   if (!sb) return false;
   sb.ending ??= reason;
-  await closeSession(attachSessionId(id), "docker");
+  await closeSession(attachSessionId(id), sb.backend);
   return true;
 }
 
@@ -245,12 +351,13 @@ async function finish(sb: E2BSandbox): Promise<void> {
   state.gone.set(sb.id, { reason, at: Date.now() });
   if (state.gone.size > 10_000) state.gone.delete(state.gone.keys().next().value!);
   sb.hub.closeAll(reason);
-  const release = adoptSandbox(attachSessionId(sb.id), "docker", tombstoneSandbox(sb, reason));
+  const release = adoptSandbox(attachSessionId(sb.id), sb.backend, tombstoneSandbox(sb, reason));
   setTimeout(release, 10 * 60_000).unref?.();
   emit({ type: "gone", id: sb.id, reason });
+  if (sb.local) return sb.local.destroy();
   const backend = dockerBackend();
-  if (backend) await backend.destroyBox(sb.box);
-  else sb.box.agent.close();
+  if (backend && sb.box) await backend.destroyBox(sb.box);
+  else sb.agent.close();
 }
 
 /** Kills every sandbox (tests, shutdown). */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TrafficFields } from "@/lib/service/core/traffic";
+import type { BackendName } from "@/lib/sandbox/types";
 import type { TrafficOutcome } from "@/lib/traffic/types";
 
 // What Traffic shows of one E2B call (the service layer records it): the control plane (create, kill, timeout, …) and every sandbox
@@ -14,6 +15,8 @@ export class E2BCallLog {
   sandbox_id?: string;
   /** The agent session the sandbox's metadata names (create): its calls join that session's timeline. */
   session_id?: string;
+  /** Where the sandbox runs (set once the call names a running one). */
+  backend: BackendName = "docker";
   user?: string;
   command?: string;
   code?: string;
@@ -62,7 +65,7 @@ export class E2BCallLog {
       ...(message ? { message } : {}),
       ...(this.exit_code !== undefined ? { return_code: this.exit_code } : {}),
       run_ms: Math.round(this.run_ms ?? performance.now() - this.t0),
-      backend: "docker",
+      backend: this.backend,
       ...(this.sandbox_id ? { sandbox_id: this.sandbox_id } : {}),
       ...(this.session_id ? { session_id: this.session_id } : {}),
       tool_name: this.operation,
