@@ -247,6 +247,31 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
     }
   });
 
+  it("pauses (docker pause) and resumes on connect, its processes alive; the local backend refuses pause", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      if (backend === "local") {
+        await expect(sb.betaPause()).rejects.toThrow(/needs the Docker backend/);
+        expect(await sb.isRunning()).toBe(true);
+        return;
+      }
+      await sb.commands.run("setsid sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done' > /dev/null 2>&1 &");
+      await until("the counter", async () => Number((await sb.files.read("/tmp/count").catch(() => "0")).trim()) > 0);
+      expect(await sb.betaPause()).toBe(true);
+      expect(await sb.betaPause()).toBe(false);
+      expect((await e2b.Sandbox.getInfo(sb.sandboxId)).state).toBe("paused");
+      expect((await e2b.Sandbox.list({ query: { state: ["paused"] } }).nextItems()).map((s) => s.sandboxId)).toEqual([sb.sandboxId]);
+      expect((await e2b.Sandbox.list({ query: { state: ["running"] } }).nextItems()).map((s) => s.sandboxId)).not.toContain(sb.sandboxId);
+      await expect(sb.commands.run("true")).rejects.toThrow();
+      await sb.connect();
+      expect((await e2b.Sandbox.getInfo(sb.sandboxId)).state).toBe("running");
+      const before = Number((await sb.files.read("/tmp/count")).trim());
+      await until("the counter to go on", async () => Number((await sb.files.read("/tmp/count")).trim()) > before);
+    } finally {
+      await sb.kill();
+    }
+  });
+
   it("expires a sandbox at its timeout unless extended, and leaves no container behind", async () => {
     const sb = await e2b.Sandbox.create({ timeoutMs: 3_000 });
     await sb.setTimeout(5_000);
@@ -316,7 +341,7 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
         text += new TextDecoder().decode(value);
       }
       await reader.cancel();
-      return JSON.parse(text.split("\n")[0]!) as { rows: { api: string; status: string; code_head?: string; return_code?: number; out_head?: string; files: number }[] };
+      return JSON.parse(text.split("\n")[0]!) as { rows: { api: string; status: string; outcome: string; backend?: string; code_head?: string; return_code?: number; out_head?: string; files: number }[] };
     };
     const rows = await until("the command on Traffic", async () => {
       const r = (await snapshot()).rows.filter((x) => x.api === "e2b");
@@ -325,7 +350,8 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
     const cmd = rows.find((x) => x.code_head?.includes("echo traffic-marker"))!;
     expect(cmd).toMatchObject({ status: "command", return_code: 0 });
     expect(cmd.out_head).toContain("traffic-marker");
-    expect(rows.find((x) => x.status === "files.write")).toMatchObject({ files: 1 });
+    expect(rows.find((x) => x.status === "files.write" && x.outcome === "success")).toMatchObject({ files: 1 });
+    expect(cmd).toMatchObject({ backend });
     const note = backend === "docker" ? "image 'no-such-image:2' is not in the Docker engine" : "image 'no-such-image:2' cannot be used on the local backend";
     expect(rows.filter((x) => x.status === "create").some((x) => x.out_head?.includes(note))).toBe(true);
 

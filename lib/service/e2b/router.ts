@@ -15,6 +15,8 @@ import {
   killSandbox,
   listSandboxes,
   ownerOf,
+  pauseSandbox,
+  resumeSandbox,
   setSandboxTimeout,
   type E2BSandbox,
 } from "./sandboxes";
@@ -77,7 +79,7 @@ function toListed(sb: E2BSandbox) {
     memoryMB: sb.memoryMB,
     diskSizeMB: 0,
     metadata: sb.metadata,
-    state: "running" as const,
+    state: sb.paused ? ("paused" as const) : ("running" as const),
     envdVersion: ENVD_VERSION,
     isolation: sb.isolation,
   };
@@ -146,7 +148,7 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
       const states = (url.searchParams.get("state") ?? "").split(",").filter(Boolean);
       if (states.some((s) => !(sandboxStates as readonly string[]).includes(s))) return apiError(400, `state must be one of ${sandboxStates.join(", ")}`);
       let all = listSandboxes(owner).filter((s) => !md || Object.entries(md).every(([k, v]) => s.metadata[k] === v));
-      if (states.length && !states.includes("running")) all = [];
+      if (states.length) all = all.filter((s) => states.includes(s.paused ? "paused" : "running"));
       if (!v2) return Response.json(all.map(toListed));
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? "100") || 100, 1), 1000);
       const token = url.searchParams.get("nextToken");
@@ -189,6 +191,11 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
     const parsed = (action === "timeout" ? timeoutBodySchema : connectBodySchema).safeParse(body.value);
     if (!parsed.success) return apiError(400, "timeout (seconds, an integer ≥ 0) is required");
     if (!sb) return notFound();
+    if (action === "connect" && sb.paused) {
+      const r = await resumeSandbox(sb);
+      if (!r.ok) return apiError(r.status, r.message);
+      log.message = "resumed (docker unpause)";
+    }
     if (parsed.data.timeout !== undefined) setSandboxTimeout(sb, parsed.data.timeout, action === "timeout" ? "set" : "extend");
     log.detail = `ends ${new Date(sb.endAt).toISOString()}`;
     return action === "timeout" ? new Response(null, { status: 204 }) : Response.json(toSandbox(sb), { status: 200 });
@@ -207,7 +214,24 @@ async function control(req: Request, path: string[], log: E2BCallLog): Promise<R
     if (!sb) return notFound();
     return Response.json([]);
   }
-  if (m === "POST" && (action === "pause" || action === "resume" || action === "snapshots" || action === "fork")) {
+  if (m === "POST" && action === "pause") {
+    log.operation = "pause";
+    if (!sb) return notFound();
+    const r = await pauseSandbox(sb);
+    if (!r.ok) {
+      log.message = r.message;
+      return apiError(r.status, r.message);
+    }
+    log.detail = "docker pause";
+    return new Response(null, { status: 204 });
+  }
+  if (m === "POST" && action === "resume") {
+    log.operation = "resume";
+    if (!sb) return notFound();
+    const r = await resumeSandbox(sb);
+    return r.ok ? Response.json(toSandbox(sb), { status: 201 }) : apiError(r.status, r.message);
+  }
+  if (m === "POST" && (action === "snapshots" || action === "fork")) {
     log.operation = action;
     return apiError(501, `${action} is not supported by this playground (sandboxes run until killed or expired).`);
   }
@@ -223,6 +247,10 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
   log.operation = rest || "envd";
   const sb = id ? getSandbox(id) : undefined;
   const token = req.headers.get("x-access-token");
+  if (sb?.paused) {
+    log.message = `sandbox ${id} is paused`;
+    return Response.json({ code: 502, message: "The sandbox is paused; connect to resume it", sandboxId: id }, { status: 502 });
+  }
   if (!sb || (token !== null && !safeEqual(token, sb.envdAccessToken))) {
     const why = goneReason(id);
     log.message = `sandbox ${id || "(no E2b-Sandbox-Id header)"} is not running${why ? ` (${why})` : ""}`;

@@ -60,6 +60,8 @@ export interface E2BSandbox {
   hub: ProcessHub;
   /** Why it is ending, when a caller ends it (a manager deadline without it is an expiry). */
   ending?: GoneReason;
+  /** Paused (Docker: the container's processes are frozen); sandbox calls answer 502 until a connect resumes it. */
+  paused?: boolean;
 }
 
 export type GoneReason = "killed" | "expired" | "crashed";
@@ -358,6 +360,37 @@ async function finish(sb: E2BSandbox): Promise<void> {
   const backend = dockerBackend();
   if (backend && sb.box) await backend.destroyBox(sb.box);
   else sb.agent.close();
+}
+
+export type PauseResult = { ok: true } | { ok: false; status: number; message: string };
+
+/**
+ * Pause: `docker pause` freezes every process of the container (memory and files stay). It still
+ * ends at its timeout, like a running one: a paused container holds its memory here. The local
+ * backend has no freezer to do it honestly, so it refuses.
+ */
+export async function pauseSandbox(sb: E2BSandbox): Promise<PauseResult> {
+  if (sb.paused) return { ok: false, status: 409, message: `sandbox ${sb.id} is already paused` };
+  if (!sb.box) return { ok: false, status: 501, message: "Pause needs the Docker backend (docker pause); this sandbox runs on the local (bwrap) backend, which cannot freeze it." };
+  try {
+    await sb.box.container.pause();
+  } catch (e) {
+    return { ok: false, status: 500, message: `docker pause failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  sb.paused = true;
+  return { ok: true };
+}
+
+/** Resume (a connect to a paused sandbox): `docker unpause`. */
+export async function resumeSandbox(sb: E2BSandbox): Promise<PauseResult> {
+  if (!sb.paused) return { ok: true };
+  try {
+    await sb.box!.container.unpause();
+  } catch (e) {
+    return { ok: false, status: 500, message: `docker unpause failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  sb.paused = false;
+  return { ok: true };
 }
 
 /** Kills every sandbox (tests, shutdown). */
