@@ -121,7 +121,8 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
     const info = await e2b.Sandbox.getInfo(sb.sandboxId);
     expect(info.metadata).toEqual({ image: "no-such-image:latest", size: "md" });
     // What E2B's info has no field for: where it runs and what it cannot do.
-    const raw = (await (await fetch(`${server.url}/e2b/sandboxes/${sb.sandboxId}`, { headers: { "x-api-key": KEY } })).json()) as { playground: Record<string, unknown> };
+    const raw = (await (await fetch(`${server.url}/e2b/sandboxes/${sb.sandboxId}`, { headers: { "x-api-key": KEY } })).json()) as { isolation?: string; playground: Record<string, unknown> };
+    expect(raw.isolation).toBe("local · bwrap");
     expect(raw.playground).toMatchObject({ backend: "local", isolation: "local · bwrap", image_asked: "no-such-image:latest", image_used: "host userland (local · bwrap)" });
     expect(String(raw.playground.note)).toContain("cannot be used on the local backend");
     expect((raw.playground.limitations as string[]).join(" ")).toMatch(/root and other users are refused.*read-only.*no network/);
