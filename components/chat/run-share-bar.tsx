@@ -24,8 +24,8 @@ export function RunShareBar({ sessionId, run, onPresent }: { sessionId: string; 
     );
   return (
     <div data-testid="run-share-bar" className="flex flex-wrap items-center gap-1 text-xs">
-      <CopyLink />
-      <ShareMenu target={{ kind: "chat_run", session: sessionId, run: run.id }} {...(sample.ok ? {} : { unavailable: sample.reason })} />
+      <CopyLink align="left" />
+      <ShareMenu align="left" target={{ kind: "chat_run", session: sessionId, run: run.id }} {...(sample.ok ? {} : { unavailable: sample.reason })} />
       {exportLink("jsonl", "Export JSONL", "The run as one slime Sample (JSON Lines): Inspect and `cli read` open it")}
       {exportLink("html", "Export HTML", "The run as one self-contained HTML file that opens offline")}
       <Button size="sm" data-testid="present-run" onClick={onPresent} disabled={!run.record} title="Larger type, no editing chrome, turn by turn with the keyboard">

@@ -13,7 +13,8 @@ const sameTarget = (a: ShareTarget, b: ShareTarget) => JSON.stringify(a) === JSO
  * and can be revoked. The list shows this thing's links with Revoke. A link's address is shown once,
  * when it is made (the server keeps only its hash).
  */
-export function ShareMenu({ target, unavailable }: { target: ShareTarget; unavailable?: string }) {
+/** `align`: the side the panel lines up with (the button's side of the page, so it stays on screen). */
+export function ShareMenu({ target, unavailable, align = "right" }: { target: ShareTarget; unavailable?: string; align?: "left" | "right" }) {
   const [open, setOpen] = useState(false);
   const [state, setState] = useState<SharesResponse | null>(null);
   const [ttl, setTtl] = useState<number>(shareLifetimes[1].seconds);
@@ -53,7 +54,7 @@ export function ShareMenu({ target, unavailable }: { target: ShareTarget; unavai
         Read-only link…
       </Button>
       {open && (
-        <div data-testid="share-panel" className="absolute right-0 top-full z-30 mt-1 flex w-96 flex-col gap-2 rounded-md border border-zinc-200 bg-white p-3 text-xs shadow-lg">
+        <div data-testid="share-panel" className={`absolute ${align === "left" ? "left-0" : "right-0"} top-full z-30 mt-1 flex w-96 flex-col gap-2 rounded-md border border-zinc-200 bg-white p-3 text-xs shadow-lg`}>
           <p className="text-zinc-700">
             A link to <b>{describeTarget(target)}</b> only. It opens without your token in any browser, shows the transcript, tool calls, reward and tokens,
             and runs nothing.
