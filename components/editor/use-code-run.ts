@@ -6,6 +6,7 @@ import type { RanCode, Workspace } from "@/lib/workspace/schema";
 import { runCodeRecorded } from "@/app/(playground)/editor/workspace-actions";
 import type { EditorTool } from "@/lib/workspace/schema";
 import { newRunId, requestCancel, unreachable } from "./cancel-run";
+import { useLiveOutput } from "./use-live-output";
 
 export interface CodeRunOptions {
   sessionId: string;
@@ -104,5 +105,6 @@ export function useCodeRun({ sessionId, backend, tool, language, canRun, code, i
     await requestCancel(id, () => runIdRef.current === id);
   }, []);
 
-  return { running: runId !== null, cancelling, result, resultCode, runningCode, run, cancel };
+  const live = useLiveOutput(runId);
+  return { running: runId !== null, cancelling, result, resultCode, runningCode, run, cancel, live };
 }

@@ -30,6 +30,14 @@ describe("ToolResultPanel", () => {
     expect(out).not.toContain('data-testid="tool-output"');
   });
 
+  it("never shows 'error' beside 'exit code 0': it says what failed", () => {
+    const out = html({ ...base, tool_name: "code_interpreter", status: "error", output: "", exit_code: 0, error: "Output limit exceeded: more than 8 MiB were written\nmore" });
+    expect(out).not.toContain('data-testid="tool-exit-code"');
+    expect(out).toContain('data-testid="tool-error-why"');
+    expect(out).toContain("the process exited 0, but output limit exceeded: more than 8 MiB were written");
+    expect(html({ ...base, status: "error", exit_code: 2, error: "x" })).toContain('data-testid="tool-exit-code"');
+  });
+
   it("shows output when it says something the streams do not (code_interpreter)", () => {
     const out = html({ ...base, tool_name: "code_interpreter", output: "Output:\n1\n", stdout: "1\n", stderr: "" });
     expect(out).toContain('data-testid="tool-output"');

@@ -2,7 +2,7 @@ import type { ToolResult } from "@/lib/sandbox/types";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
-import { formatDuration } from "./format";
+import { formatBytes, formatDuration } from "./format";
 import { OutputBlock } from "./output-block";
 import { ToolStatusBadge } from "./status-badge";
 import { truncationNote } from "./truncation";
@@ -19,6 +19,8 @@ export interface ToolResultPanelProps {
   code?: string | null;
   /** The code of the run in flight. */
   runningCode?: string | null;
+  /** What the run in flight has printed so far; with it, the previous result is not shown while running. */
+  live?: { text: string; bytes: number; skipped: number } | null;
 }
 
 /** The code a run was given, folded to its first line. */
@@ -50,7 +52,10 @@ export function ToolResultPanel({
   testId = "tool-result",
   code,
   runningCode,
+  live,
 }: ToolResultPanelProps) {
+  // Live output replaces the previous result: output of two different runs side by side misleads.
+  const showLive = running && live !== undefined;
   return (
     <div
       data-testid={testId}
@@ -63,10 +68,36 @@ export function ToolResultPanel({
         </div>
       )}
       {running && runningCode != null && <RanCode code={runningCode} label="running:" testId="running-code" />}
+      {showLive && <LiveOutput live={live ?? null} />}
       {!running && !result && <p className="text-sm text-zinc-500">{emptyText}</p>}
-      {result && code != null && <RanCode code={code} label={running ? "previous result, from:" : "result of:"} testId="result-code" />}
-      {result && <ToolResultBody result={result} stale={running} />}
+      {result && !showLive && code != null && <RanCode code={code} label={running ? "previous result, from:" : "result of:"} testId="result-code" />}
+      {result && !showLive && <ToolResultBody result={result} stale={running} />}
     </div>
+  );
+}
+
+/** The run in flight's output so far (the end of it), as the page last polled it. */
+function LiveOutput({ live }: { live: { text: string; bytes: number; skipped: number } | null }) {
+  return (
+    <section className="min-w-0" data-testid="tool-live">
+      <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+        output so far{" "}
+        <span data-testid="tool-live-bytes" className="font-normal normal-case text-zinc-400">
+          {live ? `${live.bytes.toLocaleString("en-US")} bytes` : ""}
+        </span>
+      </h4>
+      {live && live.skipped > 0 && (
+        <p data-testid="tool-live-skipped" className="text-xs text-zinc-500">
+          … the first {formatBytes(live.skipped)} are not shown while it runs (the result keeps head and tail).
+        </p>
+      )}
+      <div className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 text-zinc-100">
+        <pre data-testid="tool-live-output" className="p-2 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">
+          {live?.text ?? ""}
+        </pre>
+        {(!live || live.bytes === 0) && <p className="px-2 pb-2 text-xs text-zinc-400">Nothing printed yet.</p>}
+      </div>
+    </section>
   );
 }
 
@@ -84,6 +115,20 @@ function outputAddsSomething(r: ToolResult): boolean {
   return !joined.includes(r.output);
 }
 
+function firstLine(s: string | undefined): string | null {
+  const line = s?.split("\n").find((l) => l.trim() !== "")?.trim();
+  if (!line) return null;
+  const text = line.length > 160 ? `${line.slice(0, 159)}…` : line;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Where a head-and-tail stream is joined, and its whole text's download link. */
+function cutProps(r: ToolResult, stream: "stdout" | "stderr"): { cutAt?: number; downloadUrl?: string } {
+  const cut = r.output_cut?.[stream];
+  if (!cut) return {};
+  return { cutAt: cut.at, ...(r.full_output_url ? { downloadUrl: `${r.full_output_url}?stream=${stream}` } : {}) };
+}
+
 function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean }) {
   const showOutput = outputAddsSomething(result);
   const hasStdout = result.stdout !== undefined;
@@ -94,6 +139,8 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
   const showStdout = hasStdout && result.stdout !== "";
   // Without per-stream counts, the note goes on the last text block shown.
   const last = hasStderr ? "stderr" : showStdout ? "stdout" : "output";
+  // "error · exit code 0" reads as a contradiction: say what failed instead (a policy, the output cap, the tool's own check).
+  const exitedCleanly = result.status !== "success" && result.exit_code === 0;
   return (
     <div className={cn("flex flex-col gap-3", stale && "opacity-50")}>
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
@@ -104,7 +151,12 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
         <span className="text-zinc-600">
           took <span data-testid="tool-duration">{formatDuration(result.duration_ms)}</span>
         </span>
-        {result.exit_code !== undefined && (
+        {exitedCleanly && (
+          <span data-testid="tool-error-why" className="text-red-800" title={result.error}>
+            the process exited 0, but {firstLine(result.error) ?? "the tool reported a failure"}
+          </span>
+        )}
+        {result.exit_code !== undefined && !exitedCleanly && (
           <span className="text-zinc-600">
             exit code{" "}
             <span data-testid="tool-exit-code" className="font-mono">
@@ -142,10 +194,10 @@ function ToolResultBody({ result, stale }: { result: ToolResult; stale: boolean 
         <OutputBlock label="Output" text={result.output} testId="tool-output" truncation={truncationNote(result, "output", last === "output")} />
       )}
       {showStdout && (
-        <OutputBlock label="stdout" text={result.stdout ?? ""} testId="tool-stdout" truncation={truncationNote(result, "stdout", last === "stdout")} />
+        <OutputBlock label="stdout" text={result.stdout ?? ""} testId="tool-stdout" truncation={truncationNote(result, "stdout", last === "stdout")} {...cutProps(result, "stdout")} />
       )}
       {hasStderr && (
-        <OutputBlock label="stderr" text={result.stderr ?? ""} tone="error" testId="tool-stderr" truncation={truncationNote(result, "stderr", last === "stderr")} />
+        <OutputBlock label="stderr" text={result.stderr ?? ""} tone="error" testId="tool-stderr" truncation={truncationNote(result, "stderr", last === "stderr")} {...cutProps(result, "stderr")} />
       )}
       {nothingPrinted && (
         <p className="text-xs text-zinc-500" data-testid="tool-no-output">

@@ -10,6 +10,11 @@ export type Stream = "stdout" | "stderr" | "output";
  */
 export function truncationNote(r: ToolResult, stream: Stream, lastShown: boolean): string | null {
   if (!r.truncated) return null;
+  const cut = stream !== "output" ? r.output_cut?.[stream] : undefined;
+  if (cut && r.output_bytes) {
+    const kept = formatBytes(Math.floor(r.output_bytes.limit / 2));
+    return `… output cut here: ${formatBytes(cut.dropped)} dropped (${cut.written.toLocaleString("en-US")} bytes written; the limit is ${formatBytes(r.output_bytes.limit)} per stream). Above: the first ${kept}; below: the last ${kept}.`;
+  }
   const b = r.output_bytes;
   if (b && stream !== "output") {
     const written = b[stream];

@@ -1,6 +1,6 @@
 import "server-only";
 import { executeToolCall } from "./tools";
-import type { BackendName, ExecuteOptions, Sandbox, SandboxConfig, SandboxRuntime, ToolResult } from "./types";
+import type { BackendName, ExecuteOptions, OutputTap, Sandbox, SandboxConfig, SandboxRuntime, ToolResult } from "./types";
 
 /**
  * A Sandbox on top of any backend's SandboxRuntime: tool lookup, validation and policy live in the
@@ -35,7 +35,8 @@ export function createToolSandbox(opts: {
       if (closed) {
         return { tool_name: name, status: "error", output: "", error: "This sandbox session is closed.", duration_ms: 0 };
       }
-      const result = await executeToolCall(name, args, { runtime: opts.runtime, config: opts.config, signal: eo?.signal });
+      const runtime = eo?.onOutput ? tapped(opts.runtime, eo.onOutput) : opts.runtime;
+      const result = await executeToolCall(name, args, { runtime, config: opts.config, signal: eo?.signal });
       return { ...result, isolation: opts.runtime.isolation };
     },
     async useRuntime(fn) {
@@ -45,4 +46,15 @@ export function createToolSandbox(opts: {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The same runtime, with every run's output also handed to `tap` (a proxy: runtimes are class instances). */
+function tapped(runtime: SandboxRuntime, tap: OutputTap): SandboxRuntime {
+  return new Proxy(runtime, {
+    get(target, prop) {
+      if (prop === "run") return (spec: Parameters<SandboxRuntime["run"]>[0]) => target.run({ ...spec, onOutput: tap });
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

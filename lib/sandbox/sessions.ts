@@ -5,7 +5,7 @@ import { globalStore } from "@/lib/global-store";
 import { serverEnv } from "@/lib/env";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability, createdBackends, getBackend } from "./registry";
-import type { BackendName, ExecuteOptions, IsolationLevel, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
+import type { BackendName, ExecuteOptions, IsolationLevel, OutputTap, Sandbox, SandboxConfigInput, SandboxSessionId, ToolResult } from "./types";
 
 // The session manager: the one way the app gets a sandbox, and the one owner of its life. Editor
 // and Chat use keyed sessions (getSession / runTool: one Sandbox per (backend, session id), closed
@@ -95,6 +95,8 @@ export interface RunToolInput {
   runId?: string;
   /** Used only if this call creates the session. */
   config?: SandboxConfigInput;
+  /** Sees the run's output as it is written (backends that stream: local). */
+  onOutput?: OutputTap;
 }
 
 /** Runs one tool call in a session. Never throws. */
@@ -123,7 +125,7 @@ export async function runTool(input: RunToolInput): Promise<ToolResult> {
     state.runs.set(input.runId, ctl);
   }
   try {
-    return await tracked(entry, () => sandbox.executeTool(input.tool, input.args, { signal: ctl.signal }));
+    return await tracked(entry, () => sandbox.executeTool(input.tool, input.args, { signal: ctl.signal, ...(input.onOutput ? { onOutput: input.onOutput } : {}) }));
   } finally {
     input.signal?.removeEventListener("abort", onAbort);
     if (input.runId && state.runs.get(input.runId) === ctl) state.runs.delete(input.runId);

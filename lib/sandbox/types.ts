@@ -55,6 +55,13 @@ export interface ToolResult {
   /** With truncated, when the backend counted: the cap per stream and what each stream wrote. */
   output_bytes?: OutputBytes;
   images?: ImageOutput[];
+  /**
+   * A stream kept as head and tail (the Editor, from the whole output): the text is head + tail,
+   * joined at `at` (a string index), with `dropped` bytes left out between them.
+   */
+  output_cut?: Partial<Record<"stdout" | "stderr", { at: number; dropped: number; written: number }>>;
+  /** Where the whole output of this run can be downloaded while the server keeps it. */
+  full_output_url?: string;
   /** Raw streams, when the tool ran a process. */
   stdout?: string;
   stderr?: string;
@@ -161,6 +168,8 @@ export interface BackendAvailability {
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
+  /** Handed to every process the tool runs. */
+  onOutput?: OutputTap;
 }
 
 /** One session: its own working directory (`/sandbox` inside). */
@@ -193,6 +202,9 @@ export interface SandboxBackend {
 
 // ---- Backend primitives the tools are written against ----
 
+/** Receives a run's output as it is written (the Editor's live view); before any cap. */
+export type OutputTap = (stream: "stdout" | "stderr", chunk: Uint8Array) => void;
+
 export interface RunSpec {
   argv: string[];
   stdin?: string;
@@ -201,6 +213,8 @@ export interface RunSpec {
   env?: Record<string, string>;
   limits: Limits;
   signal?: AbortSignal;
+  /** Backends that can stream call it per chunk (local); others only return the outcome. */
+  onOutput?: OutputTap;
 }
 
 export interface RunOutcome {

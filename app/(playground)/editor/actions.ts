@@ -1,6 +1,7 @@
 "use server";
 
 import type { ToolResult } from "@/lib/sandbox/types";
+import { recordLiveOutput, withWholeOutput } from "@/lib/sandbox/live-output";
 import { runTool } from "@/lib/sandbox/sessions";
 import { editorSandboxConfig } from "@/lib/workspace/editor-sandbox";
 import { editorToolNames } from "@/lib/workspace/schema";
@@ -28,7 +29,9 @@ export async function runCode(input: RunCodeInput): Promise<ToolResult> {
   const toolName = editorToolNames[tool];
   const args =
     tool === "shell" ? { command: code } : tool === "code" ? { language: language ?? "python", code } : { code };
-  return runTool({ sessionId, backend, tool: toolName, args, runId, config: editorSandboxConfig });
+  // Recorded as it is written: the page shows it live, and the whole of it stays downloadable.
+  const onOutput = recordLiveOutput(runId);
+  return withWholeOutput(runId, await runTool({ sessionId, backend, tool: toolName, args, runId, config: editorSandboxConfig, onOutput }));
 }
 
 /** One notebook cell (or a kernel restart) in the session's Jupyter kernel. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { Limits, RunOutcome } from "../types";
+import type { Limits, OutputTap, RunOutcome } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { signalName } from "../proc";
 import { Capture, capturedOutcome, drainLimit } from "./local-run";
@@ -48,6 +48,7 @@ export interface ForkRunSpec {
   limits: Limits;
   signal?: AbortSignal;
   notices?: string[];
+  onOutput?: OutputTap;
   /** The interpreter path for which `[python, "-c", code]` runs inline in the fork. */
   python: string | null;
 }
@@ -202,8 +203,9 @@ export class LocalForkServer {
     const id = this.nextId++;
     const outputBytes = spec.limits.output_bytes;
     const timeoutMs = spec.limits.timeout_s * 1000;
-    const out = new Capture(outputBytes);
-    const err = new Capture(outputBytes);
+    const tap = spec.onOutput;
+    const out = new Capture(outputBytes, tap && ((b) => tap("stdout", b)));
+    const err = new Capture(outputBytes, tap && ((b) => tap("stderr", b)));
     const limit = drainLimit(outputBytes);
     let timedOut = false;
     let cancelled = false;

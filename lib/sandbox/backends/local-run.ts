@@ -1,6 +1,6 @@
 import "server-only";
 import { spawn, type SpawnOptions } from "node:child_process";
-import type { RunOutcome } from "../types";
+import type { OutputTap, RunOutcome } from "../types";
 import { emptyOutcome } from "../run-outcome";
 import { signalName } from "../proc";
 
@@ -12,6 +12,7 @@ export interface LaunchSpec {
   timeoutMs: number;
   /** Per-stream cap, bytes. */
   outputBytes: number;
+  onOutput?: OutputTap;
   signal?: AbortSignal;
   isolated: boolean;
   notices?: string[];
@@ -29,8 +30,12 @@ export class Capture {
   chunks: Buffer[] = [];
   kept = 0;
   total = 0;
-  constructor(private cap: number) {}
+  constructor(
+    private cap: number,
+    private tap?: (b: Buffer) => void,
+  ) {}
   push(b: Buffer) {
+    this.tap?.(b);
     this.total += b.length;
     if (this.kept < this.cap) {
       const take = b.length <= this.cap - this.kept ? b : b.subarray(0, this.cap - this.kept);
@@ -50,8 +55,8 @@ export class Capture {
 export function runProcess(spec: LaunchSpec): Promise<RunOutcome> {
   const started = performance.now();
   return new Promise<RunOutcome>((resolve) => {
-    const out = new Capture(spec.outputBytes);
-    const err = new Capture(spec.outputBytes);
+    const out = new Capture(spec.outputBytes, spec.onOutput && ((b) => spec.onOutput!("stdout", b)));
+    const err = new Capture(spec.outputBytes, spec.onOutput && ((b) => spec.onOutput!("stderr", b)));
     let timedOut = false;
     let cancelled = false;
     let flooded = false;

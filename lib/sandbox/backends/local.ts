@@ -259,6 +259,7 @@ class LocalSession implements SandboxRuntime {
         limits,
         signal: spec.signal,
         notices,
+        onOutput: spec.onOutput,
         python: h.python?.executable ?? null,
       });
     }
@@ -300,6 +301,7 @@ class LocalSession implements SandboxRuntime {
         stdin: spec.stdin,
         timeoutMs: limits.timeout_s * 1000,
         outputBytes: limits.output_bytes,
+        onOutput: spec.onOutput,
         signal: ctl.signal,
         isolated,
         notices,

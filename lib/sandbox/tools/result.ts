@@ -26,7 +26,8 @@ export function resultFromRun(tool_name: string, run: RunOutcome, timeoutS: numb
   return { ...base, status: "error", output, error };
 }
 
-function joinStreams(stdout: string, stderr: string): string {
+/** stdout then stderr, on separate lines: a process tool's `output`. */
+export function joinStreams(stdout: string, stderr: string): string {
   if (!stderr) return stdout;
   if (!stdout) return stderr;
   return stdout.endsWith("\n") ? stdout + stderr : `${stdout}\n${stderr}`;
