@@ -55,6 +55,26 @@ function useRunShortcuts(run: () => void, cancel: (() => void) | null) {
   }, [run, cancel]);
 }
 
+/** The session's id, the Sessions list and New session: in every mode. */
+function SessionControls({ sessionId }: { sessionId: string }) {
+  return (
+    <>
+      <span
+        className="ml-auto font-mono text-zinc-400"
+        data-testid="editor-session"
+        title="Session id (in the URL). Reload, or leave and come back through the header: the buffers, files, mode, backend, last result and notebook cells are kept."
+      >
+        session {sessionId.slice(0, 8)}
+      </span>
+      <CopyLink />
+      <SessionList current={sessionId} />
+      <a href="/editor?new=1" data-testid="editor-new-session" className="whitespace-nowrap text-zinc-500 underline decoration-dotted hover:text-zinc-800">
+        New session
+      </a>
+    </>
+  );
+}
+
 export function EditorWorkbench({ sessionId, initialTool, initialBackend, backends, initialLanguage, workspace }: EditorWorkbenchProps) {
   const [tool, setTool] = useState<EditorTool>(initialTool);
   const [backend, setBackend] = useState<BackendName>(initialBackend);
@@ -67,7 +87,8 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
 
   useEffect(() => {
     // The page may have picked the mode and backend from the URL: the workspace follows.
-    save({ tool: initialTool, backend: initialBackend, language: initialLanguage ?? "python" });
+    // A seed: a fresh session is not stored (nor listed) until it holds something.
+    save({ tool: initialTool, backend: initialBackend, language: initialLanguage ?? "python", seed: true });
     // Reopen the file this session had open (on this backend), with its unsaved text.
     const f = workspace?.open_file;
     if (f && f.backend === initialBackend) void files.open(f.path, f.draft);
@@ -80,7 +101,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     // eslint-disable-next-line react-hooks/exhaustive-deps -- refs inside
     [openFile, tool, language],
   );
-  const { running, cancelling, result, resultCode, runningCode, run, cancel } = useCodeRun({
+  const { running, cancelling, result, resultCode, runningCode, run, cancel, live } = useCodeRun({
     sessionId,
     backend,
     tool,
@@ -94,25 +115,25 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
     onDone: () => void files.refresh(),
   });
   const runNow = useCallback(() => void run(), [run]);
-  const onCellsChange = useCallback((cells: { key: number; code: string }[]) => save({ cells }), [save]);
+  const onCellsChange = useCallback((cells: { key: number; code: string }[], seed?: boolean) => save({ cells, ...(seed ? { seed } : {}) }), [save]);
   const cancelNow = useCallback(() => void cancel(), [cancel]);
   useRunShortcuts(runNow, running ? cancelNow : null);
 
   const changeTool = (t: EditorTool) => {
     setTool(t);
     syncUrl({ tool: t });
-    save({ tool: t });
+    save({ tool: t, seed: true });
   };
   const changeLanguage = (l: string) => {
     setLanguage(l);
     syncUrl({ lang: l });
-    save({ language: l });
+    save({ language: l, seed: true });
   };
   const changeBackend = (b: BackendName) => {
     setBackend(b);
     files.close();
     syncUrl({ backend: b });
-    save({ backend: b, open_file: null }, true);
+    save({ backend: b, open_file: null, seed: true }, true);
   };
   const openPath = async (path: string) => {
     if (await files.open(path)) save({ open_file: { path, backend } });
@@ -145,7 +166,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
   };
 
   return (
-    <div data-testid="editor-workbench" className="grid min-h-0 flex-1 gap-3 p-3 lg:grid-cols-[16rem_minmax(0,1fr)_minmax(0,1fr)]">
+    <div data-testid="editor-workbench" className="grid min-h-0 flex-1 gap-3 p-3 lg:grid-cols-[13rem_minmax(0,1fr)] xl:grid-cols-[16rem_minmax(0,1fr)_minmax(0,1fr)]">
       <FilePanel
         backend={backend}
         files={files.files}
@@ -158,7 +179,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         onRefresh={() => void files.refresh()}
       />
 
-      <section className={tool === "notebook" ? "flex min-h-0 min-w-0 flex-col gap-2 lg:col-span-2" : "flex min-h-0 min-w-0 flex-col gap-2"}>
+      <section className={tool === "notebook" ? "flex min-h-0 min-w-0 flex-col gap-2 lg:col-span-1 xl:col-span-2" : "flex min-h-0 min-w-0 flex-col gap-2"}>
         <RunToolbar
           toolOptions={
             tool === "code" ? <LanguagePicker value={language} languages={backendInfo?.languages ?? []} onChange={changeLanguage} disabled={running} /> : undefined
@@ -176,6 +197,10 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
           onCancel={cancelNow}
         />
         {tool === "notebook" ? (
+          <>
+          <div className="flex items-center gap-2 text-xs text-zinc-600">
+            <SessionControls sessionId={sessionId} />
+          </div>
           <NotebookPanel
             sessionId={sessionId}
             backend={backend}
@@ -183,6 +208,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
             {...(workspace?.cells ? { initialCells: workspace.cells as NotebookCell[] } : {})}
             onCellsChange={onCellsChange}
           />
+          </>
         ) : (
           <>
             <div className="flex items-center gap-2 text-xs text-zinc-600">
@@ -206,18 +232,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
               ) : (
                 <span data-testid="scratch-label">scratch buffer ({tool === "code" ? language : tool})</span>
               )}
-              <span
-                className="ml-auto font-mono text-zinc-400"
-                data-testid="editor-session"
-                title="Session id (in the URL). Reload, or leave and come back through the header: the buffers, files, mode, backend, last result and notebook cells are kept."
-              >
-                session {sessionId.slice(0, 8)}
-              </span>
-              <CopyLink />
-              <SessionList current={sessionId} />
-              <a href="/editor?new=1" data-testid="editor-new-session" className="whitespace-nowrap text-zinc-500 underline decoration-dotted hover:text-zinc-800">
-                New session
-              </a>
+              <SessionControls sessionId={sessionId} />
             </div>
             <div className="min-h-[320px] flex-1 overflow-hidden rounded-lg border border-zinc-800">
               <CodeEditor
@@ -245,7 +260,9 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
           running={running}
           code={resultCode?.code ?? null}
           runningCode={runningCode?.code ?? null}
-          className="min-h-0 min-w-0 overflow-auto"
+          live={live}
+          // Under the editor at 1024 px (two columns), its own column from 1280 px.
+          className="min-h-0 min-w-0 overflow-auto lg:col-start-2 xl:col-start-auto"
           emptyText="Run the code (button or Ctrl/⌘+Enter) to see stdout, stderr and the exit code here."
         />
       )}

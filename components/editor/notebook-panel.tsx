@@ -16,7 +16,7 @@ export interface NotebookPanelProps {
   backendInfo: BackendAvailability | undefined;
   /** Cells kept in the session's workspace (absent: the starter cells). */
   initialCells?: NotebookCell[];
-  onCellsChange: (cells: { key: number; code: string }[]) => void;
+  onCellsChange: (cells: { key: number; code: string }[], seed?: boolean) => void;
 }
 
 export function NotebookPanel({ sessionId, backend, backendInfo, initialCells, onCellsChange }: NotebookPanelProps) {

@@ -22,7 +22,7 @@ export function useNotebook(
   backend: BackendName,
   initialCells: NotebookCell[] | undefined,
   /** Cell code and order changed (results are recorded by the server as cells run). */
-  onCellsChange: (cells: { key: number; code: string }[]) => void,
+  onCellsChange: (cells: { key: number; code: string }[], seed?: boolean) => void,
 ) {
   const [cells, setCellsState] = useState<NotebookCell[]>(() => initialCells ?? firstCells.map((code, key) => ({ key, code, result: null })));
   const nextKey = useRef(Math.max(-1, ...cells.map((c) => c.key)) + 1);
@@ -48,7 +48,8 @@ export function useNotebook(
   );
   useEffect(() => {
     // A new notebook: store the starter cells, so a run of one of them does not leave the other behind.
-    if (!initialCells) onCellsChange(cells.map(({ key, code }) => ({ key, code })));
+    // (A seed: starter cells alone do not make a session worth listing.)
+    if (!initialCells) onCellsChange(cells.map(({ key, code }) => ({ key, code })), true);
     // Only on mount.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);

@@ -9,6 +9,10 @@ import { mergeScratch } from "@/lib/workspace/schema";
 function merge(a: WorkspacePut, b: WorkspacePut): WorkspacePut {
   const out: WorkspacePut = { ...a, ...b };
   if (a.scratch || b.scratch) out.scratch = mergeScratch(a.scratch, b.scratch);
+  // Still only a seed when every part of it is one (an empty patch is no part).
+  const seedOnly = (p: WorkspacePut) => p.seed === true || Object.keys(p).length === 0;
+  if (seedOnly(a) && seedOnly(b)) out.seed = true;
+  else delete out.seed;
   return out;
 }
 

@@ -70,6 +70,8 @@ export const workspaceSchema = z.object({
   running: ranCodeSchema.extend({ run_id: z.string(), started_ms: z.number() }).nullable().default(null),
   /** Notebook cells; absent until the notebook was first used. */
   cells: z.array(notebookCellStateSchema).max(500).optional(),
+  /** The name a person gave the session (else it is named by what it holds, see sessionTitle). */
+  name: z.string().max(120).optional(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 
@@ -89,6 +91,13 @@ export const workspacePatchSchema = z.object({
   open_file: workspaceSchema.shape.open_file.optional(),
   /** Cell code and order; results already stored for a key are kept. */
   cells: z.array(z.object({ key: z.number().int().nonnegative(), code: z.string().max(1_000_000) })).max(500).optional(),
+  /** A rename; "" goes back to the name taken from the content. */
+  name: z.string().trim().max(120).optional(),
+  /**
+   * Nothing here is worth keeping on its own (the mode of a fresh page, starter cells): a session
+   * with no stored workspace holds it in memory only, until something to keep arrives.
+   */
+  seed: z.boolean().optional(),
 });
 export type WorkspacePatch = z.input<typeof workspacePatchSchema>;
 
@@ -97,6 +106,19 @@ type ScratchPatch = NonNullable<WorkspacePatch["scratch"]>;
 /** Later scratch edits over earlier ones, per buffer (Code mode: per language). Browser and server. */
 export function mergeScratch(a: ScratchPatch | undefined, b: ScratchPatch | undefined): ScratchPatch & { code: Record<string, string> } {
   return { ...a, ...b, code: { ...(a?.code ?? {}), ...(b?.code ?? {}) } };
+}
+
+/** A session named by what it holds: its given name, the open file, else the first line of its code. */
+export function sessionTitle(w: Workspace): string | null {
+  if (w.name) return w.name;
+  if (w.open_file) return w.open_file.path.split("/").pop() || w.open_file.path;
+  const buffer = w.tool === "code" ? w.scratch.code[w.language] : w.tool === "notebook" ? w.cells?.find((c) => c.code.trim())?.code : w.scratch[w.tool];
+  const candidates = [buffer, w.result_code?.code, w.scratch.python, w.scratch.shell, ...Object.values(w.scratch.code)];
+  for (const text of candidates) {
+    const line = text?.split("\n").find((l) => l.trim() !== "")?.trim();
+    if (line) return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  }
+  return null;
 }
 
 /** One row of the Editor's session list (GET /api/editor/sessions). */
@@ -118,6 +140,10 @@ export const editorSessionRowSchema = z.object({
   expires_at_ms: z.number().nullable(),
   /** The saved Editor workspace, if any. */
   saved: z.object({ tool: editorToolSchema, backend: backendNameSchema, updated_ms: z.number() }).nullable(),
+  /** What the session holds (its name, file or first line of code); null when it holds nothing yet. */
+  title: z.string().nullable().default(null),
+  /** The person named it (Rename). */
+  named: z.boolean().default(false),
   url: z.string(),
 });
 export type EditorSessionRow = z.infer<typeof editorSessionRowSchema>;

@@ -1,23 +1,38 @@
 import "server-only";
 import { chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
 import { listSandboxes } from "@/lib/service/ms-enclave/manager";
-import { listSessions } from "@/lib/sandbox/sessions";
+import { closeSession, listSessions } from "@/lib/sandbox/sessions";
+import { appError } from "@/lib/errors";
+import { err, ok, type Result } from "@/lib/result";
 import { ATTACH_PREFIX } from "@/lib/service/e2b/attach";
 import { getSandbox as getE2BSandbox } from "@/lib/service/e2b/sandboxes";
 import type { BackendName } from "@/lib/sandbox/types";
-import { sessionIdSchema } from "@/lib/workspace/schema";
+import { sessionIdSchema, sessionTitle } from "@/lib/workspace/schema";
 import type { EditorSessionRow } from "./schema";
-import { listWorkspaces } from "./store";
+import { deleteWorkspace, listWorkspaces } from "./store";
 
 // The Editor's session list: saved workspaces, live sandbox sessions (Editor and Chat), and the
 // sandboxes ms-enclave clients hold. Each row opens in the Editor on its own files.
+
+/**
+ * Deletes an Editor session: its saved workspace and its sandboxes (files included). Other kinds
+ * (a Chat session's sandbox, ms-enclave, E2B) belong to their clients and are not deleted here.
+ */
+export async function deleteEditorSession(id: string): Promise<Result<{ deleted: boolean }>> {
+  if (!sessionIdSchema.safeParse(id).success || id.startsWith(ATTACH_PREFIX) || id.startsWith("ms-enclave-") || chatSessionIdSchema.safeParse(id).success) {
+    return err(appError("bad_request:session", "Only Editor sessions can be deleted here."));
+  }
+  const deleted = await deleteWorkspace(id);
+  await closeSession(id);
+  return ok({ deleted });
+}
 
 export async function editorSessions(): Promise<EditorSessionRow[]> {
   const rows = new Map<string, EditorSessionRow>();
   const row = (id: string, kind: EditorSessionRow["kind"]): EditorSessionRow => {
     let r = rows.get(id);
     if (!r) {
-      r = { id, kind, live: [], isolation: null, running: 0, last_used_ms: 0, expires_at_ms: null, saved: null, url: "" };
+      r = { id, kind, live: [], isolation: null, running: 0, last_used_ms: 0, expires_at_ms: null, saved: null, title: null, named: false, url: "" };
       rows.set(id, r);
     }
     return r;
@@ -54,7 +69,13 @@ export async function editorSessions(): Promise<EditorSessionRow[]> {
     if (!sessionIdSchema.safeParse(w.id).success) continue;
     const r = row(w.id, kindOf(w.id));
     r.saved = { tool: w.workspace.tool, backend: w.workspace.backend, updated_ms: w.updated_ms };
+    r.title = sessionTitle(w.workspace);
+    r.named = Boolean(w.workspace.name);
     r.last_used_ms = Math.max(r.last_used_ms, w.updated_ms);
+  }
+  for (const r of rows.values()) {
+    // An Editor page that was only opened (its file list opened a sandbox) holds nothing to go back to.
+    if (r.kind === "editor" && !r.saved && r.running === 0) rows.delete(r.id);
   }
   for (const r of rows.values()) {
     // Open where its files are: the live sandbox, else the backend the workspace last used.

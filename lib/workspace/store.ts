@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
 import { globalStore } from "@/lib/global-store";
@@ -17,6 +17,8 @@ const state = globalStore("editor-workspaces", () => ({
   waiters: new Map<string, Set<() => void>>(),
   /** The Editor run in flight per session (its run id), in this process. */
   inFlight: new Map<string, string>(),
+  /** Fresh sessions: what their page set before there was anything to keep (not on disk). */
+  seeds: new Map<string, Workspace>(),
 }));
 
 function dir(): string {
@@ -38,7 +40,7 @@ export async function loadWorkspace(sessionId: string, opts: { afterSeq?: number
   if (opts.afterSeq !== undefined) await waitForSave(sessionId, opts.afterSeq, opts.waitMs ?? 1500);
   // A save that arrived just before lands first.
   await state.queue.get(sessionId);
-  return withLiveRun(sessionId, await readStored(sessionId));
+  return withLiveRun(sessionId, (await readStored(sessionId)) ?? state.seeds.get(sessionId) ?? null);
 }
 
 /** A stored run in flight that no process runs any more (a restart) is not reported. */
@@ -93,7 +95,8 @@ function serial<T>(sessionId: string, job: () => Promise<T>): Promise<T> {
 
 async function update(sessionId: string, change: (w: Workspace) => Workspace): Promise<Workspace> {
   return serial(sessionId, async () => {
-    const next = change((await readStored(sessionId)) ?? emptyWorkspace());
+    const next = change((await readStored(sessionId)) ?? state.seeds.get(sessionId) ?? emptyWorkspace());
+    state.seeds.delete(sessionId);
     state.cache.set(sessionId, next);
     await mkdir(dir(), { recursive: true });
     const file = fileFor(sessionId);
@@ -123,8 +126,8 @@ export async function listWorkspaces(limit = 200): Promise<{ id: string; updated
 
 /** Applies what the person changed (buffers, mode, backend, open file, cell code); `seq` numbers the save. */
 export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & { sessionId: string }, seq?: number): Promise<Workspace> {
-  const { sessionId, scratch, cells, ...rest } = patch;
-  const stored = await update(sessionId, (w) => {
+  const { sessionId, scratch, cells, seed, ...rest } = patch;
+  const apply = (w: Workspace): Workspace => {
     // A save numbered below one already applied is stale: the page sends every change not yet
     // answered with each save, so the later one carried it (applying it now would undo newer changes).
     if (seq !== undefined && (state.applied.get(sessionId) ?? -1) > seq) return w;
@@ -138,10 +141,44 @@ export async function patchWorkspace(patch: Omit<WorkspacePatch, "sessionId"> & 
       const results = new Map((w.cells ?? []).map((c) => [c.key, c.result]));
       next.cells = cells.map((c) => ({ key: c.key, code: c.code, result: results.get(c.key) ?? null }));
     }
+    if (rest.name !== undefined) {
+      if (rest.name) next.name = rest.name;
+      else delete next.name;
+    }
     return next;
-  });
+  };
+  // Opening a page stores nothing: a fresh session keeps its seed in memory until it holds something.
+  const stored =
+    seed && !(await serial(sessionId, () => readStored(sessionId)))
+      ? keepSeed(sessionId, apply(state.seeds.get(sessionId) ?? emptyWorkspace()))
+      : await update(sessionId, apply);
   if (seq !== undefined) markApplied(sessionId, seq);
   return stored;
+}
+
+function keepSeed(sessionId: string, w: Workspace): Workspace {
+  state.seeds.delete(sessionId);
+  state.seeds.set(sessionId, w);
+  // Bounded: a seed is only what a page opened with.
+  for (const id of state.seeds.keys()) {
+    if (state.seeds.size <= 500) break;
+    state.seeds.delete(id);
+  }
+  return w;
+}
+
+/** Removes a session's saved workspace (the session list's Delete). */
+export async function deleteWorkspace(sessionId: string): Promise<boolean> {
+  return serial(sessionId, async () => {
+    state.cache.delete(sessionId);
+    state.seeds.delete(sessionId);
+    try {
+      await unlink(fileFor(sessionId));
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** A code-panel run starts: a reload from now on shows it running (and its code). */

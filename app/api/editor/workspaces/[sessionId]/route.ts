@@ -1,5 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { withInput } from "@/lib/http/route";
+import { unwrap } from "@/lib/result";
+import { deleteEditorSession } from "@/lib/workspace/sessions";
 import { loadWorkspace, patchWorkspace } from "@/lib/workspace/store";
 import { workspaceParamsSchema, workspacePutSchema } from "./schema";
 
@@ -17,3 +19,6 @@ export const PUT = withInput({ params: workspaceParamsSchema, body: workspacePut
   await patchWorkspace({ sessionId: params.sessionId, ...patch }, seq);
   return { saved: true };
 });
+
+/** The session list's Delete: the saved workspace and the session's sandboxes go. */
+export const DELETE = withInput({ params: workspaceParamsSchema }, async ({ params }) => unwrap(await deleteEditorSession(params.sessionId)));
