@@ -70,6 +70,9 @@ test("SFT tool calls: broken arguments and a call with no tool reply are problem
   await inspect.row(2).click();
   await inspect.expectSample(2);
   await expect(page.getByTestId("answer-empty")).toContainText("\\boxed{}");
+  // What slime's ReTool reward does with it (math_dapo strict box: pred "" vs the label).
+  await expect(page.getByTestId("answer-empty-slime")).toContainText('reads it as the answer "" (not as no answer)');
+  await expect(page.getByTestId("answer-empty-slime")).toContainText("−1, then min(−0.6, −1 + (tool calls − 2)/2 · 0.1)");
 });
 
 test("favicon.ico is served (it was a 404 on every page)", async ({ page }) => {

@@ -88,6 +88,11 @@ export function SegmentView({ segment, live, verdict }: { segment: Segment; live
             // KaTeX draws an empty box as a lone bar: say what it is.
             <span data-testid="answer-empty" className="font-mono text-xs">
               \boxed{"{}"} <span className="font-sans text-zinc-500">(empty answer)</span>
+              {/* slime's ReTool reward_func: math_dapo compute_score with strict_box_verify. */}
+              <span data-testid="answer-empty-slime" className="block font-sans text-[11px] text-zinc-600">
+                slime&apos;s ReTool reward reads it as the answer &quot;&quot; (not as no answer) and compares it with the label as an exact string: wrong
+                unless the label is empty, so −1, then min(−0.6, −1 + (tool calls − 2)/2 · 0.1) — the same score as no \boxed{"{}"} at all.
+              </span>
             </span>
           ) : segment.text.length <= 2000 ? (
             <MarkdownText text={`$${segment.text}$`} />
