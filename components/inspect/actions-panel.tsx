@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/select";
 import type { ReexecEvent, RescoreEvent } from "@/lib/data/types";
+import type { FenceMode } from "@/lib/data/code-fences";
 import type { RowQuery } from "@/lib/data/query";
 import type { BackendName } from "@/lib/sandbox/types";
 import { backendNames } from "@/lib/sandbox/types";
@@ -44,10 +45,33 @@ function LabelNote({ labels, scope }: { labels: LabelCoverage | null; scope: "fi
   );
 }
 
+/** Why fenced cells did not reproduce, and the other way to run them. */
+function FenceNote({ done, running, onStrip }: { done: { fenced_cells: number; cells: number; fences: FenceMode }; running: boolean; onStrip: () => void }) {
+  const n = `${done.fenced_cells.toLocaleString()} of ${done.cells.toLocaleString()} code cells`;
+  if (done.fences === "strip")
+    return (
+      <p data-testid="reexec-fence-note" className="text-xs text-zinc-700">
+        {n} held ``` fences and ran with the fences stripped (SandboxFusion-style). slime&apos;s tool would run them as written.
+      </p>
+    );
+  return (
+    <div data-testid="reexec-fence-note" className="flex flex-col gap-1 rounded border border-amber-200 bg-amber-50 p-2 text-xs text-amber-950">
+      <p>
+        {n} hold ``` fences (```python …) and ran as written, as slime&apos;s tool_sandbox runs them (it does not strip fences), so Python
+        reports a syntax error there. If the recorded outputs came from a server that strips fences, those cells read as not reproducible.
+      </p>
+      <Button size="sm" onClick={onStrip} disabled={running} data-testid="reexecute-strip-fences">
+        Re-execute with the fences stripped (SandboxFusion-style)
+      </Button>
+    </div>
+  );
+}
+
 /** Batch re-execution, re-scoring, histograms and exports over the file or the filtered set. */
 export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { info: DatasetInfo; query: RowQuery; rewardTypes: string[]; onChanged: () => void; onShow: (patch: Partial<RowQuery>) => void }) {
   const [scope, setScope] = useState<"filtered" | "all">("filtered");
   const [backend, setBackend] = useState<BackendName>("local");
+  const [fences, setFences] = useState<FenceMode>("as-written");
   const reexec = useBatchJob<Extract<ReexecEvent, { type: "progress" }>, Extract<ReexecEvent, { type: "done" }>>(`/api/datasets/${info.id}/reexecute`);
   const rescoreJob = useBatchJob<Extract<RescoreEvent, { type: "progress" }>, Extract<RescoreEvent, { type: "done" }>>(`/api/datasets/${info.id}/rescore`);
   const rx = reexec.job;
@@ -81,8 +105,9 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
   }, [info.id, info.indexing, scope, queryKey]);
   const noLabels = !!labels && labels.missing === labels.checked && labels.checked > 0;
 
-  async function reexecute() {
-    await reexec.start({ scope, query, backend });
+  async function reexecute(mode: FenceMode = fences) {
+    setFences(mode);
+    await reexec.start({ scope, query, backend, fences: mode });
     onChanged();
   }
 
@@ -117,6 +142,10 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
               </option>
             ))}
           </Select>
+          <Select data-testid="reexecute-fences" value={fences} onChange={(e) => setFences(e.target.value as FenceMode)} title="Code fences (```python) inside a cell">
+            <option value="as-written">run ``` fences as written (slime)</option>
+            <option value="strip">strip ``` fences first (SandboxFusion-style)</option>
+          </Select>
           <Button variant="primary" size="sm" onClick={() => void reexecute()} disabled={rx.running || info.indexing} data-testid="batch-reexecute">
             Re-execute
           </Button>
@@ -139,6 +168,7 @@ export function ActionsPanel({ info, query, rewardTypes, onChanged, onShow }: { 
             </tbody>
           </table>
         )}
+        {rx.done && rx.done.fenced_cells > 0 && <FenceNote done={rx.done} running={rx.running} onStrip={() => void reexecute("strip")} />}
         {rx.done && rx.done.cells === 0 && (
           <p data-testid="reexecute-nothing" className="text-xs text-zinc-600">
             Nothing to run: these samples have no code cells.

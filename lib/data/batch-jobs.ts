@@ -5,6 +5,7 @@ import type { Result } from "@/lib/result";
 import { acquireSandbox } from "@/lib/sandbox/sessions";
 import type { BackendName, Sandbox } from "@/lib/sandbox/types";
 import type { Dataset } from "./dataset";
+import { hasCodeFence, stripCodeFences, type FenceMode } from "./code-fences";
 import { compareOutput, reexecVerdict } from "./compare-output";
 import { rewardInput } from "./rescore-task";
 import { RESCORE_WORKERS_MIN_ROWS, rescoreInWorkers } from "./rescore-workers";
@@ -137,7 +138,9 @@ export class BatchJobs {
     opts.emit({ type: "done", done: this.rescoreDone, total, disagreements: this.disagreements, errors, ms: Date.now() - started, cancelled: opts.signal.aborted });
   }
 
-  async reexecute(rows: ArrayLike<number>, opts: { sandbox: Sandbox; signal: AbortSignal; emit: (e: ReexecEvent) => void; concurrency?: number }): Promise<void> {
+  async reexecute(rows: ArrayLike<number>, opts: { sandbox: Sandbox; signal: AbortSignal; emit: (e: ReexecEvent) => void; concurrency?: number; fences?: FenceMode }): Promise<void> {
+    const fences = opts.fences ?? "as-written";
+    let fenced = 0;
     const started = Date.now();
     const total = rows.length;
     let done = 0;
@@ -150,12 +153,13 @@ export class BatchJobs {
       while (next < total && !opts.signal.aborted) {
         const row = rows[next++]!;
         const { sample } = await this.ds.sample(row);
-        const rec = await reexecuteSample(opts.sandbox, sample.response, opts.signal);
+        const rec = await reexecuteSample(opts.sandbox, sample.response, opts.signal, fences);
         if (opts.signal.aborted && rec.details.length < rec.cells) break; // partial: do not record
         this.reexec.set(row, rec);
         this.ds.store.setReexec(row, reexecVerdict(rec));
         done++;
         cells += rec.cells;
+        fenced += rec.fenced ?? 0;
         if (rec.mismatches) {
           mismatches++;
           if (mismatched.length < 500) mismatched.push(row);
@@ -167,7 +171,7 @@ export class BatchJobs {
     };
     await Promise.all(Array.from({ length: opts.concurrency ?? 2 }, worker));
     this.version++;
-    opts.emit({ type: "done", done, total, cells, mismatches, errors, ms: Date.now() - started, cancelled: opts.signal.aborted, mismatched_rows: mismatched.sort((a, b) => a - b) });
+    opts.emit({ type: "done", done, total, cells, mismatches, errors, ms: Date.now() - started, cancelled: opts.signal.aborted, mismatched_rows: mismatched.sort((a, b) => a - b), fenced_cells: fenced, fences });
   }
 }
 
@@ -181,12 +185,14 @@ export function acquireReexecSandbox(backend: BackendName, signal?: AbortSignal)
 }
 
 /** Run every code cell of one sample and compare with what was recorded. */
-export async function reexecuteSample(sb: Sandbox, response: string, signal: AbortSignal): Promise<ReexecRecord> {
+export async function reexecuteSample(sb: Sandbox, response: string, signal: AbortSignal, fences: FenceMode = "as-written"): Promise<ReexecRecord> {
   const cells = codeCells(segmentResponse(response));
-  const rec: ReexecRecord = { cells: cells.length, mismatches: 0, errors: 0, details: [] };
+  const rec: ReexecRecord = { cells: cells.length, mismatches: 0, errors: 0, details: [], fenced: cells.filter((c) => hasCodeFence(c.code)).length, fences };
   for (const c of cells) {
     if (signal.aborted) break;
-    const r = await sb.executeTool("code_interpreter", { code: c.code }, { signal });
+    // As written is what slime's tool runs; "strip" is what a SandboxFusion-style server runs.
+    const code = fences === "strip" ? stripCodeFences(c.code) : c.code;
+    const r = await sb.executeTool("code_interpreter", { code }, { signal });
     // No output at all with an error means the sandbox could not run it (not the program failing).
     const infra = r.status !== "success" && r.output === "" && r.error !== undefined;
     if (infra) rec.errors++;

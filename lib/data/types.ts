@@ -1,5 +1,6 @@
 // Shapes shared by the Inspect server code and the browser. No Node APIs here.
 import { z } from "zod";
+import type { FenceMode } from "./code-fences";
 import type { ToolResult } from "@/lib/sandbox/types";
 import type { GroupAdvantages } from "./grpo";
 import type { AgentTrajectoryInfo } from "@/lib/agent/trajectory/export";
@@ -231,6 +232,9 @@ export interface PromptSteps {
 /** Result of re-running one sample's code cells. */
 export interface ReexecRecord {
   cells: number;
+  /** Cells whose code held ``` fences, and what was done with them. */
+  fenced?: number;
+  fences?: FenceMode;
   mismatches: number;
   errors: number;
   details: { cell: number; match: boolean; recorded: string | null; live: string; status: string; result?: ToolResult }[];
@@ -243,5 +247,18 @@ export type RescoreEvent =
 export type ReexecEvent =
   | { type: "progress"; done: number; total: number; cells: number; mismatches: number; errors: number }
   | { type: "row"; row: number; cells: number; mismatches: number; errors: number }
-  | { type: "done"; done: number; total: number; cells: number; mismatches: number; errors: number; ms: number; cancelled: boolean; mismatched_rows: number[] };
+  | {
+      type: "done";
+      done: number;
+      total: number;
+      cells: number;
+      mismatches: number;
+      errors: number;
+      ms: number;
+      cancelled: boolean;
+      mismatched_rows: number[];
+      /** Cells that held ``` fences, and how they were run. */
+      fenced_cells: number;
+      fences: FenceMode;
+    };
 
