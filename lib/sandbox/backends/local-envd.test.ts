@@ -1,7 +1,7 @@
 // envd under bwrap (the E2B gateway's local backend): it answers over its pipes like a
 // container's agent, runs commands as `user` in a private /home/user, refuses root by name, and
 // destroy leaves no process and no file behind.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,7 +50,11 @@ async function run(box: LocalEnvdBox, cmd: string, user = "user"): Promise<{ std
 
 describe("envd on the local backend (bwrap)", () => {
   runIt("runs commands as user in a private home and /tmp, refuses root, and leaves nothing after destroy", async () => {
+    // What a dead server left is removed when the next sandbox starts.
+    mkdirSync(path.join(stateDir, "e2b-stale", "home"), { recursive: true });
+    writeFileSync(path.join(stateDir, "e2b-stale.owner"), "2147483646");
     const [a, b] = await Promise.all([start(), start()]);
+    expect(existsSync(path.join(stateDir, "e2b-stale")) || existsSync(path.join(stateDir, "e2b-stale.owner"))).toBe(false);
     try {
       expect(await run(a, "whoami; echo $HOME; pwd; touch /tmp/mine")).toEqual({ stdout: "user\n/home/user\n/home/user\n", exit: 0 });
       expect((await run(b, "ls /tmp; ls /home")).stdout).toBe("user\n");

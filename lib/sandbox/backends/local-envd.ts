@@ -1,13 +1,13 @@
 import "server-only";
 import { spawn } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Duplex, type PassThrough } from "node:stream";
 import path from "node:path";
 import { AgentConnection } from "./docker-agent";
 import { envdSource } from "./docker";
 import type { LocalHost } from "./local-host";
 import { killUidProcesses } from "./procs";
-import { isRoot } from "../proc";
+import { isRoot, processAlive } from "../proc";
 
 // An E2B sandbox on the local backend: the same envd agent the Docker backend runs as a
 // container's PID 1 (docker/sandbox/agent/envd.py), here under bwrap with the host's userland
@@ -65,6 +65,26 @@ function envdPython(h: LocalHost): string | null {
   return existsSync("/usr/bin/python3") ? "/usr/bin/python3" : (h.python?.executable ?? null);
 }
 
+const reaped = new Set<string>();
+/** Removes sandbox directories a dead server left (its processes died with it: --die-with-parent). Once per directory per process. */
+function reapStale(root: string) {
+  if (reaped.has(root)) return;
+  reaped.add(root);
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith("e2b-") || !name.endsWith(".owner")) continue;
+    const pid = Number(readFileSync(path.join(root, name), "utf8"));
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
+    rmSync(path.join(root, name.slice(0, -".owner".length)), { recursive: true, force: true });
+    rmSync(path.join(root, name), { force: true });
+  }
+}
+
 /** Starts envd under bwrap and waits for it. On failure nothing is left. */
 export async function startLocalEnvd(h: LocalHost, spec: LocalEnvdSpec): Promise<LocalEnvdBox> {
   if (!h.bwrap) throw new Error(`bwrap is unavailable (${h.bwrapReason ?? "unknown"})`);
@@ -73,6 +93,7 @@ export async function startLocalEnvd(h: LocalHost, spec: LocalEnvdSpec): Promise
   const root = isRoot();
   const uid = spec.uid ?? process.getuid?.() ?? 0;
   const home = path.join(spec.dir, "home");
+  reapStale(path.dirname(spec.dir));
   mkdirSync(spec.dir, { recursive: true, mode: 0o700 });
   // The local backend's reaper removes the directory if this server dies without destroying it.
   writeFileSync(`${spec.dir}.owner`, String(process.pid));
