@@ -145,6 +145,7 @@ class Proc:
         self.envs = req.get("envs") or {}
         self.cwd = req.get("cwd")
         self.open_fds = set(fds)
+        self.out_fd = fds[0]
         self.stdin_fd = stdin_fd
         self.status = None
         self.drain_deadline = None
@@ -178,7 +179,16 @@ class Proc:
         if self.done:
             return
         self.done = True
+        # What is already in the pipes is output, however late a busy loop gets to it (the drain
+        # deadline may pass before the selector reports it). Non-blocking and bounded: a background
+        # process that keeps the pipe open cannot hold the end back.
         for fd in list(self.open_fds):
+            n = 1 if fd == self.out_fd else 2
+            for _ in range(64):
+                data = read_ready(fd, CHUNK)
+                if not data:
+                    break
+                send_bytes({"ev": "data", "pid": self.pid, "fd": n}, data)
             close_fd(fd)
         self.open_fds.clear()
         if self.stdin_fd is not None:
