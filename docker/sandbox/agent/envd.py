@@ -146,6 +146,8 @@ class Proc:
         self.cwd = req.get("cwd")
         self.open_fds = set(fds)
         self.out_fd = fds[0]
+        # The exec-error pipe: its text (a failed exec) is the process's stderr, like a shell's.
+        self.exc_fd = fds[2] if len(fds) > 2 else None
         self.stdin_fd = stdin_fd
         self.status = None
         self.drain_deadline = None
@@ -164,7 +166,7 @@ class Proc:
             return
         self.finish()
 
-    def on_output(self, n, fd):
+    def on_output(self, fd):
         data = read_ready(fd, CHUNK)
         if data is None:
             return
@@ -173,7 +175,13 @@ class Proc:
             close_fd(fd)
             self.maybe_finish()
             return
-        send_bytes({"ev": "data", "pid": self.pid, "fd": n}, data)
+        self.output(fd, data)
+
+    def output(self, fd, data):
+        if fd == self.exc_fd:
+            send_bytes({"ev": "data", "pid": self.pid, "fd": 2}, data + b"\n")
+        else:
+            send_bytes({"ev": "data", "pid": self.pid, "fd": 1 if fd == self.out_fd else 2}, data)
 
     def finish(self):
         if self.done:
@@ -182,13 +190,12 @@ class Proc:
         # What is already in the pipes is output, however late a busy loop gets to it (the drain
         # deadline may pass before the selector reports it). Non-blocking and bounded: a background
         # process that keeps the pipe open cannot hold the end back.
-        for fd in list(self.open_fds):
-            n = 1 if fd == self.out_fd else 2
+        for fd in sorted(self.open_fds, key=lambda f: f != self.exc_fd):
             for _ in range(64):
                 data = read_ready(fd, CHUNK)
                 if not data:
                     break
-                send_bytes({"ev": "data", "pid": self.pid, "fd": n}, data)
+                self.output(fd, data)
             close_fd(fd)
         self.open_fds.clear()
         if self.stdin_fd is not None:
@@ -235,19 +242,17 @@ def start_proc(req):
         os.chdir(cwd)
 
     try:
+        # Answered before the child has exec'd (wait_exec=False): a failed exec arrives as stderr.
         child = spawn([cmd] + args, env, become_user, stdin=bool(req.get("stdin")),
-                      default_signals=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT))
+                      default_signals=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT), wait_exec=False)
     except OSError as e:
         raise Fail("EAGAIN", f"cannot start the process: {e.strerror} (the sandbox's process limit may be exhausted)")
-    proc = Proc(child.pid, {**req, "cwd": cwd}, (child.out_r, child.err_r), child.in_w)
+    proc = Proc(child.pid, {**req, "cwd": cwd}, (child.out_r, child.err_r, child.exc_r), child.in_w)
     running[child.pid] = proc
     procs.watch(child.pid, proc.exited)
-    for fd, n in ((child.out_r, 1), (child.err_r, 2)):
+    for fd in (child.out_r, child.err_r, child.exc_r):
         os.set_blocking(fd, False)
-        sel.register(fd, selectors.EVENT_READ, lambda fd, n=n: proc.on_output(n, fd))
-    if child.failure:
-        # exec failed: the child exits 127; say why on stderr like a shell would.
-        send_bytes({"ev": "data", "pid": child.pid, "fd": 2}, (child.failure + "\n").encode())
+        sel.register(fd, selectors.EVENT_READ, lambda fd: proc.on_output(fd))
     return child.pid
 
 

@@ -8,17 +8,21 @@ import signal
 class Child:
     """A started child: its pid, the parent's pipe ends, and why its exec failed (None if it ran)."""
 
-    def __init__(self, pid, out_r, err_r, in_w, failure):
+    def __init__(self, pid, out_r, err_r, in_w, failure, exc_r=None):
         self.pid = pid
         self.out_r = out_r
         self.err_r = err_r
         self.in_w = in_w
         self.failure = failure
+        # wait_exec=False: the exec-error pipe, for the caller to read (EOF: the exec happened).
+        self.exc_r = exc_r
 
 
-def spawn(argv, env, setup, stdin=False, default_signals=(signal.SIGPIPE, signal.SIGCHLD)):
+def spawn(argv, env, setup, stdin=False, default_signals=(signal.SIGPIPE, signal.SIGCHLD), wait_exec=True):
     """Forks; the child calls setup(started) (limits, user, cwd; it may call started() and run
-    something in-process instead of exec), then execs argv. Raises OSError when fork fails."""
+    something in-process instead of exec), then execs argv. Raises OSError when fork fails.
+    wait_exec=False returns at once with the exec-error pipe open (Child.exc_r): the parent need
+    not wait for the child to be scheduled and exec before it answers."""
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
@@ -53,6 +57,8 @@ def spawn(argv, env, setup, stdin=False, default_signals=(signal.SIGPIPE, signal
     os.close(exc_w)
     if in_r is not None:
         os.close(in_r)
+    if not wait_exec:
+        return Child(pid, out_r, err_r, in_w, None, exc_r)
     # The exec-error pipe reaches EOF on a successful exec (close-on-exec) or started().
     chunks = []
     while True:
