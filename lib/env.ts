@@ -29,6 +29,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_BWRAP: z.string().default("bwrap"),
   /** Local backend: `1` runs each command as a fork of a per-session interpreter (fast); `0` spawns bwrap per run. */
   PLAYGROUND_LOCAL_FORKSERVER: flagOn,
+  /** Service API (run_code): `1` serves each request from a warm template (a fork with namespaces of its own); `0` creates a sandbox per request. */
+  PLAYGROUND_WARM_TEMPLATES: flagOn,
   /** Local backend: each session runs as its own unprivileged uid from this base (so process limits bind per session). */
   PLAYGROUND_SANDBOX_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 70000).default(200000),
   /** Sessions idle longer than this are closed (web app session manager). */

@@ -135,6 +135,9 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
               <Fact k="client" v={<span title={record.user_agent}>{record.client}</span>} />
               <Fact k="latency" v={`${Math.round(latencyMs(record))} ms (queue ${Math.round(record.queue_ms)} + run ${Math.round(record.run_ms)})`} />
               <Fact k="backend" v={<span data-testid="detail-isolation">{record.isolation ?? record.backend ?? "–"}</span>} />
+              {record.cold_ms !== undefined && (
+                <Fact k="sandbox" v={<span data-testid="detail-cold">cold: waited {Math.round(record.cold_ms)} ms for one to be made (no warm sandbox was ready)</span>} />
+              )}
               <Fact k="language" v={record.language ?? "–"} />
               <Fact k="exit code" v={record.return_code ?? "–"} />
               {record.tool_name && <Fact k="tool" v={record.tool_name} />}

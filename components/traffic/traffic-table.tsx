@@ -102,7 +102,15 @@ export function TrafficTable({ rows, selected, onSelect, height }: { rows: Traff
               <span className="truncate">
                 <OutcomeBadge outcome={r.outcome} />
               </span>
-              <span className="truncate text-right font-mono text-zinc-700" title={`queue ${Math.round(r.queue_ms)} ms + run ${Math.round(r.run_ms)} ms`}>
+              <span
+                className="truncate text-right font-mono text-zinc-700"
+                title={`queue ${Math.round(r.queue_ms)} ms + run ${Math.round(r.run_ms)} ms${r.cold_ms !== undefined ? `; waited ${Math.round(r.cold_ms)} ms for a cold sandbox (the warm pool was empty)` : ""}`}
+              >
+                {r.cold_ms !== undefined && (
+                  <span data-testid="traffic-row-cold" className="mr-1 rounded bg-sky-100 px-1 text-sky-800">
+                    cold
+                  </span>
+                )}
                 {latency(r)}
               </span>
               <span className="truncate font-mono text-zinc-800">{oneLine(r.code_head)}</span>

@@ -32,10 +32,20 @@ interface Entry {
   parked?: string;
   /** The reuse key it was acquired with, so parkSandbox can park it again. */
   reuseKey?: string;
+  /** Waiting in a warm pool (never used; nobody's session yet): the pool's slot. */
+  warming?: string;
+}
+
+interface WarmPool {
+  /** Session keys of ready, never-used sandboxes, oldest first. */
+  ready: string[];
+  /** Creations under way. */
+  filling: number;
 }
 
 interface State {
   sessions: Map<string, Entry>;
+  warm?: Map<string, WarmPool>;
   runs: Map<string, AbortController>;
   sweeper?: NodeJS.Timeout;
   exitHookInstalled?: boolean;
@@ -44,7 +54,7 @@ const state = globalStore<State>("sandbox-sessions", () => ({ sessions: new Map(
 
 const key = (backend: BackendName, id: SandboxSessionId) => `${backend}:${id}`;
 
-function openEntry(sessionId: SandboxSessionId, backend: BackendName, config: SandboxConfigInput | undefined, held: boolean): Entry {
+function openEntry(sessionId: SandboxSessionId, backend: BackendName, config: SandboxConfigInput | undefined, held: boolean, template = false): Entry {
   installHooks();
   const k = key(backend, sessionId);
   const existing = state.sessions.get(k);
@@ -54,7 +64,7 @@ function openEntry(sessionId: SandboxSessionId, backend: BackendName, config: Sa
   }
   const b = getBackend(backend);
   if (!b) throw new AppError("unavailable:sandbox", `The ${backend} backend is not available in this build.`);
-  const entry: Entry = { sandbox: b.create(config, { sessionId }), lastUsed: Date.now(), running: 0, held };
+  const entry: Entry = { sandbox: b.create(config, { sessionId, ...(template ? { template } : {}) }), lastUsed: Date.now(), running: 0, held };
   state.sessions.set(k, entry);
   // A failed create must not stay cached.
   entry.sandbox.then(
@@ -155,7 +165,30 @@ export interface AcquireOptions {
    * first) instead of creating one. The holder parks it again with parkSandbox once it is clean.
    */
   reuse?: string;
+  /**
+   * Take a sandbox that has never run anything from the warm pool of (backend, config), built
+   * from the backend's warm template (local: a fork with namespaces of its own); the holder
+   * closes it after its one request. The pool refills in the background to `demand()` (how many
+   * requests are waiting or running), between WARM_MIN and WARM_MAX. A request that found the
+   * pool empty waits for a sandbox made for it: sandboxWarmth() says so.
+   */
+  warm?: { demand: () => number };
 }
+
+/** What a request waited for its sandbox: cold = none was ready, one was made while it waited. */
+export interface SandboxWarmth {
+  cold: boolean;
+  wait_ms: number;
+}
+const warmth = new WeakMap<Sandbox, SandboxWarmth>();
+
+/** How the holder got this sandbox (acquired with `warm` or `reuse`); undefined for other sandboxes. */
+export function sandboxWarmth(sandbox: Sandbox): SandboxWarmth | undefined {
+  return warmth.get(sandbox);
+}
+
+const WARM_MIN = 2;
+const WARM_MAX = 64;
 
 const reuseSlot = (reuse: string, backend: BackendName, config: SandboxConfigInput | undefined) => `${reuse}\0${backend}\0${JSON.stringify(config ?? {})}`;
 
@@ -193,10 +226,27 @@ export async function acquireSandbox(backend: BackendName, config?: SandboxConfi
   if (!avail.available) return err(appError("unavailable:sandbox", `The ${backend} sandbox cannot run code: ${avail.reason ?? "unavailable"}.`));
   const slot = opts.reuse !== undefined ? reuseSlot(opts.reuse, backend, config) : undefined;
   const parked = slot ? takeParked(slot) : undefined;
+  const started = performance.now();
+  let cold = false;
   let sessionId: string;
   let entry: Entry;
   let inner: Sandbox;
-  if (parked) {
+  if (opts.warm) {
+    const wslot = reuseSlot("warm", backend, config);
+    const taken = await takeWarm(wslot);
+    refillWarm(wslot, backend, config, opts.warm.demand);
+    if (taken) [sessionId, entry, inner] = taken;
+    else {
+      cold = true;
+      sessionId = `${opts.label ?? "held"}-${randomUUID()}`.slice(0, 64);
+      try {
+        entry = openEntry(sessionId, backend, config, true, true);
+        inner = await entry.sandbox;
+      } catch (e) {
+        return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    }
+  } else if (parked) {
     [, entry] = parked;
     sessionId = parked[0].slice(parked[0].indexOf(":") + 1);
     entry.parked = undefined;
@@ -212,15 +262,71 @@ export async function acquireSandbox(backend: BackendName, config?: SandboxConfi
       return err(appError("unavailable:sandbox", `Could not open a ${backend} sandbox: ${e instanceof Error ? e.message : String(e)}`));
     }
     if (slot) entry.reuseKey = slot;
+    cold = slot !== undefined;
   }
   entry.idleTtlMs = opts.idleTtlMs ?? null;
   if (opts.lifetimeMs !== undefined) setDeadline(key(backend, sessionId), entry, Date.now() + opts.lifetimeMs);
   const held = heldSandbox(inner, entry, () => closeSession(sessionId, backend));
+  if (opts.warm || slot) warmth.set(held, { cold, wait_ms: Math.round((performance.now() - started) * 10) / 10 });
   if (opts.signal?.aborted) {
     await held.close();
     return err(appError("bad_request:cancelled", "Cancelled before the sandbox was ready."));
   }
   return ok(held);
+}
+
+function warmPool(wslot: string): WarmPool {
+  const pools = (state.warm ??= new Map());
+  let p = pools.get(wslot);
+  if (!p) pools.set(wslot, (p = { ready: [], filling: 0 }));
+  return p;
+}
+
+/** A ready sandbox from the pool (its session id, entry and sandbox), or undefined when it is empty. */
+async function takeWarm(wslot: string): Promise<[string, Entry, Sandbox] | undefined> {
+  const pool = warmPool(wslot);
+  while (pool.ready.length) {
+    const k = pool.ready.shift()!;
+    const entry = state.sessions.get(k);
+    if (entry?.warming !== wslot) continue;
+    const id = k.slice(k.indexOf(":") + 1);
+    entry.warming = undefined;
+    entry.lastUsed = Date.now();
+    try {
+      return [id, entry, await entry.sandbox];
+    } catch {
+      // A failed create removed itself; try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** Tops the pool up to what the queue asks for, in the background. Never throws. */
+function refillWarm(wslot: string, backend: BackendName, config: SandboxConfigInput | undefined, demand: () => number): void {
+  const pool = warmPool(wslot);
+  const target = Math.min(WARM_MAX, Math.max(WARM_MIN, demand()));
+  for (let n = pool.ready.length + pool.filling; n < target; n++) {
+    pool.filling++;
+    const id = `warm-${randomUUID()}`.slice(0, 64);
+    let entry: Entry;
+    try {
+      entry = openEntry(id, backend, config, true, true);
+    } catch {
+      pool.filling--;
+      return;
+    }
+    entry.warming = wslot;
+    entry.sandbox.then(
+      () => {
+        pool.filling--;
+        // Closed meanwhile (shutdown): not ready.
+        if (state.sessions.get(key(backend, id)) === entry) pool.ready.push(key(backend, id));
+      },
+      () => {
+        pool.filling--;
+      },
+    );
+  }
 }
 
 const holders = new WeakMap<Sandbox, { entry: Entry; released: boolean }>();
@@ -368,7 +474,7 @@ export interface SessionListing {
 /** Every open session, most recently used first (parked ones are nobody's session and are left out). */
 export function listSessions(): SessionListing[] {
   return [...state.sessions.entries()]
-    .filter(([, e]) => e.parked === undefined)
+    .filter(([, e]) => e.parked === undefined && e.warming === undefined)
     .map(([k, e]) => {
       const at = k.indexOf(":");
       const ttl = idleTtl(e);

@@ -195,7 +195,8 @@ export interface Sandbox extends AsyncDisposable {
 export interface SandboxBackend {
   readonly name: BackendName;
   availability(): Promise<BackendAvailability>;
-  create(config?: SandboxConfigInput, opts?: { sessionId?: string }): Promise<Sandbox>;
+  /** template: the session serves one request from the backend's warm template, if it has one (the service API's fresh sandboxes). */
+  create(config?: SandboxConfigInput, opts?: { sessionId?: string; template?: boolean }): Promise<Sandbox>;
   /** Release everything the backend holds (processes, containers). */
   shutdown(): Promise<void>;
 }
@@ -215,6 +216,8 @@ export interface RunSpec {
   signal?: AbortSignal;
   /** Backends that can stream call it per chunk (local); others only return the outcome. */
   onOutput?: OutputTap;
+  /** Run from the backend's warm template where it has one (a `python -c` keeps the template's common modules imported). */
+  warm?: boolean;
 }
 
 export interface RunOutcome {
@@ -284,4 +287,10 @@ export interface SandboxRuntime {
   readonly toolchainId?: string;
   /** The session's notebook driver, or why there is none (`unavailable:notebook`, `unavailable:python`). */
   notebook?(): Promise<Result<NotebookChannel>>;
+  /**
+   * Empties a used sandbox for the next request (processes, writable mounts, IPC objects) and
+   * checks it: ok(true) clean, ok(false) not clean (close it), err when the sandbox cannot do it
+   * natively (the caller falls back to a shell wipe).
+   */
+  reset?(): Promise<Result<boolean>>;
 }

@@ -100,6 +100,8 @@ export interface TrafficRow {
   run_ms: number;
   backend?: string;
   tool_name?: string;
+  /** ms the call waited for a cold sandbox (none was ready in the warm pool). */
+  cold_ms?: number;
   /** First line(s) of the code, at most 160 characters. */
   code_head: string;
   /** Start of stdout, else stderr, else the message; at most 160 characters. */
@@ -132,6 +134,7 @@ export function toTrafficRow(r: TrafficRecord): TrafficRow {
     run_ms: r.run_ms,
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.tool_name ? { tool_name: r.tool_name } : {}),
+    ...(r.cold_ms !== undefined ? { cold_ms: r.cold_ms } : {}),
     code_head: head(r.code),
     out_head: head(r.stdout || r.stderr || r.message),
     files: (r.files?.length ?? 0) + (r.fetched_files?.length ?? 0),

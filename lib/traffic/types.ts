@@ -41,6 +41,8 @@ export const trafficRecordSchema = z.object({
   backend: z.string().optional(),
   /** How the call's run was contained ("docker · gVisor", …), when it ran. */
   isolation: isolationLevelSchema.optional(),
+  /** ms the call waited for a cold sandbox: none was ready in the warm pool, so one was made for it. */
+  cold_ms: z.number().nonnegative().optional(),
   sandbox_id: z.string().optional(),
   tool_name: z.string().optional(),
   /** The agent session the call belongs to: the agent proxy's session id, or the one a sandbox call names. */

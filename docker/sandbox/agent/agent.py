@@ -11,6 +11,9 @@ Requests carry an "id"; every request gets exactly one response with the same id
   {"op": "cancel", "target": <run id>}             -> the run answers "cancelled"; cancel answers ok
   {"op": "fs.read"|"fs.write"|"fs.mkdir"|"fs.list"|"fs.remove"|"fs.exists", "path", ...}
   {"op": "nb", "msg": {...}}                       -> relayed to the notebook driver (nbdriver.py)
+  {"op": "reset"}                                  -> clean, left: the container emptied for the next
+                                                      request, and what could not be removed (reset.py)
+A run with "warm": true keeps the template's common modules imported (see _WARM_MODULES).
 
 Modules: wire (frames to the host, the selector), runs (the run op), procs (reaping and sweeping),
 fsops (fs.*), nbrelay (nb); shared with the local fork server: rlimits (a run's limits), pyinline
@@ -25,6 +28,12 @@ import sys
 # What a fresh `python3 -c` has loaded: an inline run drops every module imported after this.
 _FRESH_MODULES = frozenset(sys.modules)
 
+# The warm template's modules: a run with "warm": true keeps these already imported (it is a
+# fork, so whatever it changes in them dies with it). The service API's run_code asks for it.
+import bisect, collections, copy, dataclasses, datetime, decimal, fractions, functools, heapq, itertools, json, math, operator, random, re, statistics, string, typing  # noqa: E401,F401,E402
+
+_WARM_MODULES = frozenset(sys.modules)
+
 import errno  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -35,6 +44,7 @@ import time  # noqa: E402
 import nbrelay  # noqa: E402
 from dumpable import set_dumpable  # noqa: E402
 import procs  # noqa: E402
+import reset  # noqa: E402
 import runs  # noqa: E402
 from fsops import FsError, fs_op  # noqa: E402
 from wire import log, read_ready, sel, send, take_lines  # noqa: E402
@@ -59,7 +69,7 @@ def handle(req):
         if op == "hello":
             send({"id": rid, "ok": True, **hello()})
         elif op == "run":
-            runs.start(rid, req, _FRESH_MODULES)
+            runs.start(rid, req, _WARM_MODULES if req.get("warm") else _FRESH_MODULES)
         elif op == "cancel":
             send({"id": rid, "ok": True, "found": runs.cancel(req.get("target"))})
         elif op and op.startswith("fs."):
@@ -71,6 +81,11 @@ def handle(req):
                 send({"id": rid, "ok": False, "code": errno.errorcode.get(e.errno, "EIO"), "error": e.strerror or str(e)})
         elif op == "nb":
             nbrelay.relay(rid, req.get("msg") or {})
+        elif op == "reset":
+            if nbrelay._driver is not None:
+                send({"id": rid, "ok": True, "clean": False, "left": ["the notebook driver"]})
+            else:
+                send({"id": rid, "ok": True, **reset.reset()})
         elif op == "sweep":
             if not runs.active:
                 procs.sweep_idle()

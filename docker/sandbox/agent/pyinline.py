@@ -20,10 +20,18 @@ def inline_env_ok(env):
     return all(not k.startswith("PYTHON") or k in INLINE_SAFE_PYTHON_VARS for k in env)
 
 
-def run_python_inline(code, env, fresh_modules):
+def script_argv(argv, pythons):
+    """For `python3 main.py [args]` (a script, no interpreter options): the script's argv, else None."""
+    if len(argv) >= 2 and argv[0] in pythons and argv[1].endswith(".py") and not argv[1].startswith("-"):
+        return list(argv[1:])
+    return None
+
+
+def run_python_inline(code, env, fresh_modules, script=None):
     """Behaves as `python3 -c code` would: stdio, argv, sys.path, environment, a fresh __main__,
     only the modules a fresh interpreter has, traceback printing, SystemExit codes, then
-    non-daemon threads and atexit handlers at the end."""
+    non-daemon threads and atexit handlers at the end. With `script` (its argv, from
+    script_argv), as `python3 script args` would: `code` is then ignored and the file is run."""
     import io
     import types
 
@@ -41,13 +49,30 @@ def run_python_inline(code, env, fresh_modules):
     sys.stdin = sys.__stdin__ = stream(0, "r", "strict")
     sys.stdout = sys.__stdout__ = stream(1, "w", "strict")
     sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", line_buffering=True)
-    sys.argv = ["-c"]
-    sys.path[0] = ""
     main = types.ModuleType("__main__")
     main.__dict__["__builtins__"] = __builtins__
-    # `python -c` creates __main__ as a built-in module.
-    main.__loader__ = sys.modules["_frozen_importlib"].BuiltinImporter
     main.__annotations__ = {}
+    filename = "<string>"
+    if script:
+        path = os.path.abspath(script[0])
+        sys.argv = list(script)
+        sys.path[0] = os.path.dirname(path)
+        main.__file__ = path
+        main.__cached__ = None
+        main.__loader__ = sys.modules["_frozen_importlib_external"].SourceFileLoader("__main__", path)
+        filename = path
+        try:
+            with open(path, "rb") as f:
+                code = f.read()
+        except OSError as e:
+            print(f"{sys.executable}: can't open file {path!r}: [Errno {e.errno}] {e.strerror}", file=sys.stderr)
+            sys.stderr.flush()
+            os._exit(2)
+    else:
+        sys.argv = ["-c"]
+        sys.path[0] = ""
+        # `python -c` creates __main__ as a built-in module.
+        main.__loader__ = sys.modules["_frozen_importlib"].BuiltinImporter
     for name in [m for m in sys.modules if m not in fresh_modules]:
         del sys.modules[name]
     sys.modules["__main__"] = main
@@ -55,7 +80,7 @@ def run_python_inline(code, env, fresh_modules):
     interrupted = False
     try:
         try:
-            compiled = compile(code, "<string>", "exec")
+            compiled = compile(code, filename, "exec")
         except SyntaxError as e:
             sys.excepthook(type(e), e.with_traceback(None), None)
             status = 1

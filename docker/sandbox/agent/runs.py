@@ -9,7 +9,7 @@ import time
 import procs
 from dumpable import set_dumpable
 from fsops import WORKDIR
-from pyinline import inline_env_ok, run_python_inline
+from pyinline import inline_env_ok, run_python_inline, script_argv
 from rlimits import oom_prefer, set_limits
 from spawn import spawn
 from wire import close_fd, decode, read_ready, sel, send
@@ -227,9 +227,14 @@ def start(rid, req, fresh_modules):
         oom_prefer(1000)
         os.chdir(cwd)
         code = inline_python_code(argv, req, env)
-        if code is not None:
+        # A warm run (the service API's) also runs `python3 main.py` in the fork.
+        script = script_argv(argv, PYTHONS) if code is None and req.get("warm") and not req.get("fresh") and inline_env_ok(env) else None
+        if code is not None or script:
             started()
-            run_inline(code, env, fresh_modules)  # never returns
+            if req.get("warm") and "random" in sys.modules:
+                # Seeded once in the template; a fresh interpreter seeds from the OS.
+                sys.modules["random"].seed()
+            run_inline(code, env, fresh_modules, script)  # never returns
 
     try:
         child = spawn(argv, env, setup, stdin=bool(stdin_data))
@@ -268,7 +273,7 @@ def inline_python_code(argv, req, env):
     return None
 
 
-def run_inline(code, env, fresh_modules):
+def run_inline(code, env, fresh_modules, script=None):
     """In the forked run: the agent's signal handlers and descriptors go, then pyinline makes the
     rest behave as `python3 -c code` would."""
     signal.set_wakeup_fd(-1)
@@ -276,4 +281,4 @@ def run_inline(code, env, fresh_modules):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.closerange(3, 65536)
-    run_python_inline(code, env, fresh_modules)
+    run_python_inline(code, env, fresh_modules, script)

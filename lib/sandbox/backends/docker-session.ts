@@ -160,6 +160,7 @@ export class DockerSession implements SandboxRuntime {
         ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
         cwd: spec.cwd ?? "",
         env: spec.env ?? {},
+        ...(spec.warm ? { warm: true } : {}),
         timeout_ms: l.timeout_s * 1000,
         limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes, ...addressSpaceCap(this.box.runtime, spec.argv, l.memory_mb) },
       },
@@ -192,6 +193,20 @@ export class DockerSession implements SandboxRuntime {
       return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
     } finally {
       spec.signal?.removeEventListener("abort", abortHandler);
+    }
+  }
+
+  async reset(): Promise<Result<boolean>> {
+    if (this.owner.transport === "exec") return err(appError("internal:sandbox", "no agent (exec transport)"));
+    try {
+      const agent = await this.agentFor("reset");
+      const r = await agent.request({ op: "reset" }, { timeoutMs: 30_000 });
+      // An agent from an older image answers ok: false, "unknown op".
+      if (r.ok !== true || typeof r.clean !== "boolean") return err(appError("internal:sandbox", String(r.error ?? "reset is not supported by this image's agent")));
+      if (!r.clean) console.warn(`[docker] sandbox ${this.box.container.id.slice(0, 12)} not clean after reset: ${JSON.stringify(r.left)}`);
+      return ok(r.clean);
+    } catch (e) {
+      return err(appError("internal:sandbox", e instanceof Error ? e.message : String(e)));
     }
   }
 

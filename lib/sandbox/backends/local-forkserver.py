@@ -14,6 +14,16 @@ import sys
 # What a fresh `python3 -c` has loaded: the run drops every module imported after this point.
 _FRESH_MODULES = frozenset(sys.modules)
 
+# Template mode (`--template`, the API's warm templates): one zygote for many requests, run as
+# root inside bwrap with CAP_SYS_ADMIN/SETUID/SETGID/NET_ADMIN. Each run gets namespaces of its
+# own (mount, pid, ipc, net), a fresh /tmp and /dev/shm, only its own session directory at
+# /sandbox, and its own uid with no capabilities. The common modules are imported once here; a
+# run keeps them (it is a fork, so what it changes in them dies with it).
+TEMPLATE = "--template" in sys.argv[1:]
+if TEMPLATE:
+    import bisect, collections, copy, dataclasses, datetime, decimal, fractions, functools, heapq, itertools, json, math, operator, random, re, statistics, string, typing  # noqa: E401,F401
+    _FRESH_MODULES = frozenset(sys.modules)
+
 import json  # noqa: E402
 import os  # noqa: E402
 import select  # noqa: E402
@@ -21,7 +31,7 @@ import signal  # noqa: E402
 import struct  # noqa: E402
 
 # Shared with the Docker agent; bound beside this file in the sandbox (docker/sandbox/agent/*.py).
-from pyinline import run_python_inline  # noqa: E402
+from pyinline import run_python_inline, script_argv  # noqa: E402
 from proctable import proc_table  # noqa: E402
 from rlimits import set_limits  # noqa: E402
 
@@ -120,6 +130,9 @@ def _exec_run(req, stdin_r, out_w, err_w, exc_w):
     os.dup2(exc_w, EXC_FD, inheritable=False)
     _exc_moved = True
     os.closerange(EXC_FD + 1, 65536)
+    fresh = req.get("fresh")
+    if fresh:
+        become(int(fresh["uid"]))
     set_dumpable(True)
     set_limits(req.get("limits") or {})
     cwd = "/sandbox"
@@ -130,11 +143,115 @@ def _exec_run(req, stdin_r, out_w, err_w, exc_w):
     env = {str(k): str(v) for k, v in (req.get("env") or {}).items()}
     env["PWD"] = cwd  # as bwrap --chdir sets it for a spawned run
     argv = req["argv"]
-    if req.get("inline") and len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c":
+    script = script_argv(argv, PYTHONS) if req.get("inline") == "script" else None
+    if script or (req.get("inline") is True and len(argv) == 3 and argv[0] in PYTHONS and argv[1] == "-c"):
         os.close(EXC_FD)
-        run_python_inline(argv[2], env, _FRESH_MODULES)  # never returns
+        if "random" in sys.modules:
+            # The template seeded it once; a fresh interpreter would seed from the OS.
+            sys.modules["random"].seed()
+        run_python_inline(None if script else argv[2], env, _FRESH_MODULES, script)  # never returns
     os.execvpe(argv[0], argv, env)
 
+
+
+# ---------------------------------------------------------------- template mode: a fresh sandbox per run
+
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+_libc = None
+
+
+def libc():
+    global _libc
+    if _libc is None:
+        import ctypes
+
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def check(rc, what):
+    if rc != 0:
+        import ctypes
+
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+
+
+def mount(src, target, fstype, flags, data=None):
+    import ctypes
+
+    enc = lambda x: None if x is None else x.encode()  # noqa: E731
+    check(libc().mount(enc(src), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+def session_name_ok(name):
+    return isinstance(name, str) and 0 < len(name) <= 64 and name.isascii() and all(c.isalnum() or c in "-_" for c in name)
+
+
+def loopback_up():
+    import fcntl
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s.fileno(), 0x8914, struct.pack("16sH22x", b"lo", 0x1 | 0x8 | 0x40))  # SIOCSIFFLAGS: UP|LOOPBACK|RUNNING
+
+
+def enter_fresh(fresh):
+    """In the supervisor (root, before forking the run's init): namespaces of its own, the
+    request's session directory at /sandbox, empty /tmp and /dev/shm, other sessions hidden."""
+    name = fresh.get("dir")
+    if not session_name_ok(name):
+        raise OSError(22, f"bad session directory {name!r}")
+    tmp = f"size={int(fresh.get('tmp_bytes') or 256 << 20)},mode=1777"
+    check(libc().unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET), "unshare")
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount(f"/sessions/{name}", "/sandbox", None, MS_BIND | MS_REC)
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmp)
+    if os.path.isdir("/dev/shm"):
+        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, tmp)
+    mount("tmpfs", "/sessions", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4096,mode=0755")
+    loopback_up()
+
+
+def become(uid):
+    # From root with capabilities to the run's own uid with none (setuid from 0 clears them).
+    if uid <= 0:
+        raise OSError(1, "a fresh run needs an unprivileged uid")
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def run_init(req, in_r, out_w, err_w, exc_w, status_w):
+    """PID 1 of the run's pid namespace: mounts its /proc, forks the run, reaps orphans until the
+    run exits, hands its wait status over and exits, which kills whatever else is left inside."""
+    try:
+        signal.set_wakeup_fd(-1)
+        for sig in (signal.SIGCHLD, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        pid = os.fork()
+    except BaseException as e:  # noqa: BLE001
+        os.write(exc_w, f"cannot set up the sandbox: {e}".encode()[:2000])
+        os._exit(127)
+    if pid == 0:
+        os.close(status_w)
+        exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
+    # Keep only the status pipe: a pipe end held here (stdin's write end above all) would keep
+    # the run from seeing EOF.
+    os.closerange(0, status_w)
+    os.closerange(status_w + 1, 65536)
+    while True:
+        try:
+            got, st = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(1)
+        except InterruptedError:
+            continue
+        if got == pid:
+            os.write(status_w, st.to_bytes(4, "little", signed=True))
+            os._exit(0)
 
 # ---------------------------------------------------------------- the supervisor (child)
 
@@ -150,15 +267,24 @@ def supervise(rid, req):
     else:
         in_r, in_w = os.open("/dev/null", os.O_RDONLY), None
     exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
+    fresh = req.get("fresh")
+    status_r = status_w = None
     try:
+        if fresh:
+            enter_fresh(fresh)
+            status_r, status_w = os.pipe2(os.O_CLOEXEC)
         pid = os.fork()
     except OSError as e:
-        frame_json(rid, KIND_EXIT, {"failure": f"cannot start the process: {e.strerror} (the process limit may be exhausted)"})
+        what = "cannot set up the sandbox" if fresh else "cannot start the process"
+        frame_json(rid, KIND_EXIT, {"failure": f"{what}: {e.strerror or e} (the process limit may be exhausted)"})
         os._exit(0)
     if pid == 0:
         os.close(exc_r)
+        if fresh:
+            os.close(status_r)
+            run_init(req, in_r, out_w, err_w, exc_w, status_w)  # never returns
         exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
-    for fd in (out_w, err_w, in_r, exc_w):
+    for fd in (out_w, err_w, in_r, exc_w) + ((status_w,) if fresh else ()):
         os.close(fd)
     # The exec-error pipe reaches EOF on a successful exec (or when the inline run closes fds).
     failure = b""
@@ -189,6 +315,12 @@ def supervise(rid, req):
                 got, st = pid, 0
             if got == pid:
                 status = st
+                if status_r is not None:
+                    # The run's own status, from its init (the init itself exits 0).
+                    got_status = os.read(status_r, 4)
+                    status = int.from_bytes(got_status, "little", signed=True) if len(got_status) == 4 else None
+                    if status is None:
+                        status = signal.SIGKILL  # init was killed (a timeout or cancel kills the tree)
                 # The run is over: whatever it left behind goes now, so the pipes reach EOF.
                 kill_tree(os.getpid())
                 continue
@@ -289,7 +421,7 @@ def main():
                     by_run.pop(rid, None)
                     # Normally the supervisor has reported already; this covers one that was killed.
                     frame_json(rid, KIND_EXIT, {"supervisor_gone": True})
-                    if not supervisors:
+                    if not supervisors and not TEMPLATE:
                         empty_tmp()
         if 0 in r:
             data = os.read(0, 1 << 20)

@@ -86,6 +86,10 @@ describe("which runs may fork from the zygote", () => {
     expect(canRunInline([py3, "-c", "1"], { PYTHONHASHSEED: "0" }, py3)).toBe(false);
     expect(canRunInline([py3, "-c", "1"], { PLAYGROUND_FORKSERVER: "0" }, py3)).toBe(false);
     expect(canRunInline([py3, "script.py"], {}, py3)).toBe(false);
+    // The warm template also runs a script inline (run_code's `python3 main.py`), never an option.
+    expect(canRunInline([py3, "main.py", "a"], {}, py3, true)).toBe("script");
+    expect(canRunInline([py3, "-m", "x.py"], {}, py3, true)).toBe(false);
+    expect(canRunInline([py3, "main.py"], { PYTHONPATH: "/x" }, py3, true)).toBe(false);
     expect(canRunInline(["/bin/sh", "-c", "1"], {}, py3)).toBe(false);
     expect(canRunInline([py3, "-c", "1"], {}, null)).toBe(false);
   });

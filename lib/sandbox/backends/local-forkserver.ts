@@ -51,6 +51,11 @@ export interface ForkRunSpec {
   onOutput?: OutputTap;
   /** The interpreter path for which `[python, "-c", code]` runs inline in the fork. */
   python: string | null;
+  /**
+   * A template server's run in a fresh sandbox of its own: the session directory (its name under
+   * the sessions root) at /sandbox, the run's uid, the size of its private /tmp.
+   */
+  fresh?: { dir: string; uid: number; tmp_bytes: number };
 }
 
 interface ExitReport {
@@ -67,12 +72,18 @@ interface Pending {
   flood: () => void;
 }
 
-/** True when `argv` can run inline in a fork of the zygote (a `python -c` with no startup-only env). */
-export function canRunInline(argv: string[], env: Record<string, string>, python: string | null): boolean {
-  if (argv.length !== 3 || argv[1] !== "-c" || !python) return false;
+/**
+ * How `argv` can run inline in a fork of the zygote: a `python -c` (true), with `script` also a
+ * `python main.py [args]` ("script", the warm template's runs), or not at all (false: exec). Never
+ * with start-up-only PYTHON* variables in the environment.
+ */
+export function canRunInline(argv: string[], env: Record<string, string>, python: string | null, script = false): boolean | "script" {
+  if (!python || argv.length < 2) return false;
   if (argv[0] !== python && argv[0] !== "python3" && argv[0] !== "python") return false;
   if (env.PLAYGROUND_FORKSERVER === "0") return false;
-  return Object.keys(env).every((k) => !k.startsWith("PYTHON") || inlineSafePythonVars.has(k));
+  if (!Object.keys(env).every((k) => !k.startsWith("PYTHON") || inlineSafePythonVars.has(k))) return false;
+  if (argv.length === 3 && argv[1] === "-c") return true;
+  return script && argv[1]!.endsWith(".py") && !argv[1]!.startsWith("-") ? "script" : false;
 }
 
 export class LocalForkServer {
@@ -271,7 +282,8 @@ export class LocalForkServer {
         env: spec.env,
         stdin: spec.stdin ?? null,
         limits: spec.limits,
-        inline: canRunInline(spec.argv, spec.env, spec.python),
+        inline: canRunInline(spec.argv, spec.env, spec.python, !!spec.fresh),
+        ...(spec.fresh ? { fresh: spec.fresh } : {}),
       });
     });
   }

@@ -37,6 +37,8 @@ export class LocalBackend implements SandboxBackend {
   private sessions = new Map<string, LocalSession>();
   private usedUids = new Set<number>();
   private reaped = false;
+  /** The warm template (one fork server for every template session), started on first use. */
+  private templateServer: LocalForkServer | null = null;
 
   /** `forkServer` overrides PLAYGROUND_LOCAL_FORKSERVER (tests run both paths side by side). */
   constructor(private readonly opts: { forkServer?: boolean } = {}) {}
@@ -74,7 +76,51 @@ export class LocalBackend implements SandboxBackend {
     };
   }
 
-  async create(configInput?: SandboxConfigInput, opts?: { sessionId?: string }): Promise<Sandbox> {
+  /**
+   * Template sessions (the service API's fresh sandbox per request) run in forks of one warm
+   * template server, each fork with namespaces, /tmp and uid of its own. Needs root (the template
+   * creates the namespaces) and bwrap; otherwise a template session is an ordinary session.
+   */
+  templatesAvailable(): boolean {
+    const h = this.host();
+    return isRoot() && !!h.bwrap && !!h.setpriv && !!h.python && this.forkServerEnabled && serverEnv().PLAYGROUND_WARM_TEMPLATES;
+  }
+
+  /** The warm template server, started if needed; null when templates are not available here. */
+  template(): LocalForkServer | null {
+    if (!this.templatesAvailable()) return null;
+    if (!this.templateServer) {
+      const h = this.host();
+      this.templateServer = new LocalForkServer(() => {
+        mkdirSync(this.sessionsRoot(), { recursive: true });
+        const args = [
+          ...h.bwrapBase,
+          // Each run binds its own session directory at /sandbox and hides the rest (forkserver.py).
+          "--bind", this.sessionsRoot(), "/sessions",
+          "--dir", "/sandbox",
+          "--size", String(MiB), "--tmpfs", "/tmp",
+          "--perms", "0755", "--dir", path.posix.dirname(FORKSERVER_MOUNT),
+          ...forkServerBinds.flatMap(([from, to]) => ["--ro-bind", from, to]),
+          "--chdir", "/",
+          ...["CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_NET_ADMIN"].flatMap((c) => ["--cap-add", c]),
+          "--", h.python!.executable, FORKSERVER_MOUNT, "--template",
+        ];
+        const env = { PATH: baseEnvPath, HOME: "/", TMPDIR: "/tmp", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" } as unknown as NodeJS.ProcessEnv;
+        return { file: h.bwrap!, args, env };
+      });
+    }
+    return this.templateServer;
+  }
+
+  /** Starts the warm template now; resolves true once it is ready (false: no templates here). */
+  async warmTemplate(): Promise<boolean> {
+    const t = this.template();
+    if (!t) return false;
+    await t.start();
+    return true;
+  }
+
+  async create(configInput?: SandboxConfigInput, opts?: { sessionId?: string; template?: boolean }): Promise<Sandbox> {
     const config = sandboxConfigSchema.parse(configInput ?? {});
     const id = opts?.sessionId ?? randomUUID();
     if (!sandboxSessionIdSchema.safeParse(id).success) throw new Error(`Invalid session id ${JSON.stringify(id)} (letters, digits, _ and -, up to 64).`);
@@ -92,9 +138,11 @@ export class LocalBackend implements SandboxBackend {
     if (isRoot()) chownSync(dir, uid, uid);
     // The owner file lets a later server remove this directory if we die without closing it.
     writeFileSync(`${dir}.owner`, String(process.pid));
-    const session = new LocalSession(this, id, dir, uid);
+    const session = new LocalSession(this, id, dir, uid, !!opts?.template && this.templatesAvailable());
     this.sessions.set(id, session);
-    session.prewarm();
+    // A template session is ready once the template is (a pool keeps them; a failed start shows in the run).
+    if (session.fromTemplate) await this.template()?.start().catch(() => {});
+    else session.prewarm();
     return createToolSandbox({
       id,
       backend: "local",
@@ -141,10 +189,14 @@ export class LocalBackend implements SandboxBackend {
 
   async shutdown(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
+    this.templateServer?.close();
+    this.templateServer = null;
   }
 
   /** For process exit: kill everything and remove directories synchronously. */
   shutdownSync(): void {
+    this.templateServer?.close();
+    this.templateServer = null;
     for (const s of this.sessions.values()) {
       s.killAll();
       rmSync(s.dir, { recursive: true, force: true });
@@ -164,6 +216,8 @@ class LocalSession implements SandboxRuntime {
     readonly id: string,
     readonly dir: string,
     readonly uid: number,
+    /** Runs go to the backend's warm template, each in a fresh sandbox (no state between runs but the session directory). */
+    readonly fromTemplate = false,
   ) {
     this.fs = createWorkdirFs(dir, isRoot() ? { owner: { uid, gid: uid } } : {});
   }
@@ -224,7 +278,8 @@ class LocalSession implements SandboxRuntime {
 
   /** Starts the fork server in the background so the session's first run does not pay for it. */
   prewarm() {
-    void this.forkServer()?.start().catch(() => {});
+    if (this.fromTemplate) void this.owner.template()?.start().catch(() => {});
+    else void this.forkServer()?.start().catch(() => {});
   }
 
   async run(spec: RunSpec): Promise<RunOutcome> {
@@ -249,6 +304,20 @@ class LocalSession implements SandboxRuntime {
       ...spec.env,
     } as unknown as NodeJS.ProcessEnv;
     const limits = spec.limits;
+    const template = isolated && this.fromTemplate ? this.owner.template() : null;
+    if (template) {
+      return await template.run({
+        argv: spec.argv,
+        cwd: cwdRel.join("/"),
+        env: env as Record<string, string>,
+        stdin: spec.stdin,
+        limits,
+        signal: spec.signal,
+        notices,
+        python: h.python?.executable ?? null,
+        fresh: { dir: this.id, uid: this.uid, tmp_bytes: Math.min(limits.file_size_mb, 256) * MiB },
+      });
+    }
     const zygote = isolated ? this.forkServer() : null;
     if (zygote) {
       return await zygote.run({

@@ -4,7 +4,7 @@ import { appError } from "@/lib/errors";
 import { globalStore } from "@/lib/global-store";
 import { err, ok, type Result } from "@/lib/result";
 import { backendAvailability } from "@/lib/sandbox/registry";
-import { acquireSandbox, parkSandbox } from "@/lib/sandbox/sessions";
+import { acquireSandbox, parkSandbox, sandboxWarmth } from "@/lib/sandbox/sessions";
 import type { BackendName, IsolationLevel, Sandbox, SandboxConfig, SandboxConfigInput, SandboxRuntime } from "@/lib/sandbox/types";
 import { registerQueueDepth } from "@/lib/traffic/recorder";
 import { BoundedQueue } from "./queue";
@@ -60,6 +60,8 @@ export interface Timed<T> {
   queue_ms: number;
   /** ms from getting a slot to the end (sandbox creation, the run, closing). */
   run_ms: number;
+  /** ms it waited for a cold sandbox (no warm or parked one was ready); absent when one was. */
+  cold_ms?: number;
 }
 
 /**
@@ -80,11 +82,47 @@ export async function runQueued<T>(backend: BackendName, fn: () => Promise<T>, o
   return ok({ value: r.value.value, backend, queue_ms: r.value.queue_ms, run_ms });
 }
 
-/** A queued job that itself may fail, as one Result: the job's failure, or its value with the queue's timing (and the isolation it ran under). */
-function settled<T>(r: Result<Timed<Result<T>>>, isolation?: IsolationLevel): Result<Timed<T>> {
+/** A queued job that itself may fail, as one Result: the job's failure, or its value with the queue's timing (and the isolation it ran under, and any wait for a cold sandbox). */
+function settled<T>(r: Result<Timed<Result<T>>>, isolation?: IsolationLevel, sb?: Sandbox): Result<Timed<T>> {
   if (!r.ok) return r;
   const { value: job, ...timing } = r.value;
-  return job.ok ? ok({ ...timing, value: job.value, ...(isolation ? { isolation } : {}) }) : job;
+  const w = sb ? sandboxWarmth(sb) : undefined;
+  return job.ok ? ok({ ...timing, value: job.value, ...(isolation ? { isolation } : {}), ...(w?.cold ? { cold_ms: w.wait_ms } : {}) }) : job;
+}
+
+/** How many requests want a sandbox of this backend now (the warm pool refills to this). */
+const demandOf = (backend: BackendName) => () => {
+  const q = apiQueue(backend);
+  return q.waiting + q.active;
+};
+
+/**
+ * Runs `fn` in a sandbox from the backend's warm template pool (never used by any request, closed
+ * after this one): on local, a fork of the warm template with namespaces, /tmp and uid of its own.
+ * Backends without templates get a fresh sandbox made for the request (as withFreshSandbox).
+ */
+export async function withWarmSandbox<T>(
+  opts: { backend?: BackendName; config?: SandboxConfigInput; signal?: AbortSignal; budgetMs?: number },
+  fn: (sb: Sandbox) => Promise<T>,
+): Promise<Result<Timed<T>>> {
+  const chosen = await requestBackend(opts.backend);
+  if (!chosen.ok) return chosen;
+  const backend = chosen.value;
+  let isolation: IsolationLevel | undefined;
+  let held: Sandbox | undefined;
+  const r = await runQueued(
+    backend,
+    async (): Promise<Result<T>> => {
+      const got = await acquireSandbox(backend, opts.config, { label: "api", signal: opts.signal, warm: { demand: demandOf(backend) } });
+      if (!got.ok) return got;
+      await using sb = got.value;
+      held = sb;
+      isolation = sb.isolation;
+      return ok(await fn(sb));
+    },
+    { signal: opts.signal, budgetMs: opts.budgetMs },
+  );
+  return settled(r, isolation, held);
 }
 
 /**
@@ -131,8 +169,13 @@ const WIPE = [
   '[ -z "$left" ] || { echo "$left" >&2; exit 1; }',
 ].join("; ");
 
-/** Empties a used Docker sandbox for the next request and checks it is empty. */
+/**
+ * Empties a used Docker sandbox for the next request and checks it is empty: natively in the
+ * agent (its reset op) where the image has it, else with a shell.
+ */
 export async function wipe(runtime: SandboxRuntime, config: SandboxConfig): Promise<Result<void>> {
+  const native = await runtime.reset?.();
+  if (native?.ok) return native.value ? ok(undefined) : err(appError("internal:sandbox", "the sandbox was not clean after its reset"));
   const run = await runtime.run({ argv: ["sh", "-c", WIPE], limits: { ...config.limits, timeout_s: 30, cpu_time_s: 30 } });
   if (!run.failure && !run.timed_out && run.exit_code === 0) return ok(undefined);
   return err(appError("internal:sandbox", run.failure ?? run.stderr.slice(0, 500)));
@@ -154,8 +197,11 @@ export async function withCleanSandbox<T>(
   const chosen = await requestBackend(opts.backend);
   if (!chosen.ok) return chosen;
   const backend = chosen.value;
-  if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) return withFreshSandbox({ ...opts, backend }, fn);
+  if (backend !== "docker" || !serverEnv().PLAYGROUND_API_DOCKER_RECYCLE) {
+    return serverEnv().PLAYGROUND_WARM_TEMPLATES ? withWarmSandbox({ ...opts, backend }, fn) : withFreshSandbox({ ...opts, backend }, fn);
+  }
   let isolation: IsolationLevel | undefined;
+  let reused: Sandbox | undefined;
   const r = await runQueued(
     backend,
     async (): Promise<Result<T>> => {
@@ -165,6 +211,7 @@ export async function withCleanSandbox<T>(
       if (!held.ok) return held;
       const sb = held.value;
       isolation = sb.isolation;
+      reused = sb;
       let value: T;
       try {
         value = await fn(sb);
@@ -182,5 +229,5 @@ export async function withCleanSandbox<T>(
     },
     { signal: opts.signal, budgetMs: opts.budgetMs },
   );
-  return settled(r, isolation);
+  return settled(r, isolation, reused);
 }

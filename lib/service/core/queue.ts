@@ -63,6 +63,11 @@ export class BoundedQueue {
     return this.waiters.length;
   }
 
+  /** Jobs holding a slot now. */
+  get active(): number {
+    return this.running;
+  }
+
   stats(): QueueStats {
     return { name: this.name, max: this.max, running: this.running, waiting: this.waiters.length, timedOut: this.timedOut };
   }

@@ -37,10 +37,10 @@ export function sandboxFusionRoute<S extends z.ZodType, R extends SandboxFusionR
         // Only a queue timeout is an HTTP error; a missing backend is the sandbox's problem (SandboxError).
         return out.error.code.startsWith("timeout:") ? err(out.error) : ok({ body: spec.sandboxError(out.error.message) });
       }
-      const { value, queue_ms, run_ms, backend, isolation } = out.value;
+      const { value, queue_ms, run_ms, backend, isolation, cold_ms } = out.value;
       // The isolation level is an extra field: SandboxFusion's clients (verl, the sandbox_fusion
       // package's pydantic models) ignore fields they do not know.
-      return ok({ body: isolation ? { ...value, isolation } : value, record: { queue_ms, run_ms, backend, ...(isolation ? { isolation } : {}) } });
+      return ok({ body: isolation ? { ...value, isolation } : value, record: { queue_ms, run_ms, backend, ...(isolation ? { isolation } : {}), ...(cold_ms !== undefined ? { cold_ms } : {}) } });
     },
     toTraffic: (call) => sandboxFusionTraffic(call, spec.describe, spec.view),
   });

@@ -163,6 +163,7 @@ export async function runCode({ runtime, config, signal }: Held, job: RunCodeJob
     const run = await runtime.run({
       argv: spec.run,
       env,
+      warm: true,
       // Fed exactly as given: no newline is added; absent stdin reads as empty.
       ...(job.stdin !== undefined ? { stdin: job.stdin } : {}),
       limits: limitsFor(config, job.run_timeout_s, job.memory_mb),
