@@ -23,6 +23,8 @@ for (const viewport of [
         const b = await card.boundingBox();
         expect(b && b.x + b.width).toBeLessThanOrEqual(viewport.width);
       }
+      // Nothing on the page (the curl sample included) pushes it wider than the window.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await expect(page.getByTestId("home-sample-chat")).toHaveAttribute("href", "/chat?sample=sum-of-squares");
       await page.screenshot({ path: `${shots}/home-${viewport.width}.png`, fullPage: true });
 

@@ -76,7 +76,7 @@ export function HomeAreas({ chatSample }: { chatSample: string }) {
       </div>
       <ul className="grid gap-3 md:grid-cols-2">
         {areas.map((a) => (
-          <li key={a.id} data-testid={`home-area-${a.id}`} className="flex flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-4">
+          <li key={a.id} data-testid={`home-area-${a.id}`} className="flex min-w-0 flex-col gap-2 rounded-lg border border-zinc-200 bg-white p-4">
             <h2 className="text-base font-semibold">
               <Link prefetch={false} href={a.href} data-testid={`home-open-${a.id}`} className="hover:underline">
                 {a.title}

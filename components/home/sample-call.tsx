@@ -18,7 +18,7 @@ export function SampleCall() {
     window.location.assign("/traffic");
   };
   return (
-    <span className="inline-flex flex-wrap items-center gap-2">
+    <span className="flex min-w-0 max-w-full flex-col items-start gap-2">
       <button type="button" data-testid="home-sample-traffic" disabled={state === "sending"} onClick={() => void send()} className="text-indigo-700 underline disabled:text-zinc-400">
         {state === "sending" ? "Sending…" : "Send one run_code call and see it recorded"}
       </button>
