@@ -28,7 +28,11 @@ if (!isLoopbackAddress(host) && !hasToken) {
 }
 
 const nextBin = require.resolve("next/dist/bin/next");
-const args = [nextBin, "start", "--hostname", host, "--port", port];
+// Idle keep-alive sockets live 65 s, not Node's 5 s: a client (undici, the E2B SDK) reuses a socket
+// it believes open for up to the advertised timeout minus 1 s, so on a loaded machine a 5 s server
+// timer closed sockets the client was already writing a POST on (EPIPE, "fetch failed").
+const keepAliveMs = "65000";
+const args = [nextBin, "start", "--hostname", host, "--port", port, "--keepAliveTimeout", keepAliveMs];
 
 if (process.argv.includes("--print-command")) {
   // Used by tests: show what would run without starting a server.

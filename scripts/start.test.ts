@@ -23,6 +23,8 @@ describe("scripts/start.mjs bind safety", () => {
     expect(out.host).toBe("127.0.0.1");
     expect(out.port).toBe(3000);
     expect(out.argv).toEqual(expect.arrayContaining(["start", "--hostname", "127.0.0.1", "--port", "3000"]));
+    // Idle sockets outlive a loaded client's reuse window (no EPIPE on a reused socket).
+    expect(out.argv.slice(out.argv.indexOf("--keepAliveTimeout") + 1)[0]).toBe("65000");
   });
 
   it.each(["0.0.0.0", "::", "10.1.2.3", "192.168.0.10", "example.com"])(
