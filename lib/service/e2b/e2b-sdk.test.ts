@@ -362,7 +362,7 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
     expect(row).toMatchObject({ kind: "e2b", url: `/editor?session=e2b-${sb.sandboxId}&backend=${backend}` });
     expect(row!.e2b).toMatchObject({
       image_asked: "no-such-image:2",
-      image_used: backend === "docker" ? "rollout-playground-sandbox:1" : "host userland (local · bwrap)",
+      image_used: backend === "docker" ? (process.env.PLAYGROUND_DOCKER_IMAGE ?? "rollout-playground-sandbox:1") : "host userland (local · bwrap)",
       metadata: { image: "no-such-image:2", job: "traffic" },
     });
     if (backend === "local") expect(row!.e2b!.note).toContain("root and other users are refused");
