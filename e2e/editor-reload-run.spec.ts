@@ -26,12 +26,14 @@ test("after a reload mid-run the run shows as running, and its result arrives wi
   await editor.run();
   await waitForServerRun(page, session);
 
+  // The run's panel does not need Monaco: checked before it loads (on a loaded machine Monaco's
+  // load can outlast the 15 s run).
   await page.reload();
-  await editor.waitForMonaco();
   await expect(editor.result.getByTestId("tool-running")).toBeVisible();
   await expect(page.getByTestId("cancel-button")).toBeEnabled();
   await expect(page.getByTestId("run-button")).toHaveCount(0);
   await expect(editor.result.getByTestId("running-code-text")).toHaveText(code, { useInnerText: false });
+  await editor.waitForMonaco();
 
   // The person moves on: new code in the buffer. The old run's result still says which code it ran.
   await editor.setCode('print("second, not run yet")\n');
