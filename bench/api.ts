@@ -82,7 +82,7 @@ interface RunCodeReply {
   status: string;
   message: string;
   compile_result: { execution_time: number | null; stderr?: string | null } | null;
-  run_result: { status: string; stdout: string | null; execution_time: number | null } | null;
+  run_result: { status: string; stdout: string | null; stderr?: string | null; execution_time: number | null } | null;
 }
 
 async function compileBench(url: string, supported: Set<string>): Promise<Map<string, CompileCell>> {
@@ -165,14 +165,24 @@ interface Mixed {
 
 async function mixedLoad(url: string): Promise<Mixed> {
   const bodies = Array.from({ length: 100 }, (_, i) => (i % 25 === 0 ? { code: "import time\ntime.sleep(100)", run_timeout: 15 } : { code: `print(${i} * 3)`, stdin: "" }));
+  const kinds = new Map<string, number>();
   const t0 = performance.now();
   const outcomes = await Promise.all(
     bodies.map(async (b) => {
       const r = await post(url, b);
-      if (!r.json) return "http";
-      return r.json.run_result?.status === "TimeLimitExceeded" ? "timeout" : r.json.status === "Success" ? "ok" : "fail";
+      if (!r.json) {
+        kinds.set(`http ${r.http}`, (kinds.get(`http ${r.http}`) ?? 0) + 1);
+        return "http";
+      }
+      if (r.json.run_result?.status === "TimeLimitExceeded") return "timeout";
+      // An answer counts only when it is exactly the program's output.
+      if (r.json.status === "Success" && "stdin" in b && r.json.run_result?.stdout === `${Number(b.code.slice(6, -5)) * 3}\n`) return "ok";
+      const kind = `${r.json.status}/${r.json.run_result?.status}: ${JSON.stringify(r.json.run_result?.stdout ?? "").slice(0, 40)} ${JSON.stringify(r.json.run_result?.stderr ?? r.json.message ?? "").slice(0, 120)}`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      return "fail";
     }),
   );
+  for (const [k, n] of kinds) console.log(`    other x${n}: ${k}`);
   return { wallMs: performance.now() - t0, ok: outcomes.filter((o) => o === "ok").length, timeouts: outcomes.filter((o) => o === "timeout").length, failures: outcomes.filter((o) => o === "http" || o === "fail").length };
 }
 

@@ -1,7 +1,7 @@
 // The local fork server against the plain bwrap spawn, side by side: a run must not be able to
 // tell which one it got (beyond the documented differences), and the guarantees (limits, timeout
 // kills the tree, a dead zygote is replaced and said so) hold on the fork path.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,6 +183,37 @@ time.sleep(600)`;
     const next = await frt.run(py("print('alive')"));
     expect(next.stdout).toBe("alive\n");
     expect((next.notices ?? []).join(" ")).toMatch(/fork server was replaced/);
+  });
+
+  runIt("a zygote slow to report a timed-out run's kill costs that run's answer only, never the concurrent runs", async () => {
+    // The mixed load of bench:api under load: a run times out, the zygote takes seconds to report
+    // the kill, and the whole fork server was killed with every other run in it. Here the slow
+    // zygote is a stopped one (the timed-out run stops it), resumed once that run has answered.
+    const other = frt.run(py("import time; time.sleep(7); print(6 * 7)", { limits: { ...limits, timeout_s: 20 } }));
+    await new Promise((r) => setTimeout(r, 500));
+    const stuck = await frt.run(
+      py("import os, signal, time\nsup = os.getppid()\nz = int(open(f'/proc/{sup}/stat').read().rsplit(')', 1)[1].split()[1])\nprint(z, os.getuid(), flush=True)\nos.kill(z, signal.SIGSTOP)\ntime.sleep(100)", {
+        limits: { ...limits, timeout_s: 1 },
+      }),
+    );
+    expect(stuck.timed_out).toBe(true);
+    const [z, uid] = stuck.stdout.trim().split(" ").map(Number);
+    // Resume the zygote: its host pid is the stopped fork server of that uid whose innermost pid is z.
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      let status = "";
+      try {
+        status = readFileSync(`/proc/${pid}/status`, "utf8");
+      } catch {
+        continue;
+      }
+      const nspid = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+      const realUid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+      if (realUid === uid && nspid.length > 1 && nspid.at(-1) === z) process.kill(Number(pid), "SIGCONT");
+    }
+    const r = await other;
+    expect(r.failure).toBeUndefined();
+    expect(r.stdout).toBe("42\n");
+    expect(r.exit_code).toBe(0);
   });
 
   runIt("/tmp is emptied between runs of an idle session", async () => {

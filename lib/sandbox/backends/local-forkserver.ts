@@ -25,8 +25,15 @@ const KIND_ERR = 2;
 const KIND_EXIT = 3;
 const KIND_READY = 5;
 const HEADER = 9;
-/** After a kill request, how long the zygote may take before the whole sandbox is killed instead. */
+/** After a kill request, how long the run waits for the zygote's exit report before it answers anyway. */
 const KILL_GRACE_MS = 2000;
+/**
+ * How long after a kill request a zygote that still has not reported is taken for wedged, and the
+ * whole sandbox is killed. Long, because the zygote serves other runs too (the warm template serves
+ * every request): under load a kill report can take seconds, and killing a slow but working zygote
+ * failed every concurrent run.
+ */
+const WEDGED_MS = 30_000;
 const READY_TIMEOUT_MS = 15_000;
 
 // Startup settings a fresh interpreter reads from the environment; a forked run cannot honour
@@ -222,10 +229,12 @@ export class LocalForkServer {
     let cancelled = false;
     let flooded = false;
     let graceTimer: NodeJS.Timeout | undefined;
+    let finish: ((report: ExitReport | { zygoteDied: string } | { unreported: true }) => void) | undefined;
     const killRun = () => {
       this.send({ op: "kill", id });
-      // A zygote that does not act (stopped, wedged) costs the whole sandbox, not the guarantee.
-      graceTimer ??= setTimeout(() => this.killZygote(), KILL_GRACE_MS);
+      // A slow zygote (load) delays only this run's answer; one that never reports (stopped,
+      // wedged) costs the whole sandbox, not the guarantee.
+      graceTimer ??= setTimeout(() => finish?.({ unreported: true }), KILL_GRACE_MS);
     };
     return await new Promise<RunOutcome>((resolve) => {
       const timer = setTimeout(() => {
@@ -246,14 +255,24 @@ export class LocalForkServer {
             killRun();
           }
         },
-        done: (report) => {
+        done: (report) => finish?.(report),
+      });
+      finish = (report) => {
+          finish = undefined;
           clearTimeout(timer);
           if (graceTimer) clearTimeout(graceTimer);
           spec.signal?.removeEventListener("abort", onAbort);
           let failure: string | undefined;
           let exitCode: number | null = null;
           let sig: string | undefined;
-          if ("zygoteDied" in report) {
+          if ("unreported" in report) {
+            // Answered without the report: the kill stays requested, and the zygote is killed if it never reports.
+            const wedged = setTimeout(() => this.pending.has(id) && this.killZygote(), WEDGED_MS);
+            wedged.unref();
+            const entry = this.pending.get(id);
+            if (entry) entry.done = () => { clearTimeout(wedged); this.pending.delete(id); };
+            sig = "SIGKILL";
+          } else if ("zygoteDied" in report) {
             if (!timedOut && !cancelled && !flooded) {
               failure = `The run ended the session's fork server (${report.zygoteDied}); it is replaced for the next run.`;
             }
@@ -272,8 +291,7 @@ export class LocalForkServer {
               failure, notices, started, isolated: true,
             }),
           );
-        },
-      });
+      };
       this.send({
         op: "run",
         id,
