@@ -12,9 +12,9 @@ test.afterAll(async () => {
 });
 
 test.describe("Chat", () => {
-  test("a fresh start replays a shipped sample with no configuration, and a reload keeps the session", async ({ page }) => {
+  test("a fresh Chat replays a shipped sample with no configuration, and a reload keeps the session", async ({ page }) => {
     const chat = new ChatPage(page);
-    await chat.goto("/");
+    await chat.goto("/chat");
     await expect(page.getByTestId("settings-backend")).toHaveValue("replay");
     await chat.run();
     await chat.expectStatus("completed");
