@@ -136,7 +136,7 @@ export function SampleDetail({
             </span>
           </Field>
         )}
-        <div className="ml-auto flex shrink-0 flex-wrap items-center gap-1" data-testid="detail-controls">
+        <div className="ml-auto flex min-w-0 flex-wrap items-center gap-1" data-testid="detail-controls">
           <span className="text-xs text-zinc-500" data-testid="detail-position">
             {data.nav.position >= 0 ? `${data.nav.position + 1} / ${data.nav.matched}` : "not in the filtered list"}
           </span>
