@@ -304,23 +304,11 @@ class LocalSession implements SandboxRuntime {
       ...spec.env,
     } as unknown as NodeJS.ProcessEnv;
     const limits = spec.limits;
+    // One run spec for both fork servers; the warm template adds the fresh sandbox it builds per run.
     const template = isolated && this.fromTemplate ? this.owner.template() : null;
-    if (template) {
-      return await template.run({
-        argv: spec.argv,
-        cwd: cwdRel.join("/"),
-        env: env as Record<string, string>,
-        stdin: spec.stdin,
-        limits,
-        signal: spec.signal,
-        notices,
-        python: h.python?.executable ?? null,
-        fresh: { dir: this.id, uid: this.uid, tmp_bytes: Math.min(limits.file_size_mb, 256) * MiB },
-      });
-    }
-    const zygote = isolated ? this.forkServer() : null;
-    if (zygote) {
-      return await zygote.run({
+    const server = template ?? (isolated ? this.forkServer() : null);
+    if (server) {
+      return await server.run({
         argv: spec.argv,
         cwd: cwdRel.join("/"),
         env: env as Record<string, string>,
@@ -330,6 +318,7 @@ class LocalSession implements SandboxRuntime {
         notices,
         onOutput: spec.onOutput,
         python: h.python?.executable ?? null,
+        ...(template ? { fresh: { dir: this.id, uid: this.uid, tmp_bytes: Math.min(limits.file_size_mb, 256) * MiB } } : {}),
       });
     }
     const drop = isRoot();
