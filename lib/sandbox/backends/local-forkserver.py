@@ -190,27 +190,33 @@ def session_name_ok(name):
 
 
 def loopback_up():
+    # _socket, not socket: importing socket builds its enums, ~20 ms of page faults per run here.
+    import _socket
     import fcntl
-    import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    s = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
         fcntl.ioctl(s.fileno(), 0x8914, struct.pack("16sH22x", b"lo", 0x1 | 0x8 | 0x40))  # SIOCSIFFLAGS: UP|LOOPBACK|RUNNING
+    finally:
+        s.close()
 
 
 def enter_fresh(fresh):
-    """In the supervisor (root, before forking the run's init): namespaces of its own, the
-    request's session directory at /sandbox, empty /tmp and /dev/shm, other sessions hidden."""
+    """In the run's init (root, PID 1 of a new pid namespace, before forking the run): mount, IPC
+    and network namespaces of its own, the request's session directory at /sandbox, empty /tmp
+    and /dev/shm, other sessions hidden, its own /proc."""
     name = fresh.get("dir")
     if not session_name_ok(name):
         raise OSError(22, f"bad session directory {name!r}")
     tmp = f"size={int(fresh.get('tmp_bytes') or 256 << 20)},mode=1777"
-    check(libc().unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET), "unshare")
+    check(libc().unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET), "unshare")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount(f"/sessions/{name}", "/sandbox", None, MS_BIND | MS_REC)
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmp)
     if os.path.isdir("/dev/shm"):
         mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, tmp)
     mount("tmpfs", "/sessions", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4096,mode=0755")
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     loopback_up()
 
 
@@ -223,25 +229,36 @@ def become(uid):
     os.setresuid(uid, uid, uid)
 
 
+def keep_only(keep):
+    """Closes every fd but `keep` (the other runs' pipe ends, the zygote's stdio)."""
+    last = -1
+    for fd in sorted(keep):
+        if fd > last + 1:
+            os.closerange(last + 1, fd)
+        last = fd
+    os.closerange(last + 1, 65536)
+
+
 def run_init(req, in_r, out_w, err_w, exc_w, status_w):
-    """PID 1 of the run's pid namespace: mounts its /proc, forks the run, reaps orphans until the
-    run exits, hands its wait status over and exits, which kills whatever else is left inside."""
+    """PID 1 of the run's pid namespace: sets up the fresh sandbox, forks the run, reaps orphans
+    until the run exits, hands its wait status over and exits, which kills whatever else is left
+    inside (the kernel does, and the zygote's pipes see EOF once it has)."""
     try:
+        keep_only({in_r, out_w, err_w, exc_w, status_w})
         signal.set_wakeup_fd(-1)
         for sig in (signal.SIGCHLD, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
-        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        pid = os.fork()
+        enter_fresh(req["fresh"])
+        pid = raw_fork()
     except BaseException as e:  # noqa: BLE001
         os.write(exc_w, f"cannot set up the sandbox: {e}".encode()[:2000])
         os._exit(127)
     if pid == 0:
         os.close(status_w)
         exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
-    # Keep only the status pipe: a pipe end held here (stdin's write end above all) would keep
-    # the run from seeing EOF.
-    os.closerange(0, status_w)
-    os.closerange(status_w + 1, 65536)
+    # Keep only the status pipe: a pipe end held here (stdin's read end above all) would keep
+    # the zygote from seeing EOF.
+    keep_only({status_w})
     while True:
         try:
             got, st = os.waitpid(-1, 0)
@@ -252,6 +269,251 @@ def run_init(req, in_r, out_w, err_w, exc_w, status_w):
         if got == pid:
             os.write(status_w, st.to_bytes(4, "little", signed=True))
             os._exit(0)
+
+
+def raw_fork():
+    """glibc's fork without CPython's after-fork work: os.fork() in a child costs ~200 extra page
+    faults (~10 ms on a VM where a fault costs 30-50 us), twice per request. Safe here only
+    because the template never starts a thread and holds no lock while it forks; exec_run does
+    what a run needs of the rest (signals, the wakeup fd, random's seed)."""
+    pid = libc().fork()
+    if pid < 0:
+        import ctypes
+
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return pid
+
+
+class TemplateRun:
+    __slots__ = ("rid", "init", "fds", "in_w", "pending", "exc", "status", "reaped")
+
+    def __init__(self, rid):
+        self.rid = rid
+        self.init = None
+        self.fds = {}  # fd -> KIND_OUT | KIND_ERR | "exc" | "status"
+        self.in_w = None
+        self.pending = memoryview(b"")
+        self.exc = b""
+        self.status = b""
+        self.reaped = False
+
+
+def template_main():
+    """The warm template's loop: per request, one init (PID 1 of a fresh pid namespace, forked
+    with the request's namespaces) and under it the run; this loop relays every run's output as
+    frames, feeds stdin, reaps the inits and reports. No supervisor process per run: each forked
+    Python process costs page faults, and the init's exit already kills all the run left."""
+    set_dumpable(False)
+    libc()  # loaded before any fork, so the children share it
+    import _socket  # noqa: F401 - loopback_up's, imported once here (the run drops it again)
+    import fcntl  # noqa: F401
+    own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    runs = {}  # run id -> TemplateRun
+    by_fd = {}  # fd -> TemplateRun
+    by_init = {}  # init pid -> TemplateRun
+    poller = select.poll()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    poller.register(0, select.POLLIN)
+    poller.register(wake_r, select.POLLIN)
+    frame_json(0, KIND_READY, {"pid": os.getpid(), "python": sys.version.split()[0]})
+    buf = b""
+    stdin_open = True
+
+    def watch(run, fd, kind, events=select.POLLIN):
+        run.fds[fd] = kind
+        by_fd[fd] = run
+        poller.register(fd, events)
+
+    def unwatch(run, fd):
+        poller.unregister(fd)
+        del by_fd[fd]
+        run.fds.pop(fd, None)
+        os.close(fd)
+
+    def maybe_done(run):
+        # Done once the init is reaped (so is everything it left: the kernel killed the rest of
+        # its namespace first) and its output, exec-error and status pipes are at EOF.
+        if run.fds or not run.reaped:
+            return
+        if run.in_w is not None:
+            unwatch_in(run)
+        runs.pop(run.rid, None)
+        result = {}
+        if run.exc:
+            result["failure"] = run.exc.decode("utf-8", "replace")
+        st = int.from_bytes(run.status, "little", signed=True) if len(run.status) == 4 else None
+        if st is None:
+            result["signal"] = signal.SIGKILL  # the init was killed (a timeout or cancel kills the tree)
+        elif os.WIFSIGNALED(st):
+            result["signal"] = os.WTERMSIG(st)
+        else:
+            result["exit_code"] = os.WEXITSTATUS(st)
+        frame_json(run.rid, KIND_EXIT, result)
+
+    def unwatch_in(run):
+        fd = run.in_w
+        run.in_w = None
+        poller.unregister(fd)
+        del by_fd[fd]
+        os.close(fd)
+
+    def start(rid, req):
+        run = TemplateRun(rid)
+        stdin_data = req.get("stdin")
+        stdin_bytes = stdin_data.encode("utf-8", "surrogatepass") if isinstance(stdin_data, str) else None
+        made = []
+        try:
+            out_r, out_w = os.pipe2(os.O_CLOEXEC)
+            made += [out_r, out_w]
+            err_r, err_w = os.pipe2(os.O_CLOEXEC)
+            made += [err_r, err_w]
+            if stdin_bytes is not None:
+                in_r, in_w = os.pipe2(os.O_CLOEXEC)
+                made += [in_r, in_w]
+            else:
+                in_r, in_w = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC), None
+                made.append(in_r)
+            exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
+            made += [exc_r, exc_w]
+            status_r, status_w = os.pipe2(os.O_CLOEXEC)
+            made += [status_r, status_w]
+            # The next child is PID 1 of a pid namespace of its own; the zygote's own children
+            # go back to the zygote's namespace right after.
+            check(libc().unshare(CLONE_NEWPID), "unshare")
+            try:
+                pid = raw_fork()
+            except OSError:
+                back_to_own_pidns(own_pidns)
+                raise
+            if pid != 0:
+                back_to_own_pidns(own_pidns)
+        except OSError as e:
+            for fd in made:
+                os.close(fd)
+            frame_json(rid, KIND_EXIT, {"failure": f"cannot set up the sandbox: {e.strerror or e} (the process limit may be exhausted)"})
+            return
+        if pid == 0:
+            try:
+                run_init(req, in_r, out_w, err_w, exc_w, status_w)
+            finally:
+                os._exit(127)
+        for fd in (out_w, err_w, in_r, exc_w, status_w):
+            os.close(fd)
+        run.init = pid
+        runs[rid] = run
+        by_init[pid] = run
+        for fd, kind in ((out_r, KIND_OUT), (err_r, KIND_ERR), (exc_r, "exc"), (status_r, "status")):
+            watch(run, fd, kind)
+        if in_w is not None:
+            run.pending = memoryview(stdin_bytes)
+            if run.pending:
+                os.set_blocking(in_w, False)
+                run.in_w = in_w
+                by_fd[in_w] = run
+                poller.register(in_w, select.POLLOUT)
+            else:
+                os.close(in_w)
+
+    def kill(run):
+        if run.init is not None and not run.reaped:
+            try:
+                os.kill(run.init, signal.SIGKILL)
+            except OSError:
+                pass
+
+    while stdin_open or runs:
+        try:
+            events = poller.poll()
+        except InterruptedError:
+            continue
+        for fd, ev in events:
+            if fd == wake_r:
+                try:
+                    while os.read(wake_r, 512):
+                        pass
+                except BlockingIOError:
+                    pass
+                while True:
+                    try:
+                        pid, _ = os.waitpid(-1, os.WNOHANG)
+                    except ChildProcessError:
+                        break
+                    if pid == 0:
+                        break
+                    run = by_init.pop(pid, None)
+                    if run is not None:
+                        run.reaped = True
+                        maybe_done(run)
+                continue
+            if fd == 0:
+                data = os.read(0, 1 << 20)
+                if not data:
+                    stdin_open = False
+                    poller.unregister(0)
+                    for run in list(runs.values()):
+                        kill(run)
+                    continue
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    req = json.loads(line)
+                    rid = int(req.get("id", 0))
+                    if req.get("op") == "kill":
+                        run = runs.get(rid)
+                        if run is not None:
+                            kill(run)
+                    elif req.get("op") == "run":
+                        if not req.get("fresh"):
+                            frame_json(rid, KIND_EXIT, {"failure": "the warm template runs only fresh sandboxes"})
+                        else:
+                            start(rid, req)
+                continue
+            run = by_fd.get(fd)
+            if run is None:
+                continue
+            if fd == run.in_w:
+                try:
+                    n = os.write(fd, run.pending[:65536])
+                    run.pending = run.pending[n:]
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    run.pending = memoryview(b"")
+                if not run.pending:
+                    unwatch_in(run)
+                    maybe_done(run)
+                continue
+            kind = run.fds.get(fd)
+            try:
+                data = os.read(fd, CHUNK)
+            except OSError:
+                data = b""
+            if not data:
+                unwatch(run, fd)
+                maybe_done(run)
+                continue
+            if kind == "exc":
+                run.exc += data
+            elif kind == "status":
+                run.status += data
+            else:
+                frame(run.rid, kind, data)
+
+
+def back_to_own_pidns(fd):
+    # Without it the next unshare(CLONE_NEWPID) fails (EINVAL), and the next request's init
+    # would be born in this one's namespace. Cannot fail short of a broken kernel: then stop.
+    if libc().setns(fd, CLONE_NEWPID) != 0:
+        os.write(2, b"forkserver: cannot return to the template's pid namespace\n")
+        os._exit(70)
+
 
 # ---------------------------------------------------------------- the supervisor (child)
 
@@ -267,24 +529,15 @@ def supervise(rid, req):
     else:
         in_r, in_w = os.open("/dev/null", os.O_RDONLY), None
     exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
-    fresh = req.get("fresh")
-    status_r = status_w = None
     try:
-        if fresh:
-            enter_fresh(fresh)
-            status_r, status_w = os.pipe2(os.O_CLOEXEC)
         pid = os.fork()
     except OSError as e:
-        what = "cannot set up the sandbox" if fresh else "cannot start the process"
-        frame_json(rid, KIND_EXIT, {"failure": f"{what}: {e.strerror or e} (the process limit may be exhausted)"})
+        frame_json(rid, KIND_EXIT, {"failure": f"cannot start the process: {e.strerror or e} (the process limit may be exhausted)"})
         os._exit(0)
     if pid == 0:
         os.close(exc_r)
-        if fresh:
-            os.close(status_r)
-            run_init(req, in_r, out_w, err_w, exc_w, status_w)  # never returns
         exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
-    for fd in (out_w, err_w, in_r, exc_w) + ((status_w,) if fresh else ()):
+    for fd in (out_w, err_w, in_r, exc_w):
         os.close(fd)
     # The exec-error pipe reaches EOF on a successful exec (or when the inline run closes fds).
     failure = b""
@@ -315,12 +568,6 @@ def supervise(rid, req):
                 got, st = pid, 0
             if got == pid:
                 status = st
-                if status_r is not None:
-                    # The run's own status, from its init (the init itself exits 0).
-                    got_status = os.read(status_r, 4)
-                    status = int.from_bytes(got_status, "little", signed=True) if len(got_status) == 4 else None
-                    if status is None:
-                        status = signal.SIGKILL  # init was killed (a timeout or cancel kills the tree)
                 # The run is over: whatever it left behind goes now, so the pipes reach EOF.
                 kill_tree(os.getpid())
                 continue
@@ -467,4 +714,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    template_main() if TEMPLATE else main()
