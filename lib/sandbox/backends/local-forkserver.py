@@ -117,6 +117,14 @@ _exc_moved = False
 
 
 def _exec_run(req, stdin_r, out_w, err_w, exc_w):
+    run_prelude(req, stdin_r, out_w, err_w, exc_w)
+    launch(req)
+
+
+def run_prelude(req, stdin_r, out_w, err_w, exc_w, ctrl_r=None):
+    """What a run does before its program whatever the program: its own session, default signals,
+    stdio on the run's pipes, every other fd closed, its uid. With `ctrl_r` (a prepared sandbox,
+    which gets its request later) that pipe is kept as CTRL_FD."""
     global _exc_moved
     os.setsid()
     for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGUSR1):
@@ -129,11 +137,18 @@ def _exec_run(req, stdin_r, out_w, err_w, exc_w):
     # Keep only the exec-error pipe (close-on-exec) for reporting a failed exec.
     os.dup2(exc_w, EXC_FD, inheritable=False)
     _exc_moved = True
-    os.closerange(EXC_FD + 1, 65536)
+    if ctrl_r is not None:
+        os.dup2(ctrl_r, CTRL_FD, inheritable=False)
+    os.closerange((EXC_FD if ctrl_r is None else CTRL_FD) + 1, 65536)
     fresh = req.get("fresh")
     if fresh:
         become(int(fresh["uid"]))
     set_dumpable(True)
+
+
+def launch(req):
+    """The request's part of a run: its limits, cwd and environment, then its program (inline in
+    this process for Python, else exec)."""
     set_limits(req.get("limits") or {})
     cwd = "/sandbox"
     rel = [s for s in str(req.get("cwd") or "").split("/") if s and s != "."]
@@ -152,6 +167,29 @@ def _exec_run(req, stdin_r, out_w, err_w, exc_w):
         run_python_inline(None if script else argv[2], env, _FRESH_MODULES, script)  # never returns
     os.execvpe(argv[0], argv, env)
 
+
+CTRL_FD = EXC_FD + 1
+
+
+def prepared_run(fresh, stdin_r, out_w, err_w, exc_w, ctrl_r):
+    """A prepared sandbox's run process: the prelude now, then it waits for its request on the
+    control pipe (EOF: the sandbox was discarded unused) and runs it."""
+    try:
+        run_prelude({"fresh": fresh}, stdin_r, out_w, err_w, exc_w, ctrl_r)
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = os.read(CTRL_FD, 1 << 16)
+            if not chunk:
+                os._exit(0)
+            data += chunk
+        os.close(CTRL_FD)
+        launch(json.loads(data))
+    except BaseException as e:  # noqa: BLE001
+        msg = f"{type(e).__name__}: {e}"
+        try:
+            os.write(EXC_FD if _exc_moved else exc_w, msg.encode()[:2000])
+        finally:
+            os._exit(127)
 
 
 # ---------------------------------------------------------------- template mode: a fresh sandbox per run
@@ -239,12 +277,12 @@ def keep_only(keep):
     os.closerange(last + 1, 65536)
 
 
-def run_init(req, in_r, out_w, err_w, exc_w, status_w):
+def run_init(req, in_r, out_w, err_w, exc_w, status_w, ctrl_r=None):
     """PID 1 of the run's pid namespace: sets up the fresh sandbox, forks the run, reaps orphans
     until the run exits, hands its wait status over and exits, which kills whatever else is left
     inside (the kernel does, and the zygote's pipes see EOF once it has)."""
     try:
-        keep_only({in_r, out_w, err_w, exc_w, status_w})
+        keep_only({in_r, out_w, err_w, exc_w, status_w} | ({ctrl_r} if ctrl_r is not None else set()))
         signal.set_wakeup_fd(-1)
         for sig in (signal.SIGCHLD, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
@@ -255,6 +293,8 @@ def run_init(req, in_r, out_w, err_w, exc_w, status_w):
         os._exit(127)
     if pid == 0:
         os.close(status_w)
+        if ctrl_r is not None:
+            prepared_run(req["fresh"], in_r, out_w, err_w, exc_w, ctrl_r)  # never returns
         exec_run(req, in_r, out_w, err_w, exc_w)  # never returns
     # Keep only the status pipe: a pipe end held here (stdin's read end above all) would keep
     # the zygote from seeing EOF.
@@ -286,7 +326,7 @@ def raw_fork():
 
 
 class TemplateRun:
-    __slots__ = ("rid", "init", "fds", "in_w", "pending", "exc", "status", "reaped")
+    __slots__ = ("rid", "init", "fds", "in_w", "pending", "exc", "status", "reaped", "ctrl_w", "tmp_bytes", "pending_in")
 
     def __init__(self, rid):
         self.rid = rid
@@ -297,6 +337,9 @@ class TemplateRun:
         self.exc = b""
         self.status = b""
         self.reaped = False
+        self.ctrl_w = None  # a prepared sandbox's control pipe (its request goes there)
+        self.tmp_bytes = None
+        self.pending_in = None  # a prepared sandbox's stdin write end, until its request
 
 
 def template_main():
@@ -362,17 +405,19 @@ def template_main():
         del by_fd[fd]
         os.close(fd)
 
-    def start(rid, req):
-        run = TemplateRun(rid)
-        stdin_data = req.get("stdin")
-        stdin_bytes = stdin_data.encode("utf-8", "surrogatepass") if isinstance(stdin_data, str) else None
+    prepared = {}  # key -> TemplateRun (no run id yet)
+
+    def spawn(req, with_stdin, ctrl):
+        """Forks the init of a fresh sandbox for `req` (a run, or with `ctrl` a prepared sandbox
+        whose run waits for its request). Returns the TemplateRun and stdin's write end."""
+        run = TemplateRun(None)
         made = []
         try:
             out_r, out_w = os.pipe2(os.O_CLOEXEC)
             made += [out_r, out_w]
             err_r, err_w = os.pipe2(os.O_CLOEXEC)
             made += [err_r, err_w]
-            if stdin_bytes is not None:
+            if with_stdin:
                 in_r, in_w = os.pipe2(os.O_CLOEXEC)
                 made += [in_r, in_w]
             else:
@@ -382,6 +427,10 @@ def template_main():
             made += [exc_r, exc_w]
             status_r, status_w = os.pipe2(os.O_CLOEXEC)
             made += [status_r, status_w]
+            ctrl_r = ctrl_w = None
+            if ctrl:
+                ctrl_r, ctrl_w = os.pipe2(os.O_CLOEXEC)
+                made += [ctrl_r, ctrl_w]
             # The next child is PID 1 of a pid namespace of its own; the zygote's own children
             # go back to the zygote's namespace right after.
             check(libc().unshare(CLONE_NEWPID), "unshare")
@@ -392,25 +441,31 @@ def template_main():
                 raise
             if pid != 0:
                 back_to_own_pidns(own_pidns)
-        except OSError as e:
+        except OSError:
             for fd in made:
                 os.close(fd)
-            frame_json(rid, KIND_EXIT, {"failure": f"cannot set up the sandbox: {e.strerror or e} (the process limit may be exhausted)"})
-            return
+            raise
         if pid == 0:
             try:
-                run_init(req, in_r, out_w, err_w, exc_w, status_w)
+                run_init(req, in_r, out_w, err_w, exc_w, status_w, ctrl_r)
             finally:
                 os._exit(127)
-        for fd in (out_w, err_w, in_r, exc_w, status_w):
+        for fd in (out_w, err_w, in_r, exc_w, status_w) + ((ctrl_r,) if ctrl else ()):
             os.close(fd)
         run.init = pid
-        runs[rid] = run
+        run.ctrl_w = ctrl_w
+        run.fds = {out_r: KIND_OUT, err_r: KIND_ERR, exc_r: "exc", status_r: "status"}
         by_init[pid] = run
-        for fd, kind in ((out_r, KIND_OUT), (err_r, KIND_ERR), (exc_r, "exc"), (status_r, "status")):
+        return run, in_w
+
+    def attach(rid, run, in_w, stdin_bytes):
+        """Starts reporting `run` as request `rid`: its pipes are watched, its stdin fed."""
+        run.rid = rid
+        runs[rid] = run
+        for fd, kind in list(run.fds.items()):
             watch(run, fd, kind)
         if in_w is not None:
-            run.pending = memoryview(stdin_bytes)
+            run.pending = memoryview(stdin_bytes or b"")
             if run.pending:
                 os.set_blocking(in_w, False)
                 run.in_w = in_w
@@ -418,6 +473,55 @@ def template_main():
                 poller.register(in_w, select.POLLOUT)
             else:
                 os.close(in_w)
+        maybe_done(run)
+
+    def start(rid, req):
+        stdin_data = req.get("stdin")
+        stdin_bytes = stdin_data.encode("utf-8", "surrogatepass") if isinstance(stdin_data, str) else None
+        p = prepared.pop(req.get("prepared"), None) if req.get("prepared") else None
+        if p is not None and p.tmp_bytes != (req.get("fresh") or {}).get("tmp_bytes"):
+            kill(p)
+            p = None
+        if p is not None:
+            run, in_w = p, p.pending_in
+            try:
+                # The request goes to the waiting run process; the rest of the sandbox is ready.
+                view = memoryview(json.dumps(req).encode() + b"\n")
+                while view:
+                    view = view[os.write(run.ctrl_w, view):]
+            except OSError:
+                pass  # it died: its exec-error pipe and status say how
+            os.close(run.ctrl_w)
+            run.ctrl_w = None
+            attach(rid, run, in_w, stdin_bytes)
+            return
+        try:
+            run, in_w = spawn(req, stdin_bytes is not None, False)
+        except OSError as e:
+            frame_json(rid, KIND_EXIT, {"failure": f"cannot set up the sandbox: {e.strerror or e} (the process limit may be exhausted)"})
+            return
+        attach(rid, run, in_w, stdin_bytes)
+
+    def prepare(key, fresh):
+        if not key or key in prepared:
+            return
+        try:
+            run, in_w = spawn({"fresh": fresh}, True, True)
+        except OSError:
+            return  # the run then forks its sandbox itself
+        run.pending_in = in_w
+        run.tmp_bytes = fresh.get("tmp_bytes")
+        prepared[key] = run
+
+    def discard(key):
+        run = prepared.pop(key, None)
+        if run is None:
+            return
+        kill(run)
+        for fd in list(run.fds) + [run.pending_in, run.ctrl_w]:
+            if fd is not None:
+                os.close(fd)
+        run.fds = {}
 
     def kill(run):
         if run.init is not None and not run.reaped:
@@ -448,7 +552,8 @@ def template_main():
                     run = by_init.pop(pid, None)
                     if run is not None:
                         run.reaped = True
-                        maybe_done(run)
+                        if run.rid is not None:
+                            maybe_done(run)
                 continue
             if fd == 0:
                 data = os.read(0, 1 << 20)
@@ -457,6 +562,8 @@ def template_main():
                     poller.unregister(0)
                     for run in list(runs.values()):
                         kill(run)
+                    for key in list(prepared):
+                        discard(key)
                     continue
                 buf += data
                 while b"\n" in buf:
@@ -469,6 +576,12 @@ def template_main():
                         run = runs.get(rid)
                         if run is not None:
                             kill(run)
+                    elif req.get("op") == "prepare":
+                        fresh = req.get("fresh")
+                        if isinstance(fresh, dict) and session_name_ok(fresh.get("dir")):
+                            prepare(str(req.get("key") or ""), fresh)
+                    elif req.get("op") == "discard":
+                        discard(str(req.get("key") or ""))
                     elif req.get("op") == "run":
                         if not req.get("fresh"):
                             frame_json(rid, KIND_EXIT, {"failure": "the warm template runs only fresh sandboxes"})

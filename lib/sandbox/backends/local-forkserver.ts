@@ -62,7 +62,15 @@ export interface ForkRunSpec {
    * A template server's run in a fresh sandbox of its own: the session directory (its name under
    * the sessions root) at /sandbox, the run's uid, the size of its private /tmp.
    */
-  fresh?: { dir: string; uid: number; tmp_bytes: number };
+  fresh?: FreshSandbox;
+  /** The key of a sandbox prepared for it (prepare()); used once, else the run forks its own. */
+  prepared?: string;
+}
+
+export interface FreshSandbox {
+  dir: string;
+  uid: number;
+  tmp_bytes: number;
 }
 
 interface ExitReport {
@@ -196,6 +204,20 @@ export class LocalForkServer {
     this.killZygote();
   }
 
+  /**
+   * A template server prepares a fresh sandbox ahead of its run (its namespaces, mounts and the
+   * run process up to its request), so a run that names `key` skips that work. Fire and forget:
+   * a sandbox that could not be prepared is made by the run itself.
+   */
+  prepare(key: string, fresh: FreshSandbox) {
+    if (this.alive) this.send({ op: "prepare", key, fresh });
+  }
+
+  /** Ends a prepared sandbox that will not run (its session closed first). */
+  discard(key: string) {
+    if (this.alive) this.send({ op: "discard", key });
+  }
+
   /** Runs one command in a fork. Never throws: a failure is a RunOutcome with `failure`. */
   async run(spec: ForkRunSpec): Promise<RunOutcome> {
     const started = performance.now();
@@ -302,6 +324,7 @@ export class LocalForkServer {
         limits: spec.limits,
         inline: canRunInline(spec.argv, spec.env, spec.python, !!spec.fresh),
         ...(spec.fresh ? { fresh: spec.fresh } : {}),
+        ...(spec.fresh && spec.prepared ? { prepared: spec.prepared } : {}),
       });
     });
   }

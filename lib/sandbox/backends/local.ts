@@ -140,9 +140,12 @@ export class LocalBackend implements SandboxBackend {
     writeFileSync(`${dir}.owner`, String(process.pid));
     const session = new LocalSession(this, id, dir, uid, !!opts?.template && this.templatesAvailable());
     this.sessions.set(id, session);
-    // A template session is ready once the template is (a pool keeps them; a failed start shows in the run).
-    if (session.fromTemplate) await this.template()?.start().catch(() => {});
-    else session.prewarm();
+    // A template session is ready once the template is (a pool keeps them; a failed start shows
+    // in the run), and its first run's sandbox is prepared meanwhile.
+    if (session.fromTemplate) {
+      await this.template()?.start().catch(() => {});
+      session.prepare(tmpBytes(config.limits));
+    } else session.prewarm();
     return createToolSandbox({
       id,
       backend: "local",
@@ -232,7 +235,20 @@ class LocalSession implements SandboxRuntime {
     return this.owner.host().python?.executable ?? null;
   }
 
+  /** The key of the fresh sandbox the template prepared for this session's first run, and its /tmp size. */
+  private prepared: { key: string; tmp_bytes: number } | null = null;
+
+  /** Has the template prepare the first run's sandbox now (the pool keeps sessions until a request takes one). */
+  prepare(tmp_bytes: number) {
+    const t = this.fromTemplate ? this.owner.template() : null;
+    if (!t || !this.isolated) return;
+    this.prepared = { key: this.id, tmp_bytes };
+    t.prepare(this.id, { dir: this.id, uid: this.uid, tmp_bytes });
+  }
+
   killAll() {
+    if (this.prepared) this.owner.template()?.discard(this.prepared.key);
+    this.prepared = null;
     for (const c of this.active) c.abort();
     this.zygote?.close();
     this.zygote = null;
@@ -308,6 +324,10 @@ class LocalSession implements SandboxRuntime {
     const template = isolated && this.fromTemplate ? this.owner.template() : null;
     const server = template ?? (isolated ? this.forkServer() : null);
     if (server) {
+      const fresh = template ? { dir: this.id, uid: this.uid, tmp_bytes: tmpBytes(limits) } : undefined;
+      // The prepared sandbox serves the session's first run only (each run gets a fresh one).
+      const prepared = fresh && this.prepared?.tmp_bytes === fresh.tmp_bytes ? this.prepared.key : undefined;
+      this.prepared = null;
       return await server.run({
         argv: spec.argv,
         cwd: cwdRel.join("/"),
@@ -318,7 +338,8 @@ class LocalSession implements SandboxRuntime {
         notices,
         onOutput: spec.onOutput,
         python: h.python?.executable ?? null,
-        ...(template ? { fresh: { dir: this.id, uid: this.uid, tmp_bytes: Math.min(limits.file_size_mb, 256) * MiB } } : {}),
+        ...(fresh ? { fresh } : {}),
+        ...(prepared ? { prepared } : {}),
       });
     }
     const drop = isRoot();
@@ -377,6 +398,9 @@ class LocalSession implements SandboxRuntime {
     }
   }
 }
+
+/** The size of a fresh sandbox's private /tmp for these limits. */
+const tmpBytes = (l: Limits) => Math.min(l.file_size_mb, 256) * MiB;
 
 /** The run's rlimits as a command prefix: prlimit, or bash's ulimit where prlimit is missing. */
 function rlimitPrefix(h: LocalHost, l: Limits): string[] {
