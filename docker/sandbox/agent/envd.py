@@ -22,14 +22,18 @@ the sandbox cannot kill it.
 import base64
 import ctypes
 import errno
+import fcntl
 import grp
 import json
 import os
 import pwd
+import select
 import selectors
 import signal
 import stat
+import struct
 import sys
+import termios
 import time
 
 import procs
@@ -137,8 +141,10 @@ def oserror(e, path):
 # ---------------------------------------------------------------- processes
 
 class Proc:
-    def __init__(self, pid, req, fds, stdin_fd):
+    def __init__(self, pid, req, fds, stdin_fd, pty_fd=None):
         self.pid = pid
+        # A PTY process: one master fd carries its output ("fd": 3) and takes its input.
+        self.pty_fd = pty_fd
         self.tag = req.get("tag")
         self.cmd = req.get("cmd")
         self.args = req.get("args") or []
@@ -180,6 +186,8 @@ class Proc:
     def output(self, fd, data):
         if fd == self.exc_fd:
             send_bytes({"ev": "data", "pid": self.pid, "fd": 2}, data + b"\n")
+        elif fd == self.pty_fd:
+            send_bytes({"ev": "data", "pid": self.pid, "fd": 3}, data)
         else:
             send_bytes({"ev": "data", "pid": self.pid, "fd": 1 if fd == self.out_fd else 2}, data)
 
@@ -198,6 +206,7 @@ class Proc:
                 self.output(fd, data)
             close_fd(fd)
         self.open_fds.clear()
+        self.pty_fd = None
         if self.stdin_fd is not None:
             close_fd(self.stdin_fd)
             self.stdin_fd = None
@@ -241,19 +250,96 @@ def start_proc(req):
             os.setuid(pw.pw_uid)
         os.chdir(cwd)
 
+    pty_size = req.get("pty")
     try:
-        # Answered before the child has exec'd (wait_exec=False): a failed exec arrives as stderr.
-        child = spawn([cmd] + args, env, become_user, stdin=bool(req.get("stdin")),
-                      default_signals=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT), wait_exec=False)
+        if isinstance(pty_size, dict):
+            env.setdefault("TERM", "xterm-256color")
+            pid, master, exc_r = spawn_pty([cmd] + args, env, become_user, pw, int(pty_size.get("cols") or 80), int(pty_size.get("rows") or 24))
+            proc = Proc(pid, {**req, "cwd": cwd}, (master, exc_r), None, pty_fd=master)
+            fds = (master, exc_r)
+        else:
+            # Answered before the child has exec'd (wait_exec=False): a failed exec arrives as stderr.
+            child = spawn([cmd] + args, env, become_user, stdin=bool(req.get("stdin")),
+                          default_signals=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT), wait_exec=False)
+            pid = child.pid
+            proc = Proc(pid, {**req, "cwd": cwd}, (child.out_r, child.err_r, child.exc_r), child.in_w)
+            fds = (child.out_r, child.err_r, child.exc_r)
     except OSError as e:
         raise Fail("EAGAIN", f"cannot start the process: {e.strerror} (the sandbox's process limit may be exhausted)")
-    proc = Proc(child.pid, {**req, "cwd": cwd}, (child.out_r, child.err_r, child.exc_r), child.in_w)
-    running[child.pid] = proc
-    procs.watch(child.pid, proc.exited)
-    for fd in (child.out_r, child.err_r, child.exc_r):
+    running[pid] = proc
+    procs.watch(pid, proc.exited)
+    for fd in fds:
         os.set_blocking(fd, False)
         sel.register(fd, selectors.EVENT_READ, lambda fd: proc.on_output(fd))
-    return child.pid
+    return pid
+
+
+def set_winsize(fd, cols, rows):
+    cols = max(1, min(int(cols), 10000))
+    rows = max(1, min(int(rows), 10000))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def spawn_pty(argv, env, setup, pw, cols, rows):
+    """A child on a new pseudo-terminal (a session leader with the terminal as its controlling tty,
+    stdio on it), like a login terminal. Returns (pid, master fd, exec-error pipe)."""
+    master, slave = os.openpty()
+    set_winsize(master, cols, rows)
+    exc_r, exc_w = os.pipe2(os.O_CLOEXEC)
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (master, slave, exc_r, exc_w):
+            os.close(fd)
+        raise
+    if pid == 0:
+        try:
+            os.close(master)
+            os.setsid()
+            for s in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                signal.signal(s, signal.SIG_DFL)
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+            if not SINGLE_USER:
+                # The terminal is the user's, as a login gives it (mesg, tty-aware programs).
+                os.fchown(slave, pw.pw_uid, -1)
+            for n in (0, 1, 2):
+                os.dup2(slave, n)
+            if slave > 2:
+                os.close(slave)
+            setup(lambda: os.close(exc_w))
+            os.execvpe(argv[0], argv, env)
+        except BaseException as e:  # noqa: BLE001 - report anything to the parent
+            msg = f"{argv[0]}: {e.strerror}" if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
+            try:
+                os.write(exc_w, msg.encode()[:4000])
+            finally:
+                os._exit(127)
+    os.close(slave)
+    os.close(exc_w)
+    return pid, master, exc_r
+
+
+def write_input(fd, data, seconds=10.0):
+    """Input for a process (its stdin pipe or its terminal), with a deadline: a process that never
+    reads cannot hold this single-threaded agent (and every other call of the sandbox) forever."""
+    view = memoryview(data)
+    deadline = time.monotonic() + seconds
+    blocking = os.get_blocking(fd)
+    os.set_blocking(fd, False)
+    try:
+        while view:
+            try:
+                n = os.write(fd, view)
+                view = view[n:]
+                continue
+            except (BlockingIOError, InterruptedError):
+                pass
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Fail("EAGAIN", f"the process did not read its input within {seconds:.0f} s ({len(view)} bytes not sent)")
+            select.select([], [fd], [], left)
+    finally:
+        os.set_blocking(fd, blocking)
 
 
 def find_proc(req):
@@ -458,6 +544,127 @@ def fs_op(op, req):
     raise Fail("EINVAL", f"unknown op {op}")
 
 
+# ---------------------------------------------------------------- watching directories
+
+# inotify through ctypes (no module to install: any image with python3 hosts envd). One inotify
+# instance per watcher, so stopping one is closing its fd. Event names are relative to the watched
+# directory, as envd's (fsnotify) are.
+IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO = 0x2, 0x4, 0x40, 0x80
+IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF = 0x100, 0x200, 0x400, 0x800
+IN_Q_OVERFLOW, IN_IGNORED, IN_ONLYDIR, IN_ISDIR = 0x4000, 0x8000, 0x1000000, 0x40000000
+WATCH_MASK = IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
+# envd's EventType: CREATE 1, WRITE 2, REMOVE 3, RENAME 4, CHMOD 5.
+EVENT_TYPES = ((IN_CREATE | IN_MOVED_TO, 1), (IN_MODIFY, 2), (IN_DELETE, 3), (IN_MOVED_FROM, 4), (IN_ATTRIB, 5))
+MAX_WATCHES = 8192
+watchers = {}  # wid -> Watcher
+_next_wid = [1]
+
+
+class Watcher:
+    def __init__(self, root, recursive, pw):
+        self.wid = _next_wid[0]
+        _next_wid[0] += 1
+        self.root = root
+        self.recursive = recursive
+        self.pw = pw
+        self.dirs = {}  # wd -> path relative to root ("" for root)
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            e = ctypes.get_errno()
+            raise Fail(errno.errorcode.get(e, "EIO"), f"cannot watch '{root}': {os.strerror(e)} (inotify)")
+
+    @staticmethod
+    def start(req):
+        pw = user_info(req.get("user"))
+        root = resolve(req.get("path"), pw)
+        with AsUser(pw):
+            if not os.path.exists(root):
+                raise Fail("ENOENT", f"path '{root}' does not exist")
+            if not os.path.isdir(root):
+                raise Fail("ENOTDIR", f"path '{root}' is not a directory")
+            w = Watcher(root, bool(req.get("recursive")), pw)
+            try:
+                w.add(root, "", fail=True)
+            except Fail:
+                os.close(w.fd)
+                raise
+        watchers[w.wid] = w
+        sel.register(w.fd, selectors.EVENT_READ, lambda fd: w.on_ready())
+        return w.wid
+
+    def add(self, path, rel, fail=False, scan=False):
+        """Watches a directory (and, recursive, the ones under it), as the user. scan: a directory
+        that appeared while watched; what was made in it before its watch was in place is reported
+        as created (a `mkdir -p a/b && touch a/b/c` is faster than any watcher)."""
+        if len(self.dirs) >= MAX_WATCHES:
+            return
+        wd = libc.inotify_add_watch(self.fd, os.fsencode(path), WATCH_MASK | IN_ONLYDIR)
+        if wd < 0:
+            if fail:
+                e = ctypes.get_errno()
+                raise Fail(errno.errorcode.get(e, "EIO"), f"cannot watch '{path}': {os.strerror(e)}")
+            return
+        self.dirs[wd] = rel
+        if not self.recursive:
+            return
+        try:
+            names = os.listdir(path)
+        except OSError:
+            return
+        for name in sorted(names):
+            p = os.path.join(path, name)
+            sub = os.path.join(rel, name) if rel else name
+            if scan:
+                send({"ev": "watch", "wid": self.wid, "name": sub, "type": 1})
+            if os.path.isdir(p) and not os.path.islink(p):
+                self.add(p, sub, scan=scan)
+
+    def on_ready(self):
+        try:
+            buf = os.read(self.fd, 64 * 1024)
+        except BlockingIOError:
+            return
+        except OSError:
+            buf = b""
+        if not buf:
+            return self.close("the watch failed")
+        off = 0
+        while off + 16 <= len(buf):
+            wd, mask, _cookie, n = struct.unpack_from("iIII", buf, off)
+            name = os.fsdecode(buf[off + 16:off + 16 + n].rstrip(b"\0"))
+            off += 16 + n
+            if mask & IN_Q_OVERFLOW:
+                log(f"watch {self.wid}: inotify queue overflowed; events were lost")
+                continue
+            rel = self.dirs.get(wd)
+            if rel is None:
+                continue
+            if mask & IN_IGNORED:
+                self.dirs.pop(wd, None)
+                if rel == "":
+                    return self.close("the watched directory was removed")
+                continue
+            if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
+                if rel == "":
+                    send({"ev": "watch", "wid": self.wid, "name": "", "type": 3 if mask & IN_DELETE_SELF else 4})
+                continue
+            path = os.path.join(rel, name) if rel else name
+            for bits, kind in EVENT_TYPES:
+                if mask & bits:
+                    send({"ev": "watch", "wid": self.wid, "name": path, "type": kind})
+            if self.recursive and mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO):
+                with AsUser(self.pw):
+                    self.add(os.path.join(self.root, path), path, scan=True)
+
+    def close(self, reason):
+        if watchers.pop(self.wid, None) is None:
+            return
+        close_fd(self.fd)
+        # A stop asked for by the host needs no word back; a watch that ended by itself says why.
+        if reason is not None:
+            send({"ev": "watch_end", "wid": self.wid, "reason": reason})
+
+
 # ---------------------------------------------------------------- loop
 
 def handle(req):
@@ -472,11 +679,23 @@ def handle(req):
             res = signal_proc(req)
         elif op == "proc.input":
             p = find_proc(req)
-            if p.stdin_fd is None:
+            fd = p.pty_fd if p.pty_fd is not None else p.stdin_fd
+            if fd is None:
                 raise Fail("ENOSTDIN", "the process has no open stdin (start it with stdin: true)")
-            data = base64.b64decode(req.get("data") or "")
-            os.set_blocking(p.stdin_fd, True)
-            write_all(p.stdin_fd, data)
+            write_input(fd, base64.b64decode(req.get("data") or ""))
+            res = {}
+        elif op == "proc.resize":
+            p = find_proc(req)
+            if p.pty_fd is None:
+                raise Fail("ENOTTY", "the process has no terminal (start it with pty)")
+            set_winsize(p.pty_fd, req.get("cols") or 80, req.get("rows") or 24)
+            res = {}
+        elif op == "watch.start":
+            res = {"wid": Watcher.start(req)}
+        elif op == "watch.stop":
+            w = watchers.get(req.get("wid"))
+            if w is not None:
+                w.close(None)
             res = {}
         elif op == "proc.close_stdin":
             p = find_proc(req)

@@ -102,7 +102,8 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
           pid,
           (ev) => {
             if (ev.kind === "data") {
-              const k = ev.stream;
+              // The Editor's runs have no terminal: a PTY's output would only come from another caller's process.
+              const k = ev.stream === "pty" ? "stdout" : ev.stream;
               const n = k === "stdout" ? out.stdoutBytes : out.stderrBytes;
               if (n < cap) out[k].push(ev.data.subarray(0, cap - n));
               if (k === "stdout") out.stdoutBytes += ev.data.length;

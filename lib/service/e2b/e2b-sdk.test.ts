@@ -248,6 +248,91 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
     }
   });
 
+  it("runs an interactive shell on a PTY: input, resize, exit code, kill", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      const chunks: Buffer[] = [];
+      const seen = () => Buffer.concat(chunks).toString("utf8");
+      const term = await sb.pty.create({ cols: 100, rows: 30, onData: (d) => void chunks.push(Buffer.from(d)) });
+      const type = (line: string) => sb.pty.sendInput(term.pid, new TextEncoder().encode(`${line}\n`));
+      await type("stty size; tty; whoami; echo marker-$((6*7))");
+      await until("the shell's answers", async () => /marker-42/.test(seen()));
+      expect(seen()).toMatch(/30 100/);
+      expect(seen()).toMatch(/\/dev\/pts\/\d+/);
+      expect(seen()).toMatch(/\buser\b/);
+      await sb.pty.resize(term.pid, { cols: 120, rows: 40 });
+      await type("stty size");
+      await until("the new size", async () => /40 120/.test(seen()));
+      expect((await sb.commands.list()).map((p) => p.pid)).toContain(term.pid);
+      await type("exit 3");
+      const end = await term.wait().catch((e: unknown) => e);
+      expect(end).toBeInstanceOf(e2b.CommandExitError);
+      expect((end as InstanceType<typeof e2b.CommandExitError>).exitCode).toBe(3);
+
+      const second = await sb.pty.create({ cols: 80, rows: 24, onData: () => {} });
+      expect(await sb.pty.kill(second.pid)).toBe(true);
+      await expect(second.wait()).rejects.toBeInstanceOf(e2b.CommandExitError);
+      expect(await sb.pty.kill(second.pid)).toBe(false);
+    } finally {
+      await sb.kill();
+    }
+  });
+
+  it("watches a directory (files.watchDir, recursive): creates, writes, renames, removes, in a new subdirectory too; stop ends it", async () => {
+    const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
+    try {
+      await expect(sb.files.watchDir("/home/user/none", () => {})).rejects.toBeInstanceOf(e2b.FileNotFoundError);
+      await sb.files.makeDir("/home/user/w");
+      const events: { name: string; type: string }[] = [];
+      const handle = await sb.files.watchDir("/home/user/w", (e) => void events.push({ name: e.name, type: e.type }), { recursive: true, timeoutMs: 0 });
+      await sb.files.write("/home/user/w/a.txt", "one");
+      // The subdirectory and its file come faster than a watch on it can be set up: they are reported all the same.
+      await sb.commands.run("mkdir -p /home/user/w/sub/deep && echo x > /home/user/w/sub/deep/b.txt && mv /home/user/w/a.txt /home/user/w/c.txt && chmod 600 /home/user/w/c.txt && rm /home/user/w/c.txt");
+      await until("the remove of c.txt", async () => events.some((e) => e.name === "c.txt" && e.type === "remove"));
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { name: "a.txt", type: "create" },
+          { name: "a.txt", type: "write" },
+          { name: "sub", type: "create" },
+          { name: "sub/deep/b.txt", type: "create" },
+          { name: "a.txt", type: "rename" },
+          { name: "c.txt", type: "create" },
+          { name: "c.txt", type: "chmod" },
+          { name: "c.txt", type: "remove" },
+        ]),
+      );
+      // The watch's inotify watches (w, sub, sub/deep) are in envd until stop, then gone.
+      const watches = async () => Number((await sb.commands.run("cat /proc/[0-9]*/fdinfo/* 2>/dev/null | grep -c '^inotify wd' || true", { user: admin })).stdout.trim());
+      expect(await watches()).toBe(3);
+      await handle.stop();
+      await until("the watch to be removed in the sandbox", async () => (await watches()) === 0);
+
+      // The polled form (CreateWatcher / GetWatcherEvents / RemoveWatcher: the Python SDK's sync watch_dir), spoken raw.
+      const rpc = async (method: string, body: unknown) => {
+        const res = await fetch(`${server.url}/e2b/sandbox/filesystem.Filesystem/${method}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "connect-protocol-version": "1", "e2b-sandbox-id": sb.sandboxId, "e2b-sandbox-port": "49983" },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      const created = await rpc("CreateWatcher", { path: "/home/user/w" });
+      expect(created.status).toBe(200);
+      const watcherId = String(created.body.watcherId);
+      await sb.files.write("/home/user/w/polled.txt", "p");
+      const polled = await until("the polled events", async () => {
+        const r = await rpc("GetWatcherEvents", { watcherId });
+        return (r.body.events as { name: string; type: string }[]).length ? (r.body.events as { name: string; type: string }[]) : undefined;
+      });
+      expect(polled).toContainEqual({ name: "polled.txt", type: "EVENT_TYPE_CREATE" });
+      expect((await rpc("RemoveWatcher", { watcherId })).status).toBe(200);
+      expect(await rpc("GetWatcherEvents", { watcherId })).toMatchObject({ status: 404, body: { code: "not_found" } });
+      await until("the polled watch to be removed in the sandbox", async () => (await watches()) === 0);
+    } finally {
+      await sb.kill();
+    }
+  });
+
   it("pauses (docker pause) and resumes on connect, its processes alive; the local backend refuses pause", async () => {
     const sb = await e2b.Sandbox.create({ timeoutMs: 120_000 });
     try {

@@ -1,8 +1,9 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { serverEnv } from "@/lib/env";
 import { connectHttpStatus, decodeEnvelopes, endStream, envelope, parseTimeoutMs, streamContentType, type ConnectCode, type ConnectErrorBody } from "./connect";
-import type { ProcessEvent } from "./processes";
+import type { ProcessEvent, WatchEvent } from "./processes";
 import { agentCall } from "./agent-call";
 import type { E2BSandbox } from "./sandboxes";
 import {
@@ -15,6 +16,9 @@ import {
   sendSignalSchema,
   signalNames,
   startRequestSchema,
+  updateRequestSchema,
+  watchDirSchema,
+  watcherIdSchema,
 } from "./schema";
 import type { E2BCallLog } from "./traffic";
 
@@ -44,6 +48,7 @@ const errnoToConnect: Record<string, ConnectCode> = {
   EINVAL: "invalid_argument",
   ENOTEMPTY: "failed_precondition",
   ENOSTDIN: "failed_precondition",
+  ENOTTY: "failed_precondition",
   ENOSPC: "resource_exhausted",
   EAGAIN: "resource_exhausted",
   EGONE: "unavailable",
@@ -113,6 +118,26 @@ function entryInfo(e: Record<string, unknown>) {
   };
 }
 
+/** A CreateWatcher watch: events kept until the next GetWatcherEvents (bounded). */
+interface PolledWatcher {
+  wid: number;
+  events: unknown[];
+  dropped: number;
+  stop: () => void;
+}
+const MAX_POLLED_EVENTS = 10_000;
+const polledTables = new WeakMap<E2BSandbox, Map<string, PolledWatcher>>();
+function polledWatchers(sb: E2BSandbox): Map<string, PolledWatcher> {
+  let t = polledTables.get(sb);
+  if (!t) polledTables.set(sb, (t = new Map()));
+  return t;
+}
+
+const eventTypeNames = ["EVENT_TYPE_UNSPECIFIED", "EVENT_TYPE_CREATE", "EVENT_TYPE_WRITE", "EVENT_TYPE_REMOVE", "EVENT_TYPE_RENAME", "EVENT_TYPE_CHMOD"] as const;
+function watchEventMessage(ev: { name: string; type: number }) {
+  return { name: ev.name, type: eventTypeNames[ev.type] ?? "EVENT_TYPE_UNSPECIFIED" };
+}
+
 /** One unary Connect method. */
 export async function envdUnary(sb: E2BSandbox, method: string, req: Request, log: E2BCallLog): Promise<Response> {
   const user = userOf(req);
@@ -147,6 +172,56 @@ export async function envdUnary(sb: E2BSandbox, method: string, req: Request, lo
       if (!i.ok) return i.res;
       const data = "stdin" in i.value.input ? i.value.input.stdin : i.value.input.pty;
       return call({ op: "proc.input", ...selector(i.value.process), data }, () => ({}));
+    }
+    case "process.Process/Update": {
+      const i = await unaryInput(req, updateRequestSchema);
+      if (!i.ok) return i.res;
+      if (!i.value.pty) return Response.json({});
+      const { cols, rows } = i.value.pty.size;
+      log.detail = `resize ${JSON.stringify(i.value.process)} to ${cols}×${rows}`;
+      return call({ op: "proc.resize", ...selector(i.value.process), cols, rows }, () => ({}));
+    }
+    case "filesystem.Filesystem/CreateWatcher": {
+      const i = await unaryInput(req, watchDirSchema);
+      if (!i.ok) return i.res;
+      log.detail = i.value.path;
+      const r = await agentCall(sb, { op: "watch.start", path: i.value.path, recursive: i.value.recursive ?? false, user });
+      if (!r.ok) {
+        log.message = r.message;
+        return unaryError(connectCodeOf(r.code), r.message);
+      }
+      const watcherId = randomBytes(8).toString("hex");
+      const w: PolledWatcher = { wid: Number(r.value.wid), events: [], dropped: 0, stop: () => {} };
+      const table = polledWatchers(sb);
+      w.stop = sb.hub.listenWatch(w.wid, (ev) => {
+        if (ev.kind !== "fs") return void table.delete(watcherId);
+        if (w.events.length >= MAX_POLLED_EVENTS) w.dropped++;
+        else w.events.push(watchEventMessage(ev));
+      });
+      table.set(watcherId, w);
+      return Response.json({ watcherId });
+    }
+    case "filesystem.Filesystem/GetWatcherEvents": {
+      const i = await unaryInput(req, watcherIdSchema);
+      if (!i.ok) return i.res;
+      const w = polledWatchers(sb).get(i.value.watcherId);
+      if (!w) return unaryError("not_found", `watcher ${i.value.watcherId} not found (removed, or its directory is gone)`);
+      const events = w.events.splice(0);
+      if (w.dropped) log.message = `${w.dropped} events dropped (more than ${MAX_POLLED_EVENTS} between two polls)`;
+      w.dropped = 0;
+      // Polled every few hundred ms by a watching client: not a call worth a Traffic row each.
+      log.skip();
+      return Response.json({ events });
+    }
+    case "filesystem.Filesystem/RemoveWatcher": {
+      const i = await unaryInput(req, watcherIdSchema);
+      if (!i.ok) return i.res;
+      const table = polledWatchers(sb);
+      const w = table.get(i.value.watcherId);
+      if (!w) return unaryError("not_found", `watcher ${i.value.watcherId} not found`);
+      table.delete(i.value.watcherId);
+      w.stop();
+      return call({ op: "watch.stop", wid: w.wid }, () => ({}));
     }
     case "process.Process/CloseStdin": {
       const i = await unaryInput(req, closeStdinSchema);
@@ -210,9 +285,19 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
     const parsed = startRequestSchema.safeParse(frames.messages[0]);
     if (!parsed.success) return errorStream("invalid_argument", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
     const p = parsed.data;
-    if (p.pty) return errorStream("unimplemented", "PTY processes are not supported by this playground");
     log.command = p.process.cmd === "/bin/bash" && p.process.args[0] === "-l" && p.process.args[1] === "-c" ? p.process.args[2] : [p.process.cmd, ...p.process.args].join(" ");
-    const r = await agentCall(sb, { op: "proc.start", cmd: p.process.cmd, args: p.process.args, envs: p.process.envs, ...(p.process.cwd ? { cwd: p.process.cwd } : {}), user, stdin: p.stdin ?? false, ...(p.tag ? { tag: p.tag } : {}) });
+    if (p.pty) log.command = `(pty ${p.pty.size.cols}×${p.pty.size.rows}) ${log.command}`;
+    const r = await agentCall(sb, {
+      op: "proc.start",
+      cmd: p.process.cmd,
+      args: p.process.args,
+      envs: p.process.envs,
+      ...(p.process.cwd ? { cwd: p.process.cwd } : {}),
+      user,
+      stdin: p.stdin ?? false,
+      ...(p.tag ? { tag: p.tag } : {}),
+      ...(p.pty ? { pty: p.pty.size } : {}),
+    });
     if (!r.ok) return errorStream(connectCodeOf(r.code), r.message);
     pid = Number(r.value.pid);
   } else {
@@ -271,7 +356,7 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
         (ev: ProcessEvent) => {
           if (ev.kind === "data") {
             const text = ev.data.toString("utf8");
-            if (ev.stream === "stdout" && stdout.length < cap) stdout += text;
+            if (ev.stream !== "stderr" && stdout.length < cap) stdout += text;
             if (ev.stream === "stderr" && stderr.length < cap) stderr += text;
             send({ event: { data: { [ev.stream]: ev.data.toString("base64") } } });
           } else if (ev.kind === "end") {
@@ -320,6 +405,88 @@ export async function envdStream(sb: E2BSandbox, method: "process.Process/Start"
       log.run_ms = performance.now() - started;
       log.message = log.message ?? "the client closed the stream; the process keeps running";
       log.done();
+    },
+  });
+  return new Response(stream, { status: 200, headers: { "content-type": streamContentType, ...noBuffering } });
+}
+
+/**
+ * WatchDir: a server stream of the directory's events (a `start` frame once the watch is in place,
+ * then `filesystem` events and keepalives) until the client leaves, Connect-Timeout-Ms passes, the
+ * directory goes or the sandbox ends. The watch in envd is stopped with it.
+ */
+export async function envdWatchStream(sb: E2BSandbox, req: Request, log: E2BCallLog): Promise<Response> {
+  const body = await readBody(req, 1024 * 1024);
+  const errorStream = (code: ConnectCode, message: string) => {
+    log.message = message;
+    log.outcome = "rejected";
+    return new Response(Buffer.from(endStream({ code, message })), { status: 200, headers: { "content-type": streamContentType, ...noBuffering } });
+  };
+  if (!body) return errorStream("resource_exhausted", "request message larger than 1 MB");
+  const frames = decodeEnvelopes(body);
+  if (!frames.ok) return errorStream("invalid_argument", `malformed Connect frame: ${frames.message}`);
+  if (frames.messages.length !== 1) return errorStream("invalid_argument", `a server-stream call carries exactly one message, got ${frames.messages.length}`);
+  const parsed = watchDirSchema.safeParse(frames.messages[0]);
+  if (!parsed.success) return errorStream("invalid_argument", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const user = userOf(req);
+  log.user = user;
+  log.detail = `${parsed.data.path}${parsed.data.recursive ? " (recursive)" : ""}`;
+  const r = await agentCall(sb, { op: "watch.start", path: parsed.data.path, recursive: parsed.data.recursive ?? false, user });
+  if (!r.ok) return errorStream(connectCodeOf(r.code), r.message);
+  const wid = Number(r.value.wid);
+  log.stream = true;
+  const timeoutMs = parseTimeoutMs(req.headers.get("connect-timeout-ms"));
+  const keepaliveS = Number(req.headers.get("keepalive-ping-interval") ?? "") || 50;
+  let events = 0;
+  let finished = false;
+  let unsubscribe: () => void = () => {};
+  let deadline: NodeJS.Timeout | undefined;
+  let keepalive: NodeJS.Timeout | undefined;
+  const end = (stopWatch: boolean) => {
+    finished = true;
+    clearTimeout(deadline);
+    clearInterval(keepalive);
+    unsubscribe();
+    if (stopWatch) void agentCall(sb, { op: "watch.stop", wid }, 10_000);
+    log.detail = `${log.detail} · ${events} events`;
+    log.done();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (msg: unknown) => {
+        if (finished) return;
+        try {
+          controller.enqueue(envelope(msg));
+        } catch {
+          /* the client is gone */
+        }
+      };
+      const finish = (stopWatch: boolean, error?: ConnectErrorBody) => {
+        if (finished) return;
+        end(stopWatch);
+        if (error) log.message = error.message;
+        try {
+          controller.enqueue(endStream(error));
+          controller.close();
+        } catch {
+          /* the client is gone */
+        }
+      };
+      send({ start: {} });
+      unsubscribe = sb.hub.listenWatch(wid, (ev: WatchEvent) => {
+        if (ev.kind === "fs") {
+          events++;
+          send({ filesystem: watchEventMessage(ev) });
+        } else if (ev.kind === "end") finish(false);
+        else finish(false, { code: "unavailable", message: `the sandbox was ${ev.reason} while the directory was watched` });
+      });
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        deadline = setTimeout(() => finish(true, { code: "deadline_exceeded", message: `the watch was open longer than ${timeoutMs} ms (Connect-Timeout-Ms)` }), timeoutMs);
+      }
+      keepalive = setInterval(() => send({ keepalive: {} }), keepaliveS * 1000);
+    },
+    cancel() {
+      if (!finished) end(true);
     },
   });
   return new Response(stream, { status: 200, headers: { "content-type": streamContentType, ...noBuffering } });

@@ -9,9 +9,12 @@ import type { RpcMessage } from "@/lib/sandbox/rpc/json-lines";
 // running and its output is dropped, as on E2B.
 
 export type ProcessEvent =
-  | { kind: "data"; stream: "stdout" | "stderr"; data: Buffer }
+  | { kind: "data"; stream: "stdout" | "stderr" | "pty"; data: Buffer }
   | { kind: "end"; exitCode: number; signal: string | null }
   | { kind: "gone"; reason: string };
+
+/** A directory watch's events: envd's EventType numbers (1 create, 2 write, 3 remove, 4 rename, 5 chmod). */
+export type WatchEvent = { kind: "fs"; name: string; type: number } | { kind: "end"; reason: string } | { kind: "gone"; reason: string };
 
 interface Entry {
   listeners: Set<(e: ProcessEvent) => void>;
@@ -41,10 +44,11 @@ export class ProcessHub {
   }
 
   private onEvent(msg: RpcMessage) {
+    if (msg.ev === "watch" || msg.ev === "watch_end") return this.onWatch(msg);
     const pid = Number(msg.pid);
     if (!Number.isInteger(pid)) return;
     let ev: ProcessEvent;
-    if (msg.ev === "data") ev = { kind: "data", stream: msg.fd === 2 ? "stderr" : "stdout", data: Buffer.isBuffer(msg.bytes) ? msg.bytes : Buffer.from(String(msg.b ?? ""), "base64") };
+    if (msg.ev === "data") ev = { kind: "data", stream: msg.fd === 2 ? "stderr" : msg.fd === 3 ? "pty" : "stdout", data: Buffer.isBuffer(msg.bytes) ? msg.bytes : Buffer.from(String(msg.b ?? ""), "base64") };
     else if (msg.ev === "end") ev = { kind: "end", exitCode: Number(msg.exit_code), signal: typeof msg.signal === "string" ? msg.signal : null };
     else return;
     const e = this.entry(pid);
@@ -78,10 +82,32 @@ export class ProcessHub {
     };
   }
 
+  private watches = new Map<number, (e: WatchEvent) => void>();
+
+  private onWatch(msg: RpcMessage) {
+    const fn = this.watches.get(Number(msg.wid));
+    if (!fn) return;
+    if (msg.ev === "watch") fn({ kind: "fs", name: String(msg.name ?? ""), type: Number(msg.type) });
+    else {
+      this.watches.delete(Number(msg.wid));
+      fn({ kind: "end", reason: String(msg.reason ?? "the watch ended") });
+    }
+  }
+
+  /** Events of one directory watch (envd's watch.start gave its id); returns the unsubscribe function. */
+  listenWatch(wid: number, fn: (e: WatchEvent) => void): () => void {
+    this.watches.set(wid, fn);
+    return () => {
+      if (this.watches.get(wid) === fn) this.watches.delete(wid);
+    };
+  }
+
   /** The sandbox is gone: every stream ends. */
   closeAll(reason: string) {
     for (const e of this.entries.values()) for (const l of e.listeners) l({ kind: "gone", reason });
     this.entries.clear();
+    for (const fn of [...this.watches.values()]) fn({ kind: "gone", reason });
+    this.watches.clear();
     this.unsubscribe();
   }
 }

@@ -4,7 +4,7 @@ import { hostnameOf, isLoopbackAddress } from "@/lib/auth/loopback.mjs";
 import { safeEqual } from "@/lib/auth/token";
 import { crossOrigin, serviceGate } from "@/lib/service/core/auth";
 import { e2bApi } from "./api";
-import { envdStream, envdUnary, filesGet, filesPost } from "./envd";
+import { envdStream, envdUnary, envdWatchStream, filesGet, filesPost } from "./envd";
 import { interpreter } from "./interpreter";
 import {
   ENVD_VERSION,
@@ -278,6 +278,10 @@ async function sandboxPlane(req: Request, path: string[], log: E2BCallLog): Prom
     log.operation = rest === "process.Process/Start" ? "command" : "command.connect";
     return envdStream(sb, rest, req, log);
   }
+  if (rest === "filesystem.Filesystem/WatchDir") {
+    log.operation = "fs.watch";
+    return envdWatchStream(sb, req, log);
+  }
   if (/^(process\.Process|filesystem\.Filesystem)\/\w+$/.test(rest) && req.method === "POST") {
     log.operation = rest.replace(/^process\.Process\//, "process.").replace(/^filesystem\.Filesystem\//, "fs.");
     return envdUnary(sb, rest, req, log);
@@ -311,7 +315,7 @@ export async function handleE2B(req: Request, path: string[]): Promise<{ respons
   log.http_status = res.status;
   // Streams (commands, downloads, code runs) complete their record when they end; health checks are not recorded.
   const type = res.headers.get("content-type");
-  const streaming = (type === "application/connect+json" && res.status === 200 && res.body !== null && log.pid !== undefined) || type === "application/x-ndjson" || (log.operation === "files.read" && res.ok);
+  const streaming = (type === "application/connect+json" && res.status === 200 && res.body !== null && (log.pid !== undefined || log.stream === true)) || type === "application/x-ndjson" || (log.operation === "files.read" && res.ok);
   if (log.operation === "health") log.skip();
   else if (!streaming) log.done();
   return { response: res, log };

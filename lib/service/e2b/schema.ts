@@ -42,9 +42,14 @@ export const processConfigSchema = z.object({
   cwd: z.string().optional(),
 });
 
+/** A terminal's size (PTY processes). */
+export const ptySchema = z.object({
+  size: z.object({ cols: z.number().int().min(1).max(10_000), rows: z.number().int().min(1).max(10_000) }),
+});
+
 export const startRequestSchema = z.object({
   process: processConfigSchema,
-  pty: z.unknown().optional(),
+  pty: ptySchema.optional(),
   tag: z.string().optional(),
   stdin: z.boolean().optional(),
 });
@@ -65,11 +70,17 @@ export const sendInputSchema = z.object({
 
 export const closeStdinSchema = z.object({ process: processSelectorSchema });
 
+/** Update: a PTY's new size (the only thing envd's Update changes). */
+export const updateRequestSchema = z.object({ process: processSelectorSchema, pty: ptySchema.optional() });
+
 // ---- envd filesystem.Filesystem
 
 export const pathRequestSchema = z.object({ path: z.string() });
 export const listDirSchema = z.object({ path: z.string(), depth: z.number().int().min(0).max(64).optional() });
 export const moveSchema = z.object({ source: z.string(), destination: z.string() });
+/** WatchDir (a stream) and CreateWatcher (polled): includeEntry and allowNetworkMounts are accepted and not acted on. */
+export const watchDirSchema = z.object({ path: z.string(), recursive: z.boolean().optional(), includeEntry: z.boolean().optional(), allowNetworkMounts: z.boolean().optional() });
+export const watcherIdSchema = z.object({ watcherId: z.string().min(1).max(64) });
 
 // ---- code interpreter (port 49999)
 

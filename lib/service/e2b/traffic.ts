@@ -31,6 +31,8 @@ export class E2BCallLog {
   files?: { name: string; size: number }[];
   outcome?: TrafficOutcome;
   run_ms?: number;
+  /** A stream that records itself when it ends (a directory watch). */
+  stream?: boolean;
 
   constructor(operation: string) {
     this.operation = operation;
