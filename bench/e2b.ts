@@ -17,6 +17,14 @@ const POOL = process.env.PLAYGROUND_E2B_POOL_SIZE ?? "8";
 const e2bContainers = () =>
   execFileSync("docker", ["ps", "-a", "--filter", "label=rollout-playground.kind=e2b", "-q"], { encoding: "utf8" }).split("\n").filter(Boolean).length;
 
+/** How long ago the newest E2B container started (ms; Infinity for none). */
+const newestStartMs = () => {
+  const ids = execFileSync("docker", ["ps", "-q", "--filter", "label=rollout-playground.kind=e2b"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  if (!ids.length) return Infinity;
+  const started = execFileSync("docker", ["inspect", "-f", "{{.State.StartedAt}}", ...ids], { encoding: "utf8" }).split("\n").filter(Boolean).map((t) => Date.parse(t));
+  return Date.now() - Math.max(...started);
+};
+
 const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : "-");
 
 async function main() {
@@ -34,10 +42,12 @@ async function main() {
     // Warm-up: the first create starts the pool.
     await (await Sandbox.create({ timeoutMs: 60_000 })).kill();
     const warmed = async () => {
-      // No sandbox is alive here, so every E2B container is a pool one: wait until the pool is full again.
+      // No sandbox is alive here, so every E2B container is a pool one: wait until the pool is full
+      // again and its newest container has had time to boot (a container counts from its create, and
+      // a boot beside the measured create would measure the boot's CPU, not the hand-over).
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
-        if (e2bContainers() >= Number(POOL)) return;
+        if (e2bContainers() >= Number(POOL) && newestStartMs() > 1000) return;
         await new Promise((r) => setTimeout(r, 100));
       }
     };

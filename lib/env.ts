@@ -100,6 +100,8 @@ const serverEnvSchema = z.object({
   PLAYGROUND_E2B_MEMORY_MB: z.coerce.number().int().min(64).max(65536).default(2048),
   PLAYGROUND_E2B_CPUS: z.coerce.number().positive().max(64).default(1),
   PLAYGROUND_E2B_PIDS: z.coerce.number().int().min(16).max(32768).default(512),
+  /** E2B gateway (Docker, runc): "socket" = envd talks to this server on a unix socket mounted into its container (requests and bytes skip dockerd); "attach" = over the container's attach stream only. */
+  PLAYGROUND_E2B_ENVD_CHANNEL: z.enum(["socket", "attach"]).default("socket"),
   /** E2B gateway: largest file one /files upload may write. */
   PLAYGROUND_E2B_MAX_FILE_MB: z.coerce.number().int().min(1).max(65536).default(1024),
   /** Service API: a request that waits longer than this for a slot gets HTTP 504 (clients such as verl retry). */

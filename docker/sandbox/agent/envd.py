@@ -37,6 +37,7 @@ import termios
 import time
 
 import procs
+import wire
 from spawn import spawn
 from wire import close_fd, log, read_ready, sel, send, send_raw, write_all
 
@@ -794,6 +795,27 @@ class Drain:
         send({"id": self.req.get("id"), "ok": False, "error": f"{self.req.get('op')!r} takes no raw bytes", "code": "EINVAL"})
 
 
+def connect_channel():
+    """The server's direct socket (lib/sandbox/backends/envd-channel.ts), when it offered one: frames
+    then go both ways on it instead of the attach stream (stdin/stdout through dockerd and the shim).
+    None when there is none or it cannot be reached (gVisor): stdin/stdout serve."""
+    import socket
+    path = os.environ.pop("PLAYGROUND_ENVD_SOCK", None)
+    key = os.environ.pop("PLAYGROUND_ENVD_KEY", None)
+    if not path or not key:
+        return None
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        s.connect(path)
+        s.sendall(key.encode() + b"\n")
+    except OSError as e:
+        log(f"no direct channel ({e}); using stdin/stdout")
+        return None
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    wire.out_fd = s.fileno()
+    return s
+
+
 def main():
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
@@ -808,16 +830,23 @@ def main():
     in_fd = sys.stdin.fileno()
     os.set_blocking(in_fd, False)
     requests = Requests()
+    channel = connect_channel()
 
     def on_stdin(fd):
         data = read_ready(fd, 1 << 20)
         if data is None:
             return
         if not data:
-            log("stdin closed; exiting")
+            # The attach stream's stdin is the lifeline even when requests come on the channel.
+            log(f"{'channel' if channel is not None and fd == channel.fileno() else 'stdin'} closed; exiting")
             kill_all()
             sys.exit(0)
+        if channel is not None and fd == in_fd:
+            return  # requests come on the channel; stdin only says when to go
         requests.feed(data)
+
+    if channel is not None:
+        sel.register(channel.fileno(), selectors.EVENT_READ, on_stdin)
 
     def on_wake(fd):
         while read_ready(fd, 4096):

@@ -72,7 +72,7 @@ export class AgentConnection {
     this.ready.catch(() => {});
     this.goneSignal = new Promise((res) => (this.goneResolve = res));
     this.rpc = new JsonLinesRpc({
-      write: (line) => this.stream.write(line),
+      write: (line) => (this.channel ?? this.stream).write(line),
       replyError: (msg) => new AgentError(typeof msg.error === "string" ? msg.error : "agent error", typeof msg.code === "string" ? msg.code : undefined),
       timeoutError: (msg, ms) => new AgentUnresponsive(`no answer to ${String(msg.op)} within ${ms} ms`, "timeout"),
       onUnsolicited: (msg) => {
@@ -92,10 +92,38 @@ export class AgentConnection {
         if (this.logTail.length > 50) this.logTail.shift();
       }
     });
-    const onGone = (why: string) => this.fail(new AgentUnresponsive(`the agent's stream ${why}`, "gone"));
-    stream.on("end", () => onGone("ended"));
-    stream.on("close", () => onGone("closed"));
-    stream.on("error", (e) => onGone(`failed: ${e.message}`));
+    this.watchGone(stream, "stream");
+  }
+
+  /** A direct socket to the agent (lib/sandbox/backends/envd-channel.ts), used instead of the stream for requests and replies. */
+  private channel: Duplex | null = null;
+
+  private watchGone(s: Duplex, what: string) {
+    const onGone = (why: string) => this.fail(new AgentUnresponsive(`the agent's ${what} ${why}`, "gone"));
+    s.on("end", () => onGone("ended"));
+    s.on("close", () => onGone("closed"));
+    s.on("error", (e) => onGone(`failed: ${e.message}`));
+  }
+
+  /**
+   * From now on requests go to `channel` and its bytes are read as the agent's frames (the agent
+   * answers there once it has connected). The attach stream stays open: its end still means the
+   * agent is gone, and its stderr is still the agent's log.
+   */
+  useChannel(channel: Duplex): void {
+    if (!this.rpc.alive) {
+      channel.destroy();
+      return;
+    }
+    this.channel = channel;
+    channel.on("data", (chunk: Buffer) => this.rpc.feed(chunk));
+    this.watchGone(channel, "channel");
+    channel.resume();
+  }
+
+  /** Whether requests travel on a direct channel (not the attach stream). */
+  get direct(): boolean {
+    return this.channel !== null;
   }
 
   get alive(): boolean {
@@ -147,5 +175,6 @@ export class AgentConnection {
       /* already closed */
     }
     this.stream.destroy();
+    this.channel?.destroy();
   }
 }

@@ -4,6 +4,7 @@ import type Docker from "dockerode";
 import type { DockerOptions, DockerRuntime } from "../types";
 import { AgentConnection } from "./docker-agent";
 import { withTimeout, type DockerClient } from "./docker-client";
+import { ENVD_CHANNEL_MOUNT, openEnvdChannel, type EnvdChannel } from "./envd-channel";
 import { LABEL_KIND, containerLabels } from "./docker-reaper";
 
 // One hardened container with its executor agent attached: the unit the pool keeps warm and a
@@ -87,6 +88,8 @@ export interface BoxSpec {
    * commands and own files as the user asked for; the root file system is writable like E2B's.
    */
   envdSource?: string;
+  /** envd: offer it a direct socket (envd-channel.ts); it falls back to the attach stream when it cannot connect. */
+  channel?: boolean;
   /** null for a warm-pool container (it gets a session when taken). */
   sessionId: string | null;
   ownerId: string;
@@ -102,26 +105,42 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
   const createdAt = Date.now();
   const envd = spec.envdSource !== undefined;
   const host = hardenedHostConfig(d, uid, gid, spec.runtime);
-  const container = await client.createContainer({
-    Image: spec.image,
-    User: envd ? "0:0" : `${uid}:${gid}`,
-    WorkingDir: envd ? "/" : "/sandbox",
-    // The source rides in the environment so `ps` in the sandbox shows a short command line.
-    ...(envd ? { Entrypoint: ["python3", "-u", "-c", ENVD_BOOT], Cmd: [], Env: [`PLAYGROUND_ENVD=${spec.envdSource!}`] } : {}),
-    Labels: { ...containerLabels(spec.ownerId, spec.sessionId, createdAt), ...(envd ? { [LABEL_KIND]: "e2b" } : {}) },
-    OpenStdin: true,
-    StdinOnce: true,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-    HostConfig: envd ? envdHostConfig(host) : host,
-  });
+  const channel: EnvdChannel | null = envd && spec.channel ? await openEnvdChannel() : null;
+  const create = (ch: EnvdChannel | null) =>
+    client.createContainer({
+      Image: spec.image,
+      User: envd ? "0:0" : `${uid}:${gid}`,
+      WorkingDir: envd ? "/" : "/sandbox",
+      // The source rides in the environment so `ps` in the sandbox shows a short command line.
+      ...(envd ? { Entrypoint: ["python3", "-u", "-c", ENVD_BOOT], Cmd: [], Env: [`PLAYGROUND_ENVD=${spec.envdSource!}`, ...(ch?.env ?? [])] } : {}),
+      Labels: { ...containerLabels(spec.ownerId, spec.sessionId, createdAt), ...(envd ? { [LABEL_KIND]: "e2b" } : {}) },
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      HostConfig: envd ? { ...envdHostConfig(host), ...(ch ? { Mounts: [{ Type: "bind" as const, Source: ch.dir, Target: ENVD_CHANNEL_MOUNT, ReadOnly: true }] } : {}) } : host,
+    });
+  let container: Docker.Container;
+  try {
+    container = await create(channel);
+  } catch (e) {
+    if (!channel || !/mount|bind/i.test(e instanceof Error ? e.message : String(e))) {
+      channel?.close();
+      throw e;
+    }
+    // A daemon that cannot mount our directory (it runs elsewhere): the attach stream alone.
+    channel.close();
+    console.error(`[docker] envd's direct channel could not be mounted (${e instanceof Error ? e.message : String(e)}); using the attach stream`);
+    container = await create(null);
+  }
   const id = container.id;
   let box: Box | undefined;
   try {
     const stream = (await client.attach(container)) as unknown as Duplex;
     const agent = new AgentConnection(stream, client.modem, id);
+    void channel?.accepted.then((sock) => sock && agent.useChannel(sock));
     box = { id, container, agent, exited: client.waitExit(container), runtime: spec.runtime };
     onAttached?.(box);
     await client.start(container);
@@ -131,6 +150,9 @@ export async function startBox(client: DockerClient, spec: BoxSpec, onAttached?:
     if (box) await destroyBox(client, box);
     else await client.remove(id);
     throw e;
+  } finally {
+    // Connected or not, the listener and its directory are done with (envd answered on one or the other).
+    channel?.close();
   }
 }
 

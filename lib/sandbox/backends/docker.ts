@@ -37,6 +37,8 @@ export interface DockerBackendOptions {
   transport?: "agent" | "exec";
   /** OCI runtime: runc, runsc (gVisor) or auto (runsc when dockerd has it). */
   runtime?: "runc" | "runsc" | "auto";
+  /** How envd talks to this server (default PLAYGROUND_E2B_ENVD_CHANNEL). */
+  envdChannel?: "socket" | "attach";
   docker?: Docker;
 }
 
@@ -56,6 +58,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   readonly image: string;
   readonly transport: "agent" | "exec";
   readonly runtimeChoice: "runc" | "runsc" | "auto";
+  readonly envdChannelChoice: "socket" | "attach";
   /** The resolved runtime, once dockerd has said which it has (a failure is asked again next time). */
   private resolvedRuntime: DockerRuntime | null = null;
   private orphanAgeMs: number;
@@ -78,6 +81,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     this.orphanAgeMs = opts.orphanAgeMs ?? 2 * env.PLAYGROUND_DOCKER_IDLE_TTL_S * 1000;
     this.transport = opts.transport ?? env.PLAYGROUND_DOCKER_TRANSPORT;
     this.runtimeChoice = opts.runtime ?? env.PLAYGROUND_DOCKER_RUNTIME;
+    this.envdChannelChoice = opts.envdChannel ?? env.PLAYGROUND_E2B_ENVD_CHANNEL;
     this.pool = new WarmPool(
       opts.poolSize ?? env.PLAYGROUND_DOCKER_POOL_SIZE,
       () => this.startBox(this.image, this.defaults, null),
@@ -257,7 +261,7 @@ export class DockerBackend implements SandboxBackend, SessionHost {
   /** Starts a container, tracked until destroyed (and, while starting, until shutdown has waited for it). */
   startBox(image: string, docker: DockerOptions, sessionId: string | null, envdSource?: string): Promise<Box> {
     let attached: Box | undefined;
-    const p = this.requireRuntime().then((runtime) => startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId, runtime, ...(envdSource !== undefined ? { envdSource } : {}) }, (box) => {
+    const p = this.requireRuntime().then((runtime) => startBox(this.client, { image, docker, sessionId, ownerId: this.ownerId, runtime, ...(envdSource !== undefined ? { envdSource, channel: this.envdChannel(runtime) } : {}) }, (box) => {
       attached = box;
       this.boxes.add(box);
     })).catch((e: unknown) => {
@@ -268,6 +272,14 @@ export class DockerBackend implements SandboxBackend, SessionHost {
     const done = () => this.inflight.delete(p);
     p.then(done, done);
     return p;
+  }
+
+  /**
+   * Whether envd gets a direct socket (envd-channel.ts): a daemon on this machine (a unix socket:
+   * it can mount our directory) and runc (gVisor does not let a sandbox reach a host socket).
+   */
+  private envdChannel(runtime: DockerRuntime): boolean {
+    return this.envdChannelChoice === "socket" && runtime === "runc" && Boolean((this.client.modem as { socketPath?: string }).socketPath);
   }
 
   async destroyBox(box: Box): Promise<void> {

@@ -301,8 +301,16 @@ describe.each(backends)("E2B gateway with the real e2b SDK (%s backend)", (backe
           { name: "c.txt", type: "remove" },
         ]),
       );
-      // The watch's inotify watches (w, sub, sub/deep) are in envd until stop, then gone.
-      const watches = async () => Number((await sb.commands.run("cat /proc/[0-9]*/fdinfo/* 2>/dev/null | grep -c '^inotify wd' || true", { user: admin })).stdout.trim());
+      // The watch's inotify watches (w, sub, sub/deep) are in envd until stop, then gone. On Docker
+      // envd (PID 1, root, not dumpable once it has changed its fsuid) is read from the host's /proc.
+      const watches = async () => {
+        const grep = "cat /proc/[0-9]*/fdinfo/* 2>/dev/null | grep -c '^inotify wd' || true";
+        if (backend === "local") return Number((await sb.commands.run(grep)).stdout.trim());
+        // A container's hostname is its id's first 12 characters.
+        const id = (await sb.commands.run("hostname")).stdout.trim();
+        const pid = execFileSync("docker", ["inspect", "-f", "{{.State.Pid}}", id], { encoding: "utf8" }).trim();
+        return Number(execFileSync("sh", ["-c", `cat /proc/${pid}/fdinfo/* 2>/dev/null | grep -c '^inotify wd' || true`], { encoding: "utf8" }).trim());
+      };
       expect(await watches()).toBe(3);
       await handle.stop();
       await until("the watch to be removed in the sandbox", async () => (await watches()) === 0);
