@@ -180,8 +180,9 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
 
   it("memory bomb fails with MemoryError, or gets the sandbox OOM-killed, instead of eating the host", async () => {
     // Python: MemoryError everywhere. Under gVisor too: RLIMIT_DATA there bounds brk() only, so a
-    // Python run also gets RLIMIT_AS at memory_mb (addressSpaceCap in docker-session.ts).
-    const r = await withBystander(() => py("chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))"));
+    // Python run also gets RLIMIT_AS at memory_mb (addressSpaceCap in docker-session.ts). The bombs
+    // get the session's 30 s, so that the memory limit, not a timeout on a loaded machine, ends them.
+    const r = await withBystander(() => py("chunks = []\nwhile True:\n    chunks.append(bytearray(10 * 1024 * 1024))", 30));
     expect(r.status).toBe("error");
     expect(r.stderr).toContain("MemoryError");
     // Any other program (perl here, as the JVM or V8 would, which get no RLIMIT_AS): malloc fails
@@ -190,7 +191,7 @@ describe.each(backendNames)("hostile code on the %s backend", (name) => {
     // with a long timeout, so that the kill, not the timeout, ends the run.
     const perlBomb = `perl -e 'my @a; push @a, "x" x (10 << 20) while 1'`;
     if (!gvisor()) {
-      const p = await withBystander(() => sh(perlBomb));
+      const p = await withBystander(() => sh(perlBomb, 30));
       expect(p.status).toBe("error");
       expect(p.stderr).toContain("Out of memory!");
       return;
