@@ -1,7 +1,7 @@
 import "server-only";
 import { ok, type Result } from "@/lib/result";
-import { randomUUID } from "node:crypto";
-import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { serverEnv } from "@/lib/env";
@@ -234,6 +234,10 @@ class LocalSession implements SandboxRuntime {
   get python() {
     return this.owner.host().python?.executable ?? null;
   }
+  /** The host's installed toolchains as they are now (the compile cache's key: an upgrade invalidates it). */
+  get toolchainId(): string {
+    return localToolchainId();
+  }
 
   /** The key of the fresh sandbox the template prepared for this session's first run, and its /tmp size. */
   private prepared: { key: string; tmp_bytes: number } | null = null;
@@ -397,6 +401,28 @@ class LocalSession implements SandboxRuntime {
       return emptyOutcome({ isolated: false, notices, extra: { failure } });
     }
   }
+}
+
+/**
+ * Names the host's compilers' build for the compile cache. Local runs use the host's own toolchains,
+ * which can change under a running server (apt, rustup): the id is the modification time and size
+ * of the places an install or upgrade rewrites (the package database, the system and per-user
+ * toolchain directories), read on every compile, so a changed toolchain never gets an old binary.
+ */
+function localToolchainId(): string {
+  const home = process.env.HOME ?? "/root";
+  const places = ["/var/lib/dpkg/status", "/var/lib/rpm", "/lib/apk/db/installed", "/usr/bin", "/usr/lib", "/usr/libexec", "/usr/local/bin", "/usr/local/lib", "/usr/local/go", "/opt",
+    `${home}/.cargo/bin`, `${home}/.rustup/toolchains`, `${home}/.dotnet`, `${home}/.sdkman/candidates`, `${home}/go/bin`];
+  const h = createHash("sha256");
+  for (const p of places) {
+    try {
+      const st = statSync(p);
+      h.update(`${p}\0${st.mtimeMs}\0${st.size}\0${st.ino}\n`);
+    } catch {
+      h.update(`${p}\0-\n`);
+    }
+  }
+  return `local:${h.digest("hex").slice(0, 32)}`;
 }
 
 /** The size of a fresh sandbox's private /tmp for these limits. */

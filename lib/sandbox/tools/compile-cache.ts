@@ -124,7 +124,7 @@ export async function compileCached(runtime: SandboxRuntime, spec: RunSpec, inpu
   const hit = store.entries.get(key);
   if (hit && hit.outcome.duration_ms <= spec.limits.timeout_s * 1000) {
     const started = performance.now();
-    const restored = await restore(runtime, hit, spec);
+    const restored = await restore(runtime, hit);
     if (restored) {
       store.hits++;
       // Most recently used last, so eviction takes the oldest.
@@ -148,15 +148,13 @@ export async function compileCached(runtime: SandboxRuntime, spec: RunSpec, inpu
   return { run, cached: false };
 }
 
-/** Writes the artifacts back (exec bits restored); false when that failed, so the caller compiles. */
-async function restore(runtime: SandboxRuntime, entry: Entry, spec: RunSpec): Promise<boolean> {
+/**
+ * Writes the artifacts back, executables with their exec bits (the write sets the mode: a chmod run
+ * in the sandbox cost a whole sandbox start per hit); false when that failed, so the caller compiles.
+ */
+async function restore(runtime: SandboxRuntime, entry: Entry): Promise<boolean> {
   try {
-    for (const a of entry.artifacts) await runtime.fs.write(a.path, a.data);
-    const exec = entry.artifacts.filter((a) => a.executable).map((a) => a.path);
-    if (exec.length) {
-      const r = await runtime.run({ argv: ["chmod", "a+x", "--", ...exec], env: spec.env, limits: { ...spec.limits, timeout_s: Math.max(10, spec.limits.timeout_s) }, signal: spec.signal });
-      if (r.exit_code !== 0) return false;
-    }
+    for (const a of entry.artifacts) await runtime.fs.write(a.path, a.data, a.executable ? { mode: 0o755 } : undefined);
     return true;
   } catch {
     return false;
