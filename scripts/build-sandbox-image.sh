@@ -190,6 +190,13 @@ cp -r "$SRC/runtime/." "$stage/opt/sandbox/runtime/"
 # Language runners (tsrun, csharp-compile, csharp-run) on every run's PATH.
 install -m 0755 "$SRC"/runtime/bin/* "$stage/usr/local/bin/"
 cp "$SRC/languages.json" "$stage/etc/sandbox/languages.json"
+# statx-compat.so (runtime/statx-compat.c says why: coreutils' stat and ls under gVisor), built by the
+# image's own compiler and preloaded into every process.
+mkdir -p "$stage/usr/local/lib"
+docker run --rm --network none --user 0:0 -v "$SRC/runtime:/src:ro" -v "$stage/usr/local/lib:/out" --entrypoint gcc "$WARM_IMAGE" \
+  -O2 -Wall -shared -fPIC -o /out/statx-compat.so /src/statx-compat.c >&2
+chmod 0755 "$stage/usr/local/lib/statx-compat.so"
+echo /usr/local/lib/statx-compat.so >"$stage/etc/ld.so.preload"
 # A non-root user that owns the working directory.
 docker cp "$cid:/etc/passwd" "$stage/passwd"
 docker cp "$cid:/etc/group" "$stage/group"
