@@ -63,3 +63,13 @@ export async function backendStatuses(): Promise<BackendAvailability[]> {
 export function createdBackends(): SandboxBackend[] {
   return [...instances.values()];
 }
+
+/**
+ * Forgets every backend instance and cached availability, after shutdownSessions() has shut them
+ * down: the next getBackend() builds a new one from the environment as it is then. For benchmarks
+ * that compare configurations (runc against runsc) in one process.
+ */
+export function forgetBackends(): void {
+  instances.clear();
+  availabilityCache.clear();
+}
