@@ -52,8 +52,8 @@ for (const viewport of [{ width: 1440, height: 900 }, { width: 1024, height: 700
       const means = page.getByTestId("steps-chart-point");
       await expect(means).toHaveCount(3);
       expect(await means.evaluateAll((els) => els.map((e) => [e.getAttribute("data-step"), e.getAttribute("data-mean")]))).toEqual([["10", "0.25"], ["20", "0.5"], ["30", "1"]]);
-      await expect(page.getByTestId("step-column-10").getByTestId("step-mean")).toHaveText("mean 0.250 · 4 answers");
-      await expect(page.getByTestId("step-column-30").getByTestId("step-mean")).toHaveText("mean 1.000 · 4 answers");
+      await expect(page.getByTestId("step-column-10").getByTestId("step-mean")).toHaveText("mean 0.250 · 4 of 4 scored");
+      await expect(page.getByTestId("step-column-30").getByTestId("step-mean")).toHaveText("mean 1.000 · 4 of 4 scored");
       // The row it was opened from leads its step; answers of the other steps sit beside it.
       await expect(page.getByTestId("step-column-30").getByTestId("step-sample-17")).toContainText("step 30, answer 1");
       await expect(page.getByTestId("step-column-10").getByTestId("step-sample-0").getByTestId("step-score")).toHaveText("1");

@@ -4,7 +4,7 @@ import { readNdjson } from "@/lib/http/read-ndjson";
 import { err, ok, type Result } from "@/lib/result";
 import type { RowQuery } from "@/lib/data/query";
 import { writeRowQuery } from "@/lib/data/query";
-import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, PromptSteps, ReexecRecord, RowsPage } from "@/lib/data/types";
+import type { DatasetFormat, DatasetInfo, GroupSummary, NormalizedSample, Problem, PromptSteps, ReexecRecord, RowSummary, RowsPage } from "@/lib/data/types";
 
 // Browser-side calls to /api/datasets. Failures come back as values (lib/result.ts, with the
 // server's error envelope), never thrown into React. An aborted call is `cancelled:request`.
@@ -41,6 +41,8 @@ export interface SampleResponse {
   raw_truncated: boolean;
   /** Dense group id used by the list and the group view (-1 for unparsed rows). */
   group: number;
+  /** The row as the list shows it: the header renders the same fields from it (row-fields.tsx). */
+  summary: RowSummary;
   nav: { position: number; prev: number | null; next: number | null; matched: number };
   reexec: ReexecRecord | null;
   rescore: { score: number; acc?: boolean; pred?: string | null; error?: string } | null;

@@ -156,7 +156,7 @@ export function InspectApp({ rewardTypes }: { rewardTypes: string[] }) {
                 onSteps={() => setUrl({ view: "steps" })}
                 tags={turnTags}
                 onDiff={() => setUrl({ view: "diff", other: url.other ?? sample.nav.next ?? sample.nav.prev })}
-                onReexecute={() => void reexec.run()}
+                onReexecute={(fences) => void reexec.run(fences)}
                 reexecRunning={reexec.running}
                 reexecError={reexec.error}
                 metric={url.metric}

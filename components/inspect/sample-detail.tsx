@@ -8,12 +8,13 @@ import { Spinner } from "@/components/ui/spinner";
 import { chatHandoff, chatHref, promptParts } from "@/lib/data/chat-link";
 import { segmentResponse } from "@/lib/data/segments";
 import type { TurnTags } from "@/lib/data/segments";
-import type { Turn } from "@/lib/data/types";
+import type { FenceMode } from "@/lib/data/code-fences";
+import type { ReexecRecord, Turn } from "@/lib/data/types";
 import { rowFlagNames, rowFlags } from "@/lib/data/types";
 import type { SampleResponse } from "./api";
 import { AgentTrajectoryPanel } from "./agent-trajectory-panel";
 import { LongText } from "./long-text";
-import { RewardValue } from "./reward-value";
+import { groupTitle, rowFields, stepField } from "./row-fields";
 import { MarkdownText, SegmentView } from "./segment-view";
 import { samplePieces } from "@/components/tokens/pieces";
 import { TokenView } from "@/components/tokens/token-view";
@@ -26,12 +27,36 @@ import { CopyLink } from "@/components/share/copy-link";
 import { ShareMenu } from "@/components/share/share-menu";
 
 /** A header value; long ones (a 2 MB label) are cut to one line with the full text on hover. */
-function Field({ label, children, testId, title }: { label: string; children: React.ReactNode; testId?: string; title?: string }) {
+function Field({ label, children, testId, title, valueTestId, valueTitle }: { label: string; children: React.ReactNode; testId?: string; title?: string; valueTestId?: string; valueTitle?: string }) {
   return (
     <div className="flex min-w-0 max-w-[14rem] flex-col" data-testid={testId} title={title}>
       <span className="text-[10px] font-semibold uppercase text-zinc-500">{label}</span>
-      <span className="truncate font-mono text-xs">{children}</span>
+      <span className="truncate font-mono text-xs" data-testid={valueTestId} title={valueTitle}>
+        {children}
+      </span>
     </div>
+  );
+}
+
+/** Why this sample's fenced cells did (not) reproduce, and the other way to run them. */
+function SampleFenceNote({ rec, running, onStrip }: { rec: ReexecRecord; running: boolean; onStrip: () => void }) {
+  const n = `${rec.fenced} of ${rec.cells} code cell${rec.cells === 1 ? "" : "s"}`;
+  if (rec.fences === "strip")
+    return (
+      <p data-testid="reexec-sample-fence-note" className="mt-1">
+        {n} held ``` fences and ran with the fences stripped (SandboxFusion-style); slime&apos;s tool would run them as written.
+      </p>
+    );
+  return (
+    <p data-testid="reexec-sample-fence-note" className="mt-1 flex flex-wrap items-center gap-2">
+      <span>
+        {n} hold ``` fences and ran as written, as slime&apos;s tool_sandbox runs them (it does not strip fences), so Python stops at the fence with a
+        SyntaxError. Outputs recorded by a server that strips fences do not reproduce that way.
+      </span>
+      <Button size="sm" onClick={onStrip} disabled={running} data-testid="reexecute-sample-strip-fences">
+        Re-execute with the fences stripped (SandboxFusion-style)
+      </Button>
+    </p>
   );
 }
 
@@ -70,7 +95,8 @@ export function SampleDetail({
   /** Turn tags for non-ReTool formats (undefined: automatic). */
   tags?: TurnTags;
   onDiff: () => void;
-  onReexecute: () => void;
+  /** Re-run the sample's code cells; ``` fences as written (slime's tool) unless told to strip them. */
+  onReexecute: (fences?: FenceMode) => void;
   reexecRunning: boolean;
   reexecError: string | null;
   /** The heatmap's metric (from the URL). */
@@ -107,15 +133,18 @@ export function SampleDetail({
         <Field label="row / line" testId="detail-row">
           {s.row} / {s.line}
         </Field>
-        <Field label="index">{s.index ?? "—"}</Field>
-        <Field label="group">{s.group_index ?? "—"}</Field>
-        <Field label="status">{s.status ?? "—"}</Field>
-        <Field label="reward" testId="detail-reward">
-          <RewardValue reward={s.reward} special={s.reward_nonfinite} />
-        </Field>
-        <Field label="acc">{s.acc === null ? "—" : String(s.acc)}</Field>
-        <Field label="tool calls">{s.tool_call_count ?? "—"}</Field>
-        <Field label="resp len">{s.response_length ?? "—"}</Field>
+        {/* The same fields as the sample's list row, from the same summary: they cannot disagree. */}
+        {(data.summary.step !== undefined ? [stepField, ...rowFields] : rowFields).map((f) => (
+          <Field
+            key={f.key}
+            label={f.detailLabel ?? f.label}
+            testId={f.key === "reward" ? "detail-reward" : undefined}
+            valueTestId={`detail-field-${f.key}`}
+            valueTitle={f.key === "group" ? groupTitle(data.summary.group, s.group_index) : undefined}
+          >
+            {f.render(data.summary)}
+          </Field>
+        ))}
         <Field label="label" testId="detail-label" title={s.label && s.label.length > 40 ? s.label.slice(0, 2000) : undefined}>
           {s.label === null ? "—" : s.label.slice(0, 200)}
         </Field>
@@ -151,7 +180,7 @@ export function SampleDetail({
           <Button size="sm" onClick={onDiff} data-testid="open-diff">
             Diff…
           </Button>
-          <Button size="sm" onClick={onReexecute} disabled={reexecRunning} data-testid="reexecute-sample">
+          <Button size="sm" onClick={() => onReexecute()} disabled={reexecRunning} data-testid="reexecute-sample">
             {reexecRunning ? <Spinner /> : null} Re-execute
           </Button>
           <a
@@ -196,6 +225,7 @@ export function SampleDetail({
         <div data-testid="reexec-summary" className={cn("border-b px-4 py-1.5 text-xs", data.reexec.mismatches || data.reexec.errors ? "border-red-200 bg-red-50 text-red-900" : "border-green-200 bg-green-50 text-green-900")}>
           Re-executed {data.reexec.cells} code cell{data.reexec.cells === 1 ? "" : "s"}: {data.reexec.cells - data.reexec.mismatches} reproduced, {data.reexec.mismatches} mismatched
           {data.reexec.errors ? `, ${data.reexec.errors} could not run` : ""}. Compared by what the program printed.
+          {(data.reexec.fenced ?? 0) > 0 && <SampleFenceNote rec={data.reexec} running={reexecRunning} onStrip={() => onReexecute("strip")} />}
         </div>
       )}
       {reexecError && <div className="border-b border-red-200 bg-red-50 px-4 py-1 text-xs text-red-800">{reexecError}</div>}

@@ -2,11 +2,11 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import type { RowQuery, SortKey } from "@/lib/data/query";
+import type { RowField } from "./row-fields";
 import type { RowSummary, RowsPage } from "@/lib/data/types";
 import { errorFlagMask, rowFlagNames, rowFlags } from "@/lib/data/types";
 import { api } from "./api";
-import { RewardValue } from "./reward-value";
-import { verdictOf, verdictStyle } from "./verdict";
+import { fmtNum, rowFields, stepField } from "./row-fields";
 
 // A virtualized list: only the visible rows are in the DOM, and rows are fetched from
 // the server a page at a time as the list scrolls.
@@ -14,22 +14,12 @@ import { verdictOf, verdictStyle } from "./verdict";
 const ROW_H = 28;
 const PAGE = 200;
 
-interface Column {
-  key: SortKey;
-  label: string;
-  width: string;
-  render: (r: RowSummary) => React.ReactNode;
-}
+type Column = Pick<RowField, "key" | "label" | "width" | "render">;
 
 const logprobColumns: Column[] = [
   { key: "lp_max", label: "|Δlogp| max", width: "w-24", render: (r) => <span data-testid="row-lp-max">{r.lp_max == null ? "—" : r.lp_max.toFixed(3)}</span> },
   { key: "lp_mean", label: "|Δlogp| mean", width: "w-24", render: (r) => (r.lp_mean == null ? "—" : r.lp_mean.toFixed(4)) },
 ];
-
-function fmtNum(v: number | null): string {
-  if (v === null) return "—";
-  return Number.isInteger(v) ? String(v) : v.toFixed(3);
-}
 
 // Input defects (malformed JSON, bad bytes, wrong types) colour a row; a tool error is a badge.
 const defectMask = errorFlagMask & ~rowFlags.toolError;
@@ -40,40 +30,8 @@ const reexecBadge: Record<Exclude<RowSummary["reexec"], "none">, { label: string
   empty: { label: "nothing to run", className: "bg-zinc-100 text-zinc-700" },
 };
 
-const statusTone: Record<string, string> = {
-  completed: "text-green-700",
-  truncated: "text-amber-700",
-  aborted: "text-red-700",
-};
-
-const columns: Column[] = [
-  { key: "row", label: "row", width: "w-14", render: (r) => r.row },
-  { key: "index", label: "index", width: "w-14", render: (r) => r.index ?? "—" },
-  { key: "group", label: "group", width: "w-14", render: (r) => (r.group < 0 ? "—" : r.group) },
-  { key: "status", label: "status", width: "w-20", render: (r) => <span className={statusTone[r.status ?? ""] ?? ""}>{r.status ?? "—"}</span> },
-  { key: "reward", label: "reward", width: "w-16", render: (r) => <RewardValue reward={r.reward} special={r.reward_nonfinite} format={fmtNum} /> },
-  {
-    key: "acc",
-    label: "acc",
-    width: "w-10",
-    render: (r) => {
-      // Colour by the verdict (acc, else the reward's sign), never by tool errors.
-      const v = verdictOf(r);
-      return (
-        <span data-testid="row-verdict" data-verdict={v} title={verdictStyle[v].label} className={cn("font-semibold", verdictStyle[v].text)}>
-          {v === "correct" ? "✓" : v === "incorrect" ? "✗" : "—"}
-        </span>
-      );
-    },
-  },
-  { key: "tool_calls", label: "tools", width: "w-12", render: (r) => r.tool_calls ?? "—" },
-  {
-    key: "response_length",
-    label: "resp len",
-    width: "w-20",
-    render: (r) => (r.response_length === null ? "—" : <span title={r.length_in_chars ? "characters (no token count in the file)" : "tokens"}>{r.response_length}{r.length_in_chars ? " ch" : ""}</span>),
-  },
-];
+// The row's own fields (shared with the detail header) after the row number.
+const columns: Column[] = [{ key: "row", label: "row", width: "w-14", render: (r) => r.row }, ...rowFields];
 
 export function SampleList({
   datasetId,
@@ -174,8 +132,10 @@ export function SampleList({
   const withRescore = showRescore
     ? [...columns, { key: "rescored" as SortKey, label: "rescored", width: "w-16", render: (r: RowSummary) => <span className={r.rescored !== null && r.reward !== null && r.rescored !== r.reward ? "font-semibold text-red-700" : ""}>{fmtNum(r.rescored)}</span> }]
     : columns;
-  // Train dumps: the trainer-vs-rollout logprob gap per sample (components/inspect/logprob-heatmap.tsx).
-  const cols = rows.some(({ r }) => r?.lp_max !== undefined) ? [...withRescore, ...logprobColumns] : withRescore;
+  // Step folders and dumps: the step after the row number. Train dumps: the trainer-vs-rollout
+  // logprob gap per sample (components/inspect/logprob-heatmap.tsx).
+  const withStep = rows.some(({ r }) => r?.step !== undefined) ? [withRescore[0]!, stepField, ...withRescore.slice(1)] : withRescore;
+  const cols = rows.some(({ r }) => r?.lp_max !== undefined) ? [...withStep, ...logprobColumns] : withStep;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="sample-list">
@@ -208,7 +168,7 @@ export function SampleList({
             {r ? (
               <>
                 {cols.map((c) => (
-                  <span key={c.key} className={cn("shrink-0 truncate px-1.5", c.width)}>
+                  <span key={c.key} data-testid={`row-field-${c.key}`} className={cn("shrink-0 truncate px-1.5", c.width)}>
                     {c.render(r)}
                   </span>
                 ))}

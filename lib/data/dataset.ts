@@ -5,7 +5,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { BatchJobs } from "./batch-jobs";
 import { detectFormat, normalizeRecord } from "./normalize";
 import { openReader, type IndexedRecord, type Reader, type RowRef } from "./readers";
-import { logprobDiff } from "./readers/logprob-diff";
+import { logprobDiff, maskedMean } from "./readers/logprob-diff";
 import { RowStore } from "./row-store";
 import { indexJsonlInWorkers, lazyIndexMinBytes } from "./lazy-index";
 import { RESCORE_WORKERS_MIN_ROWS, warmRescoreWorkers } from "./rescore-workers";
@@ -114,6 +114,8 @@ export class Dataset {
     // Train dumps: the trainer-vs-rollout logprob gap, a sortable column.
     const lp = s?.per_token ? logprobDiff(s) : null;
     if (lp && lp.counted) this.store.setLogprobDiff(this.store.length - 1, lp.max, lp.mean);
+    const entropy = s?.per_token?.entropy ? maskedMean(s.per_token.entropy, s.loss_mask) : NaN;
+    if (!Number.isNaN(entropy)) this.store.setEntropy(this.store.length - 1, entropy);
   }
 
   /**
@@ -129,7 +131,7 @@ export class Dataset {
       offset: at.offset, byteLength: at.byteLength, line: at.line, index: sum.index,
       group: sum.groupKey === null ? -1 : this.groupId(sum.groupKey), status: sum.status, reward: sum.reward, acc: sum.acc,
       toolCalls: sum.toolCalls, respLen: sum.respLen, lenInChars: sum.lenInChars, flags: sum.flags,
-      textOffset: t.offset, textLength: t.length, preview: sum.preview,
+      textOffset: t.offset, textLength: t.length, preview: sum.preview, step: sum.step,
     });
   }
 

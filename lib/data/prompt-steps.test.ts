@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset } from "./dataset";
 import { promptSteps } from "./prompt-steps";
+import { rowQuerySchema } from "./query";
 import { torchPython } from "./readers/testing/torch-python";
 import { toJsonl } from "./testing/fixtures";
 
@@ -76,6 +77,24 @@ for rid in (3, 4):
     expect(v.prompt).toBe("Find y");
     expect(v.steps.map((s) => [s.step, s.mean_reward])).toEqual([[3, 0.5], [4, 1]]);
     expect(v.steps[1]!.samples.map((s) => s.response)).toEqual(["rid 4 Find y 0", "rid 4 Find y 1"]);
+    ds.close();
+  });
+  it("counts null and NaN scores apart instead of averaging them away; the whole step beside the prompt", async () => {
+    const out = path.join(dir, "verl-nulls");
+    fs.mkdirSync(out);
+    // Step 1: 2 of 4 right. Step 2: 1 right, 1 wrong, 1 null, 1 NaN (Python's json.dumps). Step 3: no scores.
+    const line = (p: string, score: string, step: number) => `{"input": "user: ${p}", "output": "a", "gts": "1", "score": ${score}, "step": ${step}}`;
+    const scores: Record<number, string[]> = { 1: ["1", "1", "0", "0"], 2: ["1", "0", "null", "NaN"], 3: ["null", "null", "null", "null"] };
+    for (const step of [1, 2, 3]) fs.writeFileSync(path.join(out, `${step}.jsonl`), [...scores[step]!.map((sc) => line("Q", sc, step)), line("R", "1", step)].join("\n") + "\n");
+    const ds = await open(out);
+    expect((await ds.view.page(rowQuerySchema.parse({}), 0, 3)).rows.map((r) => r.step)).toEqual([1, 1, 1]);
+    const v = await promptSteps(ds, 5);
+    expect(v.steps.map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(v.steps.map((s) => s.mean_reward)).toEqual([0.5, 0.5, null]);
+    expect(v.steps.map((s) => [s.stats.scored, s.stats.unscored, s.stats.nonfinite, s.stats.rows])).toEqual([[4, 0, 0, 4], [2, 1, 1, 4], [0, 4, 0, 4]]);
+    expect(v.steps.map((s) => [s.stats.passed, s.stats.judged])).toEqual([[2, 4], [1, 2], [0, 0]]);
+    // The whole step adds prompt R's answer (always right).
+    expect(v.steps.map((s) => [s.all?.rows, s.all?.scored, s.all?.mean_reward, s.all?.prompts, s.all?.prompts_passing])).toEqual([[5, 5, 0.6, 2, 2], [5, 3, 2 / 3, 2, 2], [5, 1, 1, 1, 1]]);
     ds.close();
   });
 });

@@ -2,7 +2,7 @@
 // the query string of the rows route and the body of batch actions.
 import { z } from "zod";
 
-export const sortKeys = ["row", "index", "group", "status", "reward", "acc", "tool_calls", "response_length", "rescored", "lp_max", "lp_mean"] as const;
+export const sortKeys = ["row", "step", "index", "group", "status", "reward", "acc", "tool_calls", "response_length", "rescored", "lp_max", "lp_mean"] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 const optNumber = z

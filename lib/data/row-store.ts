@@ -27,6 +27,10 @@ export class RowStore {
   /** Train dumps: max / mean |log_probs − rollout_log_probs| (NaN absent). */
   lpMax: Float64Array;
   lpMean: Float64Array;
+  /** Train dumps: mean per-token entropy over the loss-masked tokens (NaN absent). */
+  entropy: Float64Array;
+  /** The training step (verl's step, slime's rollout id; NaN absent). */
+  step: Float64Array;
   previews: string[] = [];
   /** Rows whose reward is NaN or ±Infinity (rare): `reward` holds NaN for them, like an absent one. */
   readonly nonFiniteRewards = new Map<number, NonFiniteName>();
@@ -53,6 +57,8 @@ export class RowStore {
     this.reexec = new Uint8Array(initial);
     this.lpMax = new Float64Array(initial).fill(NaN);
     this.lpMean = new Float64Array(initial).fill(NaN);
+    this.entropy = new Float64Array(initial).fill(NaN);
+    this.step = new Float64Array(initial).fill(NaN);
   }
 
   private grow(): void {
@@ -81,6 +87,8 @@ export class RowStore {
     this.reexec = g(this.reexec);
     this.lpMax = g(this.lpMax, NaN);
     this.lpMean = g(this.lpMean, NaN);
+    this.entropy = g(this.entropy, NaN);
+    this.step = g(this.step, NaN);
     this.cap = cap;
   }
 
@@ -99,6 +107,7 @@ export class RowStore {
     offset: number; byteLength: number; line: number; index: number | null; group: number;
     status: string | null; reward: number | null; acc: boolean | null; toolCalls: number | null;
     respLen: number | null; lenInChars: boolean; flags: number; textOffset: number; textLength: number; preview: string;
+    step?: number | null;
   }): number {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
@@ -118,6 +127,7 @@ export class RowStore {
     this.flags[i] = r.flags;
     this.textOffset[i] = r.textOffset;
     this.textLength[i] = r.textLength;
+    this.step[i] = r.step ?? NaN;
     this.previews.push(r.preview);
     return i;
   }
@@ -167,6 +177,13 @@ export class RowStore {
     this.lpMax[i] = max;
     this.lpMean[i] = mean;
   }
+  setEntropy(i: number, mean: number): void {
+    this.entropy[i] = mean;
+  }
+  stepOf(i: number): number | null {
+    const v = this.step[i]!;
+    return Number.isNaN(v) ? null : v;
+  }
   clearRescored(): void {
     this.rescored.fill(NaN);
     this.rescoredAcc.fill(-1);
@@ -193,11 +210,12 @@ export class RowStore {
       reexec: this.reexecOf(i),
       preview: this.previews[i] ?? "",
       ...(Number.isNaN(this.lpMax[i]!) ? {} : { lp_max: this.lpMax[i]!, lp_mean: this.lpMean[i]! }),
+      ...(Number.isNaN(this.step[i]!) ? {} : { step: this.step[i]! }),
     };
   }
 
   /** Approximate bytes held, for the benchmark. */
   bytes(): number {
-    return this.cap * (8 * 5 + 4 * 6 + 2 * 2 + 1 * 3) + this.previews.reduce((a, p) => a + p.length * 2, 0);
+    return this.cap * (8 * 7 + 4 * 6 + 2 * 2 + 1 * 3) + this.previews.reduce((a, p) => a + p.length * 2, 0);
   }
 }

@@ -24,6 +24,8 @@ export interface RecordSummary {
   /** Top-level keys (for the raw-field list), when asked for. */
   fields: string[] | null;
   hasTokens: boolean;
+  /** The training step (verl's step, slime's rollout id). */
+  step: number | null;
 }
 
 const PREVIEW = 100;
@@ -45,7 +47,7 @@ export function summaryOf(p: ParsedRecord, s: NormalizedSample | null, wantField
     return {
       index: null, groupKey: null, status: null, reward: null, acc: null, toolCalls: null, respLen: null, lenInChars: false,
       flags: p.flags, preview: p.raw ? p.raw.slice(0, PREVIEW) : `(${p.byteLength} bytes, not parsed)`,
-      text: p.raw?.slice(0, UNPARSED_TEXT) ?? "", problems: p.problems, fields: null, hasTokens: false,
+      text: p.raw?.slice(0, UNPARSED_TEXT) ?? "", problems: p.problems, fields: null, hasTokens: false, step: null,
     };
   }
   // The index-time parse leaves counted arrays empty, with their lengths in `lens`; a format that
@@ -69,6 +71,7 @@ export function summaryOf(p: ParsedRecord, s: NormalizedSample | null, wantField
     fields: wantFields && isObject(p.value) ? Object.keys(p.value) : null,
     // The index-time parse leaves token arrays empty (their lengths are in `lens`), but present.
     hasTokens: Boolean(s.tokens && s.loss_mask),
+    step: typeof s.step === "number" && Number.isFinite(s.step) ? s.step : null,
   };
 }
 

@@ -83,6 +83,8 @@ export interface RowSummary {
   /** Train dumps: max / mean |log_probs − rollout_log_probs| over the loss-masked tokens (null: not a train dump). */
   lp_max?: number | null;
   lp_mean?: number | null;
+  /** The training step (a step folder, a slime dump's rollout id); absent when the row has none. */
+  step?: number;
 }
 
 // "empty": re-executed, but the sample has no code cells (nothing to run).
@@ -213,6 +215,27 @@ export interface GroupSummary {
   grpo?: GroupAdvantages;
 }
 
+/** What a set of rows adds up to (one prompt's answers at a step, or the whole step). */
+export interface StepStats {
+  rows: number;
+  /** Rows with a finite reward: the only ones the mean counts. */
+  scored: number;
+  /** Rows with no reward (null or absent): not in the mean, counted here. */
+  unscored: number;
+  /** Rows whose reward is NaN or ±Infinity: not in the mean, counted here. */
+  nonfinite: number;
+  mean_reward: number | null;
+  /** Answers judged right (acc, else reward > 0), of those that could be judged. */
+  passed: number;
+  judged: number;
+  mean_length: number | null;
+  /** Some lengths are characters (no token count recorded). */
+  length_in_chars: boolean;
+  /** Train dumps: mean per-token entropy, and mean |log_probs − rollout_log_probs| (null: not recorded). */
+  mean_entropy: number | null;
+  mean_lp: number | null;
+}
+
 /** One prompt followed across training steps (a folder of verl step files or slime dumps). */
 export interface PromptSteps {
   prompt: string;
@@ -223,8 +246,12 @@ export interface PromptSteps {
     step: number | null;
     group: number;
     rows: number[];
-    /** Mean over every row of this prompt at this step (not only the samples shown). */
+    /** Mean over every scored row of this prompt at this step (not only the samples shown). */
     mean_reward: number | null;
+    /** This prompt's answers at this step. */
+    stats: StepStats;
+    /** Every answer at this step (all prompts), with how many prompts were judged and passed at least once. */
+    all: (StepStats & { prompts: number; prompts_passing: number }) | null;
     samples: { row: number; reward: number | null; acc: boolean | null; status: string | null; response: string; response_cut: boolean }[];
   }[];
 }

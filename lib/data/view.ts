@@ -72,6 +72,7 @@ export function filterOrder(s: RowStore, q: RowQuery, mask: Uint8Array | null): 
     }
   };
   switch (key) {
+    case "step": numeric(s.step); break;
     case "index": numeric(s.index, NONE); break;
     case "group": numeric(s.group); break;
     case "reward": numeric(s.reward); break;

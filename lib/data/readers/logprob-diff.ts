@@ -33,3 +33,16 @@ export function logprobDiff(s: Pick<NormalizedSample, "per_token" | "rollout_log
   }
   return { diff, max: counted ? max : NaN, mean: counted ? sum / counted : NaN, counted };
 }
+
+/** Mean of a per-token value over the loss-masked, finite tokens (NaN when none counts). */
+export function maskedMean(values: ArrayLike<number>, mask?: ArrayLike<number>): number {
+  let sum = 0;
+  let counted = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!Number.isFinite(v) || (mask && mask[k] === 0)) continue;
+    sum += v;
+    counted++;
+  }
+  return counted ? sum / counted : NaN;
+}

@@ -207,6 +207,56 @@ if "verl" in KINDS or "all" in KINDS:
                 f.write(json.dumps({"input": f"user\nQuestion {q}: what is {q}+{q}?\nassistant\n", "output": f"step {step} answer {i}",
                                     "gts": str(2 * q), "score": float((i + step) % 2), "step": step, "acc": bool((i + step) % 2)}, ensure_ascii=False) + "\n")
 
+if "steps" in KINDS:
+    # A --dump-details folder over three rollout ids (0, 1, 2): two prompts of 8 samples each per
+    # rollout. Prompt 0 gets 2, 4, then 6 right answers; prompt 1 stays at 4 of 8. Responses grow by
+    # 2 tokens a step, per-token entropy falls (1.0, 0.75, 0.5) and the trainer's logprobs drift
+    # from the rollout's by 0.1, 0.2, 0.3 on every token.
+    root = os.path.join(OUT, "steps")
+    for sub in ("rollout_data", "train_data"):
+        os.makedirs(os.path.join(root, sub), exist_ok=True)
+    for rid in (0, 1, 2):
+        n_resp = 4 + 2 * rid
+        rollout, shards_rd = [], {k: [] for k in ("tokens", "loss_masks", "response_lengths", "total_lengths", "rewards", "log_probs",
+                                                   "rollout_log_probs", "advantages", "entropy")}
+        idx = []
+        for p in (0, 1):
+            prompt = "<|im_start|>user\nQuestion %d: how do steps change me?<|im_end|>\n<|im_start|>assistant\n" % p
+            for k in range(8):
+                i = p * 8 + k
+                right = k < (2 + 2 * rid if p == 0 else 4)
+                resp_tokens = [(i * 11 + rid * 5 + t) % 151000 + 1 for t in range(n_resp)]
+                tokens = [151644, 872, 198, 3838 + p] + resp_tokens
+                rlp = torch.full((n_resp,), -0.5, dtype=torch.float32)
+                rollout.append({
+                    "group_index": p, "index": i, "prompt": prompt, "tokens": tokens,
+                    "response": ("step %d answer %d: \\boxed{%s}" % (rid, k, "ok" if right else "no")),
+                    "response_length": n_resp, "label": "ok", "reward": 1.0 if right else 0.0,
+                    "loss_mask": [1] * n_resp, "rollout_log_probs": rlp.tolist(), "status": "completed",
+                    "metadata": {}, "rollout_id": rid,
+                })
+                idx.append(i)
+                shards_rd["tokens"].append(torch.tensor(tokens))
+                shards_rd["loss_masks"].append(torch.ones(n_resp, dtype=torch.int32))
+                shards_rd["response_lengths"].append(n_resp)
+                shards_rd["total_lengths"].append(len(tokens))
+                shards_rd["rewards"].append(1.0 if right else 0.0)
+                shards_rd["log_probs"].append(rlp + 0.1 * (rid + 1))
+                shards_rd["rollout_log_probs"].append(rlp)
+                shards_rd["advantages"].append(torch.full((n_resp,), 0.5 if right else -0.5))
+                shards_rd["entropy"].append(torch.full((n_resp,), 1.0 - 0.25 * rid).to(torch.bfloat16))
+        torch.save({"rollout_id": rid, "samples": rollout}, os.path.join(root, "rollout_data", "%d.pt" % rid))
+        samples = []
+        for j, i in enumerate(idx):
+            d = {"data_parallel_rank": 0, "sample_index": i, "rollout_position": j}
+            for key, col in shards_rd.items():
+                d[key] = col[j]
+            samples.append(d)
+        layout = [{"rank": 0, "data_parallel_rank": 0, "sample_indices": idx, "partition": idx,
+                   "micro_batch_indices": [[0]], "num_microbatches": [1], "global_batch_sizes": [len(idx)]}]
+        torch.save({"format_version": 2, "rollout_id": rid, "rank": 0, "samples": samples, "dp_shards": layout,
+                    "raw_reward": shards_rd["rewards"]}, os.path.join(root, "train_data", "%d.pt" % rid))
+
 if "counting" in KINDS:
     # The corners of counting token lists instead of building them (the index of rollout dumps):
     # lists over one pickle batch (1000) with a lone last item, None and bools and nesting inside,

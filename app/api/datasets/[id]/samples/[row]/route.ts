@@ -27,6 +27,7 @@ export const GET = withDataset({ params: sampleParamsSchema, query: sampleQueryS
   return {
     ...s,
     group: ds.store.group[row] ?? -1,
+    summary: ds.store.summary(row),
     nav,
     reexec: ds.jobs.reexecOf(row),
     rescore: ds.jobs.rescoreOf(row),
