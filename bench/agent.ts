@@ -37,6 +37,13 @@ function step(messages: Msg[], i: number, tokensPerStep: number): void {
   messages.push({ role: "tool", tool_call_id: id, content: toolOutput(i, tokensPerStep) });
 }
 
+/** `Server-Timing: a;dur=1.2, b;dur=3` → {a: 1.2, b: 3}. */
+function serverTiming(h: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of (h ?? "").matchAll(/([\w-]+);dur=([\d.]+)/g)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
 async function main() {
   const { embeddedTokenizer } = await import("@/lib/rollout/tokens");
   const { startScriptedSglang } = await import("@/lib/service/agent-proxy/testing/scripted-sglang");
@@ -74,7 +81,7 @@ async function main() {
       body: JSON.stringify({ model: "qwen3", messages, tools }),
     });
     const body = await res.text();
-    return { ms: performance.now() - t0, ok: res.ok, body };
+    return { ms: performance.now() - t0, ok: res.ok, body, timing: serverTiming(res.headers.get("server-timing")) };
   };
   const direct = async (ids: number[]) => {
     const t0 = performance.now();
@@ -91,8 +98,8 @@ async function main() {
   await post("warmup", [{ role: "user", content: "hi" }]);
 
   console.log(`\nAdded latency per turn (proxy − direct upstream call with the same input_ids), ${TURNS} turns per size, server: ${MODE}, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
-  console.log("| target | prompt tokens (last turn) | first turn (cold) added | p50 added | p95 added | p50 proxy | p50 direct |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| target | prompt tokens (last turn) | first turn (cold) added | p50 added | p95 added | p50 proxy | p50 direct | p50 render + tokenize | p50 rest of the turn | p50 HTTP + Next |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const target of (process.env.BENCH_AGENT_SIZES ?? "2048,8192,32768").split(",").map(Number)) {
     const sid = `bench-${target}-${Date.now()}`;
     const messages: Msg[] = [
@@ -109,6 +116,12 @@ async function main() {
     const added: number[] = [];
     const proxied: number[] = [];
     const directs: number[] = [];
+    // From the reply's Server-Timing: render + tokenize; the rest of the handler's turn besides the
+    // model call (reply, record); and what is left of the wall time outside the handler (the HTTP
+    // exchange, Next's routing, reading and parsing the body).
+    const prepare: number[] = [];
+    const rest: number[] = [];
+    const outside: number[] = [];
     let cold = NaN;
     let promptTokens = 0;
     for (let k = 0; k < TURNS; k++) {
@@ -124,10 +137,15 @@ async function main() {
         added.push(p.ms - d);
         proxied.push(p.ms);
         directs.push(d);
+        if (p.timing.proxy !== undefined && p.timing.prepare !== undefined && p.timing.upstream !== undefined) {
+          prepare.push(p.timing.prepare);
+          rest.push(p.timing.proxy - p.timing.prepare - p.timing.upstream);
+          outside.push(p.ms - p.timing.proxy);
+        }
       }
     }
     const f = (x: number) => x.toFixed(1);
-    console.log(`| ~${target / 1024}k, ${messages.length} messages | ${promptTokens} | ${f(cold)} ms | ${f(pct(added, 50))} ms | ${f(pct(added, 95))} ms | ${f(pct(proxied, 50))} ms | ${f(pct(directs, 50))} ms |`);
+    console.log(`| ~${target / 1024}k, ${messages.length} messages | ${promptTokens} | ${f(cold)} ms | ${f(pct(added, 50))} ms | ${f(pct(added, 95))} ms | ${f(pct(proxied, 50))} ms | ${f(pct(directs, 50))} ms | ${f(pct(prepare, 50))} ms | ${f(pct(rest, 50))} ms | ${f(pct(outside, 50))} ms |`);
   }
 
   await stages(tok);

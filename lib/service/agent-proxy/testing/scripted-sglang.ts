@@ -120,7 +120,9 @@ export async function startScriptedSglang(
       res.writeHead(500).end(String(e));
     });
   });
-  server.keepAliveTimeout = 1000;
+  // uvicorn's (SGLang's) default. At 1 s undici dropped every socket (it keeps one for the hint minus 2 s),
+  // so each /generate paid a new connection on both sides of the bench.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => {
