@@ -5,7 +5,8 @@
 //    upstream; added = proxy − direct. The first turn of a session (nothing cached) is shown apart.
 // 2. 64 concurrent sessions, 8 turns each: failures and latency.
 // 3. The Agents page following a 500-turn session in Chromium: long tasks (> 50 ms) while turns
-//    arrive. Needs a production build in NEXT_DIST_DIR (skipped when there is none).
+//    arrive. Needs a production build in NEXT_DIST_DIR (skipped when there is none);
+//    BENCH_AGENT_PAGE_ONLY=1 runs only this part.
 // The proxy runs in this process behind a real HTTP server (lib/service/core/testing/route-server),
 // as bench:api does; set BENCH_AGENT_SERVER=next for `next start` on the build in NEXT_DIST_DIR.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -96,6 +97,12 @@ async function main() {
 
   // Warm-up: the tokenizer and the routes load once per process.
   await post("warmup", [{ role: "user", content: "hi" }]);
+  if (process.env.BENCH_AGENT_PAGE_ONLY) {
+    await stop();
+    await pageBench(process.env.NEXT_DIST_DIR ?? ".next-bench", upstream.url);
+    await upstream.close();
+    return;
+  }
 
   console.log(`\nAdded latency per turn (proxy − direct upstream call with the same input_ids), ${TURNS} turns per size, server: ${MODE}, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
   console.log("| target | prompt tokens (last turn) | first turn (cold) added | p50 added | p95 added | p50 proxy | p50 direct | p50 render + tokenize | p50 rest of the turn | p50 HTTP + Next |");
