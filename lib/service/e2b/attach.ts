@@ -98,9 +98,14 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
           kill();
         };
         spec.signal?.addEventListener("abort", onAbort, { once: true });
-        const stop = sb.hub.listen(
+        // The listener may be called inside listen() (the start's early events, its end too: a
+        // short command can be over before the start's reply is read), before `stop` is assigned.
+        let over = false;
+        let stop: () => void = () => {};
+        stop = sb.hub.listen(
           pid,
           (ev) => {
+            if (over) return;
             if (ev.kind === "data") {
               // The Editor's runs have no terminal: a PTY's output would only come from another caller's process.
               const k = ev.stream === "pty" ? "stdout" : ev.stream;
@@ -110,6 +115,7 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
               else out.stderrBytes += ev.data.length;
               return;
             }
+            over = true;
             clearTimeout(timer);
             spec.signal?.removeEventListener("abort", onAbort);
             stop();
@@ -117,6 +123,7 @@ function runtimeFor(sb: E2BSandbox, gone: () => GoneReason | undefined): Sandbox
           },
           true,
         );
+        if (over) stop();
         if (spec.stdin !== undefined) {
           void agentCall(sb, { op: "proc.input", pid, data: Buffer.from(spec.stdin).toString("base64") }).then(() => agentCall(sb, { op: "proc.close_stdin", pid }));
         }
