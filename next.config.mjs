@@ -16,6 +16,13 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true, tsconfigPath },
   serverExternalPackages: ["dockerode", "ssh2", "cpu-features"],
   poweredByHeader: false,
+  // Monaco's content-hashed files (editor-BdtEMBbM.js, …) never change under their name: cached for
+  // good, so an Editor opened again (a new tab from Traffic) loads it from the browser's cache
+  // instead of revalidating a dozen files. Its entry files (loader.js, editor.main.js) keep their
+  // names across versions and are revalidated as before.
+  async headers() {
+    return [{ source: "/monaco/vs/:file(.*-[A-Za-z0-9_-]{8}\\.js)", headers: [{ key: "Cache-Control", value: "public, max-age=31536000, immutable" }] }];
+  },
   experimental: {
     serverActions: { bodySizeLimit: "8mb" },
     // The proxy (proxy.ts) buffers request bodies up to this size and silently cuts the rest; the

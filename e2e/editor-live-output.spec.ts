@@ -78,3 +78,41 @@ for (const viewport of [
     });
   });
 }
+
+// The same on the Docker backend: the container's agent streams the run's output as it reads it.
+test.describe("on the Docker backend", () => {
+  test.use({ viewport: { width: 1440, height: 900 } });
+
+  test("live output while a run goes on; a 2 MB line keeps head and tail, and the whole output downloads", async ({ page }) => {
+    test.setTimeout(150_000);
+    const editor = new EditorPage(page);
+    await page.goto("/editor?new=1&backend=docker");
+    const unavailable = await page.getByTestId("backend-option-docker").evaluate((o) => (o as HTMLOptionElement).disabled);
+    test.skip(unavailable && !process.env.CI, "docker backend unavailable");
+    await editor.waitForMonaco();
+    await expect(page.getByTestId("backend-select")).toHaveValue("docker");
+
+    await editor.setCode('import sys, time\nfor i in range(1, 4): print(f"tick {i}", flush=True); time.sleep(0.3)\nprint("to stderr", file=sys.stderr, flush=True)\ntime.sleep(60)\n');
+    await editor.run();
+    const live = editor.result.getByTestId("tool-live-output");
+    await expect(live).toContainText("tick 3");
+    await expect(live).toContainText("to stderr");
+    await expect(editor.result.getByTestId("tool-running")).toBeVisible();
+    await page.screenshot({ path: `${shots}/editor-live-docker-1440.png` });
+    await page.getByTestId("cancel-button").click();
+    await editor.expectStatus("cancelled");
+    await expect(editor.result.getByTestId("tool-stdout")).toContainText("tick 3");
+
+    await editor.setCode('import sys\nsys.stdout.write("HEAD-MARK" + "x" * 2_000_000 + "TAIL-MARK")\n');
+    await editor.run();
+    await editor.expectStatus("success");
+    const r = editor.result;
+    expect((await r.getByTestId("tool-stdout-head").textContent())?.startsWith("HEAD-MARKxxx")).toBe(true);
+    expect((await r.getByTestId("tool-stdout-tail").textContent())?.endsWith("xxxTAIL-MARK")).toBe(true);
+    await expect(r.getByTestId("tool-truncation-note")).toContainText("2,000,018 bytes written");
+    const [download] = await Promise.all([page.waitForEvent("download"), r.getByTestId("tool-download-output").click()]);
+    const whole = await readFile(await download.path());
+    expect(whole.length).toBe(2_000_018);
+    expect(whole.subarray(whole.length - 9).toString()).toBe("TAIL-MARK");
+  });
+});

@@ -73,7 +73,16 @@ export function CodeEditor({ path, language, defaultValue, onChange, onRun, onSa
         onChange={(v) => onChange(v ?? "")}
         onMount={handleMount}
         theme="vs-dark"
-        loading={<div className="p-3 text-sm text-zinc-400">Loading editor…</div>}
+        // Until Monaco has loaded (a second or more on a cold tab), the code is shown as text.
+        loading={
+          <pre
+            data-testid={`${testId}-placeholder`}
+            title="Loading the editor…"
+            className="h-full w-full overflow-auto whitespace-pre bg-[#1e1e1e] py-0 pl-[62px] font-mono text-[13px] leading-[19px] text-zinc-300"
+          >
+            {defaultValue || "Loading editor…"}
+          </pre>
+        }
         options={{
           readOnly,
           minimap: { enabled: false },

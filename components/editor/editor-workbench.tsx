@@ -6,6 +6,7 @@ import type { EditorTool } from "@/lib/workspace/schema";
 import type { Workspace } from "@/lib/workspace/schema";
 import { ToolResultPanel } from "@/components/tool-result/tool-result-panel";
 import { CopyLink } from "@/components/share/copy-link";
+import { ShareMenu } from "@/components/share/share-menu";
 import { Button } from "@/components/ui/button";
 import { CodeEditor, languageForPath } from "./code-editor";
 import { FilePanel } from "./file-panel";
@@ -67,6 +68,7 @@ function SessionControls({ sessionId }: { sessionId: string }) {
         session {sessionId.slice(0, 8)}
       </span>
       <CopyLink />
+      <ShareMenu target={{ kind: "editor_session", session: sessionId }} />
       <SessionList current={sessionId} />
       <a href="/editor?new=1" data-testid="editor-new-session" className="whitespace-nowrap text-zinc-500 underline decoration-dotted hover:text-zinc-800">
         New session

@@ -8,6 +8,14 @@ import { copyText } from "./copy-link";
 
 const sameTarget = (a: ShareTarget, b: ShareTarget) => JSON.stringify(a) === JSON.stringify(b);
 
+/** What the link's page shows, per kind of thing. */
+const shows: Record<ShareTarget["kind"], string> = {
+  chat_run: "the transcript, tool calls, reward and tokens",
+  inspect_sample: "the transcript, tool calls, reward and tokens",
+  editor_session: "the code, the files (listed, not editable) and the last result",
+  traffic_call: "the request, the response and its timing",
+};
+
 /**
  * "Read-only link…": makes a link to this one thing that opens without the owner's token, expires,
  * and can be revoked. The list shows this thing's links with Revoke. A link's address is shown once,
@@ -56,8 +64,7 @@ export function ShareMenu({ target, unavailable, align = "right" }: { target: Sh
       {open && (
         <div data-testid="share-panel" className={`absolute ${align === "left" ? "left-0" : "right-0"} top-full z-30 mt-1 flex w-96 flex-col gap-2 rounded-md border border-zinc-200 bg-white p-3 text-xs shadow-lg`}>
           <p className="text-zinc-700">
-            A link to <b>{describeTarget(target)}</b> only. It opens without your token in any browser, shows the transcript, tool calls, reward and tokens,
-            and runs nothing.
+            A link to <b>{describeTarget(target)}</b> only. It opens without your token in any browser, shows {shows[target.kind]}, and runs nothing.
           </p>
           {reason ? (
             <p data-testid="share-disabled" className="rounded bg-amber-50 p-2 text-amber-900">

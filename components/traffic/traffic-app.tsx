@@ -17,7 +17,8 @@ function syncUrl(filter: TrafficFilter, call: string | null) {
   window.history.replaceState(null, "", qs ? `/traffic?${qs}` : "/traffic");
 }
 
-export function TrafficApp({ initialFilter, initialCall }: { initialFilter: TrafficFilter; initialCall: string | null }) {
+/** editorAssets: the Editor's Monaco files, prefetched while a call that can open there is shown. */
+export function TrafficApp({ initialFilter, initialCall, editorAssets = [] }: { initialFilter: TrafficFilter; initialCall: string | null; editorAssets?: string[] }) {
   const [filter, setFilter] = useState(initialFilter);
   const [selected, setSelected] = useState<string | null>(initialCall);
   const [paused, setPaused] = useState(false);
@@ -54,7 +55,7 @@ export function TrafficApp({ initialFilter, initialCall }: { initialFilter: Traf
       )}
       <div ref={boxRef} className="relative flex min-h-0 flex-1" style={height ? { height } : undefined}>
         <TrafficTable rows={stream.rows} selected={selected} onSelect={(id) => select(id)} height={height} />
-        {selected && <TrafficDetail id={selected} onClose={close} />}
+        {selected && <TrafficDetail id={selected} onClose={close} editorAssets={editorAssets} />}
       </div>
     </div>
   );

@@ -4,8 +4,10 @@ import { useEffect, useState } from "react";
 import { CodeBlock } from "@/components/chat/code-block";
 import { LongText } from "@/components/inspect/long-text";
 import { CopyLink } from "@/components/share/copy-link";
+import { ShareMenu } from "@/components/share/share-menu";
 import { Button } from "@/components/ui/button";
 import { readErrorEnvelope } from "@/lib/errors";
+import { clientName } from "@/lib/traffic/client";
 import { latencyMs } from "@/lib/traffic/filter";
 import type { TrafficRecord } from "@/lib/traffic/types";
 import { OutcomeBadge } from "./outcome-badge";
@@ -44,7 +46,7 @@ function Fact({ k, v }: { k: string; v: React.ReactNode }) {
   );
 }
 
-export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void }) {
+export function TrafficDetail({ id, onClose, editorAssets = [] }: { id: string; onClose: () => void; editorAssets?: string[] }) {
   const [record, setRecord] = useState<TrafficRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -88,9 +90,14 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
           {record ? `${record.method} ${record.route}` : `Call ${id}`}
         </h2>
         {record && canOpen && (
-          <form method="post" action={`/api/traffic/${encodeURIComponent(record.id)}/open`}>
-            <Button type="submit" size="sm" variant="primary" data-testid="open-in-editor" title="A new Editor session with this code, language and stdin">
-              Open in Editor
+          // A new tab: the live list, its filters and this call stay as they are. The Editor's
+          // Monaco files are prefetched meanwhile, so the new tab finds them in the cache.
+          <form method="post" action={`/api/traffic/${encodeURIComponent(record.id)}/open`} target="_blank">
+            {editorAssets.map((href) => (
+              <link key={href} rel="prefetch" href={href} />
+            ))}
+            <Button type="submit" size="sm" variant="primary" data-testid="open-in-editor" title="A new Editor session with this code, language and stdin, in a new tab">
+              Open in Editor ↗
             </Button>
           </form>
         )}
@@ -115,6 +122,7 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
           </a>
         )}
         <CopyLink />
+        <ShareMenu target={{ kind: "traffic_call", call: id }} />
         <Button size="sm" variant="ghost" data-testid="traffic-detail-close" onClick={onClose} aria-label="Close">
           ✕
         </Button>
@@ -132,7 +140,16 @@ export function TrafficDetail({ id, onClose }: { id: string; onClose: () => void
               <Fact k="status" v={<OutcomeBadge outcome={record.outcome} />} />
               <Fact k="reported" v={`${record.status} · HTTP ${record.http_status}`} />
               <Fact k="time" v={new Date(record.time).toLocaleString()} />
-              <Fact k="client" v={<span title={record.user_agent}>{record.client}</span>} />
+              <Fact
+                k="client"
+                v={
+                  <span data-testid="detail-client" title={record.user_agent}>
+                    {[clientName(record.user_agent), record.client].filter(Boolean).join(" · ")}
+                  </span>
+                }
+              />
+              {record.key_id && <Fact k="key" v={<span title="The first 8 hex digits of the SHA-256 of the key the client sent">{record.key_id}</span>} />}
+              {record.session_id && <Fact k="session" v={record.session_id} />}
               <Fact k="latency" v={`${Math.round(latencyMs(record))} ms (queue ${Math.round(record.queue_ms)} + run ${Math.round(record.run_ms)})`} />
               <Fact k="backend" v={<span data-testid="detail-isolation">{record.isolation ?? record.backend ?? "–"}</span>} />
               {record.cold_ms !== undefined && (

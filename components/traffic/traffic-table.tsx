@@ -11,7 +11,7 @@ import { OutcomeBadge } from "./outcome-badge";
 const ROW = 30;
 const OVERSCAN = 10;
 
-const cols = "grid-cols-[88px_104px_148px_72px_96px_72px_minmax(0,1.2fr)_minmax(0,1fr)]";
+const cols = "grid-cols-[88px_minmax(120px,200px)_148px_72px_96px_96px_minmax(0,1.2fr)_minmax(0,1fr)]";
 
 function time(t: number): string {
   const d = new Date(t);
@@ -26,6 +26,21 @@ function latency(r: TrafficRow): string {
 function shortRoute(r: TrafficRow): string {
   const path = r.route.replace(/^\/(sandbox-fusion|ms-enclave|agent|e2b)\//, "");
   return r.tool_name ? `${path} · ${r.tool_name}` : path;
+}
+
+/** Who called: the SDK by name, then which key or agent session, then the address. */
+function clientTitle(r: TrafficRow): string {
+  return [r.client_name, r.session_id && `session ${r.session_id}`, r.key_id && `key ${r.key_id}`, r.client, r.user_agent && `User-Agent: ${r.user_agent}`].filter(Boolean).join(" · ");
+}
+
+function ClientCell({ r }: { r: TrafficRow }) {
+  const who = r.session_id ? `session ${r.session_id}` : r.key_id ? `key ${r.key_id}` : r.client_name ? r.client : null;
+  return (
+    <span className="truncate text-zinc-700" data-testid="traffic-row-client" title={clientTitle(r)}>
+      <span className="font-medium text-zinc-800">{r.client_name ?? r.client}</span>
+      {who && <span className="ml-1 font-mono text-[11px] text-zinc-500">{who}</span>}
+    </span>
+  );
 }
 
 function oneLine(s: string): string {
@@ -45,6 +60,24 @@ export function TrafficTable({ rows, selected, onSelect, height }: { rows: Traff
     setViewport(el.clientHeight);
     return () => ro.disconnect();
   }, []);
+
+  // Rows arrive on top: a person scrolled down keeps looking at the same calls (the top row under
+  // the edge stays put); at the very top the new calls come into view.
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = box.current;
+    const a = anchor.current;
+    if (el && a && el.scrollTop > 0) {
+      const at = rows.findIndex((r) => r.id === a.id);
+      if (at >= 0 && at * ROW + a.offset !== el.scrollTop) {
+        el.scrollTop = at * ROW + a.offset;
+        setScrollTop(el.scrollTop);
+      }
+    }
+    const top = el ? el.scrollTop : 0;
+    const i = Math.min(rows.length - 1, Math.floor(top / ROW));
+    anchor.current = i >= 0 ? { id: rows[i]!.id, offset: top - i * ROW } : null;
+  }, [rows]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewport) / ROW) + OVERSCAN);
@@ -67,7 +100,12 @@ export function TrafficTable({ rows, selected, onSelect, height }: { rows: Traff
         data-testid="traffic-table"
         data-rows={rows.length}
         className="relative min-h-0 flex-1 overflow-y-auto overflow-x-hidden"
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => {
+          const top = e.currentTarget.scrollTop;
+          setScrollTop(top);
+          const i = Math.min(rows.length - 1, Math.floor(top / ROW));
+          anchor.current = i >= 0 ? { id: rows[i]!.id, offset: top - i * ROW } : null;
+        }}
       >
         {rows.length === 0 && (
           <div data-testid="traffic-empty" className="p-6 text-sm text-zinc-600">
@@ -92,9 +130,7 @@ export function TrafficTable({ rows, selected, onSelect, height }: { rows: Traff
               )}
             >
               <span className="truncate font-mono text-zinc-600">{time(r.time)}</span>
-              <span className="truncate text-zinc-700" title={r.user_agent ? `${r.client} · ${r.user_agent}` : r.client}>
-                {r.client}
-              </span>
+              <ClientCell r={r} />
               <span className="truncate text-zinc-800" title={`${r.method} ${r.route}`}>
                 {shortRoute(r)}
               </span>

@@ -3,13 +3,14 @@
 import { useEffect, useRef, useState } from "react";
 import { readNdjson } from "@/lib/http/read-ndjson";
 import { trafficFilterParams, type TrafficFilter, type TrafficRow, type TrafficStreamEvent } from "@/lib/traffic/filter";
+import { mergeNewestFirst } from "@/lib/traffic/order";
 import type { TrafficStats } from "@/lib/traffic/types";
 
 /** The table keeps this many rows (the newest). */
 export const MAX_ROWS = 5000;
 
 export interface TrafficStream {
-  /** Newest first. */
+  /** Newest request first (by start time). */
   rows: TrafficRow[];
   stats: TrafficStats | null;
   /** Matching calls in the server's buffer when the stream (re)started, plus those since. */
@@ -37,13 +38,10 @@ export function useTrafficStream(filter: TrafficFilter, paused: boolean): Traffi
   const heldRows = useRef<TrafficRow[]>([]);
   const query = trafficFilterParams(filter).toString();
 
+  // Into their place by start time (a slow call finishes after quicker later ones).
   const prepend = (incoming: TrafficRow[]) => {
     if (!incoming.length) return;
-    setRows((old) => {
-      const next = incoming.slice().reverse();
-      const merged = next.length >= MAX_ROWS ? next.slice(0, MAX_ROWS) : next.concat(old.slice(0, MAX_ROWS - next.length));
-      return merged;
-    });
+    setRows((old) => mergeNewestFirst(old, incoming, MAX_ROWS));
   };
 
   useEffect(() => {
@@ -69,7 +67,7 @@ export function useTrafficStream(filter: TrafficFilter, paused: boolean): Traffi
         for await (const raw of readNdjson(res)) {
           const e = raw as TrafficStreamEvent;
           if (e.type === "snapshot") {
-            setRows(e.rows.slice(-MAX_ROWS).reverse());
+            setRows(mergeNewestFirst([], e.rows, MAX_ROWS));
             setTotal(e.total);
             setRecording(e.recording);
           } else if (e.type === "rows") {

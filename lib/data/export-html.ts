@@ -23,7 +23,8 @@ export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-const CSS = `
+/** The export's stylesheet, shared by the read-only pages of other things (lib/share). */
+export const CSS = `
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#18181b;margin:0;background:#fafafa}
 main{max-width:64rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.1rem;margin:0 0 .25rem} h2{font-size:.8rem;text-transform:uppercase;color:#71717a;margin:1.5rem 0 .5rem}

@@ -1,7 +1,7 @@
 import "server-only";
 import { globalStore } from "@/lib/global-store";
 import { joinStreams } from "./tools/result";
-import type { OutputTap, ToolResult } from "./types";
+import { LIVE_TAP_BYTES, type OutputTap, type ToolResult } from "./types";
 
 // The whole output of the Editor's recent runs, as it is written: the page shows it live while a
 // run goes on, the result keeps head and tail of a stream over the cap, and the whole of it can be
@@ -18,8 +18,8 @@ interface LiveRun {
   done: boolean;
 }
 
-/** Per stream: the local backend kills a run long before this (drainLimit of the 1 MiB cap). */
-const MAX_KEEP = 16 * 1024 * 1024;
+/** Per stream: the local backend kills a run long before this (drainLimit of the 1 MiB cap); the Docker agent stops streaming at it. */
+const MAX_KEEP = LIVE_TAP_BYTES;
 /** Runs kept after they end (oldest dropped first). */
 const MAX_RUNS = 12;
 
@@ -115,7 +115,7 @@ export function withWholeOutput(runId: string, r: ToolResult): ToolResult {
     next[stream] = text;
     cut[stream] = { at, dropped, written: whole.written };
   }
-  // Backends that do not stream (Docker) leave nothing whole here: their head-only result stands.
+  // A stream the tap did not get whole (a Docker agent before "tap", a flood past LIVE_TAP_BYTES): its head-only result stands.
   if (!cut.stdout && !cut.stderr) return r;
   // A process tool's output is its two streams joined: it follows them.
   if (r.output === joinStreams(r.stdout ?? "", r.stderr ?? "")) next.output = joinStreams(next.stdout ?? "", next.stderr ?? "");

@@ -81,6 +81,12 @@ export async function getSession(sessionId: SandboxSessionId, backend: BackendNa
   return openEntry(sessionId, backend, config, false).sandbox;
 }
 
+/** The session's sandbox if it is open and ready, without opening one (a read-only view looks, never starts). */
+export function liveSandbox(sessionId: SandboxSessionId, backend: BackendName): Sandbox | undefined {
+  const e = state.sessions.get(key(backend, sessionId));
+  return e && e.parked === undefined && e.warming === undefined ? e.ready : undefined;
+}
+
 /** Counts a call as running (the idle sweep skips busy sessions) for its duration. */
 async function tracked<T>(entry: Entry | undefined, fn: () => Promise<T>): Promise<T> {
   if (entry) entry.running++;

@@ -205,6 +205,8 @@ export interface SandboxBackend {
 
 /** Receives a run's output as it is written (the Editor's live view); before any cap. */
 export type OutputTap = (stream: "stdout" | "stderr", chunk: Uint8Array) => void;
+/** Per stream, the most a tap is given (and the live view keeps): past it output is only counted. */
+export const LIVE_TAP_BYTES = 16 * 1024 * 1024;
 
 export interface RunSpec {
   argv: string[];

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { datasetFormats } from "@/lib/data/types";
 import { chatRunIdSchema, chatSessionIdSchema } from "@/lib/rollout/chat-session-schema";
+import { trafficIdSchema } from "@/lib/traffic/types";
+import { sessionIdSchema as editorSessionIdSchema } from "@/lib/workspace/schema";
 
 /** The one thing a link shows. Nothing else is reachable through it. */
 export const shareTargetSchema = z.discriminatedUnion("kind", [
@@ -13,6 +15,8 @@ export const shareTargetSchema = z.discriminatedUnion("kind", [
     format: z.enum(datasetFormats).optional(),
     sample: z.number().int().min(0),
   }),
+  z.object({ kind: z.literal("editor_session"), session: editorSessionIdSchema }),
+  z.object({ kind: z.literal("traffic_call"), call: trafficIdSchema }),
 ]);
 export type ShareTarget = z.infer<typeof shareTargetSchema>;
 
@@ -64,28 +68,57 @@ export interface CreatedShare {
 /** The query a link carries naming its thing, so a link edited to name another thing is refused. */
 export function targetQuery(t: ShareTarget): URLSearchParams {
   const q = new URLSearchParams();
-  if (t.kind === "chat_run") {
-    q.set("session", t.session);
-    q.set("run", t.run);
-  } else {
-    q.set("file", t.file);
-    if (t.format) q.set("fmt", t.format);
-    q.set("sample", String(t.sample));
+  switch (t.kind) {
+    case "chat_run":
+      q.set("session", t.session);
+      q.set("run", t.run);
+      break;
+    case "inspect_sample":
+      q.set("file", t.file);
+      if (t.format) q.set("fmt", t.format);
+      q.set("sample", String(t.sample));
+      break;
+    case "editor_session":
+      q.set("editor", t.session);
+      break;
+    case "traffic_call":
+      q.set("call", t.call);
+      break;
   }
   return q;
 }
+
+/** Every key any target puts in its query (a link must carry its own and none of the others). */
+const targetKeys = ["session", "run", "file", "fmt", "sample", "editor", "call"];
 
 /** Whether a link's query names exactly its target. */
 export function queryNames(t: ShareTarget, q: URLSearchParams): boolean {
   const want = targetQuery(t);
   for (const [k, v] of want) if (q.get(k) !== v) return false;
-  for (const k of ["session", "run", "file", "fmt", "sample"]) if (q.has(k) && !want.has(k)) return false;
+  for (const k of targetKeys) if (q.has(k) && !want.has(k)) return false;
   return true;
 }
 
 export function describeTarget(t: ShareTarget): string {
-  return t.kind === "chat_run" ? `Chat run ${t.run} of session ${t.session}` : `${t.file} · sample ${t.sample}`;
+  switch (t.kind) {
+    case "chat_run":
+      return `Chat run ${t.run} of session ${t.session}`;
+    case "inspect_sample":
+      return `${t.file} · sample ${t.sample}`;
+    case "editor_session":
+      return `Editor session ${t.session}`;
+    case "traffic_call":
+      return `Traffic call ${t.call}`;
+  }
 }
+
+/** What a link's page shows, in the words of its banner and the owner's panel. */
+export const targetNoun: Record<ShareTarget["kind"], string> = {
+  chat_run: "run",
+  inspect_sample: "sample",
+  editor_session: "Editor session",
+  traffic_call: "call",
+};
 
 /** Cookie the share page sets: it marks a browser as a read-only viewer so refusals can say why. */
 export const shareViewerCookie = "playground_share";

@@ -2,13 +2,14 @@
 // records (so text search sees whole code and output), and the light row shape the table streams.
 // Client code may import this module.
 import { z } from "zod";
+import { clientName } from "./client";
 import { isErrorOutcome, trafficOutcomes, type TrafficOutcome, type TrafficRecord } from "./types";
 
 export const trafficFilterSchema = z.object({
   /** Outcomes to show (none = all). */
   status: z.array(z.enum(trafficOutcomes)).default([]),
   language: z.string().max(40).optional(),
-  /** Substring of the client address or user agent. */
+  /** Substring of the client address, user agent, key id or session. */
   client: z.string().max(200).optional(),
   /** Only calls whose queue wait + run time is at least this many ms. */
   slow: z.number().int().nonnegative().optional(),
@@ -72,7 +73,7 @@ export function matchesTrafficFilter(r: TrafficRecord, f: TrafficFilter): boolea
   if (f.language && (r.language ?? "").toLowerCase() !== f.language.toLowerCase()) return false;
   if (f.client) {
     const c = f.client.toLowerCase();
-    if (!has(r.client, c) && !has(r.user_agent, c)) return false;
+    if (!has(r.client, c) && !has(r.user_agent, c) && !has(r.key_id, c) && !has(r.session_id, c)) return false;
   }
   if (f.slow !== undefined && latencyMs(r) < f.slow) return false;
   if (f.q) {
@@ -88,6 +89,10 @@ export interface TrafficRow {
   time: number;
   client: string;
   user_agent?: string;
+  /** The client's name from its User-Agent (clientName). */
+  client_name?: string;
+  key_id?: string;
+  session_id?: string;
   api: TrafficRecord["api"];
   route: string;
   method: string;
@@ -117,11 +122,15 @@ function head(s: string | undefined): string {
 }
 
 export function toTrafficRow(r: TrafficRecord): TrafficRow {
+  const name = clientName(r.user_agent);
   return {
     id: r.id,
     time: r.time,
     client: r.client,
     ...(r.user_agent ? { user_agent: r.user_agent.slice(0, 80) } : {}),
+    ...(name ? { client_name: name } : {}),
+    ...(r.key_id ? { key_id: r.key_id } : {}),
+    ...(r.session_id ? { session_id: r.session_id.slice(0, 80) } : {}),
     api: r.api,
     route: r.route,
     method: r.method,

@@ -10,6 +10,9 @@ export type TrafficApi = (typeof trafficApis)[number];
 export const trafficOutcomes = ["success", "failed", "timeout", "sandbox_error", "rejected"] as const;
 export type TrafficOutcome = (typeof trafficOutcomes)[number];
 
+/** A record's id (base-36 time + sequence, recorder.ts). */
+export const trafficIdSchema = z.string().regex(/^[0-9a-z]{1,32}$/, "not a traffic record id");
+
 export const trafficFileSchema = z.object({ name: z.string(), size: z.number().int().nonnegative() });
 
 export const trafficRecordSchema = z.object({
@@ -19,6 +22,8 @@ export const trafficRecordSchema = z.object({
   client: z.string(),
   /** The client's User-Agent (python-requests, aiohttp, …), for the client filter. */
   user_agent: z.string().optional(),
+  /** Which key the client sent (Bearer, X-API-Key, ?api_key): "key " + 8 hex of its SHA-256, never the key. */
+  key_id: z.string().max(16).optional(),
   api: z.enum(trafficApis),
   /** e.g. "/sandbox-fusion/run_code", "/ms-enclave/sandbox/tool/execute". */
   route: z.string(),

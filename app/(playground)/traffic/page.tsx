@@ -1,5 +1,6 @@
 import { parseTrafficFilter } from "@/lib/traffic/filter";
 import { TrafficApp } from "@/components/traffic/traffic-app";
+import { monacoAssets } from "@/lib/monaco-assets";
 
 // Every call a training job makes to /sandbox-fusion and /ms-enclave, live.
 
@@ -10,5 +11,6 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function TrafficPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const call = typeof params.call === "string" && /^[a-z0-9]{1,32}$/.test(params.call) ? params.call : null;
-  return <TrafficApp initialFilter={parseTrafficFilter(params)} initialCall={call} />;
+  const monaco = monacoAssets();
+  return <TrafficApp initialFilter={parseTrafficFilter(params)} initialCall={call} editorAssets={[...monaco.scripts, ...monaco.styles]} />;
 }

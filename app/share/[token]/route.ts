@@ -2,7 +2,7 @@ import { serverEnv } from "@/lib/env";
 import { appError, httpStatus, type AppErrorData } from "@/lib/errors";
 import { withInput } from "@/lib/http/route";
 import { renderTarget } from "@/lib/share/render";
-import { describeTarget, queryNames, shareTokenParamsSchema, shareViewerCookie } from "@/lib/share/schema";
+import { describeTarget, queryNames, shareTokenParamsSchema, shareViewerCookie, targetNoun } from "@/lib/share/schema";
 import { findShare } from "@/lib/share/store";
 
 export const dynamic = "force-dynamic";
@@ -30,7 +30,7 @@ export const GET = withInput({ params: shareTokenParamsSchema }, async ({ req, p
   const { link } = found;
   if (!queryNames(link.target, new URL(req.url).searchParams))
     return refuse(appError("forbidden:share", `This read-only link shows only ${describeTarget(link.target)}, not what the address now names.`));
-  const banner = `Read-only link: it shows this ${link.target.kind === "chat_run" ? "run" : "sample"} and runs nothing (no re-run, no edit, no other page). It expires ${link.expires_at.replace("T", " ").slice(0, 16)} UTC.`;
+  const banner = `Read-only link: it shows this ${targetNoun[link.target.kind]} and runs nothing (no re-run, no edit, no other page). It expires ${link.expires_at.replace("T", " ").slice(0, 16)} UTC.`;
   const html = await renderTarget(link.target, banner);
   if (!html.ok) return refuse(html.error);
   return new Response(html.value, {

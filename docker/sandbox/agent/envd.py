@@ -39,7 +39,7 @@ import time
 import procs
 import wire
 from spawn import spawn
-from wire import close_fd, log, read_ready, sel, send, send_raw, write_all
+from wire import close_fd, log, read_ready, sel, send, send_bytes, write_all
 
 DEFAULT_USER = "user"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -52,12 +52,6 @@ base_env = {}
 # uid is `user`; no setuid, and every other user (root included) is refused by name.
 SINGLE_USER = os.getuid() != 0
 BYTES = object()  # the key of a reply's raw bytes (sent after its frame)
-
-
-def send_bytes(obj, data):
-    """A frame followed by its raw bytes (one write: the two never interleave with another frame)."""
-    obj["raw"] = len(data)
-    send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode() + data)
 
 
 class Fail(Exception):

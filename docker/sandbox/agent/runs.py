@@ -12,7 +12,7 @@ from fsops import WORKDIR
 from pyinline import inline_env_ok, run_python_inline, script_argv
 from rlimits import oom_prefer, set_limits
 from spawn import spawn
-from wire import close_fd, decode, read_ready, sel, send
+from wire import close_fd, decode, read_ready, sel, send, send_bytes
 
 active = {}  # request id -> Run
 
@@ -24,6 +24,9 @@ class Run:
         self.rid = rid
         self.req = req
         self.cap = int(req.get("limits", {}).get("output_bytes", 1 << 20))
+        # "tap": N streams each output chunk to the host as it is read ({"ev": "out"} frames, the
+        # Editor's live view and its head + tail), up to N bytes per stream; past N it is only counted.
+        self.tap = max(0, int(req.get("tap") or 0))
         self.out = bytearray()
         self.err = bytearray()
         self.out_trunc = False
@@ -84,10 +87,13 @@ class Run:
 
     def take(self, which, data):
         buf = self.out if which == "out" else self.err
+        before = self.out_total if which == "out" else self.err_total
         if which == "out":
             self.out_total += len(data)
         else:
             self.err_total += len(data)
+        if before < self.tap:
+            send_bytes({"ev": "out", "run": self.rid, "stream": "stdout" if which == "out" else "stderr"}, data[: self.tap - before])
         room = self.cap - len(buf)
         if room > 0:
             buf += data[:room]

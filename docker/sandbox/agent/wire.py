@@ -19,6 +19,12 @@ def send(obj):
     send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode())
 
 
+def send_bytes(obj, data):
+    """A frame followed by its raw bytes, in one write (nothing comes between them)."""
+    obj["raw"] = len(data)
+    send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode() + bytes(data))
+
+
 def send_raw(data):
     write_all(out_fd, data)
 

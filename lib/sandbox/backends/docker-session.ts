@@ -1,7 +1,7 @@
 import "server-only";
 import { appError } from "@/lib/errors";
 import { err, ok, type Result } from "@/lib/result";
-import { dockerIsolation, type DockerRuntime, type IsolationLevel } from "../types";
+import { dockerIsolation, LIVE_TAP_BYTES, type DockerRuntime, type IsolationLevel } from "../types";
 import type {
   FileEntry,
   NotebookChannel,
@@ -161,11 +161,20 @@ export class DockerSession implements SandboxRuntime {
         cwd: spec.cwd ?? "",
         env: spec.env ?? {},
         ...(spec.warm ? { warm: true } : {}),
+        // The agent streams the output as it reads it (the Editor's live view, head + tail), up to this much per stream.
+        ...(spec.onOutput ? { tap: LIVE_TAP_BYTES } : {}),
         timeout_ms: l.timeout_s * 1000,
         limits: { cpu_time_s: l.cpu_time_s, memory_mb: l.memory_mb, max_processes: l.max_processes, file_size_mb: l.file_size_mb, output_bytes: l.output_bytes, ...addressSpaceCap(this.box.runtime, spec.argv, l.memory_mb) },
       },
       { timeoutMs: l.timeout_s * 1000 + WEDGE_GRACE_MS },
     );
+    // Output frames come before the run's answer on the same stream: all of them are in when it resolves.
+    const tap = spec.onOutput;
+    const untap = tap
+      ? agent.onEvent((msg) => {
+          if (msg.ev === "out" && msg.run === runId && Buffer.isBuffer(msg.bytes)) tap(msg.stream === "stderr" ? "stderr" : "stdout", msg.bytes);
+        })
+      : undefined;
     // The agent kills the run's tree and answers the run itself with cancelled: true.
     const abortHandler = () => void agent.request({ op: "cancel", target: runId }, { timeoutMs: 5000 }).catch(() => {});
     spec.signal?.addEventListener("abort", abortHandler, { once: true });
@@ -192,6 +201,7 @@ export class DockerSession implements SandboxRuntime {
       if (e instanceof AgentUnresponsive) return await this.wedged(e, spec, started);
       return failure(`The sandbox agent failed: ${e instanceof Error ? e.message : String(e)}`, started);
     } finally {
+      untap?.();
       spec.signal?.removeEventListener("abort", abortHandler);
     }
   }

@@ -1,4 +1,6 @@
 import "server-only";
+import { createHash } from "node:crypto";
+import { defaultTokens } from "./api";
 import { clientOf } from "@/lib/traffic/client";
 import { recordCall } from "@/lib/traffic/recorder";
 import { agentSessionOfCall } from "@/lib/service/agent-proxy/sessions";
@@ -8,7 +10,7 @@ import type { TrafficApi, TrafficOutcome, TrafficRecordInput } from "@/lib/traff
 // the fields the API's translation fills in (what ran, what came back).
 
 /** What an API says about one call; the rest of the record comes from the request. */
-export type TrafficFields = Partial<Omit<TrafficRecordInput, "time" | "client" | "user_agent" | "api" | "route" | "method">>;
+export type TrafficFields = Partial<Omit<TrafficRecordInput, "time" | "client" | "user_agent" | "key_id" | "api" | "route" | "method">>;
 
 export interface CallOrigin {
   api: TrafficApi;
@@ -31,6 +33,7 @@ export function recordServiceCall(origin: CallOrigin, fields: TrafficFields & Pi
     time: origin.time,
     client: ip,
     ...(userAgent ? { user_agent: userAgent } : {}),
+    ...keyOf(origin.request),
     api: origin.api,
     route: origin.route,
     method: origin.request.method.toUpperCase(),
@@ -51,6 +54,12 @@ function sessionOf(origin: CallOrigin, fields: TrafficFields): { session_id?: st
   if (origin.api === "agent") return {};
   const sid = agentSessionOfCall(origin.request, fields);
   return sid ? { session_id: sid } : {};
+}
+
+/** Tells keys apart in Traffic (two jobs, two E2B keys) without keeping one: a short hash. */
+function keyOf(request: Request): { key_id?: string } {
+  const k = defaultTokens(request).find((t) => t);
+  return k ? { key_id: createHash("sha256").update(k).digest("hex").slice(0, 8) } : {};
 }
 
 function dropUndefined<T extends object>(o: T): T {
