@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 // Monaco loads as a chain: loader.js, then editor/editor.main.js, then the modules that one names,
-// then theirs (about 1.3 MB of script), each level only once the one before has run. The pages that
-// lead to the Editor hint them all at once instead: the Editor preloads them (fetched while Next's
-// own chunks load) and the Traffic page prefetches them for Open in Editor's new tab. Found by
+// then theirs (about 1.3 MB of script), each level only once the one before has run. The Traffic
+// page prefetches them all while a call that can open in the Editor is shown, so Open in Editor's
+// new tab finds them in the cache. (Not preloaded on the Editor page itself: there they would
+// compete with the page's own chunks for a loaded machine's CPU before it is interactive.) Found by
 // following the define() lists from editor.main in public/monaco (scripts/copy-monaco.mjs), once;
 // an empty list if that is missing (hints are only hints).
 

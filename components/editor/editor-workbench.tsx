@@ -61,7 +61,7 @@ function SessionControls({ sessionId }: { sessionId: string }) {
   return (
     <>
       <span
-        className="ml-auto font-mono text-zinc-400"
+        className="ml-auto whitespace-nowrap font-mono text-zinc-400"
         data-testid="editor-session"
         title="Session id (in the URL). Reload, or leave and come back through the header: the buffers, files, mode, backend, last result and notebook cells are kept."
       >
@@ -200,7 +200,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
         />
         {tool === "notebook" ? (
           <>
-          <div className="flex items-center gap-2 text-xs text-zinc-600">
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-600">
             <SessionControls sessionId={sessionId} />
           </div>
           <NotebookPanel
@@ -213,7 +213,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
           </>
         ) : (
           <>
-            <div className="flex items-center gap-2 text-xs text-zinc-600">
+            <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-600">
               {openFile ? (
                 <>
                   <span className="font-mono" data-testid="open-file-path">
@@ -232,7 +232,7 @@ export function EditorWorkbench({ sessionId, initialTool, initialBackend, backen
                   </Button>
                 </>
               ) : (
-                <span data-testid="scratch-label">scratch buffer ({tool === "code" ? language : tool})</span>
+                <span data-testid="scratch-label" className="whitespace-nowrap">scratch buffer ({tool === "code" ? language : tool})</span>
               )}
               <SessionControls sessionId={sessionId} />
             </div>

@@ -24,7 +24,7 @@ export function CopyLink({ href, testId = "copy-link", label = "Copy link", alig
   };
   return (
     <span className="relative inline-flex items-center">
-      <Button size="sm" data-testid={testId} onClick={() => void copy()} title="Copy the address of this view: it opens the same thing, tab and filters">
+      <Button size="sm" className="whitespace-nowrap" data-testid={testId} onClick={() => void copy()} title="Copy the address of this view: it opens the same thing, tab and filters">
         {label}
       </Button>
       {shown && (

@@ -58,7 +58,7 @@ export function ShareMenu({ target, unavailable, align = "right" }: { target: Sh
 
   return (
     <span className="relative inline-flex items-center">
-      <Button size="sm" data-testid="share-readonly" onClick={() => setOpen((o) => !o)} title="A link to this one thing that opens without your token, shows everything and runs nothing">
+      <Button size="sm" className="whitespace-nowrap" data-testid="share-readonly" onClick={() => setOpen((o) => !o)} title="A link to this one thing that opens without your token, shows everything and runs nothing">
         Read-only link…
       </Button>
       {open && (

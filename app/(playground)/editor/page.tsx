@@ -1,8 +1,6 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { randomUUID } from "node:crypto";
-import { preload } from "react-dom";
-import { monacoAssets } from "@/lib/monaco-assets";
 import { backendStatuses } from "@/lib/sandbox/registry";
 import { chooseEditorBackend } from "@/lib/workspace/editor-sandbox";
 import { loadWorkspace } from "@/lib/workspace/store";
@@ -29,11 +27,6 @@ export default async function EditorPage({ searchParams }: { searchParams: Searc
     next.set("session", last?.success ? last.data : randomUUID().replace(/-/g, ""));
     redirect(`/editor?${next.toString()}`);
   }
-
-  // Monaco's whole chain is fetched while the page's own chunks load (monaco-assets.ts says why).
-  const monaco = monacoAssets();
-  for (const href of monaco.scripts) preload(href, { as: "script" });
-  for (const href of monaco.styles) preload(href, { as: "style" });
 
   // The page that was just left may still be sending its last edits: wait for them.
   const afterSeq = pendingFlushSeq(jar.get(workspaceFlushCookie)?.value, session.data);
