@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,19 +35,9 @@ export interface EnvdChannel {
   close(): void;
 }
 
-let root: string | undefined;
-function channelRoot(): string {
-  root ??= (() => {
-    const dir = path.join(tmpdir(), `rp-envd-${process.pid}`);
-    mkdirSync(dir, { recursive: true, mode: 0o711 });
-    return dir;
-  })();
-  return root;
-}
-
-/** Opens a listening channel for one container. */
+/** Opens a listening channel for one container (its directory goes with close(): nothing is left behind). */
 export async function openEnvdChannel(): Promise<EnvdChannel> {
-  const dir = mkdtempSync(path.join(channelRoot(), "c-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "rp-envd-"));
   // Container root may be an unprivileged host uid (userns-remap, rootless): it must reach the socket; the key guards it.
   chmodSync(dir, 0o711);
   const sockPath = path.join(dir, SOCKET);
