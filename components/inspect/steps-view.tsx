@@ -67,9 +67,9 @@ export function StepsView({ datasetId, row, onOpen, onClose }: { datasetId: stri
           <div data-testid="steps-strip" className="flex min-h-[10rem] min-w-0 flex-1 gap-3 overflow-x-auto overflow-y-hidden p-3">
             {data.steps.map((st) => (
               <div key={st.group} data-testid={`step-column-${st.step ?? "none"}`} className="flex min-h-0 w-[min(22rem,80%)] shrink-0 flex-col rounded-md border border-zinc-200 bg-white">
-                <div className="flex items-center justify-between gap-2 border-b border-zinc-100 px-3 py-1.5 text-xs">
+                <div className="flex flex-wrap items-center justify-between gap-x-2 gap-y-0.5 border-b border-zinc-100 px-3 py-1.5 text-xs">
                   <span className="font-semibold">step {st.step ?? "—"}</span>
-                  <span data-testid="step-mean" title="The mean counts scored answers only; answers without a score are counted apart">
+                  <span data-testid="step-mean" className="min-w-0 text-right" title="The mean counts scored answers only; answers without a score are counted apart">
                     {st.mean_reward === null ? "no score" : `mean ${st.mean_reward.toFixed(3)}`} · {scoredText(st.stats, " scored")}
                   </span>
                 </div>

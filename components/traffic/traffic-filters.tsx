@@ -96,7 +96,7 @@ export function TrafficFilters({ filter, onChange, paused, onPause, held, shown,
         {filter.slow && !slowChoices.some((c) => c.value === filter.slow) ? <option value={filter.slow}>≥ {filter.slow} ms</option> : null}
       </select>
       <input data-testid="filter-language" aria-label="Language" placeholder="language" className={cn(input, "w-24")} value={language} onChange={(e) => setLanguage(e.target.value)} />
-      <input data-testid="filter-client" aria-label="Client" placeholder="client, SDK, key or session" className={cn(input, "w-40")} value={client} onChange={(e) => setClient(e.target.value)} />
+      <input data-testid="filter-client" aria-label="Client" placeholder="client, SDK, key or session" className={cn(input, "w-52")} value={client} onChange={(e) => setClient(e.target.value)} />
       <input
         data-testid="filter-q"
         aria-label="Search code and output"
