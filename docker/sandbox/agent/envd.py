@@ -38,7 +38,7 @@ import time
 
 import procs
 import wire
-from spawn import spawn
+from spawn import child_failed, spawn
 from wire import close_fd, log, read_ready, sel, send, send_bytes, write_all
 
 DEFAULT_USER = "user"
@@ -304,11 +304,7 @@ def spawn_pty(argv, env, setup, pw, cols, rows):
             setup(lambda: os.close(exc_w))
             os.execvpe(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
-            msg = f"{argv[0]}: {e.strerror}" if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
-            try:
-                os.write(exc_w, msg.encode()[:4000])
-            finally:
-                os._exit(127)
+            child_failed(exc_w, argv, e)
     os.close(slave)
     os.close(exc_w)
     return pid, master, exc_r

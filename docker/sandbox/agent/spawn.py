@@ -5,6 +5,15 @@ import os
 import signal
 
 
+def child_failed(exc_w, argv, e):
+    """In a forked child that could not exec: says why on the exec-error pipe, then exits 127."""
+    msg = f"{argv[0]}: {e.strerror}" if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
+    try:
+        os.write(exc_w, msg.encode()[:4000])
+    finally:
+        os._exit(127)
+
+
 class Child:
     """A started child: its pid, the parent's pipe ends, and why its exec failed (None if it ran)."""
 
@@ -47,11 +56,7 @@ def spawn(argv, env, setup, stdin=False, default_signals=(signal.SIGPIPE, signal
             setup(lambda: os.close(exc_w))
             os.execvpe(argv[0], argv, env)
         except BaseException as e:  # noqa: BLE001 - report anything to the parent
-            msg = f"{argv[0]}: {e.strerror}" if isinstance(e, OSError) else f"{type(e).__name__}: {e}"
-            try:
-                os.write(exc_w, msg.encode()[:4000])
-            finally:
-                os._exit(127)
+            child_failed(exc_w, argv, e)
     os.close(out_w)
     os.close(err_w)
     os.close(exc_w)
