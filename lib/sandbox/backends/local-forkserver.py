@@ -342,6 +342,12 @@ class TemplateRun:
         self.pending_in = None  # a prepared sandbox's stdin write end, until its request
 
 
+def take_requests(buf):
+    """The complete JSON-line requests in buf, as (id, request) pairs, and the unfinished rest."""
+    *lines, rest = buf.split(b"\n")
+    return [(int(r.get("id", 0)), r) for r in (json.loads(line) for line in lines if line.strip())], rest
+
+
 def template_main():
     """The warm template's loop: per request, one init (PID 1 of a fresh pid namespace, forked
     with the request's namespaces) and under it the run; this loop relays every run's output as
@@ -565,13 +571,8 @@ def template_main():
                     for key in list(prepared):
                         discard(key)
                     continue
-                buf += data
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    if not line.strip():
-                        continue
-                    req = json.loads(line)
-                    rid = int(req.get("id", 0))
+                reqs, buf = take_requests(buf + data)
+                for rid, req in reqs:
                     if req.get("op") == "kill":
                         run = runs.get(rid)
                         if run is not None:
@@ -781,7 +782,7 @@ def main():
                     by_run.pop(rid, None)
                     # Normally the supervisor has reported already; this covers one that was killed.
                     frame_json(rid, KIND_EXIT, {"supervisor_gone": True})
-                    if not supervisors and not TEMPLATE:
+                    if not supervisors:
                         empty_tmp()
         if 0 in r:
             data = os.read(0, 1 << 20)
@@ -794,13 +795,8 @@ def main():
                     except OSError:
                         pass
                 continue
-            buf += data
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                if not line.strip():
-                    continue
-                req = json.loads(line)
-                rid = int(req.get("id", 0))
+            reqs, buf = take_requests(buf + data)
+            for rid, req in reqs:
                 if req.get("op") == "kill":
                     pid = by_run.get(rid)
                     if pid is not None:
